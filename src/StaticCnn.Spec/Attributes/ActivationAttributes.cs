@@ -1,0 +1,20 @@
+namespace StaticCnn;
+
+/// <summary>max(0, x) as a layer. PyTorch: <c>nn.ReLU()</c>.</summary>
+public sealed class ReLUAttribute : LayerAttribute { }
+
+/// <summary>x if x &gt; 0 else Slope·x. PyTorch: <c>nn.LeakyReLU(slope)</c>.</summary>
+public sealed class LeakyReLUAttribute : LayerAttribute
+{
+    /// <summary>The slope for negative inputs. Default 0.01, as PyTorch.</summary>
+    public float Slope { get; set; } = 0.01f;
+}
+
+/// <summary>1 / (1 + e^-x) as a layer. PyTorch: <c>nn.Sigmoid()</c>.</summary>
+public sealed class SigmoidAttribute : LayerAttribute { }
+
+/// <summary>tanh(x) as a layer. PyTorch: <c>nn.Tanh()</c>.</summary>
+public sealed class TanhAttribute : LayerAttribute { }
+
+/// <summary>Softmax over the channel axis (per pixel for C×H×W). PyTorch: <c>nn.Softmax(dim=1)</c>. For training a classifier, prefer logits with the fused softmax cross-entropy loss.</summary>
+public sealed class SoftmaxAttribute : LayerAttribute { }

@@ -1,0 +1,36 @@
+namespace StaticCnn;
+
+/// <summary>An activation fused into the output of a Conv2D, ConvTranspose2D or Dense layer.</summary>
+public enum Activation
+{
+    /// <summary>Identity: the layer's output is its affine result.</summary>
+    None = 0,
+    /// <summary>max(0, x). PyTorch: <c>nn.ReLU()</c>.</summary>
+    ReLU = 1,
+    /// <summary>x if x &gt; 0 else 0.01·x. PyTorch: <c>nn.LeakyReLU(0.01)</c>.</summary>
+    LeakyReLU = 2,
+    /// <summary>1 / (1 + e^-x). PyTorch: <c>nn.Sigmoid()</c>.</summary>
+    Sigmoid = 3,
+    /// <summary>tanh(x). PyTorch: <c>nn.Tanh()</c>.</summary>
+    Tanh = 4,
+}
+
+/// <summary>How a convolution or pooling layer pads its input.</summary>
+public enum PaddingMode
+{
+    /// <summary>Use the numeric <c>Padding</c> (or <c>PaddingH</c>/<c>PaddingW</c>) value. The default.</summary>
+    Explicit = 0,
+    /// <summary>No padding. PyTorch: <c>padding='valid'</c>.</summary>
+    Valid = 1,
+    /// <summary>Pad so that the output has the input's spatial size (stride 1 only). PyTorch: <c>padding='same'</c>.</summary>
+    Same = 2,
+}
+
+/// <summary>The interpolation of an <see cref="UpsampleAttribute"/> layer.</summary>
+public enum UpsampleMode
+{
+    /// <summary>Repeat each pixel. PyTorch: <c>nn.Upsample(mode='nearest')</c>.</summary>
+    Nearest = 0,
+    /// <summary>Bilinear interpolation with align_corners=False. PyTorch: <c>nn.Upsample(mode='bilinear')</c>.</summary>
+    Bilinear = 1,
+}
