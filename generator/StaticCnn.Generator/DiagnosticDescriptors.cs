@@ -62,8 +62,7 @@ internal static class DiagnosticDescriptors
         "Layer '{0}': '{1}' is declared after '{0}'; a layer can only consume layers declared before it", Shape);
     public static readonly DiagnosticDescriptor Cycle = Error("SCNN0106", "Cycle in the layer graph",
         "Layer '{0}' consumes its own output ('{1}'), which makes a cycle; consume an earlier layer", Shape);
-    public static readonly DiagnosticDescriptor DenseNeedsFlatten = Error("SCNN0107", "Dense needs a flat input",
-        "Layer '{0}': Dense needs a flat input, but '{1}' gives {2}; insert a [Flatten] (or [GlobalAvgPool]) layer before it", Shape);
+    // SCNN0107 is not used: Dense flattens a C×H×W input implicitly, as nn.Flatten + nn.Linear.
     public static readonly DiagnosticDescriptor GroupsDoNotDivide = Error("SCNN0108", "Groups do not divide the channels",
         "Layer '{0}': Groups = {1} must divide both the {2} input channels from '{3}' and the {4} filters; choose a common divisor", Shape);
     public static readonly DiagnosticDescriptor UnpoolPoolMissing = Error("SCNN0109", "MaxUnpool2D without its pool",

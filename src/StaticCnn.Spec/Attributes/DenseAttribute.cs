@@ -2,8 +2,9 @@ namespace StaticCnn;
 
 /// <summary>
 /// Fully connected layer: y = x·Wᵀ + b with <c>name.weight</c> of shape (units, in) as PyTorch.
-/// A Dense layer needs a flat input: put a <see cref="FlattenAttribute"/> layer (or a GlobalAvgPool) before it
-/// when the input is C×H×W with H or W above 1. PyTorch: <c>nn.Linear(in, units, bias)</c>.
+/// A C×H×W input is flattened implicitly in channel-major order (C·H·W features), exactly as <c>nn.Flatten()</c>
+/// followed by <c>nn.Linear</c>, so a Dense layer may follow a convolution or pool directly.
+/// PyTorch: <c>nn.Linear(in, units, bias)</c>.
 /// </summary>
 public sealed class DenseAttribute : LayerAttribute
 {
