@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The project's one test command (README, .ci/run): builds in Release, runs every test project with `dotnet test`,
+# then runs the numeric tests again on the AVX2 path (DOTNET_EnableAVX512=0) and the portable Vector128 path
+# (DOTNET_EnableAVX2=0), and prints one closing line "tests: N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+passed=0; failed=0; skipped=0; status=0
+log=$(mktemp)
+
+# Adds the counts of a `dotnet test` summary line ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12") to the totals.
+tally() {
+  while IFS= read -r line; do
+    f=$(sed -n 's/.*Failed:[[:space:]]*\([0-9]*\).*/\1/p' <<<"$line")
+    p=$(sed -n 's/.*Passed:[[:space:]]*\([0-9]*\).*/\1/p' <<<"$line")
+    s=$(sed -n 's/.*Skipped:[[:space:]]*\([0-9]*\).*/\1/p' <<<"$line")
+    passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
+  done < <(grep -E '^(Passed|Failed)!' "$log" || true)
+}
+
+# run LABEL [ENV=VALUE ...] -- dotnet test arguments...
+run() {
+  local label=$1; shift
+  local envs=()
+  while [ "$1" != "--" ]; do envs+=("$1"); shift; done; shift
+  echo "=== $label"
+  if ! env "${envs[@]}" dotnet test "$@" -c Release --no-build 2>&1 | tee "$log"; then status=1; fi
+  tally
+}
+
+echo "=== build"
+if ! dotnet build StaticCnn.sln -c Release 2>&1 | tail -n 30; then echo "build failed"; exit 1; fi
+if dotnet build StaticCnn.sln -c Release --no-restore 2>&1 | grep -q ' error '; then echo "build failed"; exit 1; fi
+
+run "generator tests" -- tests/StaticCnn.Generator.Tests
+run "runtime, kernel and network tests (default ISA: AVX-512 where present)" -- tests/StaticCnn.Tests
+run "numeric tests on the AVX2 path" DOTNET_EnableAVX512=0 -- tests/StaticCnn.Tests --filter Category=Numeric
+run "numeric tests on the portable Vector128 path" DOTNET_EnableAVX2=0 -- tests/StaticCnn.Tests --filter Category=Numeric
+
+if [ -x tools/test_native.sh ]; then
+  echo "=== NativeAOT: embedded classifier and C library"
+  if tools/test_native.sh 2>&1 | tee "$log"; then :; else status=1; fi
+  p=$(grep -c '^native: PASS' "$log" || true); f=$(grep -c '^native: FAIL' "$log" || true)
+  passed=$((passed + p)); failed=$((failed + f))
+fi
+
+rm -f "$log"
+[ "$failed" -gt 0 ] && status=1
+echo "tests: $passed passed, $failed failed, $skipped skipped"
+exit $status
