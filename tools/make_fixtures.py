@@ -1,0 +1,694 @@
+#!/usr/bin/env python3
+"""Makes StaticCnn's PyTorch reference fixtures (safetensors) under tests/Fixtures/.
+
+    /usr/bin/python3 tools/make_fixtures.py [--only layers|networks|training] [--out tests/Fixtures]
+
+Needs PyTorch 1.13 (CPU) and the bundled Fashion-MNIST subset (tools/make_data_subset.py).
+Every case is seeded on its own (torch.manual_seed(crc32(case name))), so adding a case changes no other file.
+The schema of every file is documented in tests/Fixtures/README.md.
+"""
+import argparse
+import copy
+import json
+import os
+import sys
+import zlib
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import safetensors_io  # noqa: E402
+from reference_models import LeNet5, Cifar10Net, load_fashion_mnist, PIXEL_SCALING, REPO  # noqa: E402
+
+MADE_BY = "tools/make_fixtures.py"
+torch.set_num_threads(1)  # reductions in one fixed order: the files do not depend on the machine's core count
+
+
+def seed_of(name):
+    return zlib.crc32(name.encode("utf-8")) & 0x7FFFFFFF
+
+
+def base_metadata(name, description, seed):
+    return {"made_by": MADE_BY, "torch_version": torch.__version__, "case": name,
+            "description": description, "seed": str(seed)}
+
+
+def dumps(o):
+    return json.dumps(o, separators=(",", ":"))
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Single-layer cases
+# ----------------------------------------------------------------------------------------------------------------
+
+ACT_FN = {
+    "None": lambda y: y,
+    "ReLU": F.relu,
+    "LeakyReLU": lambda y: F.leaky_relu(y, 0.01),
+    "Sigmoid": torch.sigmoid,
+    "Tanh": torch.tanh,
+}
+
+
+def attr_text(kind, positional, options):
+    """C# attribute text with only the non-default options, e.g. [Conv2D(8, Kernel = 3, Padding = 1)]."""
+    parts = [str(p) for p in positional]
+    for k, v in options.items():
+        if isinstance(v, bool):
+            v = "true" if v else "false"
+        elif k == "Activation":
+            v = f"Activation.{v}"
+        elif k == "PaddingMode":
+            v = f"PaddingMode.{v}"
+        elif k == "Mode":
+            v = f"UpsampleMode.{v}"
+        elif isinstance(v, str):
+            v = f'nameof({v})'
+        elif isinstance(v, float):
+            v = f"{v!r}f"
+        parts.append(f"{k} = {v}")
+    return f"[{kind}({', '.join(parts)})]"
+
+
+class Case:
+    """One single-layer fixture: `module` holds the layer's parameters (saved as layer.<name>), `run(module, inputs)`
+    computes the output, `inputs` are the input shapes. `spec` = the attribute's options, `shape` = the kernel
+    shape-interface members (KERNELS.md), both written as JSON into the metadata."""
+
+    def __init__(self, name, kind, spec, shape, input_shapes, make_module=None, run=None, attribute=None,
+                 description="", init=None, extra=None, training=False, inputs_fn=None):
+        self.name, self.kind, self.spec, self.shape = name, kind, spec, shape
+        self.input_shapes, self.make_module, self.run = input_shapes, make_module, run
+        self.attribute, self.description, self.init, self.extra = attribute, description, init, extra
+        self.training = training
+        self.inputs_fn = inputs_fn
+
+
+def forward_backward(module, inputs, run, grad_output=None, make_grad_output=None):
+    xs = [x.clone().requires_grad_(True) for x in inputs]
+    out = run(module, xs)
+    if grad_output is None:
+        grad_output = make_grad_output(out)
+    out.backward(grad_output)
+    return xs, out, grad_output
+
+
+def run_layer_case(case, out_dir):
+    seed = seed_of(case.name)
+    torch.manual_seed(seed)
+    module = case.make_module() if case.make_module else nn.Module()
+    if case.init:
+        case.init(module)
+    module.train(case.training)
+    inputs = case.inputs_fn() if case.inputs_fn else [torch.randn(*s) for s in case.input_shapes]
+    extra_tensors = case.extra(module, inputs) if case.extra else {}
+    module64 = copy.deepcopy(module).double()
+    params_before = {f"layer.{n}": p.detach().clone() for n, p in module.named_parameters()}
+    buffers_before = {f"layer.{n}": b.detach().clone() for n, b in module.named_buffers() if b.dtype.is_floating_point}
+
+    xs, out, grad_output = forward_backward(module, inputs, case.run, make_grad_output=lambda o: torch.randn(o.shape))
+    # the same computation in float64, to tell the test how far float32 is from exact
+    xs64, out64, _ = forward_backward(module64, [x.double() for x in inputs], case.run, grad_output=grad_output.double())
+
+    tensors = {}
+    if len(xs) == 1:
+        tensors["input"] = inputs[0]
+    else:
+        for i, x in enumerate(inputs):
+            tensors[f"input.{i}"] = x
+    tensors.update(params_before)
+    tensors.update(buffers_before)
+    tensors["output"] = out.detach()
+    tensors["grad_output"] = grad_output
+    diffs = {"output": (out.double() - out64).abs().max().item()}
+    for i, (x, x64) in enumerate(zip(xs, xs64)):
+        key = "grad_input" if len(xs) == 1 else f"grad_input.{i}"
+        tensors[key] = x.grad
+        diffs[key] = (x.grad.double() - x64.grad).abs().max().item()
+    p64 = dict(module64.named_parameters())
+    for n, p in module.named_parameters():
+        tensors[f"grad.layer.{n}"] = p.grad
+        diffs[f"grad.layer.{n}"] = (p.grad.double() - p64[n].grad).abs().max().item()
+    for k, v in extra_tensors.items():
+        tensors[k] = v(module) if callable(v) else v
+
+    md = base_metadata(case.name, case.description, seed)
+    md.update({
+        "kind": case.kind,
+        "spec": dumps({"Kind": case.kind, **case.spec}),
+        "shape": dumps(case.shape),
+        "attribute": case.attribute or "",
+        "input_shape": dumps(list(case.input_shapes[0]) if len(case.input_shapes) == 1 else [list(s) for s in case.input_shapes]),
+        "output_shape": dumps(list(out.shape)),
+        "training": "true" if case.training else "false",
+        "f32_vs_f64_max_abs_diff": dumps({k: float(f"{v:.3g}") for k, v in diffs.items()}),
+    })
+    path = os.path.join(out_dir, f"{case.name}.safetensors")
+    safetensors_io.save(path, tensors, md)
+    return path, list(out.shape)
+
+
+def conv_out(n, k, s, p_total, d):
+    return (n + p_total - d * (k - 1) - 1) // s + 1
+
+
+def conv_case(name, n, c, h, w, filters, kh=3, kw=None, sh=1, sw=None, ph=0, pw=None, dilation=1, groups=1,
+              bias=True, act="None", padding_mode="Explicit", description=""):
+    kw = kh if kw is None else kw
+    sw = sh if sw is None else sw
+    pw = ph if pw is None else pw
+    if padding_mode == "Same":
+        th, tw = dilation * (kh - 1), dilation * (kw - 1)
+        pad_arg = "same"
+        lo_h, lo_w = th // 2, tw // 2
+    elif padding_mode == "Valid":
+        th = tw = lo_h = lo_w = 0
+        pad_arg = "valid"
+    else:
+        th, tw, lo_h, lo_w = 2 * ph, 2 * pw, ph, pw
+        pad_arg = (ph, pw)
+    oh, ow = conv_out(h, kh, sh, th, dilation), conv_out(w, kw, sw, tw, dilation)
+    spec = {"Filters": filters, "KernelH": kh, "KernelW": kw, "StrideH": sh, "StrideW": sw,
+            "PaddingH": lo_h if padding_mode == "Explicit" else 0, "PaddingW": lo_w if padding_mode == "Explicit" else 0,
+            "PaddingMode": padding_mode, "Dilation": dilation, "Groups": groups, "Bias": bias, "Activation": act}
+    shape = {"InC": c, "InH": h, "InW": w, "OutC": filters, "OutH": oh, "OutW": ow, "KH": kh, "KW": kw,
+             "StrideH": sh, "StrideW": sw, "PadH": lo_h, "PadW": lo_w, "DilationH": dilation, "DilationW": dilation,
+             "Groups": groups, "HasBias": bias, "Activation": act}
+    opts = {}
+    if kh == kw:
+        opts["Kernel"] = kh
+    else:
+        opts["KernelH"], opts["KernelW"] = kh, kw
+    if sh == sw and sh != 1:
+        opts["Stride"] = sh
+    elif sh != sw:
+        opts["StrideH"], opts["StrideW"] = sh, sw
+    if padding_mode != "Explicit":
+        opts["PaddingMode"] = padding_mode
+    elif ph == pw and ph != 0:
+        opts["Padding"] = ph
+    elif ph != pw:
+        opts["PaddingH"], opts["PaddingW"] = ph, pw
+    if dilation != 1:
+        opts["Dilation"] = dilation
+    if groups != 1:
+        opts["Groups"] = groups
+    if not bias:
+        opts["Bias"] = False
+    if act != "None":
+        opts["Activation"] = act
+    fn = ACT_FN[act]
+    return Case(name, "Conv2D", spec, shape, [(n, c, h, w)],
+                make_module=lambda: nn.Conv2d(c, filters, (kh, kw), (sh, sw), pad_arg, dilation, groups, bias),
+                run=lambda m, xs: fn(m(xs[0])), attribute=attr_text("Conv2D", [filters], opts),
+                description=description or f"nn.Conv2d({c}, {filters}, ({kh},{kw}), stride=({sh},{sw}), padding={pad_arg!r}, "
+                                           f"dilation={dilation}, groups={groups}, bias={bias})" + ("" if act == "None" else f" then {act}"))
+
+
+def convt_case(name, n, c, h, w, filters, kh=2, kw=None, stride=1, padding=0, output_padding=0, dilation=1, groups=1,
+               bias=True, act="None"):
+    kw = kh if kw is None else kw
+    oh = (h - 1) * stride - 2 * padding + dilation * (kh - 1) + output_padding + 1
+    ow = (w - 1) * stride - 2 * padding + dilation * (kw - 1) + output_padding + 1
+    spec = {"Filters": filters, "KernelH": kh, "KernelW": kw, "Stride": stride, "Padding": padding,
+            "OutputPadding": output_padding, "Dilation": dilation, "Groups": groups, "Bias": bias, "Activation": act}
+    shape = {"InC": c, "InH": h, "InW": w, "OutC": filters, "OutH": oh, "OutW": ow, "KH": kh, "KW": kw,
+             "StrideH": stride, "StrideW": stride, "PadH": padding, "PadW": padding, "DilationH": dilation,
+             "DilationW": dilation, "Groups": groups, "HasBias": bias, "Activation": act, "OutputPadding": output_padding}
+    opts = {"Kernel": kh} if kh == kw else {"KernelH": kh, "KernelW": kw}
+    for k, v, d in [("Stride", stride, 1), ("Padding", padding, 0), ("OutputPadding", output_padding, 0),
+                    ("Dilation", dilation, 1), ("Groups", groups, 1), ("Bias", bias, True), ("Activation", act, "None")]:
+        if v != d:
+            opts[k] = v
+    fn = ACT_FN[act]
+    return Case(name, "ConvTranspose2D", spec, shape, [(n, c, h, w)],
+                make_module=lambda: nn.ConvTranspose2d(c, filters, (kh, kw), stride, padding, output_padding, groups,
+                                                       bias, dilation),
+                run=lambda m, xs: fn(m(xs[0])), attribute=attr_text("ConvTranspose2D", [filters], opts),
+                description=f"nn.ConvTranspose2d({c}, {filters}, ({kh},{kw}), stride={stride}, padding={padding}, "
+                            f"output_padding={output_padding}, groups={groups}, bias={bias}, dilation={dilation})" + ("" if act == "None" else f" then {act}"))
+
+
+def dense_case(name, in_shape, units, bias=True, act="None"):
+    n = in_shape[0]
+    features = 1
+    for d in in_shape[1:]:
+        features *= d
+    opts = {}
+    if not bias:
+        opts["Bias"] = False
+    if act != "None":
+        opts["Activation"] = act
+    fn = ACT_FN[act]
+    return Case(name, "Dense", {"Units": units, "Bias": bias, "Activation": act},
+                {"In": features, "Out": units, "HasBias": bias, "Activation": act}, [in_shape],
+                make_module=lambda: nn.Linear(features, units, bias),
+                run=lambda m, xs: fn(m(torch.flatten(xs[0], 1))), attribute=attr_text("Dense", [units], opts),
+                description=f"nn.Flatten() then nn.Linear({features}, {units}, bias={bias})" + ("" if act == "None" else f" then {act}") + "; "
+                            f"input is NCHW {list(in_shape)}, output is [N, {units}]")
+
+
+def pool_out(n, k, s, p):
+    return (n + 2 * p - k) // s + 1
+
+
+def maxpool_case(name, n, c, h, w, size, stride=0, padding=0):
+    s = stride or size
+    oh, ow = pool_out(h, size, s, padding), pool_out(w, size, s, padding)
+    opts = {}
+    if stride:
+        opts["Stride"] = stride
+    if padding:
+        opts["Padding"] = padding
+
+    def extra(m, inputs):
+        _, idx = F.max_pool2d(inputs[0], size, s, padding, return_indices=True)
+        return {"indices": idx}
+
+    return Case(name, "MaxPool2D", {"Size": size, "Stride": stride, "Padding": padding},
+                {"C": c, "InH": h, "InW": w, "OutH": oh, "OutW": ow, "KH": size, "KW": size, "StrideH": s,
+                 "StrideW": s, "PadH": padding, "PadW": padding}, [(n, c, h, w)],
+                run=lambda m, xs: F.max_pool2d(xs[0], size, s, padding), extra=extra,
+                attribute=attr_text("MaxPool2D", [size], opts),
+                description=f"nn.MaxPool2d({size}, stride={s}, padding={padding}); 'indices' (I64) = "
+                            f"return_indices=True, h*InW+w inside each channel plane")
+
+
+def avgpool_case(name, n, c, h, w, size, stride=0, padding=0):
+    s = stride or size
+    oh, ow = pool_out(h, size, s, padding), pool_out(w, size, s, padding)
+    opts = {}
+    if stride:
+        opts["Stride"] = stride
+    if padding:
+        opts["Padding"] = padding
+    return Case(name, "AvgPool2D", {"Size": size, "Stride": stride, "Padding": padding},
+                {"C": c, "InH": h, "InW": w, "OutH": oh, "OutW": ow, "KH": size, "KW": size, "StrideH": s,
+                 "StrideW": s, "PadH": padding, "PadW": padding}, [(n, c, h, w)],
+                run=lambda m, xs: F.avg_pool2d(xs[0], size, s, padding, ceil_mode=False, count_include_pad=True),
+                attribute=attr_text("AvgPool2D", [size], opts),
+                description=f"nn.AvgPool2d({size}, stride={s}, padding={padding}, count_include_pad=True)")
+
+
+def act_case(name, kind, n, c, h, w, slope=None):
+    spec, opts = {}, {}
+    if kind == "LeakyReLU":
+        spec["Slope"] = slope
+        if slope != 0.01:
+            opts["Slope"] = slope
+        run = lambda m, xs: F.leaky_relu(xs[0], slope)  # noqa: E731
+        torch_text = f"nn.LeakyReLU({slope})"
+    elif kind == "Softmax":
+        run = lambda m, xs: F.softmax(xs[0], dim=1)  # noqa: E731
+        torch_text = "nn.Softmax(dim=1)"
+    else:
+        f = {"ReLU": F.relu, "Sigmoid": torch.sigmoid, "Tanh": torch.tanh}[kind]
+        run = lambda m, xs: f(xs[0])  # noqa: E731
+        torch_text = f"nn.{kind}()"
+    shape = {"C": c, "H": h, "W": w}
+    if kind == "Softmax":
+        shape = {"Channels": c, "Spatial": h * w}
+    return Case(name, kind, spec, shape, [(n, c, h, w)], run=run, attribute=attr_text(kind, [], opts),
+                description=torch_text)
+
+
+def bn_case(name, n, c, h, w, training, eps=1e-5, momentum=0.1):
+    def init(m):
+        with torch.no_grad():
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+
+    def extra(m, inputs):
+        x = inputs[0].double()
+        mean = x.mean(dim=(0, 2, 3))
+        var = x.var(dim=(0, 2, 3), unbiased=False)
+        e = {"running_mean_after": lambda mod: mod.running_mean.detach().clone(),
+             "running_var_after": lambda mod: mod.running_var.detach().clone()}
+        if training:
+            e["save_mean"] = mean.float()
+            e["save_invstd"] = (1.0 / torch.sqrt(var + eps)).float()
+        return e
+
+    opts = {}
+    if eps != 1e-5:
+        opts["Epsilon"] = eps
+    if momentum != 0.1:
+        opts["Momentum"] = momentum
+    mode = "training mode (batch statistics; running stats updated)" if training else "eval mode (running statistics)"
+    return Case(name, "BatchNorm2D", {"Epsilon": eps, "Momentum": momentum},
+                {"C": c, "H": h, "W": w, "Epsilon": eps, "Momentum": momentum}, [(n, c, h, w)],
+                make_module=lambda: nn.BatchNorm2d(c, eps=eps, momentum=momentum), init=init,
+                run=lambda m, xs: m(xs[0]), extra=extra, training=training,
+                attribute=attr_text("BatchNorm2D", [], opts),
+                description=f"nn.BatchNorm2d({c}, eps={eps}, momentum={momentum}) in {mode}; gamma/beta/running stats "
+                            f"randomized before the step")
+
+
+def unpool_case(name, n, c, h, w, size, stride=0, padding=0):
+    s = stride or size
+    oh, ow = pool_out(h, size, s, padding), pool_out(w, size, s, padding)
+    state = {}
+
+    def inputs_fn():
+        # the pool's input is drawn first; the unpool's input (the tensor "input") is the pool's output values
+        x = torch.randn(n, c, h, w)
+        pooled, idx = F.max_pool2d(x, size, s, padding, return_indices=True)
+        state["pool_input"], state["indices"] = x, idx
+        return [pooled]
+
+    def run(m, xs):
+        return F.max_unpool2d(xs[0], state["indices"], size, s, padding, output_size=(h, w))
+
+    pool_opts = {k: v for k, v in (("Stride", stride), ("Padding", padding)) if v}
+    return Case(name, "MaxUnpool2D", {"Pool": {"Size": size, "Stride": stride, "Padding": padding}},
+                {"C": c, "InH": oh, "InW": ow, "OutH": h, "OutW": w}, [(n, c, oh, ow)], run=run,
+                inputs_fn=inputs_fn,
+                extra=lambda m, inputs: {"pool_input": state["pool_input"], "indices": state["indices"]},
+                attribute=f"{attr_text('MaxPool2D', [size], pool_opts)} Pool; [MaxUnpool2D(nameof(Pool))]",
+                description=f"pool = nn.MaxPool2d({size}, stride={s}, padding={padding}, return_indices=True) applied to "
+                            f"'pool_input' gives 'input' (values) and 'indices' (I64); output = nn.MaxUnpool2d("
+                            f"{size}, stride={s}, padding={padding})(input, indices, output_size=({h},{w})). With "
+                            f"overlapping windows several outputs may share an index; they then carry the same value.")
+
+
+def upsample_case(name, n, c, h, w, scale, mode):
+    torch_mode = {"Nearest": "nearest", "Bilinear": "bilinear"}[mode]
+    kwargs = {"align_corners": False} if mode == "Bilinear" else {}
+    opts = {"Mode": mode} if mode != "Nearest" else {}
+    return Case(name, "Upsample", {"Scale": scale, "Mode": mode},
+                {"C": c, "InH": h, "InW": w, "Scale": scale, "Mode": mode}, [(n, c, h, w)],
+                run=lambda m, xs: F.interpolate(xs[0], scale_factor=scale, mode=torch_mode, **kwargs),
+                attribute=attr_text("Upsample", [scale], opts),
+                description=f"nn.Upsample(scale_factor={scale}, mode='{torch_mode}'"
+                            + (", align_corners=False)" if mode == "Bilinear" else ")"))
+
+
+def crop_case(name, n, c, h, w, out_h, out_w, top=None, left=None):
+    center = top is None
+    if center:
+        top = int(round((h - out_h) / 2.0))   # torchvision center_crop (Python round: half to even)
+        left = int(round((w - out_w) / 2.0))
+        kind, spec, opts = "CenterCrop", {"Height": out_h, "Width": out_w}, {"Height": out_h, "Width": out_w}
+        desc = (f"torchvision.transforms.functional.center_crop to {out_h}x{out_w}: top = int(round(({h}-{out_h})/2.0)) "
+                f"= {top}, left = int(round(({w}-{out_w})/2.0)) = {left}")
+    else:
+        kind = "Crop"
+        spec = opts = {"Top": top, "Left": left, "Height": out_h, "Width": out_w}
+        desc = f"x[:, :, {top}:{top + out_h}, {left}:{left + out_w}]"
+    return Case(name, kind, spec, {"C": c, "InH": h, "InW": w, "OutH": out_h, "OutW": out_w, "Top": top, "Left": left},
+                [(n, c, h, w)], run=lambda m, xs: xs[0][:, :, top:top + out_h, left:left + out_w],
+                attribute=attr_text(kind, [], opts), description=desc)
+
+
+def concat_case(name, n, channels, h, w):
+    offsets = [sum(channels[:i]) for i in range(len(channels))]
+    return Case(name, "Concat", {"Inputs": len(channels)},
+                {"InChannels": channels, "ChannelOffsets": offsets, "OutChannels": sum(channels), "Spatial": h * w},
+                [(n, ch, h, w) for ch in channels], run=lambda m, xs: torch.cat(xs, dim=1),
+                attribute="[Concat(" + ", ".join(f"nameof(In{i})" for i in range(len(channels))) + ")]",
+                description=f"torch.cat([input.0 .. input.{len(channels) - 1}], dim=1)")
+
+
+def add_case(name, n, count, c, h, w, act="None"):
+    fn = ACT_FN[act]
+
+    def run(m, xs):
+        y = xs[0]
+        for x in xs[1:]:
+            y = y + x
+        return fn(y)
+
+    opts = {"Activation": act} if act != "None" else {}
+    text = "[Add(" + ", ".join(f"nameof(In{i})" for i in range(count)) + (f", Activation = Activation.{act}" if opts else "") + ")]"
+    return Case(name, "Add", {"Inputs": count, "Activation": act}, {"C": c, "H": h, "W": w, "Activation": act},
+                [(n, c, h, w)] * count, run=run, attribute=text,
+                description=f"input.0 + ... + input.{count - 1}" + ("" if act == "None" else f", then {act}"))
+
+
+def layer_cases():
+    cs = []
+    # Conv2D
+    cs.append(conv_case("conv_basic", 2, 3, 7, 7, 4, kh=3))
+    cs.append(conv_case("conv_pad1", 2, 3, 6, 6, 5, kh=3, ph=1))
+    cs.append(conv_case("conv_stride2", 2, 3, 9, 9, 4, kh=3, sh=2, ph=1))
+    cs.append(conv_case("conv_stride_hw", 2, 2, 8, 9, 3, kh=3, sh=2, sw=1, ph=1))
+    cs.append(conv_case("conv_pad_hw", 2, 2, 6, 7, 3, kh=3, ph=2, pw=0))
+    cs.append(conv_case("conv_dilation2", 2, 3, 9, 9, 4, kh=3, ph=2, dilation=2))
+    cs.append(conv_case("conv_groups2", 2, 4, 6, 6, 6, kh=3, ph=1, groups=2))
+    cs.append(conv_case("conv_depthwise", 2, 4, 7, 7, 4, kh=3, ph=1, groups=4))
+    cs.append(conv_case("conv_depthwise_mult2", 2, 3, 6, 6, 6, kh=3, ph=1, groups=3))
+    cs.append(conv_case("conv_nobias", 2, 3, 6, 6, 4, kh=3, ph=1, bias=False))
+    cs.append(conv_case("conv_1x1", 3, 5, 4, 4, 7, kh=1))
+    cs.append(conv_case("conv_1x1_stride2", 2, 4, 7, 7, 6, kh=1, sh=2))
+    cs.append(conv_case("conv_rect_3x5", 2, 2, 7, 8, 3, kh=3, kw=5, ph=1, pw=2))
+    cs.append(conv_case("conv_rect_1x3", 2, 3, 5, 6, 4, kh=1, kw=3, ph=0, pw=1))
+    cs.append(conv_case("conv_5x5_pad2", 2, 1, 8, 8, 6, kh=5, ph=2))
+    cs.append(conv_case("conv_relu", 2, 3, 6, 6, 4, kh=3, ph=1, act="ReLU"))
+    cs.append(conv_case("conv_leakyrelu", 2, 3, 6, 6, 4, kh=3, ph=1, act="LeakyReLU"))
+    cs.append(conv_case("conv_sigmoid", 2, 3, 6, 6, 4, kh=3, ph=1, act="Sigmoid"))
+    cs.append(conv_case("conv_tanh", 2, 3, 6, 6, 4, kh=3, ph=1, act="Tanh"))
+    cs.append(conv_case("conv_same_k4", 2, 2, 7, 7, 3, kh=4, padding_mode="Same"))
+    cs.append(conv_case("conv_same_k2x4", 2, 2, 6, 7, 3, kh=2, kw=4, padding_mode="Same"))
+    cs.append(conv_case("conv_same_k3_d2", 2, 2, 7, 7, 3, kh=3, dilation=2, padding_mode="Same"))
+    cs.append(conv_case("conv_valid", 2, 2, 6, 6, 3, kh=3, padding_mode="Valid"))
+    cs.append(conv_case("conv_wide", 2, 16, 12, 12, 32, kh=3, ph=1, act="ReLU",
+                        description="nn.Conv2d(16, 32, 3, padding=1) then ReLU: enough channels and pixels for full SIMD tiles"))
+    # Dense
+    cs.append(dense_case("dense_bias", (3, 20), 7))
+    cs.append(dense_case("dense_nobias", (3, 20), 7, bias=False))
+    cs.append(dense_case("dense_relu", (3, 33), 17, act="ReLU"))
+    cs.append(dense_case("dense_tanh", (2, 16), 5, act="Tanh"))
+    cs.append(dense_case("dense_flatten", (2, 3, 4, 4), 10))
+    # Pools
+    cs.append(maxpool_case("maxpool_2", 2, 3, 6, 6, 2))
+    cs.append(maxpool_case("maxpool_2_odd", 2, 3, 7, 7, 2))
+    cs.append(maxpool_case("maxpool_3_s2", 2, 3, 9, 9, 3, stride=2))
+    cs.append(maxpool_case("maxpool_3_s2_p1", 2, 3, 8, 8, 3, stride=2, padding=1))
+    cs.append(maxpool_case("maxpool_3_s1_p1", 2, 2, 5, 5, 3, stride=1, padding=1))
+    cs.append(avgpool_case("avgpool_2", 2, 3, 6, 6, 2))
+    cs.append(avgpool_case("avgpool_3_s2_p1", 2, 3, 8, 8, 3, stride=2, padding=1))
+    cs.append(avgpool_case("avgpool_3_s1_p1", 2, 2, 5, 5, 3, stride=1, padding=1))
+    cs.append(Case("globalavgpool", "GlobalAvgPool", {}, {"C": 4, "H": 5, "W": 6}, [(2, 4, 5, 6)],
+                   run=lambda m, xs: F.adaptive_avg_pool2d(xs[0], 1), attribute="[GlobalAvgPool]",
+                   description="nn.AdaptiveAvgPool2d(1); output [N, C, 1, 1]"))
+    # Activations as layers
+    cs.append(act_case("relu", "ReLU", 2, 3, 4, 5))
+    cs.append(act_case("leakyrelu", "LeakyReLU", 2, 3, 4, 5, slope=0.01))
+    cs.append(act_case("leakyrelu_0p2", "LeakyReLU", 2, 3, 4, 5, slope=0.2))
+    cs.append(act_case("sigmoid", "Sigmoid", 2, 3, 4, 5))
+    cs.append(act_case("tanh", "Tanh", 2, 3, 4, 5))
+    cs.append(act_case("softmax", "Softmax", 2, 5, 3, 3))
+    cs.append(act_case("softmax_flat", "Softmax", 3, 10, 1, 1))
+    # BatchNorm
+    cs.append(bn_case("batchnorm_train", 3, 4, 5, 5, training=True))
+    cs.append(bn_case("batchnorm_train_eps_momentum", 2, 3, 4, 4, training=True, eps=1e-3, momentum=0.3))
+    cs.append(bn_case("batchnorm_eval", 3, 4, 5, 5, training=False))
+    # ConvTranspose2D
+    cs.append(convt_case("convt_k2_s2", 2, 4, 4, 4, 3, kh=2, stride=2))
+    cs.append(convt_case("convt_k3_s1", 2, 3, 5, 5, 4, kh=3))
+    cs.append(convt_case("convt_k3_s2_p1_op1", 2, 3, 4, 4, 4, kh=3, stride=2, padding=1, output_padding=1))
+    cs.append(convt_case("convt_k4_s2_p1", 2, 3, 4, 4, 2, kh=4, stride=2, padding=1))
+    cs.append(convt_case("convt_groups2", 2, 4, 4, 4, 6, kh=3, stride=2, groups=2))
+    cs.append(convt_case("convt_dilation2", 2, 3, 4, 4, 2, kh=3, dilation=2, padding=1))
+    cs.append(convt_case("convt_nobias", 2, 3, 4, 4, 2, kh=3, stride=2, bias=False))
+    cs.append(convt_case("convt_rect_2x3", 2, 3, 4, 5, 2, kh=2, kw=3, stride=2))
+    cs.append(convt_case("convt_relu", 2, 3, 4, 4, 4, kh=2, stride=2, act="ReLU"))
+    # MaxUnpool2D
+    cs.append(unpool_case("maxunpool_2", 2, 3, 6, 6, 2))
+    cs.append(unpool_case("maxunpool_3_s2", 2, 2, 7, 7, 3, stride=2))
+    # Upsample
+    cs.append(upsample_case("upsample_nearest_2", 2, 3, 4, 5, 2, "Nearest"))
+    cs.append(upsample_case("upsample_nearest_3", 2, 2, 3, 3, 3, "Nearest"))
+    cs.append(upsample_case("upsample_bilinear_2", 2, 3, 4, 5, 2, "Bilinear"))
+    cs.append(upsample_case("upsample_bilinear_3", 2, 2, 3, 4, 3, "Bilinear"))
+    # Crops
+    cs.append(crop_case("centercrop_8to4", 2, 3, 8, 8, 4, 4))
+    cs.append(crop_case("centercrop_9x8to6x3", 2, 2, 9, 8, 6, 3))
+    cs.append(crop_case("crop_offset", 2, 3, 7, 8, 4, 3, top=2, left=1))
+    # Graph ops
+    cs.append(concat_case("concat_2", 2, [3, 5], 4, 4))
+    cs.append(concat_case("concat_3", 2, [2, 1, 4], 3, 5))
+    cs.append(add_case("add_2", 2, 2, 3, 4, 4))
+    cs.append(add_case("add_3_relu", 2, 3, 3, 4, 4, act="ReLU"))
+    return cs
+
+
+def make_layers(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    results = []
+    for case in layer_cases():
+        path, out_shape = run_layer_case(case, out_dir)
+        results.append((case, path, out_shape))
+        print(f"  {os.path.relpath(path, REPO)}  {case.kind}  out {out_shape}  {os.path.getsize(path)} B")
+    return results
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Whole networks
+# ----------------------------------------------------------------------------------------------------------------
+
+def make_networks(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    train_x, train_y = load_fashion_mnist("train")
+    for name, cls in (("lenet5", LeNet5), ("cifar10net", Cifar10Net)):
+        seed = seed_of(name)
+        torch.manual_seed(seed)
+        model = cls()  # PyTorch default init
+        if name == "lenet5":
+            x, y = train_x[:4].clone(), train_y[:4].clone()
+            data_text = f"the first 4 images of the bundled Fashion-MNIST training subset, {PIXEL_SCALING}"
+        else:
+            x = torch.rand(4, 3, 32, 32)
+            y = torch.randint(0, 10, (4,))
+            data_text = "torch.rand(4, 3, 32, 32) (uniform [0,1)), labels torch.randint(0, 10, (4,))"
+        weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        xg = x.clone().requires_grad_(True)
+        logits = model(xg)
+        loss = F.cross_entropy(logits, y)  # mean over the batch
+        loss.backward()
+        tensors = {"input": x, "labels": y}
+        tensors.update(weights)
+        tensors["logits"] = logits.detach()
+        tensors["loss"] = loss.detach().reshape(1)
+        tensors["grad_input"] = xg.grad
+        for k, p in model.named_parameters():
+            tensors[f"grad.{k}"] = p.grad
+        md = base_metadata(name, f"{cls.__name__}: weights by PyTorch default init after torch.manual_seed({seed}); "
+                                 f"input: {data_text}; loss = F.cross_entropy(logits, labels) (mean); grads of the loss",
+                           seed)
+        md.update({"network": cls.__name__, "parameters": dumps(list(weights.keys())),
+                   "input_shape": dumps(list(x.shape)), "loss": repr(loss.item()),
+                   "architecture": (cls.__doc__ or "").strip()})
+        path = os.path.join(out_dir, f"{name}.safetensors")
+        safetensors_io.save(path, tensors, md)
+        print(f"  {os.path.relpath(path, REPO)}  loss {loss.item():.6f}  {os.path.getsize(path)} B")
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# Training runs
+# ----------------------------------------------------------------------------------------------------------------
+
+STEPS, BATCH = 20, 8
+
+
+def make_optimizer(kind, params):
+    if kind == "sgd":
+        return torch.optim.SGD(params, lr=0.05, momentum=0.9, dampening=0, nesterov=False, weight_decay=5e-4), \
+            {"optimizer": "SGD", "lr": 0.05, "momentum": 0.9, "dampening": 0.0, "nesterov": False, "weight_decay": 5e-4}
+    opt = torch.optim.AdamW(params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.01, amsgrad=False)
+    return opt, {"optimizer": "AdamW", "lr": 1e-3, "betas": [0.9, 0.999], "eps": 1e-8, "weight_decay": 0.01,
+                 "amsgrad": False}
+
+
+def make_training(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    train_x, train_y = load_fashion_mnist("train")
+    xs = train_x[:STEPS * BATCH].reshape(STEPS, BATCH, 1, 28, 28).clone()
+    ys = train_y[:STEPS * BATCH].reshape(STEPS, BATCH).clone()
+    for kind in ("sgd", "adamw"):
+        name = f"lenet5_{kind}"
+        seed = seed_of("lenet5_training")  # both optimizers start from the same weights
+        torch.manual_seed(seed)
+        model = LeNet5()
+        init = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        opt, hyper = make_optimizer(kind, model.parameters())
+        losses, after1 = [], None
+        for step in range(STEPS):
+            opt.zero_grad(set_to_none=False)
+            loss = F.cross_entropy(model(xs[step]), ys[step])
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+            if step == 0:
+                after1 = {k: v.detach().clone() for k, v in model.state_dict().items()}
+        tensors = {"inputs": xs, "labels": ys, "losses": torch.tensor(losses, dtype=torch.float32)}
+        for k, v in init.items():
+            tensors[f"init.{k}"] = v
+        for k, v in after1.items():
+            tensors[f"step1.{k}"] = v
+        for k, v in model.state_dict().items():
+            tensors[f"final.{k}"] = v.detach().clone()
+        md = base_metadata(name, f"LeNet5 trained {STEPS} steps with {hyper['optimizer']} on batches of {BATCH}; "
+                                 f"loss = F.cross_entropy (mean); 'losses'[i] is the loss computed in step i before "
+                                 f"that step's update", seed)
+        md.update({"network": "LeNet5", "hyperparameters": dumps(hyper), "steps": str(STEPS), "batch": str(BATCH),
+                   "data": f"batch i = images 8i..8i+7 of the bundled Fashion-MNIST training subset, in file order "
+                           f"(no shuffling); pixels {PIXEL_SCALING}",
+                   "weights_init": f"PyTorch default init of LeNet5() after torch.manual_seed({seed})",
+                   "parameters": dumps(list(init.keys())),
+                   "losses": dumps(losses)})
+        path = os.path.join(out_dir, f"{name}.safetensors")
+        safetensors_io.save(path, tensors, md)
+        print(f"  {os.path.relpath(path, REPO)}  losses {losses[0]:.4f} -> {losses[-1]:.4f}  {os.path.getsize(path)} B")
+    make_trained(out_dir)
+
+
+def make_trained(out_dir):
+    train_x, train_y = load_fashion_mnist("train")
+    test_x, test_y = load_fashion_mnist("test")
+    seed = seed_of("lenet5_trained_1epoch")
+    torch.manual_seed(seed)
+    model = LeNet5()
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0)
+    batch = 64
+    model.train()
+    last = 0.0
+    for i in range(0, len(train_x), batch):
+        opt.zero_grad()
+        loss = F.cross_entropy(model(train_x[i:i + batch]), train_y[i:i + batch])
+        loss.backward()
+        opt.step()
+        last = loss.item()
+    model.eval()
+    with torch.no_grad():
+        logits_all = torch.cat([model(test_x[i:i + 500]) for i in range(0, len(test_x), 500)])
+    acc = (logits_all.argmax(1) == test_y).float().mean().item()
+    correct = int((logits_all.argmax(1) == test_y).sum().item())
+    common = {"network": "LeNet5",
+              "training": dumps({"optimizer": "Adam", "lr": 1e-3, "betas": [0.9, 0.999], "eps": 1e-8,
+                                 "weight_decay": 0.0, "batch": batch, "epochs": 1,
+                                 "order": "file order, no shuffling; last batch has 10000 % 64 = 16 images",
+                                 "loss": "F.cross_entropy mean", "init": f"PyTorch default, torch.manual_seed({seed})"}),
+              "data": f"bundled Fashion-MNIST subset samples/data/fashion-mnist, pixels {PIXEL_SCALING}",
+              "test_accuracy": repr(acc), "test_correct": str(correct), "test_count": str(len(test_x)),
+              "final_train_batch_loss": repr(last)}
+    md = base_metadata("lenet5_trained_1epoch", "LeNet5 state_dict after one epoch of Adam on the bundled training "
+                                                "subset (10,000 images)", seed)
+    md.update(common)
+    path = os.path.join(out_dir, "lenet5_trained_1epoch.safetensors")
+    safetensors_io.save(path, {k: v.detach().clone() for k, v in model.state_dict().items()}, md)
+    print(f"  {os.path.relpath(path, REPO)}  test accuracy {acc:.4f} ({correct}/{len(test_x)})  {os.path.getsize(path)} B")
+    md2 = base_metadata("lenet5_trained_1epoch_predictions", "the first 32 images of the bundled test subset, their "
+                                                             "labels and the logits of lenet5_trained_1epoch (eval mode)",
+                        seed)
+    md2.update(common)
+    path2 = os.path.join(out_dir, "lenet5_trained_1epoch_predictions.safetensors")
+    safetensors_io.save(path2, {"input": test_x[:32].clone(), "labels": test_y[:32].clone(),
+                                "logits": logits_all[:32].clone(), "predictions": logits_all[:32].argmax(1)}, md2)
+    print(f"  {os.path.relpath(path2, REPO)}  {os.path.getsize(path2)} B")
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(REPO, "tests", "Fixtures"))
+    ap.add_argument("--only", choices=["layers", "networks", "training"], action="append")
+    args = ap.parse_args(argv)
+    parts = args.only or ["layers", "networks", "training"]
+    if "layers" in parts:
+        print("layers:")
+        make_layers(os.path.join(args.out, "layers"))
+    if "networks" in parts:
+        print("networks:")
+        make_networks(os.path.join(args.out, "networks"))
+    if "training" in parts:
+        print("training:")
+        make_training(os.path.join(args.out, "training"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
