@@ -1,0 +1,52 @@
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>
+/// Whole-tensor copies and sums: the Add layer (forward: copy the first input, add the others; backward: add dY into each
+/// input's gradient) and the identity paths (Dropout at inference). PyTorch: <c>a + b</c>.
+/// </summary>
+public static class Elementwise
+{
+    /// <summary>y = x.</summary>
+    public static void Copy(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Check(x.Length, y.Length);
+        x.CopyTo(y);
+    }
+
+    /// <summary>y += x (SIMD; bit-identical to <see cref="AddIntoReference"/>).</summary>
+    public static void AddInto(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Check(x.Length, y.Length);
+        ref float s = ref MemoryMarshal.GetReference(x);
+        ref float d = ref MemoryMarshal.GetReference(y);
+        nuint n = (nuint)x.Length, i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) (Vector512.LoadUnsafe(ref d, i) + Vector512.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) (Vector256.LoadUnsafe(ref d, i) + Vector256.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+        for (; i + 4 <= n; i += 4) (Vector128.LoadUnsafe(ref d, i) + Vector128.LoadUnsafe(ref s, i)).StoreUnsafe(ref d, i);
+        for (; i < n; i++) System.Runtime.CompilerServices.Unsafe.Add(ref d, i) += System.Runtime.CompilerServices.Unsafe.Add(ref s, i);
+    }
+
+    /// <summary>Scalar twin of <see cref="Copy"/>.</summary>
+    public static void CopyReference(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Check(x.Length, y.Length);
+        for (int i = 0; i < x.Length; i++) y[i] = x[i];
+    }
+
+    /// <summary>Scalar twin of <see cref="AddInto"/>.</summary>
+    public static void AddIntoReference(ReadOnlySpan<float> x, Span<float> y)
+    {
+        Check(x.Length, y.Length);
+        for (int i = 0; i < x.Length; i++) y[i] += x[i];
+    }
+
+    private static void Check(int x, int y)
+    {
+        if (x != y) throw new ArgumentException($"x has {x} elements but y has {y}; they must be equal.");
+    }
+}

@@ -1,0 +1,79 @@
+using Xunit;
+
+namespace StaticCnn.Tests.Kernels;
+
+/// <summary>Helpers for the non-GEMM layer kernel tests: random data, comparisons and a finite-difference gradient check.</summary>
+internal static class OpsTestUtil
+{
+    public static float[] Rand(Random rng, int n, float lo = -1f, float hi = 1f)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = lo + (hi - lo) * (float)rng.NextDouble();
+        return a;
+    }
+
+    /// <summary>Distinct values spaced ≥ <paramref name="gap"/> in random order (no ties for max pooling).</summary>
+    public static float[] Distinct(Random rng, int n, float gap = 0.01f)
+    {
+        var a = new float[n];
+        for (int i = 0; i < n; i++) a[i] = (i - n / 2) * gap;
+        for (int i = n - 1; i > 0; i--) { int j = rng.Next(i + 1); (a[i], a[j]) = (a[j], a[i]); }
+        return a;
+    }
+
+    public static void BitEqual(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what = "")
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
+                Assert.Fail($"{what}[{i}]: expected {expected[i]:R}, actual {actual[i]:R}");
+    }
+
+    public static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double abs, double rel, string what = "")
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double e = expected[i], a = actual[i];
+            if (double.IsNaN(e) && double.IsNaN(a)) continue;
+            if (e == a) continue;
+            if (!(Math.Abs(e - a) <= abs + rel * Math.Abs(e)))
+                Assert.Fail($"{what}[{i}]: expected {expected[i]:R}, actual {actual[i]:R} (diff {Math.Abs(e - a):E3})");
+        }
+    }
+
+    /// <summary>
+    /// Finite-difference check of a reference kernel: the loss L = Σ r·f(x) is accumulated in double for random weights r;
+    /// the analytic gradient comes from <paramref name="backward"/>(x, dy = r) (which must add into a zeroed dx);
+    /// the numeric one is the central difference over the step actually representable in float.
+    /// </summary>
+    public static void GradCheck(Random rng, float[] x, Func<float[], float[]> forward, Func<float[], float[], float[]> backward,
+        double eps = 1e-3, double abs = 2e-3, double rel = 2e-2, int maxChecks = 80)
+    {
+        float[] y0 = forward(x);
+        var r = Rand(rng, y0.Length);
+        float[] analytic = backward(x, (float[])r.Clone());
+        Assert.Equal(x.Length, analytic.Length);
+        double Loss(float[] xx)
+        {
+            float[] yy = forward(xx);
+            double l = 0;
+            for (int j = 0; j < yy.Length; j++) l += (double)r[j] * yy[j];
+            return l;
+        }
+        int checks = Math.Min(maxChecks, x.Length);
+        for (int c = 0; c < checks; c++)
+        {
+            int i = x.Length <= maxChecks ? c : rng.Next(x.Length);
+            float orig = x[i];
+            float xp = (float)(orig + eps), xm = (float)(orig - eps);
+            x[i] = xp; double lp = Loss(x);
+            x[i] = xm; double lm = Loss(x);
+            x[i] = orig;
+            double numeric = (lp - lm) / ((double)xp - xm);
+            double a = analytic[i];
+            if (!(Math.Abs(numeric - a) <= abs + rel * Math.Abs(numeric)))
+                Assert.Fail($"d/dx[{i}]: analytic {a:R}, numeric {numeric:R}");
+        }
+    }
+}
