@@ -1,0 +1,76 @@
+using StaticCnn.Optimizers;
+using Xunit;
+
+namespace StaticCnn.Tests.Runtime;
+
+/// <summary>10-step trajectories on a fixed quadratic against PyTorch 1.13 (tools/make_runtime_fixtures.py, optimizers.safetensors).</summary>
+public class OptimizerTests
+{
+    private static readonly StaticCnn.Checkpoints.SafeTensorsFile F = Fixture.Open("optimizers.safetensors");
+
+    internal static Optimizer Make(string name) => name switch
+    {
+        "sgd" => new Sgd(0.1f),
+        "sgd_momentum" => new Sgd(0.05f, momentum: 0.9f, dampening: 0.1f, weightDecay: 0.01f),
+        "sgd_nesterov" => new Sgd(0.05f, momentum: 0.9f, weightDecay: 1e-3f, nesterov: true),
+        "adam" => new Adam(0.01f),
+        "adam_wd" => new Adam(0.02f, 0.8f, 0.99f, 1e-6f, 0.1f),
+        "adamw" => new AdamW(0.01f),
+        "adamw_wd" => new AdamW(0.02f, weightDecay: 0.1f),
+        _ => throw new ArgumentException(name),
+    };
+
+    public static TheoryData<string> Names => new() { "sgd", "sgd_momentum", "sgd_nesterov", "adam", "adam_wd", "adamw", "adamw_wd" };
+
+    internal static void Gradient(float[] a, float[] c, float[] p, float[] g)
+    {
+        for (int i = 0; i < p.Length; i++) g[i] = a[i] * (p[i] - c[i]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void TrajectoryMatchesPyTorch(string name)
+    {
+        float[] p = F.GetFloats("p0"), a = F.GetFloats("a"), c = F.GetFloats("c");
+        float[] expected = F.GetFloats(name + ".trajectory");
+        var g = new float[p.Length];
+        using var opt = Make(name);
+        double worst = 0;
+        for (int step = 0; step < 10; step++)
+        {
+            Gradient(a, c, p, g);
+            opt.Step(p, g);
+            var exp = expected.AsSpan(step * p.Length, p.Length);
+            worst = Math.Max(worst, Fixture.MaxRelError(exp, p, 1e-3));
+            Fixture.AssertClose(exp, p, 2e-6, 2e-7, $"{name} step {step + 1}");
+        }
+        Assert.Equal(10, opt.StepCount);
+        Assert.True(worst < 2e-6, $"{name}: worst relative error {worst:E2}");
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(2)]
+    public void ClipGradNormMatchesPyTorch(int i)
+    {
+        float[] g = F.GetFloats($"clip{i}.grad");
+        float norm = GradientClipping.ClipByGlobalNorm(g, F.GetFloats($"clip{i}.max_norm")[0]);
+        Fixture.AssertClose(F.GetFloats($"clip{i}.norm"), new[] { norm }, 1e-6, 0, "norm");
+        Fixture.AssertClose(F.GetFloats($"clip{i}.clipped"), g, 1e-6, 1e-9, "clipped");
+    }
+
+    [Fact]
+    public void NesterovNeedsMomentum() => Assert.Throws<ArgumentException>(() => new Sgd(0.1f, nesterov: true));
+
+    [Fact]
+    public void StateIsBoundToOneParameterCount()
+    {
+        using var opt = new Adam();
+        opt.Step(new float[4], new float[4]);
+        var ex = Assert.Throws<ArgumentException>(() => opt.Step(new float[5], new float[5]));
+        Assert.Contains("Reset()", ex.Message);
+        opt.Reset();
+        opt.Step(new float[5], new float[5]);
+    }
+}
