@@ -15,6 +15,19 @@ internal static class DiagnosticDescriptors
     private const string Advice = "StaticCnn.Advice";
     private const string Weights = "StaticCnn.Weights";
 
+    /// <summary>Every descriptor by id (for turning value diagnostics into Diagnostic at output).</summary>
+    /// <remarks>Built on first use: static fields initialise in textual order, so it must not be a field initialiser above the descriptors.</remarks>
+    public static System.Collections.Generic.Dictionary<string, DiagnosticDescriptor> ById => s_byId ??= BuildIndex();
+    private static System.Collections.Generic.Dictionary<string, DiagnosticDescriptor>? s_byId;
+
+    private static System.Collections.Generic.Dictionary<string, DiagnosticDescriptor> BuildIndex()
+    {
+        var d = new System.Collections.Generic.Dictionary<string, DiagnosticDescriptor>();
+        foreach (System.Reflection.FieldInfo f in typeof(DiagnosticDescriptors).GetFields(System.Reflection.BindingFlags.Public | System.Reflection.BindingFlags.Static))
+            if (f.GetValue(null) is DiagnosticDescriptor descriptor) d[descriptor.Id] = descriptor;
+        return d;
+    }
+
     private static DiagnosticDescriptor Error(string id, string title, string message, string category) =>
         new(id, title, message, category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
@@ -46,6 +59,8 @@ internal static class DiagnosticDescriptors
         "Layer '{0}': {1} must be {2} (got {3})", Declaration);
     public static readonly DiagnosticDescriptor LayerOutsideNetwork = Error("SCNN0012", "Layer outside a network",
         "'{0}' carries a layer attribute, but its class '{1}' has no [Network] attribute; add [Network(InputChannels = …, InputHeight = …, InputWidth = …)] to the class", Declaration);
+    public static readonly DiagnosticDescriptor InternalError = Error("SCNN0013", "Network could not be generated",
+        "Network '{0}' could not be generated because of an internal generator error ({1}); the class compiles as a stub that throws. Please report this with the network's declaration", Declaration);
 
     // ---- SCNN01xx: shape and graph errors ----
     public static readonly DiagnosticDescriptor NonPositiveOutput = Error("SCNN0100", "Output size is not positive",

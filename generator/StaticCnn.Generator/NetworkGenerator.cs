@@ -1,13 +1,42 @@
+using System.Collections.Generic;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticCnn.Generator.Emit;
+using StaticCnn.Generator.Layers;
+using StaticCnn.Generator.Model;
+using StaticCnn.Generator.Pipeline;
 
 namespace StaticCnn.Generator;
 
-/// <summary>The incremental generator: [Network] classes → parse → infer shapes → plan memory → emit.</summary>
+/// <summary>
+/// The incremental generator: [Network] classes → Parse → Infer shapes → Plan memory → Emit. Every step's output is a
+/// value (records and EquatableArray), so unrelated edits leave every step Cached or Unchanged. See docs/GENERATOR.md.
+/// </summary>
 [Generator(LanguageNames.CSharp)]
 public sealed class NetworkGenerator : IIncrementalGenerator
 {
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
+        IncrementalValuesProvider<NetworkSpec> specs = context.SyntaxProvider
+            .ForAttributeWithMetadataName(Parser.NetworkAttribute,
+                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                Parser.Parse)
+            .WithTrackingName(TrackingNames.Parse);
+        IncrementalValuesProvider<NetworkModel> models = specs.Select(Inference.Infer).WithTrackingName(TrackingNames.Infer);
+        IncrementalValuesProvider<NetworkPlan> plans = models.Select(Planner.Plan).WithTrackingName(TrackingNames.Plan);
+        context.RegisterSourceOutput(plans, Emitter.Execute);
+
+        // SCNN0012: a layer attribute on a property of a class without [Network].
+        foreach (LayerKind kind in LayerRegistry.All)
+        {
+            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider
+                .ForAttributeWithMetadataName(kind.AttributeName, static (node, _) => node is PropertyDeclarationSyntax, Parser.Orphan)
+                .WithTrackingName(TrackingNames.Orphans);
+            context.RegisterSourceOutput(orphans, static (spc, diagnostics) =>
+            {
+                foreach (DiagnosticInfo d in diagnostics) spc.ReportDiagnostic(Emitter.ToDiagnostic(d));
+            });
+        }
     }
 }

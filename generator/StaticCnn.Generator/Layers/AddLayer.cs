@@ -1,0 +1,45 @@
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// [Add(nameof(A), nameof(B), …)]: element-wise sum of equal shapes, optional activation after the sum.
+/// Kernels: <c>Elementwise.Copy/AddInto</c> and <c>Activations.ApplyForward/ApplyDerivative</c>.
+/// </summary>
+internal sealed class AddLayer : LayerKind
+{
+    public override string Kind => "Add";
+    public override string? InputListArgument => "Inputs";
+
+    public override void Infer(InferContext c)
+    {
+        ActivationKind act = c.Activation();
+        if (c.Failed) return;
+        for (int k = 1; k < c.InShapes.Count; k++)
+        {
+            if (c.InShapes[k].Equals(c.In)) continue;
+            c.Error(DiagnosticDescriptors.AddShapeMismatch, c.Member, c.InName, c.In.ToString(), c.InNames[k], c.InShapes[k].ToString());
+            return;
+        }
+        c.SetOut(c.In);
+        c.PropActivation("Activation", act);
+    }
+
+    private static bool HasActivation(EmitContext e) => e.L.Prop("Activation") != "global::StaticCnn.Activation.None";
+
+    public override void EmitForward(EmitContext e, bool train)
+    {
+        e.Plain("Elementwise", "Copy", e.X(0) + ", " + e.Y);
+        for (int k = 1; k < e.L.Inputs.Count; k++) e.Plain("Elementwise", "AddInto", e.X(k) + ", " + e.Y);
+        if (HasActivation(e))
+            e.Plain("Activations", "ApplyForward", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y);
+    }
+
+    public override void EmitBackward(EmitContext e)
+    {
+        if (HasActivation(e))
+            e.Plain("Activations", "ApplyDerivative", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y + ", " + e.DY);
+        for (int k = 0; k < e.L.Inputs.Count; k++)
+            e.IfInputNeeded(k, () => e.Plain("Elementwise", "AddInto", e.DY + ", " + e.DXRegion(k)));
+    }
+}

@@ -1,0 +1,51 @@
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// [BatchNorm2D]: parameters weight (γ, C) and bias (β, C); buffers running_mean, running_var (C each). Training keeps
+/// the batch mean and inverse std (2·C floats) for backward. Kernel: <c>StaticCnn.Kernels.BatchNorm2D</c> over <c>IBatchNormShape</c>.
+/// </summary>
+internal sealed class BatchNorm2DLayer : LayerKind
+{
+    public override string Kind => "BatchNorm2D";
+    public override string? ShapeInterface => "IBatchNormShape";
+
+    public override void Infer(InferContext c)
+    {
+        float eps = c.Float("Epsilon", 1e-5f);
+        float momentum = c.Float("Momentum", 0.1f);
+        c.Check(eps > 0 && !float.IsInfinity(eps), "Epsilon", "greater than 0", eps);
+        c.Check(momentum >= 0 && momentum <= 1, "Momentum", "in [0, 1]", momentum);
+        if (c.Failed) return;
+        int ch = c.In.C;
+        c.SetOut(c.In);
+        c.Tensor("weight", TensorArena.Parameter, ch);
+        c.Tensor("bias", TensorArena.Parameter, ch);
+        c.Tensor("running_mean", TensorArena.Buffer, ch);
+        c.Tensor("running_var", TensorArena.Buffer, ch);
+        c.Parameters = 2L * ch;
+        c.Flags = LayerFlags.SavedStats;
+        c.Prop("C", ch); c.Prop("H", c.In.H); c.Prop("W", c.In.W);
+        c.Prop("Epsilon", eps);
+        c.Prop("Momentum", momentum);
+    }
+
+    public override void EmitForward(EmitContext e, bool train)
+    {
+        int ch = e.L.Out.C;
+        if (train)
+            e.Call("BatchNorm2D", "ForwardTrain", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", "
+                + e.Buffer("running_mean") + ", " + e.Buffer("running_var") + ", " + e.Y + ", " + e.Saved(0, ch) + ", " + e.Saved(1, ch) + ", batch, threads");
+        else
+            e.Call("BatchNorm2D", "ForwardInference", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", "
+                + e.Buffer("running_mean") + ", " + e.Buffer("running_var") + ", " + e.Y + ", batch, threads");
+    }
+
+    public override void EmitBackward(EmitContext e)
+    {
+        int ch = e.L.Out.C;
+        e.Call("BatchNorm2D", "Backward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Saved(0, ch) + ", " + e.Saved(1, ch) + ", "
+            + e.DY + ", " + e.DX() + ", " + e.Grad("weight") + ", " + e.Grad("bias") + ", batch, threads");
+    }
+}

@@ -1,0 +1,132 @@
+using StaticCnn.Generator.Model;
+using StaticCnn.Shapes;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// [Conv2D]: weight (Filters, InC/Groups, KH, KW), bias (Filters). Out = floor((In + 2P − D·(K−1) − 1)/S) + 1.
+/// Kernel: <c>StaticCnn.Kernels.Conv2D</c> over <c>IConv2DShape</c>.
+/// </summary>
+internal sealed class Conv2DLayer : LayerKind
+{
+    public override string Kind => "Conv2D";
+    public override string? ShapeInterface => "IConv2DShape";
+
+    public override void Infer(InferContext c)
+    {
+        Shape3 x = c.In;
+        int filters = c.Positive("Filters", 0);
+        int kernel = c.Positive("Kernel", 3);
+        int kh = c.Override("KernelH", kernel), kw = c.Override("KernelW", kernel);
+        int stride = c.Positive("Stride", 1);
+        int sh = c.Override("StrideH", stride), sw = c.Override("StrideW", stride);
+        int padding = c.NonNegative("Padding", 0);
+        int ph = c.Int("PaddingH", -1), pw = c.Int("PaddingW", -1);
+        c.Check(ph >= -1, "PaddingH", "at least 0 (or -1 to use Padding)", ph);
+        c.Check(pw >= -1, "PaddingW", "at least 0 (or -1 to use Padding)", pw);
+        ph = ph >= 0 ? ph : padding;
+        pw = pw >= 0 ? pw : padding;
+        int modeValue = c.Int("PaddingMode", 0);
+        c.Check(modeValue >= 0 && modeValue <= 2, "PaddingMode", "a defined PaddingMode value", modeValue);
+        var mode = (PaddingModeKind)modeValue;
+        int dilation = c.Positive("Dilation", 1);
+        int groups = c.Positive("Groups", 1);
+        bool bias = c.Bool("Bias", true);
+        ActivationKind act = c.Activation();
+        if (c.Failed) return;
+
+        if (mode == PaddingModeKind.Same && (sh != 1 || sw != 1))
+        {
+            c.Error(DiagnosticDescriptors.SamePaddingNeedsStrideOne, c.Member, sh == sw ? sh.ToString() : sh + "×" + sw);
+            return;
+        }
+        if (x.C % groups != 0 || filters % groups != 0)
+        {
+            c.Error(DiagnosticDescriptors.GroupsDoNotDivide, c.Member, groups, x.C, c.InName, filters);
+            return;
+        }
+
+        long oh, ow;
+        if (mode == PaddingModeKind.Same)
+        {
+            ph = (int)ShapeRules.SamePaddingLow(kh, dilation);
+            pw = (int)ShapeRules.SamePaddingLow(kw, dilation);
+            oh = x.H;
+            ow = x.W;
+        }
+        else
+        {
+            if (mode == PaddingModeKind.Valid) ph = pw = 0;
+            if (!ConvCommon.CheckFits(c, kh, kw, ph, pw, dilation)) return;
+            oh = ShapeRules.ConvOutput(x.H, kh, sh, ph, dilation);
+            ow = ShapeRules.ConvOutput(x.W, kw, sw, pw, dilation);
+            ConvCommon.WarnDroppedPixels(c, kh, kw, sh, sw, ph, pw, dilation);
+        }
+        if (!c.SetOut(filters, oh, ow)) return;
+        if (!c.Tensor("weight", TensorArena.Parameter, filters, x.C / groups, kh, kw)) return;
+        if (bias && !c.Tensor("bias", TensorArena.Parameter, filters)) return;
+        c.Parameters = ShapeRules.ConvParameters(x.C, filters, kh, kw, groups, bias);
+        c.Macs = ShapeRules.ConvMacs(x.C, filters, oh, ow, kh, kw, groups);
+        c.Flags = LayerFlags.Scratch;
+        ConvCommon.Props(c, x, c.Out!, kh, kw, sh, sw, ph, pw, dilation, groups, bias, act);
+    }
+
+    public override string? ScratchExpression(EmitContext e)
+        => "global::StaticCnn.Kernels.Conv2D.ScratchFloats(" + e.Shape + ", batch, threads)";
+
+    public override void EmitForward(EmitContext e, bool train)
+        => e.Call("Conv2D", "Forward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y + ", batch, scratch, threads");
+
+    public override void EmitBackward(EmitContext e)
+        => e.Call("Conv2D", "Backward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Y + ", " + e.DY + ", " + e.DX()
+            + ", " + e.Grad("weight") + ", " + e.Grad("bias") + ", batch, scratch, threads");
+}
+
+/// <summary>Checks and properties shared by Conv2D, ConvTranspose2D and the pools.</summary>
+internal static class ConvCommon
+{
+    /// <summary>SCNN0101 when the (dilated) window is larger than the padded input.</summary>
+    public static bool CheckFits(InferContext c, int kh, int kw, int ph, int pw, int dilation)
+    {
+        Shape3 x = c.In;
+        long ekh = ShapeRules.EffectiveKernel(kh, dilation), ekw = ShapeRules.EffectiveKernel(kw, dilation);
+        long hp = x.H + 2L * ph, wp = x.W + 2L * pw;
+        if (ekh <= hp && ekw <= wp) return true;
+        long needH = ekh > x.H ? (ekh - x.H + 1) / 2 : 0, needW = ekw > x.W ? (ekw - x.W + 1) / 2 : 0;
+        string kernel = dilation == 1 ? kh + "×" + kw : kh + "×" + kw + " (dilated to " + ekh + "×" + ekw + ")";
+        c.Error(DiagnosticDescriptors.KernelLargerThanInput, c.Member, kernel, x.ToString(), c.InName, hp + "×" + wp,
+            (hp - ekh + 1) + "×" + (wp - ekw + 1), System.Math.Max(needH, needW));
+        return false;
+    }
+
+    /// <summary>SCNN0300 when the stride leaves trailing rows or columns unread.</summary>
+    public static void WarnDroppedPixels(InferContext c, int kh, int kw, int sh, int sw, int ph, int pw, int dilation)
+    {
+        Shape3 x = c.In;
+        long rh = (x.H + 2L * ph - ShapeRules.EffectiveKernel(kh, dilation)) % sh;
+        long rw = (x.W + 2L * pw - ShapeRules.EffectiveKernel(kw, dilation)) % sw;
+        if (rh == 0 && rw == 0) return;
+        c.Report(DiagnosticDescriptors.StrideDropsPixels, c.Member, kh + "×" + kw, sh == sw ? sh.ToString() : sh + "×" + sw,
+            x.ToString(), c.InName, System.Math.Max(rh, rw));
+    }
+
+    public static void Props(InferContext c, Shape3 x, Shape3 y, int kh, int kw, int sh, int sw, int ph, int pw, int dilation,
+        int groups, bool bias, ActivationKind act)
+    {
+        c.Prop("InC", x.C); c.Prop("InH", x.H); c.Prop("InW", x.W);
+        c.Prop("OutC", y.C); c.Prop("OutH", y.H); c.Prop("OutW", y.W);
+        c.Prop("KH", kh); c.Prop("KW", kw);
+        c.Prop("StrideH", sh); c.Prop("StrideW", sw);
+        c.Prop("PadH", ph); c.Prop("PadW", pw);
+        c.Prop("DilationH", dilation); c.Prop("DilationW", dilation);
+        c.Prop("Groups", groups);
+        c.Prop("HasBias", bias);
+        c.PropActivation("Activation", act);
+    }
+
+    public static void PoolProps(InferContext c, Shape3 x, Shape3 y, int k, int s, int p)
+    {
+        c.Prop("C", x.C); c.Prop("InH", x.H); c.Prop("InW", x.W); c.Prop("OutH", y.H); c.Prop("OutW", y.W);
+        c.Prop("KH", k); c.Prop("KW", k); c.Prop("StrideH", s); c.Prop("StrideW", s); c.Prop("PadH", p); c.Prop("PadW", p);
+    }
+}

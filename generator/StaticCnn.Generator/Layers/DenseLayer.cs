@@ -1,0 +1,43 @@
+using StaticCnn.Generator.Model;
+using StaticCnn.Shapes;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// [Dense]: weight (Units, In), bias (Units). A C×H×W input is flattened implicitly (In = C·H·W, channel-major), as
+/// nn.Flatten + nn.Linear; SCNN0107 is therefore never reported. Kernel: <c>StaticCnn.Kernels.Dense</c> over <c>IDenseShape</c>.
+/// </summary>
+internal sealed class DenseLayer : LayerKind
+{
+    public override string Kind => "Dense";
+    public override string? ShapeInterface => "IDenseShape";
+
+    public override void Infer(InferContext c)
+    {
+        int units = c.Positive("Units", 0);
+        bool bias = c.Bool("Bias", true);
+        ActivationKind act = c.Activation();
+        if (c.Failed) return;
+        int inFeatures = c.In.Size;
+        if (!c.SetOut(units, 1, 1)) return;
+        if (!c.Tensor("weight", TensorArena.Parameter, units, inFeatures)) return;
+        if (bias && !c.Tensor("bias", TensorArena.Parameter, units)) return;
+        c.Parameters = ShapeRules.DenseParameters(inFeatures, units, bias);
+        c.Macs = (long)inFeatures * units;
+        c.Flags = LayerFlags.Scratch;
+        c.Prop("In", inFeatures);
+        c.Prop("Out", units);
+        c.Prop("HasBias", bias);
+        c.PropActivation("Activation", act);
+    }
+
+    public override string? ScratchExpression(EmitContext e)
+        => "global::StaticCnn.Kernels.Dense.ScratchFloats(" + e.Shape + ", batch, threads)";
+
+    public override void EmitForward(EmitContext e, bool train)
+        => e.Call("Dense", "Forward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y + ", batch, scratch, threads");
+
+    public override void EmitBackward(EmitContext e)
+        => e.Call("Dense", "Backward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Y + ", " + e.DY + ", " + e.DX()
+            + ", " + e.Grad("weight") + ", " + e.Grad("bias") + ", batch, scratch, threads");
+}

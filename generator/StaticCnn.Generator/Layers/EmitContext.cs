@@ -1,0 +1,109 @@
+using StaticCnn.Generator.Emit;
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// What a layer kind's emitters see: the writer and expressions for every region the layer reads and writes.
+/// The emitted method bodies have these locals in scope: <c>ws</c> (float workspace), <c>iws</c> (int workspace),
+/// <c>prm</c>, <c>grd</c>, <c>buf</c> (arenas), <c>scratch</c>, <c>batch</c>, <c>mb</c> (batch capacity),
+/// <c>threads</c>, <c>reference</c>, and in backward <c>needInput</c>.
+/// </summary>
+internal sealed class EmitContext
+{
+    public EmitContext(SourceWriter w, NetworkPlan net, int index)
+    {
+        W = w;
+        Net = net;
+        L = net.Model.Layers[index];
+        P = net.Layers[index];
+    }
+
+    public SourceWriter W { get; }
+    public NetworkPlan Net { get; }
+    public LayerModel L { get; }
+    public LayerPlan P { get; }
+    public string M => L.Member;
+
+    /// <summary>The shape struct argument, <c>default(Conv1Shape)</c>.</summary>
+    public string Shape => "default(" + M + "Shape)";
+
+    /// <summary>Output shape of input <paramref name="k"/>.</summary>
+    public Shape3 InShape(int k) => L.Inputs[k] < 0 ? Net.Model.Input : Net.Model.Layers[L.Inputs[k]].Out;
+
+    private static string Name(NetworkPlan net, int layer) => layer < 0 ? "Input" : net.Model.Layers[layer].Member;
+
+    /// <summary>Activation region of input <paramref name="k"/>, batch samples.</summary>
+    public string X(int k = 0) { string n = Name(Net, L.Inputs[k]); return "ws.Slice(" + n + "ActOffset * mb, batch * " + n + "Size)"; }
+
+    public string Y => "ws.Slice(" + M + "ActOffset * mb, batch * " + M + "Size)";
+    public string DY => "ws.Slice(" + M + "GradOffset * mb, batch * " + M + "Size)";
+
+    /// <summary>
+    /// Gradient region of input <paramref name="k"/>; for a layer fed by the network input (directly or through a
+    /// Flatten view) it is empty when the caller passed no dInput, which makes the kernel skip that work.
+    /// </summary>
+    public string DX(int k = 0)
+    {
+        string region = DXRegion(k);
+        return FedByInput(k) && !Guarded ? "(needInput ? " + region + " : default)" : region;
+    }
+
+    /// <summary>The gradient region of input <paramref name="k"/>, unconditionally.</summary>
+    public string DXRegion(int k = 0)
+    {
+        string n = Name(Net, L.Inputs[k]);
+        return "ws.Slice(" + n + "GradOffset * mb, batch * " + n + "Size)";
+    }
+
+    /// <summary>Set while the whole backward of the layer is inside <c>if (needInput)</c>.</summary>
+    public bool Guarded { get; set; }
+
+    /// <summary>Emits <paramref name="body"/>, inside <c>if (needInput)</c> when input <paramref name="k"/> is the network input.</summary>
+    public void IfInputNeeded(int k, System.Action body)
+    {
+        if (!FedByInput(k) || Guarded) { body(); return; }
+        W.Open("if (needInput)");
+        body();
+        W.Close();
+    }
+
+    public bool FedByInput(int k)
+    {
+        int i = L.Inputs[k];
+        while (i >= 0 && (Net.Model.Layers[i].Flags & LayerFlags.AliasInput) != 0) i = Net.Model.Layers[i].Inputs[0];
+        return i < 0;
+    }
+
+    private string TensorRegion(string arena, string suffix)
+    {
+        for (int t = 0; t < L.Tensors.Count; t++)
+            if (L.Tensors[t].Suffix == suffix)
+                return arena + ".Slice(" + M + Naming.Pascal(suffix) + "Offset, " + Lit.Int(L.Tensors[t].Length) + ")";
+        return "default";
+    }
+
+    public string Param(string suffix) => TensorRegion("prm", suffix);
+    public string Grad(string suffix) => TensorRegion("grd", suffix);
+    public string Buffer(string suffix) => TensorRegion("buf", suffix);
+
+    /// <summary>Argmax ints of MaxPool2D layer <paramref name="layer"/>.</summary>
+    public string Argmax(int layer) { string n = Net.Model.Layers[layer].Member; return "iws.Slice(" + n + "ArgmaxOffset * mb, batch * " + n + "Size)"; }
+
+    public string Mask => "ws.Slice(" + M + "MaskOffset * mb, batch * " + M + "Size)";
+
+    /// <summary>Saved statistics (fixed region after the per-sample part), <paramref name="part"/>·C … (part+1)·C.</summary>
+    public string Saved(int part, int channels)
+        => "ws.Slice(TrainingWorkspaceFloatsPerSample * mb + " + M + "SavedOffset + " + Lit.Int(part * channels) + ", " + Lit.Int(channels) + ")";
+
+    /// <summary>Emits the fast call, or its ...Reference twin when UseReferenceKernels is set.</summary>
+    public void Call(string kernel, string method, string args)
+    {
+        W.Line("if (reference) global::StaticCnn.Kernels." + kernel + "." + method + "Reference(" + args + ");");
+        W.Line("else global::StaticCnn.Kernels." + kernel + "." + method + "(" + args + ");");
+    }
+
+    /// <summary>Emits a call that has no Reference twin (plain copies and in-place activation helpers).</summary>
+    public void Plain(string kernel, string method, string args)
+        => W.Line("global::StaticCnn.Kernels." + kernel + "." + method + "(" + args + ");");
+}

@@ -1,0 +1,22 @@
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>[GlobalAvgPool]: C×H×W → C×1×1. Kernel: <c>StaticCnn.Kernels.GlobalAvgPool</c> over <c>IGlobalPoolShape</c>.</summary>
+internal sealed class GlobalAvgPoolLayer : LayerKind
+{
+    public override string Kind => "GlobalAvgPool";
+    public override string? ShapeInterface => "IGlobalPoolShape";
+
+    public override void Infer(InferContext c)
+    {
+        c.SetOut(new Shape3(c.In.C, 1, 1));
+        c.Prop("C", c.In.C); c.Prop("H", c.In.H); c.Prop("W", c.In.W);
+    }
+
+    public override void EmitForward(EmitContext e, bool train)
+        => e.Call("GlobalAvgPool", "Forward", e.Shape + ", " + e.X() + ", " + e.Y + ", batch, threads");
+
+    public override void EmitBackward(EmitContext e)
+        => e.Call("GlobalAvgPool", "Backward", e.Shape + ", " + e.DY + ", " + e.DX() + ", batch, threads");
+}

@@ -1,0 +1,45 @@
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>
+/// One layer kind: how its attribute's arguments are read and checked, its shape rule (output shape, PyTorch tensors,
+/// parameter count, MACs) and its forward and backward emitters. One subclass per file in this folder; registered
+/// in <see cref="LayerRegistry"/>.
+/// </summary>
+internal abstract class LayerKind
+{
+    /// <summary>The kind's name as shown in summaries and LayerInfo.Kind, e.g. "Conv2D".</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Metadata name of the attribute class, e.g. "StaticCnn.Conv2DAttribute".</summary>
+    public virtual string AttributeName => "StaticCnn." + Kind + "Attribute";
+
+    /// <summary>The kernel's shape interface (without namespace) when the kind emits a shape struct, else null.</summary>
+    public virtual string? ShapeInterface => null;
+
+    /// <summary>
+    /// The argument listing this layer's inputs by name (Add, Concat: "Inputs"), or null for a single input given by
+    /// <c>From</c> (default: the previous layer).
+    /// </summary>
+    public virtual string? InputListArgument => null;
+
+    /// <summary>Checks the arguments against the input shapes and describes the layer (see <see cref="InferContext"/>).</summary>
+    public abstract void Infer(InferContext c);
+
+    /// <summary>Emits the layer's inference (<paramref name="train"/> false) or training forward.</summary>
+    public abstract void EmitForward(EmitContext e, bool train);
+
+    /// <summary>Emits the layer's backward: adds into parameter gradients and its inputs' gradient regions.</summary>
+    public abstract void EmitBackward(EmitContext e);
+
+    /// <summary>An expression of the float scratch this layer's kernels need (with <c>batch</c> and <c>threads</c> in scope), or null.</summary>
+    public virtual string? ScratchExpression(EmitContext e) => null;
+}
+
+/// <summary>Mirror of StaticCnn.Activation (the generator does not reference the runtime).</summary>
+internal enum ActivationKind { None = 0, ReLU = 1, LeakyReLU = 2, Sigmoid = 3, Tanh = 4 }
+
+/// <summary>Mirror of StaticCnn.PaddingMode.</summary>
+internal enum PaddingModeKind { Explicit = 0, Valid = 1, Same = 2 }
+
+/// <summary>Mirror of StaticCnn.UpsampleMode.</summary>
+internal enum UpsampleModeKind { Nearest = 0, Bilinear = 1 }

@@ -1,0 +1,48 @@
+using System.Collections.Generic;
+
+namespace StaticCnn.Generator.Layers;
+
+/// <summary>Attribute metadata name → layer kind. Adding a layer: one attribute, one file in Layers/, one line here.</summary>
+internal static class LayerRegistry
+{
+    public static readonly LayerKind[] All =
+    {
+        new Conv2DLayer(),
+        new ConvTranspose2DLayer(),
+        new DenseLayer(),
+        new FlattenLayer(),
+        new MaxPool2DLayer(),
+        new AvgPool2DLayer(),
+        new GlobalAvgPoolLayer(),
+        new MaxUnpool2DLayer(),
+        new ActivationLayer("ReLU", ActivationKind.ReLU),
+        new ActivationLayer("LeakyReLU", ActivationKind.LeakyReLU),
+        new ActivationLayer("Sigmoid", ActivationKind.Sigmoid),
+        new ActivationLayer("Tanh", ActivationKind.Tanh),
+        new SoftmaxLayer(),
+        new BatchNorm2DLayer(),
+        new DropoutLayer(),
+        new AddLayer(),
+        new ConcatLayer(),
+        new UpsampleLayer(),
+        new CenterCropLayer(),
+        new CropLayer(),
+    };
+
+    private static readonly Dictionary<string, LayerKind> ByAttribute = Build(k => k.AttributeName);
+    private static readonly Dictionary<string, LayerKind> ByKind = Build(k => k.Kind);
+
+    private static Dictionary<string, LayerKind> Build(System.Func<LayerKind, string> key)
+    {
+        var d = new Dictionary<string, LayerKind>();
+        foreach (LayerKind k in All) d[key(k)] = k;
+        return d;
+    }
+
+    /// <summary>The kind whose attribute has metadata name <paramref name="attributeMetadataName"/>, or null.</summary>
+    public static LayerKind? FromAttribute(string attributeMetadataName)
+        => ByAttribute.TryGetValue(attributeMetadataName, out LayerKind? k) ? k : null;
+
+    /// <summary>The kind named <paramref name="kind"/> (as stored in the model).</summary>
+    public static LayerKind Get(string kind) => ByKind[kind];
+}

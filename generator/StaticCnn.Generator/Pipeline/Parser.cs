@@ -1,0 +1,249 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using StaticCnn.Generator.Emit;
+using StaticCnn.Generator.Layers;
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Pipeline;
+
+/// <summary>Step 1, Parse: a [Network] class (symbols and syntax) → <see cref="NetworkSpec"/> (values only).</summary>
+internal static class Parser
+{
+    public const string NetworkAttribute = "StaticCnn.NetworkAttribute";
+    private const string LayerType = "StaticCnn.Layer";
+
+    public static NetworkSpec Parse(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        try
+        {
+            return ParseCore(ctx, ct);
+        }
+        catch (OperationCanceledException)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            string name = ctx.TargetSymbol?.Name ?? "?";
+            var header = new TypeHeader("", EquatableArray<string>.Empty, "class", name, "", false, name + ".g.cs");
+            var diag = new DiagnosticInfo(DiagnosticDescriptors.InternalError.Id, Where(ctx.Attributes.FirstOrDefault()?.ApplicationSyntaxReference),
+                new[] { name, ex.GetType().Name + ": " + ex.Message });
+            return new NetworkSpec(header, 0, 0, 0, EquatableArray<LayerSpec>.Empty, EquatableArray<MemberImpl>.Empty, new[] { diag }, true);
+        }
+    }
+
+    private static NetworkSpec ParseCore(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        var type = (INamedTypeSymbol)ctx.TargetSymbol;
+        var node = (TypeDeclarationSyntax)ctx.TargetNode;
+        AttributeData networkAttribute = ctx.Attributes[0];
+        SourceSpan? netWhere = Where(networkAttribute.ApplicationSyntaxReference);
+        var diagnostics = new List<DiagnosticInfo>();
+        void Report(DiagnosticDescriptor d, SourceSpan? where, params string[] args) => diagnostics.Add(new DiagnosticInfo(d.Id, where, args));
+
+        // ---- the class itself ----
+        bool canEmit = true;
+        if (!node.Modifiers.Any(SyntaxKind.PartialKeyword))
+        {
+            Report(DiagnosticDescriptors.NotPartial, netWhere, type.Name);
+            canEmit = false;
+        }
+        if (type.TypeParameters.Length > 0) Report(DiagnosticDescriptors.GenericNetwork, netWhere, type.Name);
+        var containers = new List<string>();
+        for (INamedTypeSymbol? t = type.ContainingType; t != null; t = t.ContainingType)
+        {
+            bool partial = t.DeclaringSyntaxReferences.All(r => r.GetSyntax(ct) is TypeDeclarationSyntax td && td.Modifiers.Any(SyntaxKind.PartialKeyword));
+            if (!partial)
+            {
+                Report(DiagnosticDescriptors.ContainingTypeNotPartial, netWhere, type.Name, t.Name);
+                canEmit = false;
+            }
+            containers.Insert(0, "partial " + Keyword(t) + " " + t.Name + TypeParameters(t));
+        }
+        var version = ((CSharpParseOptions)node.SyntaxTree.Options).LanguageVersion;
+        if (version < LanguageVersion.CSharp13)
+            Report(DiagnosticDescriptors.LanguageVersionTooLow, netWhere, type.Name, version.ToDisplayString());
+
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+        string hint = (ns.Length > 0 ? ns + "." : "") + string.Concat(containers.Select(c => c.Split(' ').Last().Split('<')[0] + "."))
+            + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(CultureInfo.InvariantCulture) : "") + ".g.cs";
+        var header = new TypeHeader(ns, containers.ToArray(), type.IsRecord ? "record" : "class", type.Name, TypeParameters(type), canEmit, hint);
+
+        // ---- input shape ----
+        int inC = NamedInt(networkAttribute, "InputChannels"), inH = NamedInt(networkAttribute, "InputHeight"), inW = NamedInt(networkAttribute, "InputWidth");
+        if (inC < 1 || inH < 1 || inW < 1)
+            Report(DiagnosticDescriptors.MissingInputShape, netWhere, type.Name, Str(inC), Str(inH), Str(inW));
+
+        // ---- layers: properties with a registered layer attribute, in declaration order ----
+        var found = new List<(IPropertySymbol Prop, PropertyDeclarationSyntax? Syntax, List<(AttributeData Data, LayerKind Kind)> Attrs)>();
+        foreach (ISymbol member in type.GetMembers())
+        {
+            ct.ThrowIfCancellationRequested();
+            if (member is not IPropertySymbol prop) continue;
+            var attrs = new List<(AttributeData, LayerKind)>();
+            foreach (AttributeData a in prop.GetAttributes())
+            {
+                if (a.AttributeClass is null or IErrorTypeSymbol) continue;
+                LayerKind? kind = LayerRegistry.FromAttribute(MetadataName(a.AttributeClass));
+                if (kind != null) attrs.Add((a, kind));
+            }
+            if (attrs.Count == 0) continue;
+            var syntax = prop.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<PropertyDeclarationSyntax>()
+                .FirstOrDefault(p => p.Modifiers.Any(SyntaxKind.PartialKeyword)) ??
+                prop.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+            found.Add((prop, syntax, attrs));
+        }
+        found.Sort((a, b) =>
+        {
+            int c = string.CompareOrdinal(a.Syntax?.SyntaxTree.FilePath ?? "", b.Syntax?.SyntaxTree.FilePath ?? "");
+            return c != 0 ? c : (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0);
+        });
+
+        var layers = new List<LayerSpec>();
+        var members = new List<MemberImpl>();
+        SyntaxNode? firstDeclaration = null;
+        bool reportedSpread = false;
+        foreach (var (prop, syntax, attrs) in found)
+        {
+            AttributeData data = attrs[0].Data;
+            LayerKind kind = attrs[0].Kind;
+            SourceSpan? where = Where(data.ApplicationSyntaxReference);
+            bool valid = true;
+            if (attrs.Count > 1)
+            {
+                Report(DiagnosticDescriptors.MultipleLayerAttributes, Where(attrs[1].Data.ApplicationSyntaxReference), prop.Name, attrs[0].Kind.Kind, attrs[1].Kind.Kind);
+            }
+            SyntaxNode? declaration = syntax?.Parent;
+            if (firstDeclaration == null) firstDeclaration = declaration;
+            else if (declaration != null && declaration != firstDeclaration && !reportedSpread)
+            {
+                Report(DiagnosticDescriptors.LayersInSeveralDeclarations, where, type.Name);
+                reportedSpread = true;
+            }
+
+            string? problem = MemberProblem(prop, syntax);
+            if (problem != null)
+            {
+                Report(DiagnosticDescriptors.InvalidLayerMember, where, prop.Name, problem);
+                valid = false;
+            }
+            bool isPartial = syntax != null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
+            if (isPartial && syntax!.AccessorList != null)
+            {
+                string modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.Text));
+                var accessors = syntax.AccessorList.Accessors
+                    .Select(a => string.Join(" ", a.Modifiers.Select(m => m.Text).Concat(new[] { a.Keyword.Text })).Trim()).ToArray();
+                members.Add(new MemberImpl(modifiers, prop.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), prop.Name, accessors,
+                    valid ? layers.Count : -1));
+            }
+            layers.Add(new LayerSpec(prop.Name, valid ? kind.Kind : "", ReadArguments(data), where));
+        }
+        if (layers.Count == 0) Report(DiagnosticDescriptors.NoLayers, netWhere, type.Name);
+
+        return new NetworkSpec(header, inC, inH, inW, layers.ToArray(), members.ToArray(), diagnostics.ToArray(),
+            diagnostics.Any(d => d.Id != DiagnosticDescriptors.StrideDropsPixels.Id));
+    }
+
+    /// <summary>Why a property cannot be a layer, or null when it is a proper <c>partial Layer X { get; }</c>.</summary>
+    private static string? MemberProblem(IPropertySymbol prop, PropertyDeclarationSyntax? syntax)
+    {
+        if (syntax == null) return "declare it as 'public partial Layer " + prop.Name + " { get; }'";
+        if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "add the 'partial' modifier";
+        if (prop.IsStatic) return "remove 'static': layers belong to a network instance";
+        if (MetadataName(prop.Type) != LayerType) return "its type is '" + prop.Type.ToDisplayString() + "'; declare it as 'Layer'";
+        if (prop.IsIndexer) return "an indexer cannot be a layer";
+        if (syntax.AccessorList == null || syntax.AccessorList.Accessors.Count != 1
+            || !syntax.AccessorList.Accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration))
+            return "it must have exactly one accessor, '{ get; }' (no setter or init)";
+        return null;
+    }
+
+    private static EquatableArray<LayerArg> ReadArguments(AttributeData data)
+    {
+        var args = new List<LayerArg>();
+        IMethodSymbol? ctor = data.AttributeConstructor;
+        if (ctor != null)
+            for (int i = 0; i < data.ConstructorArguments.Length && i < ctor.Parameters.Length; i++)
+                args.Add(Arg(Naming.Pascal(ctor.Parameters[i].Name), data.ConstructorArguments[i]));
+        foreach (KeyValuePair<string, TypedConstant> named in data.NamedArguments)
+            args.Add(Arg(named.Key, named.Value));
+        return args.ToArray();
+    }
+
+    private static LayerArg Arg(string name, TypedConstant value)
+    {
+        if (value.IsNull) return new LayerArg(name, null, EquatableArray<string>.Empty, true);
+        if (value.Kind == TypedConstantKind.Array)
+            return new LayerArg(name, null, value.Values.Select(v => Scalar(v) ?? "").ToArray(), false);
+        return new LayerArg(name, Scalar(value), EquatableArray<string>.Empty, false);
+    }
+
+    private static string? Scalar(TypedConstant value) => value.Value switch
+    {
+        null => null,
+        float f => f.ToString("R", CultureInfo.InvariantCulture),
+        double d => d.ToString("R", CultureInfo.InvariantCulture),
+        bool b => b ? "true" : "false",
+        string s => s,
+        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
+        object o => o.ToString(),
+    };
+
+    private static int NamedInt(AttributeData data, string name)
+    {
+        foreach (KeyValuePair<string, TypedConstant> a in data.NamedArguments)
+            if (a.Key == name && a.Value.Value is int v) return v;
+        return 0;
+    }
+
+    private static string Str(int v) => v.ToString(CultureInfo.InvariantCulture);
+
+    internal static string MetadataName(ITypeSymbol type)
+    {
+        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
+        return ns + type.MetadataName;
+    }
+
+    private static string Keyword(INamedTypeSymbol t) => t.TypeKind switch
+    {
+        TypeKind.Struct => t.IsRecord ? "record struct" : "struct",
+        TypeKind.Interface => "interface",
+        _ => t.IsRecord ? "record" : "class",
+    };
+
+    private static string TypeParameters(INamedTypeSymbol t)
+        => t.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", t.TypeParameters.Select(p => p.Name)) + ">";
+
+    internal static SourceSpan? Where(SyntaxReference? reference)
+    {
+        if (reference == null) return null;
+        SyntaxTree tree = reference.SyntaxTree;
+        return new SourceSpan(tree.FilePath, reference.Span, tree.GetLineSpan(reference.Span).Span);
+    }
+
+    /// <summary>SCNN0012: a layer attribute on a property whose class has no [Network].</summary>
+    public static EquatableArray<DiagnosticInfo> Orphan(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    {
+        try
+        {
+            if (ctx.TargetSymbol is not IPropertySymbol prop || prop.ContainingType is not { } type) return EquatableArray<DiagnosticInfo>.Empty;
+            foreach (AttributeData a in type.GetAttributes())
+                if (a.AttributeClass != null && MetadataName(a.AttributeClass) == NetworkAttribute) return EquatableArray<DiagnosticInfo>.Empty;
+            var list = new List<DiagnosticInfo>();
+            foreach (AttributeData a in ctx.Attributes)
+                list.Add(new DiagnosticInfo(DiagnosticDescriptors.LayerOutsideNetwork.Id, Where(a.ApplicationSyntaxReference), new[] { prop.Name, type.Name }));
+            return list.ToArray();
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return EquatableArray<DiagnosticInfo>.Empty;
+        }
+    }
+}

@@ -1,0 +1,142 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using StaticCnn.Generator.Emit;
+using StaticCnn.Generator.Model;
+
+namespace StaticCnn.Generator.Pipeline;
+
+/// <summary>
+/// Step 3, Plan: arena offsets of every tensor (packed in declaration order, as state_dict), and the workspace layout.
+/// The float workspace holds, per sample (offsets × batch capacity): the input copy and every layer's activation
+/// (inference part), then the activation gradients and dropout masks (training part); after the per-sample part, a
+/// fixed region of BatchNorm saved statistics. Regions start on 16-float (64-byte) boundaries. Flatten aliases its
+/// input's regions. The int workspace holds the MaxPool2D argmax regions.
+/// </summary>
+internal static class Planner
+{
+    private static int Align(long v) => (int)((v + 15) / 16 * 16);
+
+    public static NetworkPlan Plan(NetworkModel model, CancellationToken ct)
+    {
+        if (model.HasErrors) return Empty(model, "");
+        try
+        {
+            return PlanCore(model);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return Empty(model with { HasErrors = true }, ex.Message);
+        }
+    }
+
+    private static NetworkPlan Empty(NetworkModel model, string note)
+        => new(model, EquatableArray<LayerPlan>.Empty, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, note);
+
+    private static NetworkPlan PlanCore(NetworkModel model)
+    {
+        var layers = model.Layers;
+        int n = layers.Count;
+        var act = new int[n];
+        var grad = new int[n];
+        var mask = new int[n];
+        var argmax = new int[n];
+        var saved = new int[n];
+        long cursor = 0;
+
+        int inputAct = 0;
+        cursor = Align(model.Input.Size);
+        for (int i = 0; i < n; i++)
+        {
+            LayerModel l = layers[i];
+            if ((l.Flags & LayerFlags.AliasInput) != 0) act[i] = l.Inputs[0] < 0 ? inputAct : act[l.Inputs[0]];
+            else { act[i] = (int)cursor; cursor = Align(cursor + l.Out.Size); }
+        }
+        int activation = (int)cursor;
+        int gradStart = (int)cursor;
+        int inputGrad = (int)cursor;
+        cursor = Align(cursor + model.Input.Size);
+        for (int i = 0; i < n; i++)
+        {
+            LayerModel l = layers[i];
+            if ((l.Flags & LayerFlags.AliasInput) != 0) grad[i] = l.Inputs[0] < 0 ? inputGrad : grad[l.Inputs[0]];
+            else { grad[i] = (int)cursor; cursor = Align(cursor + l.Out.Size); }
+        }
+        int gradFloats = (int)cursor - gradStart;
+        for (int i = 0; i < n; i++)
+        {
+            if ((layers[i].Flags & LayerFlags.Mask) != 0) { mask[i] = (int)cursor; cursor = Align(cursor + layers[i].Out.Size); }
+            else mask[i] = -1;
+        }
+        int training = (int)cursor;
+
+        long fixedCursor = 0, intCursor = 0;
+        for (int i = 0; i < n; i++)
+        {
+            LayerModel l = layers[i];
+            if ((l.Flags & LayerFlags.SavedStats) != 0) { saved[i] = (int)fixedCursor; fixedCursor = Align(fixedCursor + 2L * l.Out.C); }
+            else saved[i] = -1;
+            if ((l.Flags & LayerFlags.Argmax) != 0) { argmax[i] = (int)intCursor; intCursor = Align(intCursor + l.Out.Size); }
+            else argmax[i] = -1;
+        }
+
+        long paramCursor = 0, bufferCursor = 0;
+        int tensorIndex = 0;
+        var plans = new LayerPlan[n];
+        for (int i = 0; i < n; i++)
+        {
+            LayerModel l = layers[i];
+            var offsets = new int[l.Tensors.Count];
+            for (int t = 0; t < l.Tensors.Count; t++)
+            {
+                TensorModel tm = l.Tensors[t];
+                if (tm.Arena == TensorArena.Parameter) { offsets[t] = (int)paramCursor; paramCursor += tm.Length; }
+                else { offsets[t] = (int)bufferCursor; bufferCursor += tm.Length; }
+            }
+            plans[i] = new LayerPlan(act[i], grad[i], mask[i], argmax[i], saved[i], offsets, l.Tensors.Count > 0 ? tensorIndex : -1);
+            tensorIndex += l.Tensors.Count;
+        }
+        if (cursor > int.MaxValue || paramCursor > int.MaxValue) throw new InvalidOperationException("the network is too large");
+
+        var plan = new NetworkPlan(model, plans, inputAct, inputGrad, (int)paramCursor, (int)bufferCursor, activation, activation, training,
+            (int)fixedCursor, (int)intCursor, gradStart, gradFloats, "");
+        return plan with { Summary = Summary(plan) };
+    }
+
+    /// <summary>The table shown as SummaryText, INetwork.Summary and the class's XML doc (like Keras' model.summary()).</summary>
+    internal static string Summary(NetworkPlan plan)
+    {
+        NetworkModel m = plan.Model;
+        var rows = new List<string[]> { new[] { "Layer", "Kind", "Output", "Params", "Activations", "MACs" } };
+        long macs = 0;
+        foreach (LayerModel l in m.Layers)
+        {
+            bool view = (l.Flags & LayerFlags.AliasInput) != 0;
+            rows.Add(new[] { l.Member, l.Kind, l.Out.ToString(), Lit.Grouped(l.Parameters), view ? "(view)" : Lit.Grouped(l.Out.Size), Lit.Grouped(l.Macs) });
+            macs += l.Macs;
+        }
+        var widths = new int[6];
+        foreach (string[] r in rows) for (int c = 0; c < 6; c++) widths[c] = Math.Max(widths[c], r[c].Length);
+        var sb = new StringBuilder();
+        Shape3 output = m.Layers[m.Layers.Count - 1].Out;
+        sb.Append(m.Header.Name).Append(": ").Append(m.Input).Append(" -> ").Append(output).Append('\n');
+        for (int r = 0; r < rows.Count; r++)
+        {
+            string[] row = rows[r];
+            sb.Append(row[0].PadRight(widths[0])).Append("  ").Append(row[1].PadRight(widths[1])).Append("  ").Append(row[2].PadRight(widths[2]));
+            for (int c = 3; c < 6; c++) sb.Append("  ").Append(row[c].PadLeft(widths[c]));
+            sb.Append('\n');
+        }
+        long activations = m.Layers.Where(l => (l.Flags & LayerFlags.AliasInput) == 0).Sum(l => (long)l.Out.Size);
+        sb.Append("Total params: ").Append(Lit.Grouped(plan.ParameterCount)).Append('\n');
+        if (plan.BufferCount > 0) sb.Append("Buffers: ").Append(Lit.Grouped(plan.BufferCount)).Append(" floats\n");
+        sb.Append("Total MACs per sample: ").Append(Lit.Grouped(macs)).Append('\n');
+        sb.Append("Activation memory: ").Append(Lit.Grouped(activations)).Append(" floats per sample\n");
+        sb.Append("Inference workspace: ").Append(Lit.Grouped(plan.InferencePerSample)).Append(" floats per sample\n");
+        sb.Append("Training workspace: ").Append(Lit.Grouped(plan.TrainingPerSample)).Append(" floats per sample");
+        if (plan.TrainingFixed > 0) sb.Append(" + ").Append(Lit.Grouped(plan.TrainingFixed));
+        return sb.ToString();
+    }
+}
