@@ -80,6 +80,7 @@ def main(argv=None):
 
     torch.manual_seed(0)
     results = []
+    load_start = os.getloadavg()
 
     def record(name, variant, threads, fn, flops=None, heavy=False):
         mt, mi, ma, w = (min_time, min(min_rep, 10) if heavy else min_rep, max_rep, 2 if heavy else warm)
@@ -158,12 +159,14 @@ def main(argv=None):
             del vgg
 
     print()
+    print(f"load average (1/5/15 min) at start {load_start}, at end {os.getloadavg()} on {all_threads} CPUs")
     print_table(results, thread_counts)
     if args.json:
         out = {"machine": {"cpu": cpu_name(), "cpu_count": all_threads, "torch": torch.__version__,
                            "python": platform.python_version(), "platform": platform.platform(),
                            "parallel_info": torch.__config__.parallel_info().strip().splitlines()[:6],
-                           "time": time.strftime("%Y-%m-%dT%H:%M:%S%z")},
+                           "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                           "loadavg_start": list(load_start), "loadavg_end": list(os.getloadavg())},
                "method": f"median of >= {min_rep} repeats and >= {min_time}s after {warm} warm-up calls "
                          f"(VGG-16: >= 10 repeats, 2 warm-ups); time.perf_counter",
                "results": results}
