@@ -295,11 +295,7 @@ internal static class Emitter
         w.Line("_intWorkspace = new global::StaticCnn.AlignedBuffer<int>((int)ints);");
         w.Line("_scratch = new global::StaticCnn.AlignedBuffer<float>((int)scratch);");
         w.Line("_seed = seed;");
-        foreach (LayerModel l in layers)
-            foreach (TensorModel tm in l.Tensors)
-                if (tm.Suffix == "running_var")
-                    w.Line("_buffers.Span.Slice(" + l.Member + "RunningVarOffset, " + Lit.Int(tm.Length) + ").Fill(1f); // " + l.PyName + ".running_var starts at 1");
-        w.Line("global::StaticCnn.Initializers.ResetParameters(this, seed);");
+        w.Line("global::StaticCnn.Initializers.ResetParameters(this, seed); // PyTorch defaults; BatchNorm running_var = 1");
         w.Close();
         w.Line();
 
@@ -427,6 +423,24 @@ internal static class Emitter
         return text;
     }
 
+    /// <summary>
+    /// One layer's code: its shape comment, then a block declaring the regions it uses as named locals (x, y, w, b,
+    /// dy, dx …) followed by the kernel calls, inside <c>if (needInput)</c> when <paramref name="guard"/> is set.
+    /// </summary>
+    private static void LayerBlock(SourceWriter w, NetworkPlan plan, int index, string comment, bool guard, Action<EmitContext> body)
+    {
+        var inner = new SourceWriter();
+        var e = new EmitContext(inner, plan, index) { Guarded = guard };
+        body(e);
+        w.Line(comment);
+        string code = inner.ToString().TrimEnd('\n');
+        if (e.Locals.Count == 0 && !guard) { if (code.Length > 0) w.Lines(code); return; }
+        w.Open(guard ? "if (needInput)" : null);
+        foreach (var (name, expr) in e.Locals) w.Line("var " + name + " = " + expr + ";");
+        w.Lines(code);
+        w.Close();
+    }
+
     private static void Locals(SourceWriter w)
     {
         w.Line(Span + " ws = _workspace.Span;");
@@ -457,10 +471,7 @@ internal static class Emitter
         w.Line("input.CopyTo(ws.Slice(InputActOffset * mb, batch * InputSize));");
         w.Line();
         foreach (LayerModel l in layers)
-        {
-            w.Line(LayerComment(plan, l));
-            LayerRegistry.Get(l.Kind).EmitForward(new EmitContext(w, plan, l.Index), train);
-        }
+            LayerBlock(w, plan, l.Index, LayerComment(plan, l), false, e => LayerRegistry.Get(l.Kind).EmitForward(e, train));
         w.Line();
         w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
         w.Line("_batch = batch;");
@@ -489,16 +500,9 @@ internal static class Emitter
         for (int i = layers.Count - 1; i >= 0; i--)
         {
             LayerModel l = layers[i];
-            var e = new EmitContext(w, plan, i);
-            w.Line(LayerComment(plan, l).Replace(" (" + l.Kind + "):", " (" + l.Kind + ") backward:"));
-            bool guard = l.Tensors.Count == 0 && l.Inputs.Count == 1 && e.FedByInput(0) && (l.Flags & LayerFlags.AliasInput) == 0;
-            if (guard)
-            {
-                e.Guarded = true;
-                w.Open("if (needInput)");
-            }
-            LayerRegistry.Get(l.Kind).EmitBackward(e);
-            if (guard) w.Close();
+            bool guard = l.Tensors.Count == 0 && l.Inputs.Count == 1 && new EmitContext(w, plan, i).FedByInput(0) && (l.Flags & LayerFlags.AliasInput) == 0;
+            LayerBlock(w, plan, i, LayerComment(plan, l).Replace(" (" + l.Kind + "):", " (" + l.Kind + ") backward:"), guard,
+                e => LayerRegistry.Get(l.Kind).EmitBackward(e));
         }
         w.Line();
         w.Line("if (needInput) ws.Slice(InputGradOffset * mb, batch * InputSize).CopyTo(dInput);");

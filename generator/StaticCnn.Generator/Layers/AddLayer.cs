@@ -29,17 +29,17 @@ internal sealed class AddLayer : LayerKind
 
     public override void EmitForward(EmitContext e, bool train)
     {
-        e.Plain("Elementwise", "Copy", e.X(0) + ", " + e.Y);
-        for (int k = 1; k < e.L.Inputs.Count; k++) e.Plain("Elementwise", "AddInto", e.X(k) + ", " + e.Y);
+        e.Call("Elementwise", "Copy", e.X(0) + ", " + e.Y);
+        for (int k = 1; k < e.L.Inputs.Count; k++) e.Call("Elementwise", "AddInto", e.X(k) + ", " + e.Y);
         if (HasActivation(e))
-            e.Plain("Activations", "ApplyForward", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y);
+            e.Call("Activations", "ApplyForward", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y);
     }
 
     public override void EmitBackward(EmitContext e)
     {
         if (HasActivation(e))
-            e.Plain("Activations", "ApplyDerivative", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y + ", " + e.DY);
+            e.Call("Activations", "ApplyDerivative", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y + ", " + e.DY);
         for (int k = 0; k < e.L.Inputs.Count; k++)
-            e.IfInputNeeded(k, () => e.Plain("Elementwise", "AddInto", e.DY + ", " + e.DXRegion(k)));
+            e.IfInputNeeded(k, () => e.Call("Elementwise", "AddInto", e.DY + ", " + e.DXRegion(k)));
     }
 }

@@ -20,6 +20,20 @@ internal sealed class EmitContext
     }
 
     public SourceWriter W { get; }
+
+    private readonly System.Collections.Generic.List<(string Name, string Expr)> _locals = new();
+
+    /// <summary>The locals the layer's code used (name, initialiser), declared at the top of its block.</summary>
+    public System.Collections.Generic.IReadOnlyList<(string Name, string Expr)> Locals => _locals;
+
+    /// <summary>Declares (once) a local <paramref name="name"/> = <paramref name="expr"/> for the layer's block and returns its name.</summary>
+    public string Local(string name, string expr)
+    {
+        if (expr == "default") return expr;
+        foreach (var l in _locals) if (l.Name == name) return name;
+        _locals.Add((name, expr));
+        return name;
+    }
     public NetworkPlan Net { get; }
     public LayerModel L { get; }
     public LayerPlan P { get; }
@@ -34,10 +48,14 @@ internal sealed class EmitContext
     private static string Name(NetworkPlan net, int layer) => layer < 0 ? "Input" : net.Model.Layers[layer].Member;
 
     /// <summary>Activation region of input <paramref name="k"/>, batch samples.</summary>
-    public string X(int k = 0) { string n = Name(Net, L.Inputs[k]); return "ws.Slice(" + n + "ActOffset * mb, batch * " + n + "Size)"; }
+    public string X(int k = 0)
+    {
+        string n = Name(Net, L.Inputs[k]);
+        return Local(L.Inputs.Count == 1 ? "x" : "x" + k, "ws.Slice(" + n + "ActOffset * mb, batch * " + n + "Size)");
+    }
 
-    public string Y => "ws.Slice(" + M + "ActOffset * mb, batch * " + M + "Size)";
-    public string DY => "ws.Slice(" + M + "GradOffset * mb, batch * " + M + "Size)";
+    public string Y => Local("y", "ws.Slice(" + M + "ActOffset * mb, batch * " + M + "Size)");
+    public string DY => Local("dy", "ws.Slice(" + M + "GradOffset * mb, batch * " + M + "Size)");
 
     /// <summary>
     /// Gradient region of input <paramref name="k"/>; for a layer fed by the network input (directly or through a
@@ -45,15 +63,16 @@ internal sealed class EmitContext
     /// </summary>
     public string DX(int k = 0)
     {
-        string region = DXRegion(k);
-        return FedByInput(k) && !Guarded ? "(needInput ? " + region + " : default)" : region;
+        string n = Name(Net, L.Inputs[k]);
+        string region = "ws.Slice(" + n + "GradOffset * mb, batch * " + n + "Size)";
+        return Local(L.Inputs.Count == 1 ? "dx" : "dx" + k, FedByInput(k) && !Guarded ? "needInput ? " + region + " : default" : region);
     }
 
     /// <summary>The gradient region of input <paramref name="k"/>, unconditionally.</summary>
     public string DXRegion(int k = 0)
     {
         string n = Name(Net, L.Inputs[k]);
-        return "ws.Slice(" + n + "GradOffset * mb, batch * " + n + "Size)";
+        return Local(L.Inputs.Count == 1 ? "dx" : "dx" + k, "ws.Slice(" + n + "GradOffset * mb, batch * " + n + "Size)");
     }
 
     /// <summary>Set while the whole backward of the layer is inside <c>if (needInput)</c>.</summary>
@@ -83,18 +102,21 @@ internal sealed class EmitContext
         return "default";
     }
 
-    public string Param(string suffix) => TensorRegion("prm", suffix);
-    public string Grad(string suffix) => TensorRegion("grd", suffix);
-    public string Buffer(string suffix) => TensorRegion("buf", suffix);
+    private static string Short(string suffix) => suffix switch { "weight" => "w", "bias" => "b", _ => Camel(suffix) };
+    private static string Camel(string snake) { string p = Naming.Pascal(snake); return char.ToLowerInvariant(p[0]) + p.Substring(1); }
+
+    public string Param(string suffix) => Local(Short(suffix), TensorRegion("prm", suffix));
+    public string Grad(string suffix) => Local("d" + Short(suffix), TensorRegion("grd", suffix));
+    public string Buffer(string suffix) => Local(Short(suffix), TensorRegion("buf", suffix));
 
     /// <summary>Argmax ints of MaxPool2D layer <paramref name="layer"/>.</summary>
-    public string Argmax(int layer) { string n = Net.Model.Layers[layer].Member; return "iws.Slice(" + n + "ArgmaxOffset * mb, batch * " + n + "Size)"; }
+    public string Argmax(int layer) { string n = Net.Model.Layers[layer].Member; return Local("argmax", "iws.Slice(" + n + "ArgmaxOffset * mb, batch * " + n + "Size)"); }
 
-    public string Mask => "ws.Slice(" + M + "MaskOffset * mb, batch * " + M + "Size)";
+    public string Mask => Local("mask", "ws.Slice(" + M + "MaskOffset * mb, batch * " + M + "Size)");
 
     /// <summary>Saved statistics (fixed region after the per-sample part), <paramref name="part"/>·C … (part+1)·C.</summary>
     public string Saved(int part, int channels)
-        => "ws.Slice(TrainingWorkspaceFloatsPerSample * mb + " + M + "SavedOffset + " + Lit.Int(part * channels) + ", " + Lit.Int(channels) + ")";
+        => Local(part == 0 ? "saveMean" : "saveInvStd", "ws.Slice(TrainingWorkspaceFloatsPerSample * mb + " + M + "SavedOffset + " + Lit.Int(part * channels) + ", " + Lit.Int(channels) + ")");
 
     /// <summary>Emits the fast call, or its ...Reference twin when UseReferenceKernels is set.</summary>
     public void Call(string kernel, string method, string args)
@@ -106,4 +128,7 @@ internal sealed class EmitContext
     /// <summary>Emits a call that has no Reference twin (plain copies and in-place activation helpers).</summary>
     public void Plain(string kernel, string method, string args)
         => W.Line("global::StaticCnn.Kernels." + kernel + "." + method + "(" + args + ");");
+
+    /// <summary>A short kernel call in the "reference ? A : B" form is not possible for void methods; <see cref="Call"/> emits if/else.</summary>
+    internal const string KernelNamespace = "global::StaticCnn.Kernels.";
 }
