@@ -1,0 +1,76 @@
+using StaticCnn.Data;
+using StaticCnn.Losses;
+using StaticCnn.Optimizers;
+using StaticCnn.Schedules;
+
+namespace StaticCnn.Training;
+
+/// <summary>How <see cref="Trainer.Fit"/> reports progress.</summary>
+public enum ProgressMode
+{
+    /// <summary>A progress bar when the console is a terminal, plain lines when output is redirected.</summary>
+    Auto,
+    /// <summary>A progress bar updated in place with <c>\r</c>.</summary>
+    Bar,
+    /// <summary>Plain lines: one every <see cref="TrainingOptions.LineInterval"/> and one per epoch.</summary>
+    Lines,
+    /// <summary>Nothing.</summary>
+    None,
+}
+
+/// <summary>Hooks into <see cref="Trainer.Fit"/> (Keras: <c>keras.callbacks.Callback</c>).</summary>
+public abstract class TrainingCallback
+{
+    /// <summary>After each optimizer step; keep it cheap and allocation-free.</summary>
+    public virtual void OnBatchEnd(INetwork network, long step, float loss) { }
+    /// <summary>After each epoch (validation included); return true to stop training.</summary>
+    public virtual bool OnEpochEnd(INetwork network, EpochRecord record) => false;
+}
+
+/// <summary>Options of <see cref="Trainer.Fit"/> (Keras: the arguments of <c>model.fit</c> and <c>model.compile</c>).</summary>
+public sealed class TrainingOptions
+{
+    /// <summary>Passes over the training data. Default 10.</summary>
+    public int Epochs { get; init; } = 10;
+    /// <summary>Samples per step; at most the network's <see cref="INetwork.MaxBatch"/>. Default 32.</summary>
+    public int BatchSize { get; init; } = 32;
+    /// <summary>Seed of shuffling, augmentation and the network's dropout (<see cref="INetwork.Seed"/>). Same seed, same run.</summary>
+    public ulong Seed { get; init; }
+    /// <summary>Shuffle every epoch. Default true.</summary>
+    public bool Shuffle { get; init; } = true;
+    /// <summary>Skip an incomplete last batch (useful with BatchNorm). Default false.</summary>
+    public bool DropLast { get; init; }
+    /// <summary>Evaluated after every epoch; its accuracy drives early stopping and <see cref="ReduceLROnPlateau"/>.</summary>
+    public InMemoryDataset? Validation { get; init; }
+    /// <summary>The optimizer; default Adam(lr = 1e-3).</summary>
+    public Optimizer? Optimizer { get; init; }
+    /// <summary>Learning-rate schedule; null keeps the optimizer's rate.</summary>
+    public LearningRateSchedule? Schedule { get; init; }
+    /// <summary>The loss; default <see cref="CrossEntropyLoss"/>. A loss on values receives one-hot targets.</summary>
+    public Loss? Loss { get; init; }
+    /// <summary>Callbacks, called in order.</summary>
+    public IReadOnlyList<TrainingCallback> Callbacks { get; init; } = Array.Empty<TrainingCallback>();
+    /// <summary>Stop after this many epochs without a better monitored accuracy (validation, else training); 0 disables.</summary>
+    public int EarlyStoppingPatience { get; init; }
+    /// <summary>With early stopping: put back the parameters and buffers of the best epoch at the end.</summary>
+    public bool RestoreBestWeights { get; init; }
+    /// <summary>Kernel threads (<see cref="INetwork.Threads"/>); results do not depend on it. Default 1.</summary>
+    public int Threads { get; init; } = 1;
+    /// <summary>Augmentation of training batches, or null.</summary>
+    public Augmentation? Augmentation { get; init; }
+    /// <summary>Clip gradients to this global L2 norm before each step (PyTorch <c>clip_grad_norm_</c>); 0 disables.</summary>
+    public float ClipGradientNorm { get; init; }
+    /// <summary>k of the validation top-k accuracy. Default 5.</summary>
+    public int TopK { get; init; } = 5;
+    /// <summary>Check the loss and the gradients for NaN/Inf every step and throw <see cref="TrainingDivergedException"/>. Default true.</summary>
+    public bool CheckFinite { get; init; } = true;
+    /// <summary>Progress display. Default <see cref="ProgressMode.Auto"/>.</summary>
+    public ProgressMode Progress { get; init; } = ProgressMode.Auto;
+    /// <summary>Where progress goes; default <see cref="Console.Out"/>.</summary>
+    public TextWriter? Output { get; init; }
+    /// <summary>Time between progress lines in <see cref="ProgressMode.Lines"/>. Default 10 s.</summary>
+    public TimeSpan LineInterval { get; init; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Loss and accuracies of a network over a dataset.</summary>
+public readonly record struct EvaluationResult(float Loss, float Accuracy, float TopKAccuracy, int TopK, int Count);
