@@ -1,0 +1,308 @@
+namespace StaticCnn.Kernels;
+
+/// <summary>
+/// The constant shape of one Conv2D layer, emitted by the generator as a struct whose properties return constants.
+/// PadH/PadW are the low-side (top/left) padding; the high side is implied by OutH/OutW (asymmetric "same" padding).
+/// </summary>
+public interface IConv2DShape
+{
+    int InC { get; }
+    int InH { get; }
+    int InW { get; }
+    int OutC { get; }
+    int OutH { get; }
+    int OutW { get; }
+    int KH { get; }
+    int KW { get; }
+    int StrideH { get; }
+    int StrideW { get; }
+    int PadH { get; }
+    int PadW { get; }
+    int DilationH { get; }
+    int DilationW { get; }
+    int Groups { get; }
+    bool HasBias { get; }
+    /// <summary>Fused activation; LeakyReLU uses <see cref="Activations.DefaultLeakySlope"/>.</summary>
+    Activation Activation { get; }
+}
+
+/// <summary>
+/// 2-D convolution, NCHW, weights OIHW <c>[OutC, InC/Groups, KH, KW]</c>. PyTorch: <c>nn.Conv2d</c>.
+/// The fast entry points run a packed SGEMM with implicit im2col (see <see cref="Gemm"/>); every one has a scalar
+/// <c>…Reference</c> twin with the same signature (double accumulation), the ground truth in tests.
+/// </summary>
+/// <remarks>
+/// Forward writes <c>y</c>; backward adds into <c>dx</c>, <c>dw</c>, <c>db</c>. Results are bit-identical for any
+/// <c>threads</c> (outputs are partitioned, every reduction has one fixed order). No allocation per call.
+/// </remarks>
+public static unsafe class Conv2D
+{
+    internal static ConvGeom Geom<TS>(TS s) where TS : struct, IConv2DShape => new()
+    {
+        Cin = s.InC, H = s.InH, W = s.InW, Cout = s.OutC, OH = s.OutH, OW = s.OutW, KH = s.KH, KW = s.KW,
+        SH = s.StrideH, SW = s.StrideW, PH = s.PadH, PW = s.PadW, DH = s.DilationH, DW = s.DilationW, G = s.Groups,
+    };
+
+    /// <summary>Floats of scratch any entry point of this class needs for <paramref name="batch"/> samples and <paramref name="threads"/> threads.</summary>
+    public static int ScratchFloats<TS>(TS s, int batch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        return checked((int)ConvCore.Scratch(g, threads));
+    }
+
+    /// <summary>y = act(conv(x, w) + b). PyTorch: <c>F.conv2d</c> followed by the activation.</summary>
+    public static void Forward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        Span<float> y, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        CheckForward(g, s.HasBias, x, w, b, y, batch);
+        KernelChecks.Scratch(scratch, ConvCore.ForwardScratch(g, threads));
+        fixed (float* px = x, pw = w, pb = b, py = y, ps = scratch)
+            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, s.Activation, ps, threads);
+    }
+
+    /// <summary>Applies the activation derivative to <paramref name="dy"/> in place, then dw += , db += , dx += (dx may be empty).</summary>
+    public static void Backward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> y,
+        Span<float> dy, Span<float> dx, Span<float> dw, Span<float> db, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        CheckBackward(g, s.HasBias, x, w, y, dy, dx, dw, db, batch);
+        Activations.ApplyDerivative(s.Activation, Activations.DefaultLeakySlope, y, dy);
+        BackwardWeights(s, x, dy, dw, db, batch, scratch, threads);
+        if (!dx.IsEmpty) BackwardData(s, w, dy, dx, batch, scratch, threads);
+    }
+
+    /// <summary>dx += conv2d_input_grad(w, dy); <paramref name="dy"/> is already pre-activation.</summary>
+    public static void BackwardData<TS>(TS s, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx,
+        int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        KernelChecks.Length(w, (long)g.Cout * g.K, "w");
+        KernelChecks.Length(dy, (long)batch * g.Cout * g.N, "dy");
+        KernelChecks.Length(dx, (long)batch * g.Cin * g.InPlane, "dx");
+        KernelChecks.Scratch(scratch, ConvCore.BackwardDataScratch(g, threads));
+        fixed (float* pw = w, pdy = dy, pdx = dx, ps = scratch)
+            ConvCore.BackwardData(g, pw, pdy, pdx, batch, ps, threads);
+    }
+
+    /// <summary>dw += dy ⋆ x, db += Σ dy; <paramref name="dy"/> is already pre-activation.</summary>
+    public static void BackwardWeights<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw,
+        Span<float> db, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        KernelChecks.Length(x, (long)batch * g.Cin * g.InPlane, "x");
+        KernelChecks.Length(dy, (long)batch * g.Cout * g.N, "dy");
+        KernelChecks.Length(dw, (long)g.Cout * g.K, "dw");
+        KernelChecks.Length(db, s.HasBias ? g.Cout : 0, "db");
+        KernelChecks.Scratch(scratch, ConvCore.BackwardWeightsScratch(g, threads));
+        fixed (float* px = x, pdy = dy, pdw = dw, pdb = db, ps = scratch)
+        {
+            ConvCore.BackwardWeights(g, px, pdy, pdw, batch, ps, threads);
+            if (s.HasBias) ConvCore.BiasGrad(pdy, pdb, batch, g.Cout, g.N);
+        }
+    }
+
+    // ---- reference twins ---------------------------------------------------------------------------------------
+
+    /// <summary>Scalar reference of <see cref="Forward"/> (double accumulation; scratch and threads unused).</summary>
+    public static void ForwardReference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        Span<float> y, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        CheckForward(g, s.HasBias, x, w, b, y, batch);
+        int cg = g.Cg, m = g.M;
+        for (int n = 0; n < batch; n++)
+            for (int oc = 0; oc < g.Cout; oc++)
+            {
+                int grp = oc / m;
+                for (int oh = 0; oh < g.OH; oh++)
+                    for (int ow = 0; ow < g.OW; ow++)
+                    {
+                        double sum = s.HasBias ? b[oc] : 0.0;
+                        for (int icg = 0; icg < cg; icg++)
+                        {
+                            int ic = grp * cg + icg;
+                            for (int kh = 0; kh < g.KH; kh++)
+                            {
+                                int ih = oh * g.SH - g.PH + kh * g.DH;
+                                if (ih < 0 || ih >= g.H) continue;
+                                for (int kw = 0; kw < g.KW; kw++)
+                                {
+                                    int iw = ow * g.SW - g.PW + kw * g.DW;
+                                    if (iw < 0 || iw >= g.W) continue;
+                                    sum += (double)x[((n * g.Cin + ic) * g.H + ih) * g.W + iw]
+                                         * w[((oc * cg + icg) * g.KH + kh) * g.KW + kw];
+                                }
+                            }
+                        }
+                        y[((n * g.Cout + oc) * g.OH + oh) * g.OW + ow] = (float)sum;
+                    }
+            }
+        Activations.ApplyForward(s.Activation, Activations.DefaultLeakySlope, y);
+    }
+
+    /// <summary>Scalar reference of <see cref="Backward"/>.</summary>
+    public static void BackwardReference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> y,
+        Span<float> dy, Span<float> dx, Span<float> dw, Span<float> db, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        CheckBackward(g, s.HasBias, x, w, y, dy, dx, dw, db, batch);
+        Activations.ApplyDerivative(s.Activation, Activations.DefaultLeakySlope, y, dy);
+        BackwardWeightsReference(s, x, dy, dw, db, batch, scratch, threads);
+        if (!dx.IsEmpty) BackwardDataReference(s, w, dy, dx, batch, scratch, threads);
+    }
+
+    /// <summary>Scalar reference of <see cref="BackwardData"/>.</summary>
+    public static void BackwardDataReference<TS>(TS s, ReadOnlySpan<float> w, ReadOnlySpan<float> dy, Span<float> dx,
+        int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        KernelChecks.Length(w, (long)g.Cout * g.K, "w");
+        KernelChecks.Length(dy, (long)batch * g.Cout * g.N, "dy");
+        KernelChecks.Length(dx, (long)batch * g.Cin * g.InPlane, "dx");
+        int cg = g.Cg, m = g.M;
+        for (int n = 0; n < batch; n++)
+            for (int ic = 0; ic < g.Cin; ic++)
+            {
+                int grp = ic / cg, icg = ic - grp * cg;
+                for (int ih = 0; ih < g.H; ih++)
+                    for (int iw = 0; iw < g.W; iw++)
+                    {
+                        double sum = 0;
+                        for (int kh = 0; kh < g.KH; kh++)
+                        {
+                            int th = ih + g.PH - kh * g.DH;
+                            if (th < 0 || th % g.SH != 0) continue;
+                            int oh = th / g.SH;
+                            if (oh >= g.OH) continue;
+                            for (int kw = 0; kw < g.KW; kw++)
+                            {
+                                int tw = iw + g.PW - kw * g.DW;
+                                if (tw < 0 || tw % g.SW != 0) continue;
+                                int ow = tw / g.SW;
+                                if (ow >= g.OW) continue;
+                                for (int ocg = 0; ocg < m; ocg++)
+                                {
+                                    int oc = grp * m + ocg;
+                                    sum += (double)dy[((n * g.Cout + oc) * g.OH + oh) * g.OW + ow]
+                                         * w[((oc * cg + icg) * g.KH + kh) * g.KW + kw];
+                                }
+                            }
+                        }
+                        dx[((n * g.Cin + ic) * g.H + ih) * g.W + iw] += (float)sum;
+                    }
+            }
+    }
+
+    /// <summary>Scalar reference of <see cref="BackwardWeights"/>.</summary>
+    public static void BackwardWeightsReference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dw,
+        Span<float> db, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        KernelChecks.Length(x, (long)batch * g.Cin * g.InPlane, "x");
+        KernelChecks.Length(dy, (long)batch * g.Cout * g.N, "dy");
+        KernelChecks.Length(dw, (long)g.Cout * g.K, "dw");
+        KernelChecks.Length(db, s.HasBias ? g.Cout : 0, "db");
+        int cg = g.Cg, m = g.M;
+        for (int oc = 0; oc < g.Cout; oc++)
+        {
+            int grp = oc / m;
+            for (int icg = 0; icg < cg; icg++)
+            {
+                int ic = grp * cg + icg;
+                for (int kh = 0; kh < g.KH; kh++)
+                    for (int kw = 0; kw < g.KW; kw++)
+                    {
+                        double sum = 0;
+                        for (int n = 0; n < batch; n++)
+                            for (int oh = 0; oh < g.OH; oh++)
+                            {
+                                int ih = oh * g.SH - g.PH + kh * g.DH;
+                                if (ih < 0 || ih >= g.H) continue;
+                                for (int ow = 0; ow < g.OW; ow++)
+                                {
+                                    int iw = ow * g.SW - g.PW + kw * g.DW;
+                                    if (iw < 0 || iw >= g.W) continue;
+                                    sum += (double)dy[((n * g.Cout + oc) * g.OH + oh) * g.OW + ow]
+                                         * x[((n * g.Cin + ic) * g.H + ih) * g.W + iw];
+                                }
+                            }
+                        dw[((oc * cg + icg) * g.KH + kh) * g.KW + kw] += (float)sum;
+                    }
+            }
+            if (s.HasBias)
+            {
+                double sb = 0;
+                for (int n = 0; n < batch; n++)
+                    for (int p = 0; p < g.N; p++) sb += dy[(n * g.Cout + oc) * g.N + p];
+                db[oc] += (float)sb;
+            }
+        }
+    }
+
+    // ---- checks ------------------------------------------------------------------------------------------------
+
+    internal static void Validate(in ConvGeom g)
+    {
+        if (g.G < 1 || g.Cin % g.G != 0 || g.Cout % g.G != 0)
+            throw new ArgumentException($"Groups = {g.G} must divide InC = {g.Cin} and OutC = {g.Cout}.");
+        if (g.Cin < 1 || g.Cout < 1 || g.H < 1 || g.W < 1 || g.OH < 1 || g.OW < 1 || g.KH < 1 || g.KW < 1
+            || g.SH < 1 || g.SW < 1 || g.DH < 1 || g.DW < 1)
+            throw new ArgumentException(
+                $"Invalid convolution shape: in {g.Cin}×{g.H}×{g.W}, out {g.Cout}×{g.OH}×{g.OW}, kernel {g.KH}×{g.KW}, stride {g.SH}×{g.SW}, dilation {g.DH}×{g.DW}.");
+    }
+
+    private static void CheckForward(in ConvGeom g, bool hasBias, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+        ReadOnlySpan<float> b, ReadOnlySpan<float> y, int batch)
+    {
+        Validate(g);
+        KernelChecks.Batch(batch);
+        KernelChecks.Length(x, (long)batch * g.Cin * g.InPlane, "x");
+        KernelChecks.Length(w, (long)g.Cout * g.K, "w");
+        KernelChecks.Length(b, hasBias ? g.Cout : 0, "b");
+        KernelChecks.Length(y, (long)batch * g.Cout * g.N, "y");
+    }
+
+    private static void CheckBackward(in ConvGeom g, bool hasBias, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+        ReadOnlySpan<float> y, ReadOnlySpan<float> dy, ReadOnlySpan<float> dx, ReadOnlySpan<float> dw,
+        ReadOnlySpan<float> db, int batch)
+    {
+        Validate(g);
+        KernelChecks.Batch(batch);
+        KernelChecks.Length(x, (long)batch * g.Cin * g.InPlane, "x");
+        KernelChecks.Length(w, (long)g.Cout * g.K, "w");
+        KernelChecks.Length(y, (long)batch * g.Cout * g.N, "y");
+        KernelChecks.Length(dy, (long)batch * g.Cout * g.N, "dy");
+        if (!dx.IsEmpty) KernelChecks.Length(dx, (long)batch * g.Cin * g.InPlane, "dx");
+        KernelChecks.Length(dw, (long)g.Cout * g.K, "dw");
+        KernelChecks.Length(db, hasBias ? g.Cout : 0, "db");
+    }
+}
+
+/// <summary>Argument checks shared by the GEMM-based kernels.</summary>
+internal static class KernelChecks
+{
+    public static void Length(ReadOnlySpan<float> span, long expected, string name)
+    {
+        if (span.Length != expected)
+            throw new ArgumentException($"{name} has {span.Length} elements but {expected} are expected.", name);
+    }
+
+    public static void Scratch(ReadOnlySpan<float> scratch, long required)
+    {
+        if (scratch.Length < required)
+            throw new ArgumentException($"scratch has {scratch.Length} floats but {required} are required (see ScratchFloats).", "scratch");
+    }
+
+    public static void Batch(int batch)
+    {
+        if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), batch, "batch must be ≥ 1.");
+    }
+}

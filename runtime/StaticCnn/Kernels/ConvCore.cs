@@ -1,0 +1,366 @@
+using System.Runtime.CompilerServices;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>The geometry of a (non-transposed) convolution, as runtime values, shared by Conv2D and ConvTranspose2D.</summary>
+internal struct ConvGeom
+{
+    public int Cin, H, W, Cout, OH, OW, KH, KW, SH, SW, PH, PW, DH, DW, G;
+    public readonly int Cg => Cin / G;
+    public readonly int M => Cout / G;
+    public readonly int KK => KH * KW;
+    public readonly int K => Cg * KH * KW;
+    public readonly int N => OH * OW;
+    public readonly int InPlane => H * W;
+    /// <summary>Multiply-accumulates per sample.</summary>
+    public readonly long Macs => (long)Cout * N * K;
+}
+
+/// <summary>
+/// B = the implicit im2col matrix of one sample and group: B[k, p] with k = (ic, kh, kw) and p = (oh, ow),
+/// packed straight from the NCHW image (zeros for padding); no column buffer is ever built.
+/// </summary>
+internal readonly unsafe struct Im2ColB : IGemmB
+{
+    private readonly float* _x;
+    private readonly ConvGeom _g;
+    public Im2ColB(float* x, in ConvGeom g) { _x = x; _g = g; }
+
+    public void Pack(float* dst, int k0, int kc, int n0, int nc)
+    {
+        int nr = Gemm.NR;
+        int kk = _g.KK, kw = _g.KW;
+        for (int q = 0; q * nr < nc; q++)
+        {
+            int cols = Math.Min(nr, nc - q * nr);
+            int p0 = n0 + q * nr;
+            float* d = dst + (nint)q * kc * nr;
+            int ic = k0 / kk, r = k0 - ic * kk, ih = r / kw, iw = r - ih * kw;
+            for (int k = 0; k < kc; k++, d += nr)
+            {
+                ConvCore.Im2ColRow(_x, _g, ic, ih, iw, p0, cols, d);
+                if (cols < nr) Gemm.Zero(d + cols, nr - cols);
+                if (++iw == kw) { iw = 0; if (++ih == _g.KH) { ih = 0; ic++; } }
+            }
+        }
+    }
+}
+
+/// <summary>The convolution drivers on top of <see cref="Gemm"/>: forward, backward-data, backward-weights, bias gradient.</summary>
+internal static unsafe class ConvCore
+{
+    /// <summary>dst[j] = col[k = (ic, kh, kw), p0 + j] for j in [0, len): one row segment of the im2col matrix.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Im2ColRow(float* x, in ConvGeom g, int ic, int kh, int kw, int p0, int len, float* dst)
+    {
+        int oh = p0 / g.OW, ow = p0 - oh * g.OW;
+        float* plane = x + (nint)ic * g.InPlane;
+        int dhOff = kh * g.DH - g.PH, dwOff = kw * g.DW - g.PW;
+        int done = 0;
+        while (done < len)
+        {
+            int seg = Math.Min(len - done, g.OW - ow);
+            int ih = oh * g.SH + dhOff;
+            float* d = dst + done;
+            if ((uint)ih >= (uint)g.H) Gemm.Zero(d, seg);
+            else
+            {
+                float* row = plane + (nint)ih * g.W;
+                int iw0 = ow * g.SW + dwOff;
+                if (g.SW == 1)
+                {
+                    int lo = Math.Clamp(-iw0, 0, seg);
+                    int hi = Math.Clamp(g.W - iw0, lo, seg);
+                    if (lo > 0) Gemm.Zero(d, lo);
+                    Gemm.Copy(row + iw0 + lo, d + lo, hi - lo);
+                    if (hi < seg) Gemm.Zero(d + hi, seg - hi);
+                }
+                else
+                {
+                    for (int j = 0; j < seg; j++)
+                    {
+                        int iw = iw0 + j * g.SW;
+                        d[j] = (uint)iw < (uint)g.W ? row[iw] : 0f;
+                    }
+                }
+            }
+            done += seg;
+            oh++;
+            ow = 0;
+        }
+    }
+
+    /// <summary>dx[(ic, kh, kw) ↦ pixels] += src[j] for j in [0, len): the adjoint of <see cref="Im2ColRow"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void Col2ImRow(float* dx, in ConvGeom g, int ic, int kh, int kw, int p0, int len, float* src)
+    {
+        int oh = p0 / g.OW, ow = p0 - oh * g.OW;
+        float* plane = dx + (nint)ic * g.InPlane;
+        int dhOff = kh * g.DH - g.PH, dwOff = kw * g.DW - g.PW;
+        int done = 0;
+        while (done < len)
+        {
+            int seg = Math.Min(len - done, g.OW - ow);
+            int ih = oh * g.SH + dhOff;
+            if ((uint)ih < (uint)g.H)
+            {
+                float* s = src + done;
+                float* row = plane + (nint)ih * g.W;
+                int iw0 = ow * g.SW + dwOff;
+                if (g.SW == 1)
+                {
+                    int lo = Math.Clamp(-iw0, 0, seg);
+                    int hi = Math.Clamp(g.W - iw0, lo, seg);
+                    Gemm.Add(s + lo, row + iw0 + lo, hi - lo);
+                }
+                else
+                {
+                    for (int j = 0; j < seg; j++)
+                    {
+                        int iw = iw0 + j * g.SW;
+                        if ((uint)iw < (uint)g.W) row[iw] += s[j];
+                    }
+                }
+            }
+            done += seg;
+            oh++;
+            ow = 0;
+        }
+    }
+
+    // ---- scratch -----------------------------------------------------------------------------------------------
+
+    private const int RowBlock = 256;   // rows of the column matrix handled together (backward passes)
+    private const int PChunk = 256;     // output pixels per reduction chunk (backward-weights)
+
+    private static int NcBlock => Gemm.NCPanels * Gemm.NR;
+    private static int BwdDataRows(in ConvGeom g) => g.KK * Math.Min(g.Cg, Math.Max(1, RowBlock / g.KK));
+    private static int BwdWeightRowsMax => RowBlock + Gemm.MR;
+
+    public static long ForwardScratch(in ConvGeom g, int threads) => (long)Math.Max(1, threads) * Gemm.PackFloats(g.K);
+
+    public static long BackwardDataScratch(in ConvGeom g, int threads)
+        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(g.M) + (long)BwdDataRows(g) * NcBlock + 16);
+
+    public static long BackwardWeightsScratch(in ConvGeom g, int threads)
+        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(PChunk) + (long)BwdWeightRowsMax * PChunk + 16);
+
+    public static long Scratch(in ConvGeom g, int threads)
+        => Math.Max(ForwardScratch(g, threads), Math.Max(BackwardDataScratch(g, threads), BackwardWeightsScratch(g, threads)));
+
+    /// <summary>Splits [0, items) into <paramref name="parts"/> contiguous ranges; range <paramref name="t"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (long lo, long hi) Range(long items, int t, int parts) => (items * t / parts, items * (t + 1) / parts);
+
+    // ---- forward: y = act(W·col(x) + b), or y += W·col(x) ----------------------------------------------------
+
+    private struct FwdCtx
+    {
+        public ConvGeom G;
+        public float* X, W, B, Y, Scratch;
+        public int Batch, PerPart;
+        public bool Accumulate;
+        public Activation Act;
+    }
+
+    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
+        Activation act, float* scratch, int threads)
+    {
+        var ctx = new FwdCtx
+        {
+            G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = Gemm.PackFloats(g.K),
+            Accumulate = accumulate, Act = act,
+        };
+        int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        GemmWorkers.Run(parts, &ForwardPart, &ctx);
+    }
+
+    private static void ForwardPart(void* p, int t, int parts)
+    {
+        ref FwdCtx c = ref *(FwdCtx*)p;
+        ConvGeom g = c.G;
+        int nr = Gemm.NR, N = g.N, M = g.M, K = g.K;
+        int tiles = (N + nr - 1) / nr;
+        long items = (long)c.Batch * g.G * tiles;
+        var (lo, hi) = Range(items, t, parts);
+        float* bpack = c.Scratch + (nint)t * c.PerPart;
+        while (lo < hi)
+        {
+            long ng = lo / tiles;
+            int tile0 = (int)(lo - ng * tiles);
+            int tile1 = (int)Math.Min(tiles, tile0 + (hi - lo));
+            int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
+            int c0 = tile0 * nr, c1 = Math.Min(N, tile1 * nr);
+            var src = new Im2ColB(c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane, g);
+            float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
+            Gemm.Run(ref src, M, K, c.W + (nint)grp * M * K, K, yg, N, c.B == null ? null : c.B + grp * M,
+                c.Accumulate, c0, c1, bpack);
+            if (c.Act != Activation.None)
+                for (int oc = 0; oc < M; oc++)
+                    Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yg + (nint)oc * N + c0, c1 - c0));
+            lo += tile1 - tile0;
+        }
+    }
+
+    // ---- backward data: dx += col2im(Wᵀ·dy) ------------------------------------------------------------------
+
+    private struct DataCtx
+    {
+        public ConvGeom G;
+        public float* Wt, Dy, Dx, Scratch;
+        public int Batch, PerPart;
+    }
+
+    public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
+    {
+        int M = g.M, K = g.K;
+        float* wt = Gemm.Align(scratch);
+        // Wt[grp][k][m] = w[grp·M + m][k]
+        for (int grp = 0; grp < g.G; grp++)
+        {
+            float* src = w + (nint)grp * M * K;
+            float* dst = wt + (nint)grp * M * K;
+            for (int k0 = 0; k0 < K; k0 += 8)
+                for (int m = 0; m < M; m++)
+                {
+                    int kEnd = Math.Min(K, k0 + 8);
+                    float* s = src + (nint)m * K;
+                    for (int k = k0; k < kEnd; k++) dst[(nint)k * M + m] = s[k];
+                }
+        }
+        var ctx = new DataCtx
+        {
+            G = g, Wt = wt, Dy = dy, Dx = dx, Batch = batch,
+            Scratch = wt + (nint)g.G * M * K,
+            PerPart = Gemm.PackFloats(M) + BwdDataRows(g) * NcBlock + 16,
+        };
+        int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        GemmWorkers.Run(parts, &BackwardDataPart, &ctx);
+    }
+
+    private static void BackwardDataPart(void* p, int t, int parts)
+    {
+        ref DataCtx c = ref *(DataCtx*)p;
+        ConvGeom g = c.G;
+        int N = g.N, M = g.M, KK = g.KK;
+        int chPerBlock = BwdDataRows(g) / KK;
+        int blocks = (g.Cg + chPerBlock - 1) / chPerBlock;
+        long items = (long)c.Batch * g.G * blocks;
+        var (lo, hi) = Range(items, t, parts);
+        float* bpack = c.Scratch + (nint)t * c.PerPart;
+        float* dcol = Gemm.Align(bpack + Gemm.PackFloats(M));
+        int ncb = NcBlock;
+        for (long it = lo; it < hi; it++)
+        {
+            long ng = it / blocks;
+            int blk = (int)(it - ng * blocks);
+            int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
+            int ic0 = blk * chPerBlock, ic1 = Math.Min(g.Cg, ic0 + chPerBlock);
+            int rows = (ic1 - ic0) * KK;
+            float* dyg = c.Dy + ((nint)n * g.Cout + (nint)grp * M) * N;
+            float* dxg = c.Dx + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane;
+            float* a = c.Wt + (nint)grp * M * g.K + (nint)ic0 * KK * M;
+            var src = new MatrixB(dyg, N);
+            for (int j0 = 0; j0 < N; j0 += ncb)
+            {
+                int j1 = Math.Min(N, j0 + ncb);
+                Gemm.Run(ref src, rows, M, a, M, dcol - j0, ncb, null, false, j0, j1, bpack);
+                float* s = dcol;
+                for (int ic = ic0; ic < ic1; ic++)
+                    for (int kh = 0; kh < g.KH; kh++)
+                        for (int kw = 0; kw < g.KW; kw++, s += ncb)
+                            Col2ImRow(dxg, g, ic, kh, kw, j0, j1 - j0, s);
+            }
+        }
+    }
+
+    // ---- backward weights: dw += dy·colᵀ (computed as dwᵀ = col·dyᵀ, rows of col streamed from an im2col chunk) --
+
+    private struct WeightCtx
+    {
+        public ConvGeom G;
+        public float* X, Dy, Ct, Scratch;
+        public int Batch, PerPart, RowsPerBlock, Blocks;
+    }
+
+    public static void BackwardWeights(in ConvGeom g, float* x, float* dy, float* dw, int batch, float* scratch, int threads)
+    {
+        int M = g.M, K = g.K;
+        float* ct = Gemm.Align(scratch);
+        int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        int blocks = (K + RowBlock - 1) / RowBlock;
+        if (g.G * blocks % parts != 0 && g.G < parts) blocks = (blocks + parts - 1) / parts * parts;
+        int mr = Gemm.MR;
+        int rowsPerBlock = ((K + blocks - 1) / blocks + mr - 1) / mr * mr;
+        blocks = (K + rowsPerBlock - 1) / rowsPerBlock;
+        var ctx = new WeightCtx
+        {
+            G = g, X = x, Dy = dy, Ct = ct, Batch = batch,
+            Scratch = ct + (nint)g.G * M * K,
+            PerPart = Gemm.PackFloats(PChunk) + BwdWeightRowsMax * PChunk + 16,
+            RowsPerBlock = rowsPerBlock, Blocks = blocks,
+        };
+        GemmWorkers.Run(parts, &BackwardWeightsPart, &ctx);
+        // dw[grp·M + m][k] += Ct[grp][k][m]
+        for (int grp = 0; grp < g.G; grp++)
+        {
+            float* src = ct + (nint)grp * M * K;
+            float* dst = dw + (nint)grp * M * K;
+            for (int k0 = 0; k0 < K; k0 += 8)
+                for (int m = 0; m < M; m++)
+                {
+                    int kEnd = Math.Min(K, k0 + 8);
+                    float* d = dst + (nint)m * K;
+                    for (int k = k0; k < kEnd; k++) d[k] += src[(nint)k * M + m];
+                }
+        }
+    }
+
+    private static void BackwardWeightsPart(void* p, int t, int parts)
+    {
+        ref WeightCtx c = ref *(WeightCtx*)p;
+        ConvGeom g = c.G;
+        int N = g.N, M = g.M, K = g.K, KK = g.KK;
+        long items = (long)g.G * c.Blocks;
+        var (lo, hi) = Range(items, t, parts);
+        float* bpack = c.Scratch + (nint)t * c.PerPart;
+        float* chunk = Gemm.Align(bpack + Gemm.PackFloats(PChunk));
+        for (long it = lo; it < hi; it++)
+        {
+            int grp = (int)(it / c.Blocks), blk = (int)(it - (long)grp * c.Blocks);
+            int r0 = blk * c.RowsPerBlock, r1 = Math.Min(K, r0 + c.RowsPerBlock);
+            int rows = r1 - r0;
+            float* ct = c.Ct + (nint)grp * M * K + (nint)r0 * M;
+            Gemm.Zero(ct, rows * M);
+            for (int n = 0; n < c.Batch; n++)
+            {
+                float* xg = c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane;
+                float* dyg = c.Dy + ((nint)n * g.Cout + (nint)grp * M) * N;
+                for (int p0 = 0; p0 < N; p0 += PChunk)
+                {
+                    int len = Math.Min(PChunk, N - p0);
+                    int ic = r0 / KK, rr = r0 - ic * KK, kh = rr / g.KW, kw = rr - kh * g.KW;
+                    float* d = chunk;
+                    for (int r = r0; r < r1; r++, d += PChunk)
+                    {
+                        Im2ColRow(xg, g, ic, kh, kw, p0, len, d);
+                        if (++kw == g.KW) { kw = 0; if (++kh == g.KH) { kh = 0; ic++; } }
+                    }
+                    var src = new TransposedB(dyg + p0, N);
+                    Gemm.Run(ref src, rows, len, chunk, PChunk, ct, M, null, true, 0, M, bpack);
+                }
+            }
+        }
+    }
+
+    /// <summary>db[oc] += Σ over samples and pixels of dy, per channel in a fixed order.</summary>
+    public static void BiasGrad(float* dy, float* db, int batch, int channels, int plane)
+    {
+        for (int oc = 0; oc < channels; oc++)
+        {
+            float s = 0f;
+            for (int n = 0; n < batch; n++) s += Gemm.Sum(dy + ((nint)n * channels + oc) * plane, plane);
+            db[oc] += s;
+        }
+    }
+}

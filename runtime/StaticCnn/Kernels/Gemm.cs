@@ -1,0 +1,467 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+using System.Runtime.Intrinsics.Arm;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>A source of the B operand of <see cref="Gemm.Run"/>: packs B[k0..k0+kc, n0..n0+nc) into NR-wide panels.</summary>
+internal unsafe interface IGemmB
+{
+    /// <summary>
+    /// Writes ceil(nc / NR) panels, panel q at <c>dst + q·kc·NR</c> laid out [kc][NR]; columns past nc are zero.
+    /// </summary>
+    void Pack(float* dst, int k0, int kc, int n0, int nc);
+}
+
+/// <summary>
+/// Single-precision GEMM, the engine of <see cref="Conv2D"/>, <see cref="ConvTranspose2D"/> and <see cref="Dense"/>:
+/// C[M×N] (=, +=) A[M×K]·B[K×N] (+ bias per row).
+/// </summary>
+/// <remarks>
+/// <para><b>Design.</b> A is read in place as MR row pointers with a row stride (weights OIHW are already rows of
+/// K = C/G·KH·KW; for the other products A is a transposed copy or an im2col chunk in scratch), so A is never packed.
+/// B is packed per (KC × NC) block into NR-wide panels by an <see cref="IGemmB"/> struct, which the JIT specializes:
+/// for convolutions B is packed straight from the NCHW image ("implicit im2col", no full column buffer), for
+/// the transposed products from a transposed view. The register-tiled micro-kernel is fully unrolled:
+/// AVX-512 8×48 (24 zmm accumulators, 3 B vectors, embedded broadcasts of A), AVX2 6×16 (12 ymm accumulators),
+/// Vector128 4×8. <c>Vector512.IsHardwareAccelerated</c> / <c>Vector256.IsHardwareAccelerated</c> are JIT-time
+/// constants, so only one path is compiled. Loop order (BLIS): NC block → KC block (pack B) → NR panel → MR tile;
+/// a B panel (KC·NR floats) stays in L1 while the MR tiles of A stream from L2. KC ≈ 256 (K split evenly).</para>
+/// <para><b>Determinism.</b> Every C element is one FMA chain over k in increasing order, starting from its bias
+/// (or 0, or its old value), with the same KC split whatever the tile position: results do not depend on how the
+/// output is partitioned, hence are bit-identical for any thread count. Threads partition output columns (or rows)
+/// only; see <see cref="GemmWorkers"/>.</para>
+/// <para><b>Figures</b> are listed in docs of the kernels' report and in <c>Conv2D</c>'s remarks.</para>
+/// </remarks>
+internal static unsafe class Gemm
+{
+    /// <summary>Rows of the register tile.</summary>
+    public static int MR
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated ? 8 : Vector256.IsHardwareAccelerated ? 6 : 4;
+    }
+
+    /// <summary>Columns of the register tile (and width of a packed B panel).</summary>
+    public static int NR
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Vector512.IsHardwareAccelerated ? 48 : Vector256.IsHardwareAccelerated ? 16 : 8;
+    }
+
+    /// <summary>Largest MR·NR.</summary>
+    public const int MaxTile = 8 * 48;
+
+    /// <summary>Column block: NR panels per packed B block.</summary>
+    public const int NCPanels = 16;
+
+    /// <summary>The K block for a reduction of length <paramref name="k"/>: ≤ 320 unsplit, otherwise an even split near 256.</summary>
+    public static int KcFor(int k)
+    {
+        if (k <= 320) return Math.Max(k, 1);
+        int blocks = (k + 255) / 256;
+        return (k + blocks - 1) / blocks;
+    }
+
+    /// <summary>Floats of packed-B scratch one thread needs for a reduction of length <paramref name="k"/>.</summary>
+    public static int PackFloats(int k) => KcFor(k) * NCPanels * NR + 16;
+
+    /// <summary>Rounds a pointer up to 64 bytes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float* Align(float* p) => (float*)(((nint)p + 63) & ~(nint)63);
+
+    /// <summary>
+    /// C[0..M, n0..n1) (=, +=) A·B. Tile init: <paramref name="accumulate"/> ⇒ old C; else bias[row] when
+    /// <paramref name="bias"/> is not null; else 0. <paramref name="bpack"/> holds <see cref="PackFloats"/>(K) floats.
+    /// </summary>
+    public static void Run<TB>(ref TB bsrc, int M, int K, float* a, nint lda, float* c, nint ldc, float* bias,
+        bool accumulate, int n0, int n1, float* bpack) where TB : struct, IGemmB
+    {
+        int mr = MR, nr = NR;
+        int kcMax = KcFor(K);
+        int ncMax = NCPanels * nr;
+        bpack = Align(bpack);
+        float* tmp = stackalloc float[MaxTile + 16];
+        tmp = Align(tmp);
+        for (int jc = n0; jc < n1; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, n1 - jc);
+            for (int pc = 0; pc < K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, K - pc);
+                bsrc.Pack(bpack, pc, kc, jc, nc);
+                int mode = accumulate || pc > 0 ? 2 : bias != null ? 1 : 0;
+                for (int jr = 0; jr < nc; jr += nr)
+                {
+                    int cols = Math.Min(nr, nc - jr);
+                    float* bp = bpack + (nint)(jr / nr) * kc * nr;
+                    float* cc = c + jc + jr;
+                    for (int ir = 0; ir < M; ir += mr)
+                    {
+                        int rows = Math.Min(mr, M - ir);
+                        Tile(kc, a + ir * lda + pc, lda, rows, cols, bp, cc + ir * ldc, ldc, mode,
+                            bias == null ? null : bias + ir, tmp);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile(int kc, float* a, nint lda, int rows, int cols, float* b, float* c, nint ldc, int mode,
+        float* bias, float* tmp)
+    {
+        int mr = MR, nr = NR;
+        if (rows == mr && cols == nr)
+        {
+            Kernel(kc, a, lda, rows, b, c, ldc, mode, bias);
+            return;
+        }
+        if (mode == 2)
+        {
+            for (int r = 0; r < mr; r++)
+                for (int j = 0; j < nr; j++)
+                    tmp[r * nr + j] = r < rows && j < cols ? c[r * ldc + j] : 0f;
+        }
+        Kernel(kc, a, lda, rows, b, tmp, nr, mode, bias);
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++)
+                c[r * ldc + j] = tmp[r * nr + j];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Kernel(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    {
+        if (Vector512.IsHardwareAccelerated) Kernel8x48(kc, a, lda, rows, b, c, ldc, mode, bias);
+        else if (Vector256.IsHardwareAccelerated) Kernel6x16(kc, a, lda, rows, b, c, ldc, mode, bias);
+        else Kernel4x8(kc, a, lda, rows, b, c, ldc, mode, bias);
+    }
+
+    // ---- FMA helpers: a·b + c, one rounding where the hardware has FMA --------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c)
+    {
+#if NET9_0_OR_GREATER
+        return Vector512.FusedMultiplyAdd(a, b, c);
+#else
+        return Avx512F.FusedMultiplyAdd(a, b, c);
+#endif
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c)
+    {
+#if NET9_0_OR_GREATER
+        return Vector256.FusedMultiplyAdd(a, b, c);
+#else
+        return System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : a * b + c;
+#endif
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c)
+    {
+#if NET9_0_OR_GREATER
+        return Vector128.FusedMultiplyAdd(a, b, c);
+#else
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported) return System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c);
+        if (AdvSimd.IsSupported) return AdvSimd.FusedMultiplyAdd(c, a, b);
+        return a * b + c;
+#endif
+    }
+
+    // ---- micro-kernels -----------------------------------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel8x48(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    {
+        int rm = rows - 1;
+        float* a0 = a;
+        float* a1 = a + lda * Math.Min(1, rm);
+        float* a2 = a + lda * Math.Min(2, rm);
+        float* a3 = a + lda * Math.Min(3, rm);
+        float* a4 = a + lda * Math.Min(4, rm);
+        float* a5 = a + lda * Math.Min(5, rm);
+        float* a6 = a + lda * Math.Min(6, rm);
+        float* a7 = a + lda * Math.Min(7, rm);
+        Vector512<float> c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32,
+            c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        if (mode == 2)
+        {
+            float* p = c;
+            c00 = Vector512.Load(p); c01 = Vector512.Load(p + 16); c02 = Vector512.Load(p + 32); p += ldc;
+            c10 = Vector512.Load(p); c11 = Vector512.Load(p + 16); c12 = Vector512.Load(p + 32); p += ldc;
+            c20 = Vector512.Load(p); c21 = Vector512.Load(p + 16); c22 = Vector512.Load(p + 32); p += ldc;
+            c30 = Vector512.Load(p); c31 = Vector512.Load(p + 16); c32 = Vector512.Load(p + 32); p += ldc;
+            c40 = Vector512.Load(p); c41 = Vector512.Load(p + 16); c42 = Vector512.Load(p + 32); p += ldc;
+            c50 = Vector512.Load(p); c51 = Vector512.Load(p + 16); c52 = Vector512.Load(p + 32); p += ldc;
+            c60 = Vector512.Load(p); c61 = Vector512.Load(p + 16); c62 = Vector512.Load(p + 32); p += ldc;
+            c70 = Vector512.Load(p); c71 = Vector512.Load(p + 16); c72 = Vector512.Load(p + 32);
+        }
+        else if (mode == 1)
+        {
+            c00 = c01 = c02 = Vector512.Create(bias[0]);
+            c10 = c11 = c12 = Vector512.Create(bias[Math.Min(1, rm)]);
+            c20 = c21 = c22 = Vector512.Create(bias[Math.Min(2, rm)]);
+            c30 = c31 = c32 = Vector512.Create(bias[Math.Min(3, rm)]);
+            c40 = c41 = c42 = Vector512.Create(bias[Math.Min(4, rm)]);
+            c50 = c51 = c52 = Vector512.Create(bias[Math.Min(5, rm)]);
+            c60 = c61 = c62 = Vector512.Create(bias[Math.Min(6, rm)]);
+            c70 = c71 = c72 = Vector512.Create(bias[Math.Min(7, rm)]);
+        }
+        else
+        {
+            c00 = c01 = c02 = c10 = c11 = c12 = c20 = c21 = c22 = c30 = c31 = c32 = Vector512<float>.Zero;
+            c40 = c41 = c42 = c50 = c51 = c52 = c60 = c61 = c62 = c70 = c71 = c72 = Vector512<float>.Zero;
+        }
+        for (nint k = 0; k < kc; k++)
+        {
+            Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), b2 = Vector512.Load(b + 32);
+            b += 48;
+            Vector512<float> av = Vector512.Create(a0[k]);
+            c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01); c02 = Fma(av, b2, c02);
+            av = Vector512.Create(a1[k]);
+            c10 = Fma(av, b0, c10); c11 = Fma(av, b1, c11); c12 = Fma(av, b2, c12);
+            av = Vector512.Create(a2[k]);
+            c20 = Fma(av, b0, c20); c21 = Fma(av, b1, c21); c22 = Fma(av, b2, c22);
+            av = Vector512.Create(a3[k]);
+            c30 = Fma(av, b0, c30); c31 = Fma(av, b1, c31); c32 = Fma(av, b2, c32);
+            av = Vector512.Create(a4[k]);
+            c40 = Fma(av, b0, c40); c41 = Fma(av, b1, c41); c42 = Fma(av, b2, c42);
+            av = Vector512.Create(a5[k]);
+            c50 = Fma(av, b0, c50); c51 = Fma(av, b1, c51); c52 = Fma(av, b2, c52);
+            av = Vector512.Create(a6[k]);
+            c60 = Fma(av, b0, c60); c61 = Fma(av, b1, c61); c62 = Fma(av, b2, c62);
+            av = Vector512.Create(a7[k]);
+            c70 = Fma(av, b0, c70); c71 = Fma(av, b1, c71); c72 = Fma(av, b2, c72);
+        }
+        {
+            float* p = c;
+            c00.Store(p); c01.Store(p + 16); c02.Store(p + 32); p += ldc;
+            c10.Store(p); c11.Store(p + 16); c12.Store(p + 32); p += ldc;
+            c20.Store(p); c21.Store(p + 16); c22.Store(p + 32); p += ldc;
+            c30.Store(p); c31.Store(p + 16); c32.Store(p + 32); p += ldc;
+            c40.Store(p); c41.Store(p + 16); c42.Store(p + 32); p += ldc;
+            c50.Store(p); c51.Store(p + 16); c52.Store(p + 32); p += ldc;
+            c60.Store(p); c61.Store(p + 16); c62.Store(p + 32); p += ldc;
+            c70.Store(p); c71.Store(p + 16); c72.Store(p + 32);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel6x16(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    {
+        int rm = rows - 1;
+        float* a0 = a;
+        float* a1 = a + lda * Math.Min(1, rm);
+        float* a2 = a + lda * Math.Min(2, rm);
+        float* a3 = a + lda * Math.Min(3, rm);
+        float* a4 = a + lda * Math.Min(4, rm);
+        float* a5 = a + lda * Math.Min(5, rm);
+        Vector256<float> c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
+        if (mode == 2)
+        {
+            float* p = c;
+            c00 = Vector256.Load(p); c01 = Vector256.Load(p + 8); p += ldc;
+            c10 = Vector256.Load(p); c11 = Vector256.Load(p + 8); p += ldc;
+            c20 = Vector256.Load(p); c21 = Vector256.Load(p + 8); p += ldc;
+            c30 = Vector256.Load(p); c31 = Vector256.Load(p + 8); p += ldc;
+            c40 = Vector256.Load(p); c41 = Vector256.Load(p + 8); p += ldc;
+            c50 = Vector256.Load(p); c51 = Vector256.Load(p + 8);
+        }
+        else if (mode == 1)
+        {
+            c00 = c01 = Vector256.Create(bias[0]);
+            c10 = c11 = Vector256.Create(bias[Math.Min(1, rm)]);
+            c20 = c21 = Vector256.Create(bias[Math.Min(2, rm)]);
+            c30 = c31 = Vector256.Create(bias[Math.Min(3, rm)]);
+            c40 = c41 = Vector256.Create(bias[Math.Min(4, rm)]);
+            c50 = c51 = Vector256.Create(bias[Math.Min(5, rm)]);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
+        }
+        for (nint k = 0; k < kc; k++)
+        {
+            Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
+            b += 16;
+            Vector256<float> av = Vector256.Create(a0[k]);
+            c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01);
+            av = Vector256.Create(a1[k]);
+            c10 = Fma(av, b0, c10); c11 = Fma(av, b1, c11);
+            av = Vector256.Create(a2[k]);
+            c20 = Fma(av, b0, c20); c21 = Fma(av, b1, c21);
+            av = Vector256.Create(a3[k]);
+            c30 = Fma(av, b0, c30); c31 = Fma(av, b1, c31);
+            av = Vector256.Create(a4[k]);
+            c40 = Fma(av, b0, c40); c41 = Fma(av, b1, c41);
+            av = Vector256.Create(a5[k]);
+            c50 = Fma(av, b0, c50); c51 = Fma(av, b1, c51);
+        }
+        {
+            float* p = c;
+            c00.Store(p); c01.Store(p + 8); p += ldc;
+            c10.Store(p); c11.Store(p + 8); p += ldc;
+            c20.Store(p); c21.Store(p + 8); p += ldc;
+            c30.Store(p); c31.Store(p + 8); p += ldc;
+            c40.Store(p); c41.Store(p + 8); p += ldc;
+            c50.Store(p); c51.Store(p + 8);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Kernel4x8(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    {
+        int rm = rows - 1;
+        float* a0 = a;
+        float* a1 = a + lda * Math.Min(1, rm);
+        float* a2 = a + lda * Math.Min(2, rm);
+        float* a3 = a + lda * Math.Min(3, rm);
+        Vector128<float> c00, c01, c10, c11, c20, c21, c30, c31;
+        if (mode == 2)
+        {
+            float* p = c;
+            c00 = Vector128.Load(p); c01 = Vector128.Load(p + 4); p += ldc;
+            c10 = Vector128.Load(p); c11 = Vector128.Load(p + 4); p += ldc;
+            c20 = Vector128.Load(p); c21 = Vector128.Load(p + 4); p += ldc;
+            c30 = Vector128.Load(p); c31 = Vector128.Load(p + 4);
+        }
+        else if (mode == 1)
+        {
+            c00 = c01 = Vector128.Create(bias[0]);
+            c10 = c11 = Vector128.Create(bias[Math.Min(1, rm)]);
+            c20 = c21 = Vector128.Create(bias[Math.Min(2, rm)]);
+            c30 = c31 = Vector128.Create(bias[Math.Min(3, rm)]);
+        }
+        else
+        {
+            c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = Vector128<float>.Zero;
+        }
+        for (nint k = 0; k < kc; k++)
+        {
+            Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4);
+            b += 8;
+            Vector128<float> av = Vector128.Create(a0[k]);
+            c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01);
+            av = Vector128.Create(a1[k]);
+            c10 = Fma(av, b0, c10); c11 = Fma(av, b1, c11);
+            av = Vector128.Create(a2[k]);
+            c20 = Fma(av, b0, c20); c21 = Fma(av, b1, c21);
+            av = Vector128.Create(a3[k]);
+            c30 = Fma(av, b0, c30); c31 = Fma(av, b1, c31);
+        }
+        {
+            float* p = c;
+            c00.Store(p); c01.Store(p + 4); p += ldc;
+            c10.Store(p); c11.Store(p + 4); p += ldc;
+            c20.Store(p); c21.Store(p + 4); p += ldc;
+            c30.Store(p); c31.Store(p + 4);
+        }
+    }
+
+    // ---- small vector helpers used by the packers -------------------------------------------------------------
+
+    /// <summary>dst[0..n) = src[0..n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Copy(float* src, float* dst, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) Vector512.Load(src + i).Store(dst + i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) Vector256.Load(src + i).Store(dst + i);
+        for (; i + 4 <= n; i += 4) Vector128.Load(src + i).Store(dst + i);
+        for (; i < n; i++) dst[i] = src[i];
+    }
+
+    /// <summary>dst[0..n) = 0.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Zero(float* dst, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) Vector512<float>.Zero.Store(dst + i);
+        for (; i + 4 <= n; i += 4) Vector128<float>.Zero.Store(dst + i);
+        for (; i < n; i++) dst[i] = 0f;
+    }
+
+    /// <summary>dst[0..n) += src[0..n).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Add(float* src, float* dst, int n)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16) (Vector512.Load(dst + i) + Vector512.Load(src + i)).Store(dst + i);
+        if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8) (Vector256.Load(dst + i) + Vector256.Load(src + i)).Store(dst + i);
+        for (; i + 4 <= n; i += 4) (Vector128.Load(dst + i) + Vector128.Load(src + i)).Store(dst + i);
+        for (; i < n; i++) dst[i] += src[i];
+    }
+
+    /// <summary>Σ src[0..n) in a fixed order (lane-wise partial sums, then lanes in order, then the tail).</summary>
+    internal static float Sum(float* src, int n)
+    {
+        int i = 0;
+        float s = 0f;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> acc = Vector256<float>.Zero;
+            for (; i + 8 <= n; i += 8) acc += Vector256.Load(src + i);
+            for (int l = 0; l < 8; l++) s += acc.GetElement(l);
+        }
+        for (; i < n; i++) s += src[i];
+        return s;
+    }
+}
+
+/// <summary>B = a row-major matrix: B[k, n] = src[k·ld + n].</summary>
+internal readonly unsafe struct MatrixB : IGemmB
+{
+    private readonly float* _src;
+    private readonly nint _ld;
+    public MatrixB(float* src, nint ld) { _src = src; _ld = ld; }
+
+    public void Pack(float* dst, int k0, int kc, int n0, int nc)
+    {
+        int nr = Gemm.NR;
+        for (int q = 0; q * nr < nc; q++)
+        {
+            int cols = Math.Min(nr, nc - q * nr);
+            float* d = dst + (nint)q * kc * nr;
+            float* s = _src + (nint)k0 * _ld + n0 + q * nr;
+            for (int k = 0; k < kc; k++, d += nr, s += _ld)
+            {
+                Gemm.Copy(s, d, cols);
+                if (cols < nr) Gemm.Zero(d + cols, nr - cols);
+            }
+        }
+    }
+}
+
+/// <summary>B = the transpose of a row-major matrix: B[k, n] = src[n·ld + k].</summary>
+internal readonly unsafe struct TransposedB : IGemmB
+{
+    private readonly float* _src;
+    private readonly nint _ld;
+    public TransposedB(float* src, nint ld) { _src = src; _ld = ld; }
+
+    public void Pack(float* dst, int k0, int kc, int n0, int nc)
+    {
+        int nr = Gemm.NR;
+        for (int q = 0; q * nr < nc; q++)
+        {
+            int cols = Math.Min(nr, nc - q * nr);
+            float* d = dst + (nint)q * kc * nr;
+            if (cols < nr) Gemm.Zero(d, kc * nr);
+            for (int j = 0; j < cols; j++)
+            {
+                float* s = _src + (nint)(n0 + q * nr + j) * _ld + k0;
+                float* dj = d + j;
+                for (int k = 0; k < kc; k++) dj[(nint)k * nr] = s[k];
+            }
+        }
+    }
+}
