@@ -30,13 +30,10 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         // SCNN0012: a layer attribute on a property of a class without [Network].
         foreach (LayerKind kind in LayerRegistry.All)
         {
-            IncrementalValuesProvider<EquatableArray<DiagnosticInfo>> orphans = context.SyntaxProvider
+            IncrementalValuesProvider<OrphanLayer?> orphans = context.SyntaxProvider
                 .ForAttributeWithMetadataName(kind.AttributeName, static (node, _) => node is PropertyDeclarationSyntax, Parser.Orphan)
                 .WithTrackingName(TrackingNames.Orphans);
-            context.RegisterSourceOutput(orphans, static (spc, diagnostics) =>
-            {
-                foreach (DiagnosticInfo d in diagnostics) spc.ReportDiagnostic(Emitter.ToDiagnostic(d));
-            });
+            context.RegisterSourceOutput(orphans, Emitter.ExecuteOrphan);
         }
     }
 }

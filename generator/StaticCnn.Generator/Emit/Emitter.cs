@@ -36,6 +36,26 @@ internal static class Emitter
         context.AddSource(model.Header.HintName, source);
     }
 
+    /// <summary>SCNN0012 and a throwing implementation of the orphan partial property (so no CS9248 follows).</summary>
+    public static void ExecuteOrphan(SourceProductionContext context, OrphanLayer? orphan)
+    {
+        if (orphan == null) return;
+        foreach (DiagnosticInfo d in orphan.Diagnostics) context.ReportDiagnostic(ToDiagnostic(d));
+        if (orphan.Header is not { } h || orphan.Member is not { } m) return;
+        try
+        {
+            var w = new SourceWriter();
+            Open(w, h, null, "");
+            EmitMember(w, m, false);
+            Close(w, h);
+            context.AddSource(h.HintName, w.ToString());
+        }
+        catch (Exception)
+        {
+            // The diagnostic above is what matters; never throw from the generator.
+        }
+    }
+
     public static Diagnostic ToDiagnostic(DiagnosticInfo d)
     {
         DiagnosticDescriptor descriptor = DiagnosticDescriptors.ById.TryGetValue(d.Id, out DiagnosticDescriptor? found) ? found : DiagnosticDescriptors.InternalError;

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using StaticCnn.Generator.Model;
 using StaticCnn.Shapes;
@@ -83,7 +84,7 @@ internal sealed class InferContext
 
     public string? String(string name) => Arg(name) is { IsNull: false } a ? a.Text : null;
 
-    public IReadOnlyList<string>? Strings(string name) => Arg(name) is { IsNull: false } a ? a.Items : null;
+    public IReadOnlyList<string>? Strings(string name) => Arg(name) is { IsNull: false } a ? a.Items.ToArray() : null;
 
     // ---- checks ----
     public void Error(DiagnosticDescriptor d, params object[] args)
@@ -99,7 +100,7 @@ internal sealed class InferContext
         _diagnostics.Add(new DiagnosticInfo(d.Id, Spec.Where, text));
     }
 
-    private static string Text(object o) => o switch
+    private static string Text(object? o) => o switch
     {
         null => "null",
         float f => f.ToString("R", CultureInfo.InvariantCulture),

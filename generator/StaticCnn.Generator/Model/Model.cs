@@ -127,3 +127,6 @@ internal sealed record LayerPlan(int Act, int Grad, int Mask, int Argmax, int Sa
 internal sealed record NetworkPlan(NetworkModel Model, EquatableArray<LayerPlan> Layers, int InputAct, int InputGrad,
     int ParameterCount, int BufferCount, int ActivationFloatsPerSample, int InferencePerSample, int TrainingPerSample,
     int TrainingFixed, int IntPerSample, int GradStart, int GradFloatsPerSample, string Summary);
+
+/// <summary>A layer attribute outside a [Network] class: its SCNN0012 diagnostic and, when possible, a throwing implementation of the partial property.</summary>
+internal sealed record OrphanLayer(EquatableArray<DiagnosticInfo> Diagnostics, TypeHeader? Header, MemberImpl? Member);

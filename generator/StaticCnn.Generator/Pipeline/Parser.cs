@@ -228,22 +228,46 @@ internal static class Parser
         return new SourceSpan(tree.FilePath, reference.Span, tree.GetLineSpan(reference.Span).Span);
     }
 
-    /// <summary>SCNN0012: a layer attribute on a property whose class has no [Network].</summary>
-    public static EquatableArray<DiagnosticInfo> Orphan(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
+    /// <summary>SCNN0012: a layer attribute on a property whose class has no [Network]; plus a throwing implementation if it is a partial property.</summary>
+    public static OrphanLayer? Orphan(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
     {
         try
         {
-            if (ctx.TargetSymbol is not IPropertySymbol prop || prop.ContainingType is not { } type) return EquatableArray<DiagnosticInfo>.Empty;
+            if (ctx.TargetSymbol is not IPropertySymbol prop || prop.ContainingType is not { } type) return null;
             foreach (AttributeData a in type.GetAttributes())
-                if (a.AttributeClass != null && MetadataName(a.AttributeClass) == NetworkAttribute) return EquatableArray<DiagnosticInfo>.Empty;
+                if (a.AttributeClass != null && MetadataName(a.AttributeClass) == NetworkAttribute) return null;
             var list = new List<DiagnosticInfo>();
             foreach (AttributeData a in ctx.Attributes)
                 list.Add(new DiagnosticInfo(DiagnosticDescriptors.LayerOutsideNetwork.Id, Where(a.ApplicationSyntaxReference), new[] { prop.Name, type.Name }));
-            return list.ToArray();
+
+            TypeHeader? header = null;
+            MemberImpl? member = null;
+            if (ctx.TargetNode is PropertyDeclarationSyntax syntax && syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && syntax.AccessorList != null
+                && type.TypeKind is TypeKind.Class or TypeKind.Struct)
+            {
+                bool partial = true;
+                var containers = new List<string>();
+                for (INamedTypeSymbol? t = type; t != null; t = t.ContainingType)
+                {
+                    partial &= t.DeclaringSyntaxReferences.All(r => r.GetSyntax(ct) is TypeDeclarationSyntax td && td.Modifiers.Any(SyntaxKind.PartialKeyword));
+                    if (!SymbolEqualityComparer.Default.Equals(t, type)) containers.Insert(0, "partial " + Keyword(t) + " " + t.Name + TypeParameters(t));
+                }
+                if (partial)
+                {
+                    string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
+                    string hint = (ns.Length > 0 ? ns + "." : "") + string.Concat(containers.Select(c => c.Split(' ').Last().Split('<')[0] + "."))
+                        + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(CultureInfo.InvariantCulture) : "") + "." + prop.Name + ".Layer.g.cs";
+                    string keyword = Keyword(type);
+                    header = new TypeHeader(ns, containers.ToArray(), keyword, type.Name, TypeParameters(type), true, hint);
+                    member = new MemberImpl(string.Join(" ", syntax.Modifiers.Select(m => m.Text)), prop.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
+                        prop.Name, syntax.AccessorList.Accessors.Select(a => string.Join(" ", a.Modifiers.Select(m => m.Text).Concat(new[] { a.Keyword.Text })).Trim()).ToArray(), -1);
+                }
+            }
+            return new OrphanLayer(list.ToArray(), header, member);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            return EquatableArray<DiagnosticInfo>.Empty;
+            return null;
         }
     }
 }
