@@ -165,9 +165,29 @@ def schedules():
     save("schedules.safetensors", t, {"script": "tools/make_runtime_fixtures.py", "torch": torch.__version__})
 
 
+def state_dict():
+    """A PyTorch state_dict saved as safetensors, with an input and the model's output, for the checkpoint test."""
+    torch.manual_seed(3)
+
+    class Mlp(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.fc1 = torch.nn.Linear(18, 8)
+            self.fc2 = torch.nn.Linear(8, 4)
+
+        def forward(self, x):
+            return self.fc2(torch.relu(self.fc1(x.flatten(1))))
+
+    m = Mlp()
+    x = torch.randn(5, 2, 3, 3)
+    save("mlp_state_dict.safetensors", dict(m.state_dict()), {"format": "pt"})
+    save("mlp_io.safetensors", {"input": x, "output": m(x).detach()})
+
+
 if __name__ == "__main__":
     torch.manual_seed(0)
     losses()
     optimizers()
     schedules()
+    state_dict()
     print("wrote", sorted(os.listdir(OUT)))
