@@ -29,6 +29,33 @@ public static class FmaPeak
         return best;
     }
 
+    /// <summary>
+    /// Best-of-<paramref name="repeats"/> GFLOP/s of <paramref name="threads"/> threads running the same chains at once
+    /// (the all-threads peak; on SMT siblings it is about the single-core figure, on separate cores about N times it).
+    /// </summary>
+    public static double MeasureParallel(bool avx512, int threads, int repeats = 5)
+    {
+        bool wide = avx512 && Vector512.IsHardwareAccelerated;
+        const long iterations = 20_000_000;
+        double best = 0;
+        for (int r = 0; r < repeats; r++)
+        {
+            using var start = new Barrier(threads + 1);
+            var workers = new Thread[threads];
+            for (int t = 0; t < threads; t++)
+            {
+                workers[t] = new Thread(() => { start.SignalAndWait(); float v = wide ? Run512(iterations) : Run256(iterations); if (v == 42f) Console.Write(""); });
+                workers[t].Start();
+            }
+            start.SignalAndWait();
+            var sw = Stopwatch.StartNew();
+            foreach (var w in workers) w.Join();
+            double seconds = sw.Elapsed.TotalSeconds;
+            best = Math.Max(best, threads * iterations * 16.0 * (wide ? 16 : 8) * 2 / seconds / 1e9);
+        }
+        return best;
+    }
+
     [MethodImpl(MethodImplOptions.NoInlining | MethodImplOptions.AggressiveOptimization)]
     private static float Run512(long n)
     {

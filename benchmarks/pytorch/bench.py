@@ -9,7 +9,8 @@ For every workload and thread count (torch.set_num_threads): warm-up, then the m
                                     (torch.jit.freeze(torch.jit.script(m.eval()))), in microseconds
   lenet5_train / cifar10net_train   one SGD step at batch 64 (zero_grad, forward, cross-entropy, backward, step)
   conv3x3_<C>@<HW>                  3x3 pad 1 conv C->C at HWxHW, batch 1: forward, backward-data (grad of input
-                                    only), backward-weights (grad of weight and bias only); GFLOP/s = 2*MACs/time
+                                    only), backward-weights (grad of weight and bias only), the backward timed
+                                    without its forward (retain_graph); GFLOP/s = 2*MACs/time
   vgg16_infer                       VGG-16 (built by hand, random weights) batch-1 inference at 3x224x224
 
 Writes a table to stdout and, with --json, a machine-readable file:
@@ -128,18 +129,22 @@ def main(argv=None):
                 with torch.no_grad():
                     record(name, "forward", threads, lambda: conv(x), flops)
                 xg = x.clone().requires_grad_(True)
-                y = conv(xg)
-                dy = torch.randn_like(y)
-                # backward-data: grad of the input only (weights frozen)
+                dy = torch.randn(1, c, hw, hw)
+                # The forward runs once outside the timed call (retain_graph keeps its graph), so only the backward
+                # convolution is timed, as StaticCnn's Conv2D.BackwardData / BackwardWeights are.
+                # backward-data: grad of the input only (weights frozen: convolution_backward computes dX only)
                 conv.weight.requires_grad_(False)
                 conv.bias.requires_grad_(False)
+                y_data = conv(xg)
                 record(name, "backward_data", threads,
-                       lambda: torch.autograd.grad(conv(xg), xg, dy), flops)
-                # backward-weights: grad of weight and bias only
+                       lambda: torch.autograd.grad(y_data, xg, dy, retain_graph=True), flops)
+                # backward-weights: grad of weight and bias only (input does not require grad)
                 conv.weight.requires_grad_(True)
                 conv.bias.requires_grad_(True)
+                y_weights = conv(x)
                 record(name, "backward_weights", threads,
-                       lambda: torch.autograd.grad(conv(x), (conv.weight, conv.bias), dy), flops)
+                       lambda: torch.autograd.grad(y_weights, (conv.weight, conv.bias), dy, retain_graph=True), flops)
+                del y_data, y_weights
         # --- VGG-16
         if wanted("vgg16"):
             vgg = VGG16().eval()
