@@ -80,7 +80,7 @@ public static class Trainer
                     {
                         optimizer.LearningRate = schedule.LearningRate;
                         float m = schedule.Momentum;
-                        if (!float.IsNaN(m) && !float.IsNaN(optimizer.Momentum)) optimizer.Momentum = m;
+                        if (!float.IsNaN(m) && optimizer.Momentum > 0) optimizer.Momentum = m; // as PyTorch, only an optimizer that uses momentum is cycled
                     }
                     optimizer.Step(network.Parameters, network.Gradients);
                     schedule?.StepBatch();
