@@ -12,7 +12,7 @@ public static unsafe class AvgPool2D
     {
         Check(s, x.Length, y.Length, batch, threads, "x", "y");
         fixed (float* px = x, py = y)
-            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py });
+            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py }, s.InH * s.InW + s.OutH * s.OutW);
     }
 
     /// <summary>dx += dy / window size over each window. An empty <paramref name="dx"/> does nothing.</summary>
@@ -21,7 +21,7 @@ public static unsafe class AvgPool2D
         if (dx.IsEmpty) { Check(s, 0, dy.Length, batch, threads, null, "dy"); return; }
         Check(s, dx.Length, dy.Length, batch, threads, "dx", "dy");
         fixed (float* pdy = dy, pdx = dx)
-            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx });
+            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx }, s.InH * s.InW + s.OutH * s.OutW);
     }
 
     /// <summary>Scalar twin of <see cref="Forward{TS}"/>.</summary>

@@ -32,7 +32,7 @@ public static unsafe class BatchNorm2D
         CheckTrain(s, x.Length, gamma.Length, beta.Length, runningMean.Length, runningVar.Length, y.Length, saveMean.Length, saveInvStd.Length, batch, threads);
         fixed (float* px = x, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, py = y, psm = saveMean, psi = saveInvStd)
             OpsParallel.For(s.C, threads, new TrainWork<TS>
-            { S = s, X = px, G = pg, B = pb, RM = prm, RV = prv, Y = py, SM = psm, SI = psi, N = batch });
+            { S = s, X = px, G = pg, B = pb, RM = prm, RV = prv, Y = py, SM = psm, SI = psi, N = batch }, 3L * batch * s.H * s.W);
     }
 
     /// <summary>Inference forward with the running statistics.</summary>
@@ -42,7 +42,7 @@ public static unsafe class BatchNorm2D
     {
         CheckInference(s, x.Length, gamma.Length, beta.Length, runningMean.Length, runningVar.Length, y.Length, batch, threads);
         fixed (float* px = x, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, py = y)
-            OpsParallel.For(s.C, threads, new InferWork<TS> { S = s, X = px, G = pg, B = pb, RM = prm, RV = prv, Y = py, N = batch });
+            OpsParallel.For(s.C, threads, new InferWork<TS> { S = s, X = px, G = pg, B = pb, RM = prm, RV = prv, Y = py, N = batch }, 3L * batch * s.H * s.W);
     }
 
     /// <summary>dgamma += Σ dy·x̂, dbeta += Σ dy, dx += γ·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (dx skipped when empty).</summary>
@@ -53,7 +53,7 @@ public static unsafe class BatchNorm2D
         CheckBackward(s, x.Length, gamma.Length, saveMean.Length, saveInvStd.Length, dy.Length, dx.Length, dgamma.Length, dbeta.Length, batch, threads);
         fixed (float* px = x, pg = gamma, psm = saveMean, psi = saveInvStd, pdy = dy, pdx = dx, pdg = dgamma, pdb = dbeta)
             OpsParallel.For(s.C, threads, new BwdWork<TS>
-            { S = s, X = px, G = pg, SM = psm, SI = psi, Dy = pdy, Dx = dx.IsEmpty ? null : pdx, DG = pdg, DB = pdb, N = batch });
+            { S = s, X = px, G = pg, SM = psm, SI = psi, Dy = pdy, Dx = dx.IsEmpty ? null : pdx, DG = pdg, DB = pdb, N = batch }, 3L * batch * s.H * s.W);
     }
 
     /// <summary>Scalar twin of <see cref="ForwardTrain{TS}"/>.</summary>

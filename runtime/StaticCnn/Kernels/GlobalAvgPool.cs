@@ -25,7 +25,7 @@ public static unsafe class GlobalAvgPool
     {
         Check(s, x.Length, y.Length, batch, threads, "x", "y");
         fixed (float* px = x, py = y)
-            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py });
+            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py }, s.H * s.W + 1);
     }
 
     /// <summary>dx[n,c,:,:] += dy[n,c] / H / W. An empty <paramref name="dx"/> does nothing.</summary>
@@ -34,7 +34,7 @@ public static unsafe class GlobalAvgPool
         if (dx.IsEmpty) { Check(s, 0, dy.Length, batch, threads, null, "dy"); return; }
         Check(s, dx.Length, dy.Length, batch, threads, "dx", "dy");
         fixed (float* pdy = dy, pdx = dx)
-            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx });
+            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx }, s.H * s.W + 1);
     }
 
     /// <summary>Scalar twin of <see cref="Forward{TS}"/>.</summary>

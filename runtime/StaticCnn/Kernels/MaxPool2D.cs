@@ -41,7 +41,7 @@ public static unsafe class MaxPool2D
         CheckForward(s, x.Length, y.Length, argmax.Length, batch, threads);
         fixed (float* px = x, py = y)
         fixed (int* pa = argmax)
-            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py, A = pa });
+            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py, A = pa }, s.InH * s.InW + 2 * s.OutH * s.OutW);
     }
 
     /// <summary>dx[argmax] += dy, plane by plane. An empty <paramref name="dx"/> does nothing.</summary>
@@ -52,7 +52,7 @@ public static unsafe class MaxPool2D
         if (dx.IsEmpty) return;
         fixed (float* pdy = dy, pdx = dx)
         fixed (int* pa = argmax)
-            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx, A = pa });
+            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx, A = pa }, s.InH * s.InW + 2 * s.OutH * s.OutW);
     }
 
     /// <summary>Scalar twin of <see cref="Forward{TS}"/>.</summary>

@@ -26,7 +26,7 @@ public static unsafe class MaxUnpool2D
         Check(s, x.Length, argmax.Length, y.Length, batch, threads, "x", "y");
         fixed (float* px = x, py = y)
         fixed (int* pa = argmax)
-            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py, A = pa });
+            OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py, A = pa }, 2 * s.InH * s.InW + s.OutH * s.OutW);
     }
 
     /// <summary>dx += dy gathered at the argmax positions. An empty <paramref name="dx"/> does nothing.</summary>
@@ -36,7 +36,7 @@ public static unsafe class MaxUnpool2D
         Check(s, dx.Length, argmax.Length, dy.Length, batch, threads, "dx", "dy");
         fixed (float* pdy = dy, pdx = dx)
         fixed (int* pa = argmax)
-            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx, A = pa });
+            OpsParallel.For(batch * s.C, threads, new BwdWork<TS> { S = s, Dy = pdy, Dx = pdx, A = pa }, 2 * s.InH * s.InW + s.OutH * s.OutW);
     }
 
     /// <summary>Scalar twin of <see cref="Forward{TS}"/>.</summary>

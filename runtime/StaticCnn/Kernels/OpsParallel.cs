@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace StaticCnn.Kernels;
 
 /// <summary>A kernel's work over a contiguous range of independent output units (planes, channels or samples).</summary>
@@ -8,42 +10,69 @@ internal interface IRangeWork
 }
 
 /// <summary>
-/// Splits <c>units</c> independent output units into <c>threads</c> contiguous ranges. Each unit is computed by one thread
-/// in a fixed order, so results are bit-identical for any thread count. The work struct travels through a static slot per
-/// work type and a cached delegate, so a call allocates nothing of its own (Parallel.For's own bookkeeping aside).
+/// Splits <c>units</c> independent output units into at most <c>threads</c> contiguous ranges (range t of P is
+/// [t·units/P, (t+1)·units/P)) and runs them on <see cref="GemmWorkers"/>, the runtime's persistent pool. Each unit is
+/// computed by one thread in a fixed order, so results are bit-identical for any thread count and any part count.
+/// A call allocates nothing: the work struct lives on the caller's stack and travels to the workers as a pointer, with a
+/// function pointer to a generic static method instantiated per work type. With one part (threads = 1, or too little
+/// work to pay for waking a worker) the work runs inline and the pool is not touched.
 /// </summary>
-internal static class OpsParallel
+internal static unsafe class OpsParallel
 {
-    public static void For<TW>(int units, int threads, in TW work) where TW : struct, IRangeWork
+    /// <summary>Elements touched per part below which another part costs more (a worker wake-up) than it saves.</summary>
+    internal const long Grain = 16 * 1024;
+
+    /// <summary>Calls that went through the pool (more than one part): for tests.</summary>
+    internal static long PooledCalls;
+
+    /// <summary>
+    /// Runs <paramref name="work"/> over [0, <paramref name="units"/>), every part a whole number of units, in at most
+    /// <paramref name="threads"/> parts and at most one part per <see cref="Grain"/> elements when
+    /// <paramref name="unitCost"/> (elements read and written per unit) is given; 0 always splits into threads parts.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static void For<TW>(int units, int threads, in TW work, long unitCost = 0) where TW : struct, IRangeWork
     {
-        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1.");
-        int parts = Math.Min(threads, units);
-        if (parts <= 1)
+        if (threads <= 1 || units <= 1)
         {
+            if (threads < 1) ThrowThreads(threads);
             if (units > 0) work.Run(0, units);
             return;
         }
-        lock (Slot<TW>.Gate)
+        int parts = Math.Min(threads, units);
+        if (unitCost > 0) parts = (int)Math.Min(parts, Math.Max(1, unitCost * units / Grain));
+        if (parts <= 1)
         {
-            Slot<TW>.Work = work;
-            Slot<TW>.Units = units;
-            Slot<TW>.Parts = parts;
-            try { Parallel.For(0, parts, Slot<TW>.Body); }
-            finally { Slot<TW>.Work = default; }
+            work.Run(0, units);
+            return;
         }
+        Pooled(units, parts, work);
     }
 
-    private static class Slot<TW> where TW : struct, IRangeWork
+    private static void Pooled<TW>(int units, int parts, in TW work) where TW : struct, IRangeWork
     {
-        public static readonly object Gate = new();
-        public static TW Work;
-        public static int Units, Parts;
-        public static readonly Action<int> Body = static p =>
-        {
-            long u = Units, n = Parts;
-            Work.Run((int)(p * u / n), (int)((p + 1) * u / n));
-        };
+        Interlocked.Increment(ref PooledCalls);
+        Context<TW> ctx;
+        ctx.Work = work;
+        ctx.Units = units;
+        GemmWorkers.Run(parts, &Part<TW>, Unsafe.AsPointer(ref ctx));
     }
+
+    private struct Context<TW> where TW : struct, IRangeWork
+    {
+        public TW Work;
+        public int Units;
+    }
+
+    private static void Part<TW>(void* ctx, int t, int parts) where TW : struct, IRangeWork
+    {
+        ref Context<TW> c = ref Unsafe.AsRef<Context<TW>>(ctx);
+        long u = c.Units;
+        c.Work.Run((int)(t * u / parts), (int)((t + 1) * u / parts));
+    }
+
+    private static void ThrowThreads(int threads) =>
+        throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1.");
 }
 
 /// <summary>Entry-point argument checks shared by the layer kernels (run once per call, never in inner loops).</summary>

@@ -27,7 +27,7 @@ public static unsafe class Upsample
     {
         Check(s, x.Length, y.Length, batch, threads, "x", "y");
         fixed (float* px = x, py = y)
-            OpsParallel.For(batch * s.C, threads, new Work<TS> { S = s, Src = px, Dst = py, Backward = false });
+            OpsParallel.For(batch * s.C, threads, new Work<TS> { S = s, Src = px, Dst = py, Backward = false }, (long)s.InH * s.InW * (1 + s.Scale * s.Scale));
     }
 
     /// <summary>dx += the adjoint of upsample applied to dy (dx skipped when empty).</summary>
@@ -36,7 +36,7 @@ public static unsafe class Upsample
         if (dx.IsEmpty) { Check(s, -1, dy.Length, batch, threads, "dx", "dy"); return; }
         Check(s, dx.Length, dy.Length, batch, threads, "dx", "dy");
         fixed (float* pdy = dy, pdx = dx)
-            OpsParallel.For(batch * s.C, threads, new Work<TS> { S = s, Src = pdy, Dst = pdx, Backward = true });
+            OpsParallel.For(batch * s.C, threads, new Work<TS> { S = s, Src = pdy, Dst = pdx, Backward = true }, (long)s.InH * s.InW * (1 + s.Scale * s.Scale));
     }
 
     /// <summary>Scalar twin of <see cref="Forward{TS}"/>.</summary>

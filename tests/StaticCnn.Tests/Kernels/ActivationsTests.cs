@@ -134,4 +134,19 @@ public class ActivationsTests
             var c = new float[n]; Elementwise.Copy(x, c); BitEqual(x, c);
         }
     }
+
+    [Fact]
+    public void No_allocation_per_call()
+    {
+        var x = Rand(new Random(3), 1003);
+        var y = new float[x.Length]; var dx = new float[x.Length];
+        foreach (var kind in new[] { Activation.None, Activation.ReLU, Activation.LeakyReLU, Activation.Sigmoid, Activation.Tanh })
+        {
+            NoAllocation(() => Activations.Forward(kind, 0.01f, x, y), expectPool: false);
+            NoAllocation(() => Activations.ApplyForward(kind, 0.01f, y), expectPool: false);
+            NoAllocation(() => Activations.ApplyDerivative(kind, 0.01f, y, dx), expectPool: false);
+            NoAllocation(() => Activations.Backward(kind, 0.01f, y, x, dx), expectPool: false);
+            NoAllocation(() => Elementwise.AddInto(x, dx), expectPool: false);
+        }
+    }
 }

@@ -69,4 +69,15 @@ public class AvgPool2DTests
         Assert.Throws<ArgumentException>(() => AvgPool2D.BackwardReference(s, new float[7], new float[32], 1, 1));
         AvgPool2D.Backward(s, new float[8], Span<float>.Empty, 1, 1);
     }
+
+    [Fact]
+    public void No_allocation_per_call_with_two_threads()
+    {
+        var s = Pool2DShape.Create(8, 48, 48, 2, 2, 0);
+        const int n = 2;
+        var x = Rand(new Random(3), n * 8 * 48 * 48);
+        var y = new float[n * 8 * 24 * 24]; var dx = new float[x.Length];
+        NoAllocation(() => AvgPool2D.Forward(s, x, y, n, 2));
+        NoAllocation(() => AvgPool2D.Backward(s, y, dx, n, 2));
+    }
 }

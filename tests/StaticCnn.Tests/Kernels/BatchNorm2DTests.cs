@@ -121,4 +121,20 @@ public class BatchNorm2DTests
         var one = new BatchNormShape(2, 1, 1);
         Assert.Throws<ArgumentException>(() => BatchNorm2D.ForwardTrain(one, F(2), F(2), F(2), F(2), F(2), F(2), F(2), F(2), 1, 1));
     }
+
+    [Fact]
+    public void No_allocation_per_call_with_two_threads()
+    {
+        var s = new BatchNormShape(8, 32, 32);
+        const int n = 2, c = 8;
+        var rng = new Random(3);
+        var x = Rand(rng, n * c * 32 * 32);
+        var g = Rand(rng, c); var b = Rand(rng, c);
+        var rm = new float[c]; var rv = new float[c]; Array.Fill(rv, 1f);
+        var y = new float[x.Length]; var sm = new float[c]; var si = new float[c];
+        var dx = new float[x.Length]; var dg = new float[c]; var db = new float[c];
+        NoAllocation(() => BatchNorm2D.ForwardTrain(s, x, g, b, rm, rv, y, sm, si, n, 2));
+        NoAllocation(() => BatchNorm2D.ForwardInference(s, x, g, b, rm, rv, y, n, 2));
+        NoAllocation(() => BatchNorm2D.Backward(s, x, g, sm, si, y, dx, dg, db, n, 2));
+    }
 }

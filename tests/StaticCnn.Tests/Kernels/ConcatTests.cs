@@ -50,4 +50,13 @@ public class ConcatTests
         Assert.Throws<ArgumentException>(() => Concat.Forward(2, 1, 3, 4, new float[8], new float[11], 1));
         Assert.Throws<ArgumentException>(() => Concat.Backward(2, 1, 3, 4, new float[12], new float[9], 1));
     }
+
+    [Fact]
+    public void No_allocation_per_call()
+    {
+        var x = Rand(new Random(3), 2 * 3 * 50);
+        var y = new float[2 * 5 * 50]; var dx = new float[x.Length];
+        NoAllocation(() => Concat.Forward(3, 1, 5, 50, x, y, 2), expectPool: false);
+        NoAllocation(() => Concat.Backward(3, 1, 5, 50, y, dx, 2), expectPool: false);
+    }
 }

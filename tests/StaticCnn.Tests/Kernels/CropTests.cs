@@ -52,4 +52,14 @@ public class CropTests
         Assert.Throws<ArgumentException>(() => Crop.Backward(s, new float[4], new float[21], 1));
         Assert.Throws<ArgumentException>(() => Crop.Forward(new CropShape(1, 4, 5, 2, 2, 3, 0), new float[20], new float[4], 1));
     }
+
+    [Fact]
+    public void No_allocation_per_call()
+    {
+        var s = new CropShape(3, 10, 12, 6, 7, 2, 3);
+        var x = Rand(new Random(3), 2 * 3 * 10 * 12);
+        var y = new float[2 * 3 * 6 * 7]; var dx = new float[x.Length];
+        NoAllocation(() => Crop.Forward(s, x, y, 2), expectPool: false);
+        NoAllocation(() => Crop.Backward(s, y, dx, 2), expectPool: false);
+    }
 }

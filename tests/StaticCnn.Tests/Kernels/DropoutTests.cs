@@ -88,4 +88,13 @@ public class DropoutTests
         Assert.Throws<ArgumentException>(() => Dropout.Backward(new float[4], new float[4], new float[3]));
         Assert.Throws<ArgumentException>(() => Dropout.Backward(new float[4], new float[3], new float[4]));
     }
+
+    [Fact]
+    public void No_allocation_per_call()
+    {
+        var x = Rand(new Random(3), 1000);
+        var y = new float[x.Length]; var m = new float[x.Length]; var dx = new float[x.Length];
+        NoAllocation(() => Dropout.ForwardTrain(0.3f, 42, x, y, m), expectPool: false);
+        NoAllocation(() => Dropout.Backward(m, y, dx), expectPool: false);
+    }
 }

@@ -12,6 +12,8 @@ public class GlobalAvgPoolTests
     [InlineData(1, 4, 1, 1)]
     [InlineData(3, 2, 8, 8)]
     [InlineData(2, 5, 13, 11)]
+    [InlineData(4, 16, 32, 32)]
+    [InlineData(2, 64, 7, 7)]
     public void Fast_matches_reference_and_threads_agree(int n, int c, int h, int w)
     {
         var s = new GlobalPoolShape(c, h, w);
@@ -55,5 +57,16 @@ public class GlobalAvgPoolTests
         Assert.Throws<ArgumentException>(() => GlobalAvgPool.Forward(s, new float[17], new float[2], 1, 1));
         Assert.Throws<ArgumentException>(() => GlobalAvgPool.Forward(s, new float[18], new float[3], 1, 1));
         Assert.Throws<ArgumentException>(() => GlobalAvgPool.Backward(s, new float[2], new float[19], 1, 1));
+    }
+
+    [Fact]
+    public void No_allocation_per_call_with_two_threads()
+    {
+        var s = new GlobalPoolShape(16, 32, 32);
+        const int n = 4;
+        var x = Rand(new Random(3), n * 16 * 32 * 32);
+        var y = new float[n * 16]; var dx = new float[x.Length];
+        NoAllocation(() => GlobalAvgPool.Forward(s, x, y, n, 2));
+        NoAllocation(() => GlobalAvgPool.Backward(s, y, dx, n, 2));
     }
 }

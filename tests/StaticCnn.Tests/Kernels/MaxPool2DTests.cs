@@ -15,6 +15,10 @@ public class MaxPool2DTests
         { 3, 1, 5, 9, 2, 1, 1 },
         { 2, 5, 9, 7, 3, 3, 0 },
         { 1, 3, 11, 13, 5, 2, 2 },
+        { 1, 6, 28, 28, 2, 2, 0 },      // LeNet-5 Pool1
+        { 1, 16, 10, 10, 2, 2, 0 },     // LeNet-5 Pool2
+        { 2, 3, 9, 75, 2, 2, 0 },       // odd sizes: floor mode drops the last row and column
+        { 2, 8, 48, 48, 2, 2, 0 },      // enough work for two parts
     };
 
     [Fact]
@@ -79,6 +83,33 @@ public class MaxPool2DTests
         }
     }
 
+    [Theory]
+    [InlineData(64, 1)]
+    [InlineData(37, 2)]
+    [InlineData(14, 3)]
+    public void Ties_and_NaN_match_reference_on_2x2_stride_2(int w, int seed)
+    {
+        // Few distinct values, so most windows hold ties (the first in row-major window order wins), and some NaN (the last
+        // NaN in window order wins, as PyTorch's `val > max || isnan(val)` scan).
+        var rng = new Random(seed);
+        const int n = 2, c = 3, h = 6;
+        var x = new float[n * c * h * w];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.Next(10) == 0 ? float.NaN : rng.Next(3) == 0 ? float.NegativeInfinity : rng.Next(2);
+        var s = Pool2DShape.Create(c, h, w, 2, 2, 0);
+        int outLen = n * c * s.OutH * s.OutW;
+        var yr = new float[outLen]; var ar = new int[outLen]; var y = new float[outLen]; var a = new int[outLen];
+        MaxPool2D.ForwardReference(s, x, yr, ar, n, 1);
+        MaxPool2D.Forward(s, x, y, a, n, 1);
+        BitEqual(yr, y, "y");
+        Assert.Equal(ar, a);
+        var dy = Rand(rng, outLen);
+        var dxr = Rand(rng, x.Length); dxr[1] = -0f;
+        var dx = (float[])dxr.Clone();
+        MaxPool2D.BackwardReference(s, dy, ar, dxr, n, 1);
+        MaxPool2D.Backward(s, dy, ar, dx, n, 1);
+        BitEqual(dxr, dx, "dx");
+    }
+
     [Theory, MemberData(nameof(Shapes))]
     public void Gradient_matches_finite_differences(int n, int c, int h, int w, int k, int st, int p)
     {
@@ -107,5 +138,19 @@ public class MaxPool2DTests
         Assert.Throws<ArgumentException>(() => MaxPool2D.ForwardReference(s, new float[31], new float[8], new int[8], 1, 1));
         Assert.Throws<ArgumentOutOfRangeException>(() => MaxPool2D.Forward(s, new float[32], new float[8], new int[8], 1, 0));
         MaxPool2D.Backward(s, new float[8], new int[8], Span<float>.Empty, 1, 1);
+    }
+
+    [Fact]
+    public void No_allocation_per_call_with_two_threads()
+    {
+        var s = Pool2DShape.Create(8, 48, 48, 2, 2, 0);
+        const int n = 2;
+        var x = Rand(new Random(3), n * 8 * 48 * 48);
+        var y = new float[n * 8 * 24 * 24]; var a = new int[y.Length]; var dx = new float[x.Length];
+        NoAllocation(() => MaxPool2D.Forward(s, x, y, a, n, 2));
+        NoAllocation(() => MaxPool2D.Backward(s, y, a, dx, n, 2));
+        var s3 = Pool2DShape.Create(8, 48, 48, 3, 2, 1);
+        var y3 = new float[n * 8 * s3.OutH * s3.OutW]; var a3 = new int[y3.Length];
+        NoAllocation(() => MaxPool2D.Forward(s3, x, y3, a3, n, 2));
     }
 }

@@ -64,4 +64,18 @@ public class MaxUnpool2DTests
         Assert.Throws<ArgumentException>(() => MaxUnpool2D.Forward(s, new float[4], new int[4], new float[15], 1, 1));
         Assert.Throws<ArgumentException>(() => MaxUnpool2D.Backward(s, new float[16], new int[4], new float[5], 1, 1));
     }
+
+    [Fact]
+    public void No_allocation_per_call_with_two_threads()
+    {
+        var p = Pool2DShape.Create(8, 48, 48, 2, 2, 0);
+        var u = new UnpoolShape(8, 24, 24, 48, 48);
+        const int n = 2;
+        var big = Rand(new Random(3), n * 8 * 48 * 48);
+        var small = new float[n * 8 * 24 * 24]; var a = new int[small.Length];
+        MaxPool2D.Forward(p, big, small, a, n, 1);
+        var y = new float[big.Length]; var dx = new float[small.Length];
+        NoAllocation(() => MaxUnpool2D.Forward(u, small, a, y, n, 2));
+        NoAllocation(() => MaxUnpool2D.Backward(u, y, a, dx, n, 2));
+    }
 }

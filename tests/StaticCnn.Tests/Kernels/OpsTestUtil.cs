@@ -76,4 +76,20 @@ internal static class OpsTestUtil
                 Assert.Fail($"d/dx[{i}]: analytic {a:R}, numeric {numeric:R}");
         }
     }
+
+    /// <summary>
+    /// Asserts that <paramref name="call"/> allocates nothing on the calling thread once warmed up (JIT, pool threads).
+    /// With <paramref name="expectPool"/> it also asserts that the calls went through the worker pool (the sizes used must
+    /// be large enough for more than one part), so the multi-threaded path is the one measured.
+    /// </summary>
+    public static void NoAllocation(Action call, bool expectPool = true)
+    {
+        for (int i = 0; i < 40; i++) call();
+        long pooled = StaticCnn.Kernels.OpsParallel.PooledCalls;
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 20; i++) call();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.True(allocated == 0, $"{allocated} bytes allocated over 20 calls");
+        if (expectPool) Assert.True(StaticCnn.Kernels.OpsParallel.PooledCalls >= pooled + 20, "the calls did not use the worker pool");
+    }
 }

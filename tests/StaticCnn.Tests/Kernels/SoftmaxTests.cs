@@ -65,4 +65,16 @@ public class SoftmaxTests
         Assert.Throws<ArgumentException>(() => Softmax.Forward(3, 2, new float[7], new float[6], 1));
         Assert.Throws<ArgumentException>(() => Softmax.Backward(3, 2, new float[6], new float[6], new float[5], 1));
     }
+
+    [Fact]
+    public void No_allocation_per_call()
+    {
+        foreach (int spatial in new[] { 1, 100 })
+        {
+            var x = Rand(new Random(3), 4 * 10 * spatial);
+            var y = new float[x.Length]; var dx = new float[x.Length];
+            NoAllocation(() => Softmax.Forward(10, spatial, x, y, 4), expectPool: false);
+            NoAllocation(() => Softmax.Backward(10, spatial, y, x, dx, 4), expectPool: false);
+        }
+    }
 }

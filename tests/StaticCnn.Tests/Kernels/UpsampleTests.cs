@@ -98,4 +98,18 @@ public class UpsampleTests
         Assert.Throws<ArgumentException>(() => Upsample.Forward(s, new float[18], new float[71], 1, 1));
         Assert.Throws<ArgumentException>(() => Upsample.Backward(s, new float[72], new float[19], 1, 1));
     }
+
+    [Fact]
+    public void No_allocation_per_call_with_two_threads()
+    {
+        const int n = 2;
+        foreach (var mode in new[] { UpsampleMode.Nearest, UpsampleMode.Bilinear })
+        {
+            var s = new UpsampleShape(8, 24, 24, 2, mode);
+            var x = Rand(new Random(3), n * 8 * 24 * 24);
+            var y = new float[x.Length * 4]; var dx = new float[x.Length];
+            NoAllocation(() => Upsample.Forward(s, x, y, n, 2));
+            NoAllocation(() => Upsample.Backward(s, y, dx, n, 2));
+        }
+    }
 }
