@@ -4,11 +4,24 @@ using StaticCnn.Benchmarks;
 // Modes:
 //   peak                       single-core fp32 FMA peak (AVX-512 and AVX2)
 //   table [options]            Stopwatch harness for the side-by-side table (see TableMode; JSON like bench.py)
+//   loop NAME VARIANT SECONDS [THREADS]   runs one workload in a loop (for perf / callgrind)
 //   anything else              BenchmarkDotNet (e.g. --filter '*Conv*' --job short --exporters json)
 if (args.Length > 0 && args[0] == "peak")
 {
     Console.WriteLine($"fp32 FMA peak, 1 thread: AVX-512 {FmaPeak.Measure(avx512: true):F1} GFLOP/s, AVX2 {FmaPeak.Measure(avx512: false):F1} GFLOP/s");
     Console.WriteLine($"fp32 FMA peak, {Environment.ProcessorCount} threads: AVX-512 {FmaPeak.MeasureParallel(true, Environment.ProcessorCount):F1} GFLOP/s, AVX2 {FmaPeak.MeasureParallel(false, Environment.ProcessorCount):F1} GFLOP/s");
+    return 0;
+}
+if (args.Length >= 4 && args[0] == "loop")
+{
+    int threads = args.Length > 4 ? int.Parse(args[4]) : 1;
+    using var w = Workloads.Find(args[1], args[2], threads);
+    w.Threads = threads;
+    double seconds = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    long calls = 0;
+    while (sw.Elapsed.TotalSeconds < seconds) { w.Run(); calls++; }
+    Console.WriteLine($"{w.Name} {w.Variant}: {calls} calls, {sw.Elapsed.TotalSeconds / calls * 1e6:F1} us per call");
     return 0;
 }
 if (args.Length > 0 && args[0] == "table")

@@ -69,6 +69,7 @@ public static class TableMode
         foreach (var make in Workloads.Create(only, threadCounts.Max()))
         {
             using var w = make();
+            if (!Workloads.Matches(w.Name, only)) continue;
             foreach (int threads in threadCounts)
             {
                 w.Threads = threads;

@@ -199,7 +199,9 @@ public static class Workloads
     /// <summary>Creates the workloads whose name starts with one of <paramref name="only"/> (all when empty).</summary>
     public static IEnumerable<Func<IWorkload>> Create(IReadOnlyList<string> only, int maxThreads)
     {
-        bool Want(string name) => only.Count == 0 || only.Any(name.StartsWith);
+        // A group is wanted when a filter names it or names one of its workloads ("conv3x3_64@56" wants "conv");
+        // callers drop the workloads of a group that their filter does not match (see Matches).
+        bool Want(string group) => only.Count == 0 || only.Any(o => group.StartsWith(o) || o.StartsWith(group));
         if (Want("lenet5"))
         {
             yield return () => new InferenceWorkload("lenet5_infer", new LeNet5(maxBatch: 1), LeNet5Macs);
@@ -223,6 +225,9 @@ public static class Workloads
         if (Want("vgg16"))
             yield return () => new InferenceWorkload("vgg16_infer", new Vgg16(maxBatch: 1), Vgg16Macs, heavy: true);
     }
+
+    /// <summary>Whether a workload's name starts with one of the filters (all when there are none).</summary>
+    public static bool Matches(string name, IReadOnlyList<string> only) => only.Count == 0 || only.Any(name.StartsWith);
 
     /// <summary>The one workload with this name and variant (e.g. <c>conv3x3_64@56</c>, <c>forward</c>).</summary>
     public static IWorkload Find(string name, string variant, int maxThreads)
