@@ -29,18 +29,63 @@ internal readonly unsafe struct Im2ColB : IGemmB
     public void Pack(float* dst, int k0, int kc, int n0, int nc)
     {
         int nr = Gemm.NR;
-        int kk = _g.KK, kw = _g.KW;
+        ConvGeom g = _g;
+        int kk = g.KK, kw = g.KW;
+        // the panel's columns split into output-row segments: (ih base, iw base, length, offset)
+        int* segH = stackalloc int[4 * (Gemm.MaxNR + 1)];
+        int* segW = segH + Gemm.MaxNR + 1;
+        int* segLen = segW + Gemm.MaxNR + 1;
+        int* segOff = segLen + Gemm.MaxNR + 1;
         for (int q = 0; q * nr < nc; q++)
         {
             int cols = Math.Min(nr, nc - q * nr);
             int p0 = n0 + q * nr;
+            int oh = p0 / g.OW, ow = p0 - oh * g.OW, done = 0, ns = 0;
+            while (done < cols)
+            {
+                int seg = Math.Min(cols - done, g.OW - ow);
+                segH[ns] = oh * g.SH - g.PH;
+                segW[ns] = ow * g.SW - g.PW;
+                segLen[ns] = seg;
+                segOff[ns] = done;
+                ns++;
+                done += seg;
+                oh++;
+                ow = 0;
+            }
             float* d = dst + (nint)q * kc * nr;
-            int ic = k0 / kk, r = k0 - ic * kk, ih = r / kw, iw = r - ih * kw;
+            int ic = k0 / kk, r = k0 - ic * kk, kh = r / kw, kx = r - kh * kw;
             for (int k = 0; k < kc; k++, d += nr)
             {
-                ConvCore.Im2ColRow(_x, _g, ic, ih, iw, p0, cols, d);
+                float* plane = _x + (nint)ic * g.InPlane;
+                int dh = kh * g.DH, dw = kx * g.DW;
+                for (int si = 0; si < ns; si++)
+                {
+                    int ih = segH[si] + dh, seg = segLen[si];
+                    float* ds = d + segOff[si];
+                    if ((uint)ih >= (uint)g.H) { Gemm.Zero(ds, seg); continue; }
+                    float* row = plane + (nint)ih * g.W;
+                    int iw0 = segW[si] + dw;
+                    if (g.SW == 1)
+                    {
+                        if (iw0 >= 0 && iw0 + seg <= g.W) { Gemm.Copy(row + iw0, ds, seg); continue; }
+                        int lo = Math.Clamp(-iw0, 0, seg);
+                        int hi = Math.Clamp(g.W - iw0, lo, seg);
+                        if (lo > 0) Gemm.Zero(ds, lo);
+                        Gemm.Copy(row + iw0 + lo, ds + lo, hi - lo);
+                        if (hi < seg) Gemm.Zero(ds + hi, seg - hi);
+                    }
+                    else
+                    {
+                        for (int j = 0; j < seg; j++)
+                        {
+                            int iw = iw0 + j * g.SW;
+                            ds[j] = (uint)iw < (uint)g.W ? row[iw] : 0f;
+                        }
+                    }
+                }
                 if (cols < nr) Gemm.Zero(d + cols, nr - cols);
-                if (++iw == kw) { iw = 0; if (++ih == _g.KH) { ih = 0; ic++; } }
+                if (++kx == kw) { kx = 0; if (++kh == g.KH) { kh = 0; ic++; } }
             }
         }
     }
@@ -137,10 +182,27 @@ internal static unsafe class ConvCore
     private static int BwdDataRows(in ConvGeom g) => g.KK * Math.Min(g.Cg, Math.Max(1, RowBlock / g.KK));
     private static int BwdWeightRowsMax => RowBlock + Gemm.MR;
 
-    public static long ForwardScratch(in ConvGeom g, int threads) => (long)Math.Max(1, threads) * Gemm.PackFloats(g.K);
+    public static long ForwardScratch(in ConvGeom g, int threads)
+        => (long)Math.Max(1, threads) * (UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K));
+
+    /// <summary>Stride 1 (and non-negative padding): implicit GEMM over a zero-padded copy of the image, no packing.</summary>
+    private static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;
+    private static int WideHp(in ConvGeom g) => Math.Max(g.OH + g.DH * (g.KH - 1), g.PH + g.H);
+    private static int WideWp(in ConvGeom g) => Math.Max(g.OW + g.DW * (g.KW - 1), g.PW + g.W);
+    private static long WideImage(in ConvGeom g) => (long)g.Cg * WideHp(g) * WideWp(g) + Gemm.MaxNR + 32;
+    private static long WidePerPart(in ConvGeom g) => WideImage(g) + (long)g.M * NcBlock + 16 + g.K + 16;
 
     public static long BackwardDataScratch(in ConvGeom g, int threads)
-        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(g.M) + (long)BwdDataRows(g) * NcBlock + 16);
+        => g.SH == 1 && g.SW == 1
+            ? (long)g.G * g.K * g.M + 32 + ForwardScratch(FlippedGeom(g), threads)
+            : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(g.M) + (long)BwdDataRows(g) * NcBlock + 16);
+
+    /// <summary>For stride 1: the convolution from dy to dx with the flipped, transposed kernel.</summary>
+    private static ConvGeom FlippedGeom(in ConvGeom g) => new()
+    {
+        Cin = g.Cout, H = g.OH, W = g.OW, Cout = g.Cin, OH = g.H, OW = g.W, KH = g.KH, KW = g.KW, SH = 1, SW = 1,
+        PH = g.DH * (g.KH - 1) - g.PH, PW = g.DW * (g.KW - 1) - g.PW, DH = g.DH, DW = g.DW, G = g.G,
+    };
 
     public static long BackwardWeightsScratch(in ConvGeom g, int threads)
         => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(PChunk) + (long)BwdWeightRowsMax * PChunk + 16);
@@ -166,6 +228,16 @@ internal static unsafe class ConvCore
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads)
     {
+        if (UseWide(g))
+        {
+            var wctx = new FwdCtx
+            {
+                G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)WidePerPart(g)),
+                Accumulate = accumulate, Act = act,
+            };
+            GemmWorkers.Run(GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20), &ForwardWidePart, &wctx);
+            return;
+        }
         var ctx = new FwdCtx
         {
             G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = Gemm.PackFloats(g.K),
@@ -202,6 +274,82 @@ internal static unsafe class ConvCore
         }
     }
 
+    private static void ForwardWidePart(void* p, int t, int parts)
+    {
+        ref FwdCtx c = ref *(FwdCtx*)p;
+        ConvGeom g = c.G;
+        int nr = Gemm.NR, N = g.N, M = g.M, K = g.K, ncb = NcBlock;
+        int hp = WideHp(g), wp = WideWp(g), plane = hp * wp;
+        int nw = (g.OH - 1) * wp + g.OW;           // columns of the wide output grid (oh·Wp + ow)
+        int tiles = (nw + nr - 1) / nr;
+        long items = (long)c.Batch * g.G * tiles;
+        var (lo, hi) = Range(items, t, parts);
+        if (lo >= hi) return;
+        float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        float* cblk = Gemm.Align(xp + WideImage(g));
+        int* offs = (int*)Gemm.Align(cblk + (nint)M * ncb);
+        for (int k = 0, ic = 0; ic < g.Cg; ic++)
+            for (int kh = 0; kh < g.KH; kh++)
+                for (int kw = 0; kw < g.KW; kw++, k++)
+                    offs[k] = ic * plane + kh * g.DH * wp + kw * g.DW;
+        long padded = -1;
+        while (lo < hi)
+        {
+            long ng = lo / tiles;
+            int tile0 = (int)(lo - ng * tiles);
+            int tile1 = (int)Math.Min(tiles, tile0 + (hi - lo));
+            int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
+            if (ng != padded)
+            {
+                float* xs = c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane;
+                for (int ic = 0; ic < g.Cg; ic++)
+                {
+                    float* dst = xp + (nint)ic * plane;
+                    float* src = xs + (nint)ic * g.InPlane;
+                    for (int i = 0; i < hp; i++, dst += wp)
+                    {
+                        int si = i - g.PH;
+                        if ((uint)si >= (uint)g.H) { Gemm.Zero(dst, wp); continue; }
+                        if (g.PW > 0) Gemm.Zero(dst, g.PW);
+                        Gemm.Copy(src + (nint)si * g.W, dst + g.PW, g.W);
+                        if (wp > g.PW + g.W) Gemm.Zero(dst + g.PW + g.W, wp - g.PW - g.W);
+                    }
+                }
+                Gemm.Zero(xp + (nint)g.Cg * plane, Gemm.MaxNR + 16);
+                padded = ng;
+            }
+            float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
+            float* wg = c.W + (nint)grp * M * K;
+            float* bg = c.B == null || c.Accumulate ? null : c.B + grp * M;
+            int c0 = tile0 * nr, c1 = Math.Min(nw, tile1 * nr);
+            for (int j0 = c0; j0 < c1; j0 += ncb)
+            {
+                int j1 = Math.Min(c1, j0 + ncb);
+                Gemm.RunIndirect(M, K, wg, K, xp, offs, cblk, ncb, bg, j0, j1);
+                // wide grid → NCHW output (drop the columns ow ≥ OW)
+                for (int oc = 0; oc < M; oc++)
+                {
+                    float* crow = cblk + (nint)oc * ncb;
+                    float* yrow = yg + (nint)oc * N;
+                    int q = j0;
+                    while (q < j1)
+                    {
+                        int oh = q / wp, ow = q - oh * wp;
+                        if (ow >= g.OW) { q = (oh + 1) * wp; continue; }
+                        int len = Math.Min(g.OW - ow, j1 - q);
+                        float* dst = yrow + (nint)oh * g.OW + ow;
+                        if (c.Accumulate) Gemm.Add(crow + (q - j0), dst, len);
+                        else Gemm.Copy(crow + (q - j0), dst, len);
+                        if (c.Act != Activation.None)
+                            Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(dst, len));
+                        q += len;
+                    }
+                }
+            }
+            lo += tile1 - tile0;
+        }
+    }
+
     // ---- backward data: dx += col2im(Wᵀ·dy) ------------------------------------------------------------------
 
     private struct DataCtx
@@ -214,6 +362,24 @@ internal static unsafe class ConvCore
     public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
     {
         int M = g.M, K = g.K;
+        if (g.SH == 1 && g.SW == 1)
+        {
+            // Stride 1: dx += conv(dy, w̃) with w̃[ic][oc, kh, kw] = w[oc][ic, KH−1−kh, KW−1−kw] and low padding
+            // D·(K−1) − P: the forward engine, no column buffer and no col2im.
+            ConvGeom t = FlippedGeom(g);
+            float* wf = Gemm.Align(scratch);
+            int kk = g.KK;
+            for (int grp = 0; grp < g.G; grp++)
+                for (int ic = 0; ic < g.Cg; ic++)
+                {
+                    float* d = wf + ((nint)grp * g.Cg + ic) * ((nint)M * kk);
+                    float* s = w + (nint)grp * M * K + (nint)ic * kk + (kk - 1);
+                    for (int ocg = 0; ocg < M; ocg++, d += kk, s += K)
+                        for (int j = 0; j < kk; j++) d[j] = s[-j];
+                }
+            Forward(t, dy, wf, null, dx, batch, true, Activation.None, wf + (nint)g.G * M * K + 16, threads);
+            return;
+        }
         float* wt = Gemm.Align(scratch);
         // Wt[grp][k][m] = w[grp·M + m][k]
         for (int grp = 0; grp < g.G; grp++)

@@ -14,6 +14,31 @@ internal unsafe interface IGemmB
     void Pack(float* dst, int k0, int kc, int n0, int nc);
 }
 
+/// <summary>Where the micro-kernel finds row k of its B tile (NR floats).</summary>
+internal unsafe interface IBRows
+{
+    float* Row(nint k);
+}
+
+/// <summary>A packed panel: row k at b + k·NR.</summary>
+internal readonly unsafe struct PackedRows : IBRows
+{
+    private readonly float* _b;
+    public PackedRows(float* b) => _b = b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float* Row(nint k) => _b + k * Gemm.NR;
+}
+
+/// <summary>Rows read in place through an offset table: row k at b + offs[k] (implicit GEMM on a padded image).</summary>
+internal readonly unsafe struct IndirectRows : IBRows
+{
+    private readonly float* _b;
+    private readonly int* _offs;
+    public IndirectRows(float* b, int* offs) { _b = b; _offs = offs; }
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float* Row(nint k) => _b + _offs[k];
+}
+
 /// <summary>
 /// Single-precision GEMM, the engine of <see cref="Conv2D"/>, <see cref="ConvTranspose2D"/> and <see cref="Dense"/>:
 /// C[M×N] (=, +=) A[M×K]·B[K×N] (+ bias per row).
@@ -50,17 +75,21 @@ internal static unsafe class Gemm
         get => Vector512.IsHardwareAccelerated ? 48 : Vector256.IsHardwareAccelerated ? 16 : 8;
     }
 
+    /// <summary>Largest NR of any path.</summary>
+    public const int MaxNR = 48;
+
     /// <summary>Largest MR·NR.</summary>
     public const int MaxTile = 8 * 48;
 
     /// <summary>Column block: NR panels per packed B block.</summary>
-    public const int NCPanels = 16;
+    public static readonly int NCPanels = int.TryParse(Environment.GetEnvironmentVariable("SCNN_NCP"), out var v) ? v : 16;
+    public static readonly int KcTarget = int.TryParse(Environment.GetEnvironmentVariable("SCNN_KC"), out var v2) ? v2 : 256;
 
     /// <summary>The K block for a reduction of length <paramref name="k"/>: ≤ 320 unsplit, otherwise an even split near 256.</summary>
     public static int KcFor(int k)
     {
-        if (k <= 320) return Math.Max(k, 1);
-        int blocks = (k + 255) / 256;
+        if (k <= KcTarget * 5 / 4) return Math.Max(k, 1);
+        int blocks = (k + KcTarget - 1) / KcTarget;
         return (k + blocks - 1) / blocks;
     }
 
@@ -100,7 +129,7 @@ internal static unsafe class Gemm
                     for (int ir = 0; ir < M; ir += mr)
                     {
                         int rows = Math.Min(mr, M - ir);
-                        Tile(kc, a + ir * lda + pc, lda, rows, cols, bp, cc + ir * ldc, ldc, mode,
+                        Tile(kc, a + ir * lda + pc, lda, rows, cols, new PackedRows(bp), cc + ir * ldc, ldc, mode,
                             bias == null ? null : bias + ir, tmp);
                     }
                 }
@@ -108,9 +137,39 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>
+    /// C[0..M, 0..n1−n0) = A·B (+ bias per row) with B[k, n] = b[offs[k] + n] read in place (no packing); C is a
+    /// local block (column 0 = n0). Reads up to NR − 1 columns past n1 (results discarded): the caller keeps slack.
+    /// </summary>
+    public static void RunIndirect(int M, int K, float* a, nint lda, float* b, int* offs, float* c, nint ldc, float* bias,
+        int n0, int n1)
+    {
+        int mr = MR, nr = NR;
+        int kcMax = KcFor(K);
+        float* tmp = stackalloc float[MaxTile + 16];
+        tmp = Align(tmp);
+        for (int pc = 0; pc < K; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, K - pc);
+            int mode = pc > 0 ? 2 : bias != null ? 1 : 0;
+            for (int jr = n0; jr < n1; jr += nr)
+            {
+                int cols = Math.Min(nr, n1 - jr);
+                var rowsB = new IndirectRows(b + jr, offs + pc);
+                float* cc = c + (jr - n0);
+                for (int ir = 0; ir < M; ir += mr)
+                {
+                    int rows = Math.Min(mr, M - ir);
+                    Tile(kc, a + ir * lda + pc, lda, rows, cols, rowsB, cc + ir * ldc, ldc, mode,
+                        bias == null ? null : bias + ir, tmp);
+                }
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile(int kc, float* a, nint lda, int rows, int cols, float* b, float* c, nint ldc, int mode,
-        float* bias, float* tmp)
+    private static void Tile<TB>(int kc, float* a, nint lda, int rows, int cols, TB b, float* c, nint ldc, int mode,
+        float* bias, float* tmp) where TB : struct, IBRows
     {
         int mr = MR, nr = NR;
         if (rows == mr && cols == nr)
@@ -131,7 +190,8 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Kernel(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    private static void Kernel<TB>(int kc, float* a, nint lda, int rows, TB b, float* c, nint ldc, int mode, float* bias)
+        where TB : struct, IBRows
     {
         if (Vector512.IsHardwareAccelerated) Kernel8x48(kc, a, lda, rows, b, c, ldc, mode, bias);
         else if (Vector256.IsHardwareAccelerated) Kernel6x16(kc, a, lda, rows, b, c, ldc, mode, bias);
@@ -175,7 +235,8 @@ internal static unsafe class Gemm
     // ---- micro-kernels -----------------------------------------------------------------------------------------
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel8x48(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    private static void Kernel8x48<TB>(int kc, float* a, nint lda, int rows, TB bt, float* c, nint ldc, int mode, float* bias)
+        where TB : struct, IBRows
     {
         int rm = rows - 1;
         float* a0 = a;
@@ -218,8 +279,8 @@ internal static unsafe class Gemm
         }
         for (nint k = 0; k < kc; k++)
         {
+            float* b = bt.Row(k);
             Vector512<float> b0 = Vector512.Load(b), b1 = Vector512.Load(b + 16), b2 = Vector512.Load(b + 32);
-            b += 48;
             Vector512<float> av = Vector512.Create(a0[k]);
             c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01); c02 = Fma(av, b2, c02);
             av = Vector512.Create(a1[k]);
@@ -251,7 +312,8 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel6x16(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    private static void Kernel6x16<TB>(int kc, float* a, nint lda, int rows, TB bt, float* c, nint ldc, int mode, float* bias)
+        where TB : struct, IBRows
     {
         int rm = rows - 1;
         float* a0 = a;
@@ -286,8 +348,8 @@ internal static unsafe class Gemm
         }
         for (nint k = 0; k < kc; k++)
         {
+            float* b = bt.Row(k);
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
-            b += 16;
             Vector256<float> av = Vector256.Create(a0[k]);
             c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01);
             av = Vector256.Create(a1[k]);
@@ -313,7 +375,8 @@ internal static unsafe class Gemm
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Kernel4x8(int kc, float* a, nint lda, int rows, float* b, float* c, nint ldc, int mode, float* bias)
+    private static void Kernel4x8<TB>(int kc, float* a, nint lda, int rows, TB bt, float* c, nint ldc, int mode, float* bias)
+        where TB : struct, IBRows
     {
         int rm = rows - 1;
         float* a0 = a;
@@ -342,8 +405,8 @@ internal static unsafe class Gemm
         }
         for (nint k = 0; k < kc; k++)
         {
+            float* b = bt.Row(k);
             Vector128<float> b0 = Vector128.Load(b), b1 = Vector128.Load(b + 4);
-            b += 8;
             Vector128<float> av = Vector128.Create(a0[k]);
             c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01);
             av = Vector128.Create(a1[k]);
