@@ -15,7 +15,7 @@ namespace StaticCnn.Benchmarks;
 public static class TableMode
 {
     private sealed record Result(string name, string variant, int threads, double median_s, double min_s, int repeats,
-        double? flops, double? gflops, int images, string isa);
+        double? flops, double? gflops, int images, string isa, double cpu_s);
 
     public static int Run(string[] args)
     {
@@ -74,12 +74,12 @@ public static class TableMode
             {
                 w.Threads = threads;
                 int minR = w.Heavy ? Math.Min(minRep, 10) : minRep, warmN = w.Heavy ? 2 : warm;
-                var (med, best, reps) = Measure(w.Run, minTime, minR, maxRep, warmN);
+                var (med, best, reps, cpu) = Measure(w.Run, minTime, minR, maxRep, warmN);
                 double? gflops = w.Flops > 0 ? w.Flops / med / 1e9 : null;
-                var r = new Result(w.Name, w.Variant, threads, med, best, reps, w.Flops > 0 ? w.Flops : null, gflops, w.Images, isa);
+                var r = new Result(w.Name, w.Variant, threads, med, best, reps, w.Flops > 0 ? w.Flops : null, gflops, w.Images, isa, cpu);
                 results.Add(r);
                 string extra = gflops is double g ? $"  {g,8:F2} GFLOP/s" : "";
-                Console.WriteLine($"{r.name,-22} {r.variant,-16} {threads,3} thr  median {Fmt(med),10}  min {Fmt(best),10}  n={reps}{extra}");
+                Console.WriteLine($"{r.name,-22} {r.variant,-16} {threads,3} thr  median {Fmt(med),10}  min {Fmt(best),10}  cpu {Fmt(cpu),10}  n={reps}{extra}");
             }
             GC.Collect();
         }
@@ -107,10 +107,17 @@ public static class TableMode
         return 0;
     }
 
-    private static (double median, double min, int repeats) Measure(Action fn, double minTime, int minRepeats, int maxRepeats, int warmup)
+    /// <summary>
+    /// Median and minimum wall time per call, and the mean process CPU time per call (all threads; on a shared machine
+    /// CPU time is not inflated by waiting for a core, so it is the steadier figure).
+    /// </summary>
+    private static (double median, double min, int repeats, double cpuPerCall) Measure(Action fn, double minTime, int minRepeats, int maxRepeats, int warmup)
     {
         for (int i = 0; i < warmup; i++) fn();
         var times = new List<double>();
+        var process = Process.GetCurrentProcess();
+        process.Refresh();
+        TimeSpan cpu0 = process.TotalProcessorTime;
         long start = Stopwatch.GetTimestamp();
         while (times.Count < maxRepeats && (times.Count < minRepeats || Stopwatch.GetElapsedTime(start).TotalSeconds < minTime))
         {
@@ -118,10 +125,12 @@ public static class TableMode
             fn();
             times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
         }
+        process.Refresh();
+        double cpu = (process.TotalProcessorTime - cpu0).TotalSeconds / times.Count;
         times.Sort();
         int n = times.Count;
         double median = n % 2 == 1 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
-        return (median, times[0], n);
+        return (median, times[0], n, cpu);
     }
 
     private static string Fmt(double s) => s < 1e-3 ? $"{s * 1e6:F1} us" : s < 1 ? $"{s * 1e3:F2} ms" : $"{s:F3} s";

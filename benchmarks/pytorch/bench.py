@@ -14,7 +14,8 @@ For every workload and thread count (torch.set_num_threads): warm-up, then the m
   vgg16_infer                       VGG-16 (built by hand, random weights) batch-1 inference at 3x224x224
 
 Writes a table to stdout and, with --json, a machine-readable file:
-  {"machine": {...}, "results": [{"name", "variant", "threads", "median_s", "min_s", "repeats", "gflops"?, ...}]}
+  {"machine": {...}, "results": [{"name", "variant", "threads", "median_s", "min_s", "repeats", "cpu_s",
+                                   "gflops"?, ...}]}   (cpu_s: mean process CPU time per call, all threads)
 """
 import argparse
 import json
@@ -36,12 +37,14 @@ def measure(fn, min_time, min_repeats, max_repeats, warmup):
     for _ in range(warmup):
         fn()
     times = []
+    cpu0 = time.process_time()  # CPU time of the process (all threads): not inflated by waiting for a core
     start = time.perf_counter()
     while len(times) < max_repeats and (len(times) < min_repeats or time.perf_counter() - start < min_time):
         t0 = time.perf_counter()
         fn()
         times.append(time.perf_counter() - t0)
-    return statistics.median(times), min(times), len(times)
+    cpu = (time.process_time() - cpu0) / len(times)
+    return statistics.median(times), min(times), len(times), cpu
 
 
 def cpu_name():
@@ -85,8 +88,9 @@ def main(argv=None):
 
     def record(name, variant, threads, fn, flops=None, heavy=False):
         mt, mi, ma, w = (min_time, min(min_rep, 10) if heavy else min_rep, max_rep, 2 if heavy else warm)
-        med, best, reps = measure(fn, mt, mi, ma, w)
-        r = {"name": name, "variant": variant, "threads": threads, "median_s": med, "min_s": best, "repeats": reps}
+        med, best, reps, cpu = measure(fn, mt, mi, ma, w)
+        r = {"name": name, "variant": variant, "threads": threads, "median_s": med, "min_s": best, "repeats": reps,
+             "cpu_s": cpu}
         if flops:
             r["flops"] = flops
             r["gflops"] = flops / med / 1e9
