@@ -83,7 +83,21 @@ Checkpoint.Save(net, o.Output, new Dictionary<string, string>
 });
 string svg = Path.ChangeExtension(o.Output, ".history.svg");
 history.SaveSvg(svg, "LeNet-5 on Fashion-MNIST");
-Console.WriteLine($"saved {o.Output} and {svg}");
+
+// The first 32 test images with their logits, so that PyTorch can check the checkpoint logit by logit:
+//   /usr/bin/python3 tools/check_checkpoint.py lenet5.safetensors --predictions lenet5.predictions.safetensors
+const int checkCount = 32;
+var checkInput = test.Images.AsSpan(0, checkCount * LeNet5.InputSize).ToArray();
+var checkLogits = new float[checkCount * LeNet5.OutputSize];
+for (int i = 0; i < checkCount; i++)
+    net.Forward(checkInput.AsSpan(i * LeNet5.InputSize, LeNet5.InputSize), checkLogits.AsSpan(i * LeNet5.OutputSize, LeNet5.OutputSize), 1);
+string predictions = Path.ChangeExtension(o.Output, ".predictions.safetensors");
+SafeTensorsFile.Write(predictions, new[]
+{
+    new SafeTensor("input", new[] { checkCount, 1, 28, 28 }, checkInput),
+    new SafeTensor("logits", new[] { checkCount, LeNet5.OutputSize }, checkLogits),
+}, new Dictionary<string, string> { ["made_by"] = "samples/LeNet5" });
+Console.WriteLine($"saved {o.Output}, {predictions} and {svg}");
 return 0;
 
 /// <summary>Command-line options of the sample.</summary>
