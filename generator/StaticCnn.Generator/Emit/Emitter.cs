@@ -316,7 +316,11 @@ internal static class Emitter
         w.Line("_scratch = new global::StaticCnn.AlignedBuffer<float>((int)scratch);");
         w.Line("_seed = seed;");
         w.Line("global::StaticCnn.Initializers.ResetParameters(this, seed); // PyTorch defaults; BatchNorm running_var = 1");
+        w.Line("LoadEmbeddedWeights(); // the trained values baked in at build time, when [Network(Weights = ...)] names a file");
         w.Close();
+        w.Line();
+        w.Line("/// <summary>Copies the weights embedded at build time into the arenas; implemented only for [Network(Weights = ...)] (see docs/EMBEDDED.md).</summary>");
+        w.Line("partial void LoadEmbeddedWeights();");
         w.Line();
 
         // ---- scratch ----
@@ -474,6 +478,7 @@ internal static class Emitter
 
     private static void EmitForward(SourceWriter w, NetworkPlan plan, bool train, bool hasDropout)
     {
+        if (!train) { EmitInference(w, plan); return; }
         var layers = plan.Model.Layers;
         LayerModel last = layers[layers.Count - 1];
         if (train)
@@ -496,6 +501,41 @@ internal static class Emitter
         w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
         w.Line("_batch = batch;");
         if (train) w.Line("_trainBatch = batch;");
+        w.Close();
+    }
+
+    /// <summary>
+    /// Inference: the instance <c>Forward</c> checks its arguments and calls the static <c>ForwardInference</c>, which
+    /// works only on the spans it is given, so that a caller-provided workspace and parameter span (embedded weights,
+    /// static memory, docs/EMBEDDED.md) run exactly the same code.
+    /// </summary>
+    private static void EmitInference(SourceWriter w, NetworkPlan plan)
+    {
+        var layers = plan.Model.Layers;
+        LayerModel last = layers[layers.Count - 1];
+        w.Line("/// <summary>Inference: BatchNorm running statistics, no dropout. Allocates nothing.</summary>");
+        w.Open("public void Forward(" + ReadOnlySpan + " input, " + Span + " output, int batch)");
+        w.Line("CheckBatch(batch);");
+        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, \"batch × \" + InputSize);");
+        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, \"batch × \" + OutputSize);");
+        w.Line("_trainBatch = 0;");
+        w.Line("ForwardInference(input, output, batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels);");
+        w.Line("_batch = batch;");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// The inference body on explicit memory (arguments already checked): <paramref name=\"ws\"/> holds at least");
+        w.Line("/// InferenceWorkspaceFloatsPerSample × <paramref name=\"mb\"/> floats, <paramref name=\"iws\"/> ArgmaxIntsPerSample × mb ints,");
+        w.Line("/// <paramref name=\"scratch\"/> ScratchFloats(batch, threads) floats; offsets are per sample × mb.");
+        w.Line("/// </summary>");
+        w.Open("private static void ForwardInference(" + ReadOnlySpan + " input, " + Span + " output, int batch, " + Span + " ws, global::System.Span<int> iws, "
+            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference)");
+        w.Line("input.CopyTo(ws.Slice(InputActOffset * mb, batch * InputSize));");
+        w.Line();
+        foreach (LayerModel l in layers)
+            LayerBlock(w, plan, l.Index, LayerComment(plan, l), false, e => LayerRegistry.Get(l.Kind).EmitForward(e, false));
+        w.Line();
+        w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
         w.Close();
     }
 
