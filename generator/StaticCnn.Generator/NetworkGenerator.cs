@@ -26,6 +26,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<NetworkModel> models = specs.Select(Inference.Infer).WithTrackingName(TrackingNames.Infer);
         IncrementalValuesProvider<NetworkPlan> plans = models.Select(Planner.Plan).WithTrackingName(TrackingNames.Plan);
         context.RegisterSourceOutput(plans, Emitter.Execute);
+        Weights.WeightsPipeline.Register(context, plans); // [Network(Weights = ...)]: SCNN04xx and <Network>.Embedded.g.cs
 
         // SCNN0012: a layer attribute on a property of a class without [Network].
         foreach (LayerKind kind in LayerRegistry.All)
