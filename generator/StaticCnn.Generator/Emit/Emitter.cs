@@ -516,8 +516,8 @@ internal static class Emitter
         w.Line("/// <summary>Inference: BatchNorm running statistics, no dropout. Allocates nothing.</summary>");
         w.Open("public void Forward(" + ReadOnlySpan + " input, " + Span + " output, int batch)");
         w.Line("CheckBatch(batch);");
-        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, \"batch × \" + InputSize);");
-        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, \"batch × \" + OutputSize);");
+        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + "); // a literal: no string built per call");
+        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
         w.Line("_trainBatch = 0;");
         w.Line("ForwardInference(input, output, batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels);");
         w.Line("_batch = batch;");
