@@ -91,8 +91,8 @@ internal static class WeightsEmitter
         w.Line("long need = InferWorkspaceFloats(batch);");
         w.Line("CheckLength(nameof(parameters), (int)ParameterCount, parameters.Length, \"ParameterCount\");");
         w.Line("CheckLength(nameof(buffers), BufferCount, buffers.Length, \"BufferCount\");");
-        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, \"batch × \" + InputSize);");
-        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, \"batch × \" + OutputSize);");
+        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + "); // literals: no string built per call");
+        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + plan.Model.Layers[plan.Model.Layers.Count - 1].Out.Size) + ");");
         w.Line("if (workspace.Length < need) throw new global::System.ArgumentException($\"workspace must hold at least {need} floats (InferWorkspaceFloats({batch})) but has {workspace.Length}.\", nameof(workspace));");
         w.Line("int acts = InferenceWorkspaceFloatsPerSample * batch, ints = ArgmaxIntsPerSample * batch;");
         w.Line("ForwardInference(input, output, batch, workspace.Slice(0, acts),");
