@@ -152,7 +152,7 @@ mkdir -p "$broken"
 cp samples/EmbeddedClassifier/lenet5.safetensors "$broken/"
 cat >"$broken/Broken.csproj" <<EOF
 <Project Sdk="Microsoft.NET.Sdk">
-  <PropertyGroup><TargetFramework>net8.0</TargetFramework><Nullable>enable</Nullable></PropertyGroup>
+  <PropertyGroup><TargetFramework>net8.0</TargetFramework><LangVersion>latest</LangVersion><Nullable>enable</Nullable></PropertyGroup>
   <ItemGroup>
     <ProjectReference Include="$root/runtime/StaticCnn/StaticCnn.csproj" />
     <ProjectReference Include="$root/generator/StaticCnn.Generator/StaticCnn.Generator.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
