@@ -68,5 +68,6 @@ echo "wrote $OUT/table.md"
 if [ "$BDN" = 1 ]; then
   JOB=()
   [ -n "$QUICK" ] && JOB=(--job short)
-  (cd "$OUT" && "$OLDPWD/$BIN" --filter '*' "${JOB[@]}" --exporters json csv markdown)
+  # run from the repository (BenchmarkDotNet looks for the .csproj above the working directory)
+  $BIN --filter '*' "${JOB[@]}" --exporters json csv markdown --artifacts "$OUT/BenchmarkDotNet.Artifacts"
 fi

@@ -98,7 +98,7 @@ public static class TableMode
                     ["env_EnableAVX512"] = Environment.GetEnvironmentVariable("DOTNET_EnableAVX512"),
                 },
                 ["peak_gflops"] = peaks,
-                ["method"] = $"median of >= {minRep} repeats and >= {minTime}s after {warm} warm-up calls (heavy: >= 10 repeats, 2 warm-ups); Stopwatch",
+                ["method"] = $"median of >= {minRep} repeats and >= {minTime}s after >= {warm} warm-up calls and >= {Math.Min(0.5, minTime * 2.5)}s (heavy: >= 10 repeats, 2 warm-up calls); Stopwatch",
                 ["results"] = results,
             };
             File.WriteAllText(json, JsonSerializer.Serialize(doc, new JsonSerializerOptions { WriteIndented = true }));
@@ -113,7 +113,10 @@ public static class TableMode
     /// </summary>
     private static (double median, double min, int repeats, double cpuPerCall) Measure(Action fn, double minTime, int minRepeats, int maxRepeats, int warmup)
     {
-        for (int i = 0; i < warmup; i++) fn();
+        // Warm-up: the given number of calls and at least 0.5 s, so that tiered JIT compilation has promoted the
+        // kernels to their optimized tier (after 30 calls and a 100 ms delay) before timing starts.
+        long w0 = Stopwatch.GetTimestamp();
+        for (int i = 0; i < warmup || Stopwatch.GetElapsedTime(w0).TotalSeconds < Math.Min(0.5, minTime * 2.5); i++) fn();
         var times = new List<double>();
         var process = Process.GetCurrentProcess();
         process.Refresh();
