@@ -11,12 +11,14 @@ public static class Golden
 {
     public static bool Updating => Environment.GetEnvironmentVariable("SCNN_UPDATE_GOLDEN") == "1";
 
-    public static string Directory([CallerFilePath] string here = "") =>
-        Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(here)!)!, "Golden");
+    /// <summary>tests/StaticCnn.Generator.Tests/Golden in the source tree (this file is in its Harness/ folder).</summary>
+    public static string Directory { get; } = Path.Combine(Path.GetDirectoryName(Path.GetDirectoryName(ThisFile())!)!, "Golden");
 
-    public static void Verify(string fileName, string actual, [CallerFilePath] string here = "")
+    private static string ThisFile([CallerFilePath] string here = "") => here;
+
+    public static void Verify(string fileName, string actual)
     {
-        string path = Path.Combine(Directory(here), fileName);
+        string path = Path.Combine(Directory, fileName);
         actual = Normalize(actual);
         if (Updating)
         {
