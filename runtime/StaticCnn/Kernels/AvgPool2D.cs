@@ -85,6 +85,12 @@ public static unsafe class AvgPool2D
         {
             TS s = S;
             int inPlane = s.InH * s.InW, outPlane = s.OutH * s.OutW;
+            if (Pool2x2.Applies(s))
+            {
+                for (int p = start; p < end; p++)
+                    Pool2x2.AvgForward(X + (long)p * inPlane, Y + (long)p * outPlane, s.InW, s.OutH, s.OutW);
+                return;
+            }
             for (int p = start; p < end; p++)
             {
                 float* x = X + (long)p * inPlane, y = Y + (long)p * outPlane;
@@ -112,6 +118,12 @@ public static unsafe class AvgPool2D
         {
             TS s = S;
             int inPlane = s.InH * s.InW, outPlane = s.OutH * s.OutW;
+            if (Pool2x2.Applies(s))
+            {
+                for (int p = start; p < end; p++)
+                    Pool2x2.AvgBackward(Dy + (long)p * outPlane, Dx + (long)p * inPlane, s.InW, s.OutH, s.OutW);
+                return;
+            }
             for (int p = start; p < end; p++)
             {
                 float* dy = Dy + (long)p * outPlane, dx = Dx + (long)p * inPlane;

@@ -1,3 +1,7 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace StaticCnn.Kernels;
 
 /// <summary>Shape of a 2-D pooling layer (max or average), per sample: (C, InH, InW) → (C, OutH, OutW).</summary>
@@ -117,6 +121,12 @@ public static unsafe class MaxPool2D
         {
             TS s = S;
             int inPlane = s.InH * s.InW, outPlane = s.OutH * s.OutW;
+            if (Pool2x2.Applies(s))
+            {
+                for (int p = start; p < end; p++)
+                    Pool2x2.MaxForward(X + (long)p * inPlane, Y + (long)p * outPlane, A + (long)p * outPlane, s.InW, s.OutH, s.OutW);
+                return;
+            }
             for (int p = start; p < end; p++)
             {
                 float* x = X + (long)p * inPlane;
@@ -176,6 +186,251 @@ public static unsafe class MaxPool2D
                 float* dy = Dy + (long)p * outPlane, dx = Dx + (long)p * inPlane;
                 int* a = A + (long)p * outPlane;
                 for (int o = 0; o < outPlane; o++) dx[a[o]] += dy[o];
+            }
+        }
+    }
+}
+
+/// <summary>
+/// The 2×2, stride-2, unpadded pooling case on NCHW planes (LeNet, VGG, U-Net): two input rows per output row, each row
+/// split into its even and odd columns with shuffles, at Vector512/256/128 widths (x86; other targets take the scalar
+/// loops). Max keeps the reference's window order (row 0 left, row 0 right, row 1 left, row 1 right) by combining each
+/// row's pair first, so ties and NaN resolve exactly as in the scalar scan. Max backward stays the scalar scatter
+/// dx[argmax] += dy: measured, a compare-and-merge vector form was no faster (about one add per output either way).
+/// </summary>
+internal static unsafe class Pool2x2
+{
+    public static bool Applies<TS>(TS s) where TS : struct, IPool2DShape =>
+        s.KH == 2 && s.KW == 2 && s.StrideH == 2 && s.StrideW == 2 && s.PadH == 0 && s.PadW == 0;
+
+    // ---- even/odd split of 2V floats and the inverse ----------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Split(float* p, out Vector512<float> even, out Vector512<float> odd)
+    {
+        Vector512<float> a = Vector512.Load(p), b = Vector512.Load(p + 16);
+        even = Avx512F.PermuteVar16x32x2(a, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
+        odd = Avx512F.PermuteVar16x32x2(a, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Split(float* p, out Vector256<float> even, out Vector256<float> odd)
+    {
+        Vector256<float> a = Vector256.Load(p), b = Vector256.Load(p + 8);
+        even = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
+        odd = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Split(float* p, out Vector128<float> even, out Vector128<float> odd)
+    {
+        Vector128<float> a = Vector128.Load(p), b = Vector128.Load(p + 4);
+        even = Sse.Shuffle(a, b, 0b10_00_10_00);
+        odd = Sse.Shuffle(a, b, 0b11_01_11_01);
+    }
+
+    /// <summary>Adds the interleaving of even and odd lanes to p[0..2V).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddMerged(float* p, Vector512<float> even, Vector512<float> odd)
+    {
+        Vector512<float> lo = Avx512F.PermuteVar16x32x2(even, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), odd);
+        Vector512<float> hi = Avx512F.PermuteVar16x32x2(even, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), odd);
+        (Vector512.Load(p) + lo).Store(p);
+        (Vector512.Load(p + 16) + hi).Store(p + 16);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddMerged(float* p, Vector256<float> even, Vector256<float> odd)
+    {
+        Vector256<float> l = Avx.UnpackLow(even, odd), h = Avx.UnpackHigh(even, odd);
+        (Vector256.Load(p) + Avx.Permute2x128(l, h, 0x20)).Store(p);
+        (Vector256.Load(p + 8) + Avx.Permute2x128(l, h, 0x31)).Store(p + 8);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddMerged(float* p, Vector128<float> even, Vector128<float> odd)
+    {
+        (Vector128.Load(p) + Sse.UnpackLow(even, odd)).Store(p);
+        (Vector128.Load(p + 4) + Sse.UnpackHigh(even, odd)).Store(p + 4);
+    }
+
+    // The scalar scan's step: the later value wins when greater or NaN.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector512<float> v, ref Vector512<int> i, Vector512<float> w, Vector512<int> j)
+    {
+        Vector512<float> t = Vector512.GreaterThan(w, v) | ~Vector512.Equals(w, w);
+        v = Vector512.ConditionalSelect(t, w, v);
+        i = Vector512.ConditionalSelect(t.AsInt32(), j, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector256<float> v, ref Vector256<int> i, Vector256<float> w, Vector256<int> j)
+    {
+        Vector256<float> t = Vector256.GreaterThan(w, v) | ~Vector256.Equals(w, w);
+        v = Vector256.ConditionalSelect(t, w, v);
+        i = Vector256.ConditionalSelect(t.AsInt32(), j, i);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Take(ref Vector128<float> v, ref Vector128<int> i, Vector128<float> w, Vector128<int> j)
+    {
+        Vector128<float> t = Vector128.GreaterThan(w, v) | ~Vector128.Equals(w, w);
+        v = Vector128.ConditionalSelect(t, w, v);
+        i = Vector128.ConditionalSelect(t.AsInt32(), j, i);
+    }
+
+    // ---- max -----------------------------------------------------------------------------------------------------------
+
+    /// <summary>One plane: y and argmax (h·inW + w) for every 2×2 window.</summary>
+    public static void MaxForward(float* x, float* y, int* a, int inW, int outH, int outW)
+    {
+        for (int oh = 0; oh < outH; oh++)
+        {
+            int row = 2 * oh * inW;
+            float* r0 = x + row, r1 = r0 + inW, yr = y + oh * outW;
+            int* ar = a + oh * outW;
+            int ow = 0;
+            if (Avx512F.IsSupported)
+            {
+                Vector512<int> lanes = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+                for (; ow + 16 <= outW; ow += 16)
+                {
+                    Split(r0 + 2 * ow, out Vector512<float> v, out Vector512<float> o0);
+                    Split(r1 + 2 * ow, out Vector512<float> e1, out Vector512<float> o1);
+                    Vector512<int> i = Vector512.Create(row + 2 * ow) + lanes, i1 = i + Vector512.Create(inW);
+                    Vector512<float> v1 = e1;
+                    Vector512<int> j1 = i1;
+                    Take(ref v, ref i, o0, i + Vector512<int>.One);
+                    Take(ref v1, ref j1, o1, i1 + Vector512<int>.One);
+                    Take(ref v, ref i, v1, j1);
+                    v.Store(yr + ow);
+                    i.Store(ar + ow);
+                }
+            }
+            if (Avx2.IsSupported)
+            {
+                Vector256<int> lanes = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+                for (; ow + 8 <= outW; ow += 8)
+                {
+                    Split(r0 + 2 * ow, out Vector256<float> v, out Vector256<float> o0);
+                    Split(r1 + 2 * ow, out Vector256<float> e1, out Vector256<float> o1);
+                    Vector256<int> i = Vector256.Create(row + 2 * ow) + lanes, i1 = i + Vector256.Create(inW);
+                    Vector256<float> v1 = e1;
+                    Vector256<int> j1 = i1;
+                    Take(ref v, ref i, o0, i + Vector256<int>.One);
+                    Take(ref v1, ref j1, o1, i1 + Vector256<int>.One);
+                    Take(ref v, ref i, v1, j1);
+                    v.Store(yr + ow);
+                    i.Store(ar + ow);
+                }
+            }
+            if (Sse2.IsSupported)
+            {
+                Vector128<int> lanes = Vector128.Create(0, 2, 4, 6);
+                for (; ow + 4 <= outW; ow += 4)
+                {
+                    Split(r0 + 2 * ow, out Vector128<float> v, out Vector128<float> o0);
+                    Split(r1 + 2 * ow, out Vector128<float> e1, out Vector128<float> o1);
+                    Vector128<int> i = Vector128.Create(row + 2 * ow) + lanes, i1 = i + Vector128.Create(inW);
+                    Vector128<float> v1 = e1;
+                    Vector128<int> j1 = i1;
+                    Take(ref v, ref i, o0, i + Vector128<int>.One);
+                    Take(ref v1, ref j1, o1, i1 + Vector128<int>.One);
+                    Take(ref v, ref i, v1, j1);
+                    v.Store(yr + ow);
+                    i.Store(ar + ow);
+                }
+            }
+            for (; ow < outW; ow++)
+            {
+                int c = 2 * ow;
+                float best = r0[c];
+                int bi = row + c;
+                float v = r0[c + 1];
+                if (v > best || float.IsNaN(v)) { best = v; bi = row + c + 1; }
+                v = r1[c];
+                if (v > best || float.IsNaN(v)) { best = v; bi = row + inW + c; }
+                v = r1[c + 1];
+                if (v > best || float.IsNaN(v)) { best = v; bi = row + inW + c + 1; }
+                yr[ow] = best;
+                ar[ow] = bi;
+            }
+        }
+    }
+
+    // ---- average (divisor 4; the sum runs from +0 in the reference's row-major order) ---------------------------------
+
+    /// <summary>One plane: y = (((0 + x00) + x01) + x10) + x11) / 4 per window, as the reference.</summary>
+    public static void AvgForward(float* x, float* y, int inW, int outH, int outW)
+    {
+        for (int oh = 0; oh < outH; oh++)
+        {
+            float* r0 = x + 2 * oh * inW, r1 = r0 + inW, yr = y + oh * outW;
+            int ow = 0;
+            if (Avx512F.IsSupported)
+                for (; ow + 16 <= outW; ow += 16)
+                {
+                    Split(r0 + 2 * ow, out Vector512<float> e0, out Vector512<float> o0);
+                    Split(r1 + 2 * ow, out Vector512<float> e1, out Vector512<float> o1);
+                    (((((Vector512<float>.Zero + e0) + o0) + e1) + o1) / Vector512.Create(4f)).Store(yr + ow);
+                }
+            if (Avx2.IsSupported)
+                for (; ow + 8 <= outW; ow += 8)
+                {
+                    Split(r0 + 2 * ow, out Vector256<float> e0, out Vector256<float> o0);
+                    Split(r1 + 2 * ow, out Vector256<float> e1, out Vector256<float> o1);
+                    (((((Vector256<float>.Zero + e0) + o0) + e1) + o1) / Vector256.Create(4f)).Store(yr + ow);
+                }
+            if (Sse2.IsSupported)
+                for (; ow + 4 <= outW; ow += 4)
+                {
+                    Split(r0 + 2 * ow, out Vector128<float> e0, out Vector128<float> o0);
+                    Split(r1 + 2 * ow, out Vector128<float> e1, out Vector128<float> o1);
+                    (((((Vector128<float>.Zero + e0) + o0) + e1) + o1) / Vector128.Create(4f)).Store(yr + ow);
+                }
+            for (; ow < outW; ow++)
+            {
+                int c = 2 * ow;
+                float sum = 0f;
+                sum += r0[c]; sum += r0[c + 1]; sum += r1[c]; sum += r1[c + 1];
+                yr[ow] = sum / 4;
+            }
+        }
+    }
+
+    /// <summary>One plane: dx += dy / 4 over each window.</summary>
+    public static void AvgBackward(float* dy, float* dx, int inW, int outH, int outW)
+    {
+        for (int oh = 0; oh < outH; oh++)
+        {
+            float* d0 = dx + 2 * oh * inW, d1 = d0 + inW, gr = dy + oh * outW;
+            int ow = 0;
+            if (Avx512F.IsSupported)
+                for (; ow + 16 <= outW; ow += 16)
+                {
+                    Vector512<float> g = Vector512.Load(gr + ow) / Vector512.Create(4f);
+                    AddMerged(d0 + 2 * ow, g, g);
+                    AddMerged(d1 + 2 * ow, g, g);
+                }
+            if (Avx2.IsSupported)
+                for (; ow + 8 <= outW; ow += 8)
+                {
+                    Vector256<float> g = Vector256.Load(gr + ow) / Vector256.Create(4f);
+                    AddMerged(d0 + 2 * ow, g, g);
+                    AddMerged(d1 + 2 * ow, g, g);
+                }
+            if (Sse2.IsSupported)
+                for (; ow + 4 <= outW; ow += 4)
+                {
+                    Vector128<float> g = Vector128.Load(gr + ow) / Vector128.Create(4f);
+                    AddMerged(d0 + 2 * ow, g, g);
+                    AddMerged(d1 + 2 * ow, g, g);
+                }
+            for (; ow < outW; ow++)
+            {
+                float g = gr[ow] / 4;
+                int c = 2 * ow;
+                d0[c] += g; d0[c + 1] += g; d1[c] += g; d1[c + 1] += g;
             }
         }
     }

@@ -24,6 +24,25 @@ public class AvgPool2DTests
         Assert.Equal(new float[] { 1, 2, 1, 1, 2, 4, 2, 2, 1, 2, 1, 1, 1, 2, 1, 1 }, dx);
     }
 
+    [Fact]
+    public void Signed_zeros_match_reference_on_2x2_stride_2()
+    {
+        // The reference sums from +0, so a window of −0 averages to +0; the vector path must too.
+        var s = Pool2DShape.Create(2, 4, 70, 2, 2, 0);
+        var rng = new Random(5);
+        var x = new float[2 * 4 * 70];
+        for (int i = 0; i < x.Length; i++) x[i] = rng.Next(3) == 0 ? 1f : -0f;
+        var yr = new float[2 * 2 * 35]; var y = new float[yr.Length];
+        AvgPool2D.ForwardReference(s, x, yr, 1, 1);
+        AvgPool2D.Forward(s, x, y, 1, 1);
+        BitEqual(yr, y, "y");
+        var dy = new float[yr.Length]; Array.Fill(dy, -0f);
+        var dxr = (float[])x.Clone(); var dx = (float[])x.Clone();
+        AvgPool2D.BackwardReference(s, dy, dxr, 1, 1);
+        AvgPool2D.Backward(s, dy, dx, 1, 1);
+        BitEqual(dxr, dx, "dx");
+    }
+
     [Theory, MemberData(nameof(Shapes))]
     public void Fast_matches_reference_bit_exact_and_threads_agree(int n, int c, int h, int w, int k, int st, int p)
     {
