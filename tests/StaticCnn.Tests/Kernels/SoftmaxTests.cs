@@ -27,6 +27,8 @@ public class SoftmaxTests
     [InlineData(1, 7, 67)]
     [InlineData(2, 4, 130)]
     [InlineData(1, 1, 9)]
+    [InlineData(64, 10, 1)]
+    [InlineData(2, 37, 1)]
     public void Fast_matches_reference(int n, int c, int spatial)
     {
         var rng = new Random(c * 7 + spatial);
@@ -40,7 +42,8 @@ public class SoftmaxTests
         var dxr = (float[])dx0.Clone(); var dx = (float[])dx0.Clone();
         Softmax.BackwardReference(c, spatial, yr, dy, dxr, n);
         Softmax.Backward(c, spatial, yr, dy, dx, n);
-        BitEqual(dxr, dx, "dx");
+        if (spatial == 1) Close(dxr, dx, 1e-6, 1e-5, "dx");   // the dot product sums along SIMD lanes
+        else BitEqual(dxr, dx, "dx");
     }
 
     [Theory]
