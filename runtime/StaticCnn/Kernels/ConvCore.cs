@@ -197,6 +197,34 @@ internal static unsafe class ConvCore
             ? (long)g.G * g.K * g.M + 32 + ForwardScratch(FlippedGeom(g), threads)
             : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(g.M) + (long)BwdDataRows(g) * NcBlock + 16);
 
+    private struct FlipCtx
+    {
+        public ConvGeom G;
+        public float* W, Wf;
+    }
+
+    /// <summary>wf[grp·Cg + ic][ocg, kh, kw] = w[grp·M + ocg][ic, KH−1−kh, KW−1−kw], partitioned by output channel blocks.</summary>
+    private static void FlipPart(void* p, int t, int parts)
+    {
+        ref FlipCtx c = ref *(FlipCtx*)p;
+        ConvGeom g = c.G;
+        int M = g.M, K = g.K, kk = g.KK;
+        int blocks = (M + 7) / 8;
+        var (lo, hi) = Range((long)g.G * blocks, t, parts);
+        for (long it = lo; it < hi; it++)
+        {
+            int grp = (int)(it / blocks), o0 = (int)(it - (long)grp * blocks) * 8, o1 = Math.Min(M, o0 + 8);
+            // 8 source rows stream forward; destination runs of 8·KK floats
+            for (int ic = 0; ic < g.Cg; ic++)
+            {
+                float* d = c.Wf + ((nint)grp * g.Cg + ic) * ((nint)M * kk) + (nint)o0 * kk;
+                float* s = c.W + ((nint)grp * M + o0) * K + (nint)ic * kk + (kk - 1);
+                for (int ocg = o0; ocg < o1; ocg++, d += kk, s += K)
+                    for (int j = 0; j < kk; j++) d[j] = s[-j];
+            }
+        }
+    }
+
     /// <summary>For stride 1: the convolution from dy to dx with the flipped, transposed kernel.</summary>
     private static ConvGeom FlippedGeom(in ConvGeom g) => new()
     {
@@ -369,14 +397,8 @@ internal static unsafe class ConvCore
             ConvGeom t = FlippedGeom(g);
             float* wf = Gemm.Align(scratch);
             int kk = g.KK;
-            for (int grp = 0; grp < g.G; grp++)
-                for (int ic = 0; ic < g.Cg; ic++)
-                {
-                    float* d = wf + ((nint)grp * g.Cg + ic) * ((nint)M * kk);
-                    float* s = w + (nint)grp * M * K + (nint)ic * kk + (kk - 1);
-                    for (int ocg = 0; ocg < M; ocg++, d += kk, s += K)
-                        for (int j = 0; j < kk; j++) d[j] = s[-j];
-                }
+            var fctx = new FlipCtx { G = g, W = w, Wf = wf };
+            GemmWorkers.Run(GemmWorkers.Parts(threads, (long)g.G * M * K, 1L << 16), &FlipPart, &fctx);
             Forward(t, dy, wf, null, dx, batch, true, Activation.None, wf + (nint)g.G * M * K + 16, threads);
             return;
         }
@@ -445,7 +467,7 @@ internal static unsafe class ConvCore
     private struct WeightCtx
     {
         public ConvGeom G;
-        public float* X, Dy, Ct, Scratch;
+        public float* X, Dy, Ct, Dw, Scratch;
         public int Batch, PerPart, RowsPerBlock, Blocks;
     }
 
@@ -461,25 +483,12 @@ internal static unsafe class ConvCore
         blocks = (K + rowsPerBlock - 1) / rowsPerBlock;
         var ctx = new WeightCtx
         {
-            G = g, X = x, Dy = dy, Ct = ct, Batch = batch,
+            G = g, X = x, Dy = dy, Ct = ct, Dw = dw, Batch = batch,
             Scratch = ct + (nint)g.G * M * K,
             PerPart = Gemm.PackFloats(PChunk) + BwdWeightRowsMax * PChunk + 16,
             RowsPerBlock = rowsPerBlock, Blocks = blocks,
         };
         GemmWorkers.Run(parts, &BackwardWeightsPart, &ctx);
-        // dw[grp·M + m][k] += Ct[grp][k][m]
-        for (int grp = 0; grp < g.G; grp++)
-        {
-            float* src = ct + (nint)grp * M * K;
-            float* dst = dw + (nint)grp * M * K;
-            for (int k0 = 0; k0 < K; k0 += 8)
-                for (int m = 0; m < M; m++)
-                {
-                    int kEnd = Math.Min(K, k0 + 8);
-                    float* d = dst + (nint)m * K;
-                    for (int k = k0; k < kEnd; k++) d[k] += src[(nint)k * M + m];
-                }
-        }
     }
 
     private static void BackwardWeightsPart(void* p, int t, int parts)
@@ -514,6 +523,18 @@ internal static unsafe class ConvCore
                     }
                     var src = new TransposedB(dyg + p0, N);
                     Gemm.Run(ref src, rows, len, chunk, PChunk, ct, M, null, true, 0, M, bpack);
+                }
+            }
+            // dw[grp·M + m][r0..r1) += Ct[r0..r1)[m], in runs of 8 columns
+            float* dwg = c.Dw + (nint)grp * M * K;
+            for (int k0 = r0; k0 < r1; k0 += 8)
+            {
+                int kEnd = Math.Min(r1, k0 + 8);
+                for (int m = 0; m < M; m++)
+                {
+                    float* d = dwg + (nint)m * K;
+                    float* s = c.Ct + (nint)grp * M * K + m;
+                    for (int k = k0; k < kEnd; k++) d[k] += s[(nint)k * M];
                 }
             }
         }
