@@ -143,6 +143,23 @@ public class WeightsDiagnosticsTests
     }
 
     [Fact]
+    public void ShapeError_EmbeddedMembersAreStubs_NoCascade()
+    {
+        string broken = Net.Replace("Kernel = 3", "Kernel = 11") + """
+
+            public static class User
+            {
+                public static void Run(float[] x, float[] y, float[] ws) { T.Small.Infer(x, y, ws, 1); _ = T.Small.CHeader; }
+            }
+            """;
+        var (gen, cs, hints) = Run(Safetensors.Write(Tensors()), broken);
+        Assert.Contains(gen, d => d.Id == "SCNN0101");
+        Assert.DoesNotContain(gen, d => d.Id.StartsWith("SCNN04", StringComparison.Ordinal)); // the shape error comes first
+        Assert.True(cs.All(d => d.Id.StartsWith("SCNN", StringComparison.Ordinal)), string.Join("\n", cs));
+        Assert.Contains("T.Small.Embedded.g.cs", hints);
+    }
+
+    [Fact]
     public void NoWeightsArgument_NoEmbeddedFile()
     {
         var (gen, cs, hints) = Run(null, Net.Replace(", Weights = \"w.safetensors\"", ""));
