@@ -77,6 +77,23 @@ public class IncrementalityTests
     }
 
     [Fact]
+    public void CommentAtTheTopOfTheNetworkFile_StopsAtParse()
+    {
+        // The comment moves every attribute, so Parse (which keeps diagnostic spans) may change; a valid network's
+        // Infer and Plan outputs must not, so nothing is emitted again.
+        var (_, second) = RunTwice(new[] { Specs.LeNet5 }, c =>
+        {
+            SyntaxTree old = c.SyntaxTrees.Single();
+            return c.ReplaceSyntaxTree(old, old.WithChangedText(old.GetText().Replace(0, 0, "// a comment at the top\n")));
+        });
+        foreach (string name in new[] { "Infer", "Plan" })
+            Assert.All(second.Result.TrackedSteps[name].SelectMany(s => s.Outputs),
+                o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, $"{name}: {o.Reason}"));
+        Assert.All(second.Result.TrackedSteps["SourceOutput"].SelectMany(s => s.Outputs),
+            o => Assert.Equal(IncrementalStepRunReason.Cached, o.Reason));
+    }
+
+    [Fact]
     public void EditingOneNetwork_LeavesTheOtherNetworksOutputsCached()
     {
         var (first, second) = RunTwice(new[] { Specs.LeNet5, Specs.Cifar10 }, c =>
