@@ -24,8 +24,9 @@ classifier=$root/samples/EmbeddedClassifier/EmbeddedClassifier.csproj
 nativelib=$root/samples/NativeLib/NativeLib.csproj
 t_start=$(date +%s)
 
+failures=0
 pass() { echo "native: PASS $*"; }
-fail() { echo "native: FAIL $*"; }
+fail() { echo "native: FAIL $*"; failures=$((failures + 1)); }
 ms_since() { echo $(( ($(date +%s%N) - $1) / 1000000 )); }
 # aot_warnings LOG: counts IL2xxx/IL3xxx (trim and AOT analysis) warnings in a build log.
 aot_warnings() { grep -Eo 'warning IL[23][0-9]{3}' "$1" | sort -u | wc -l; }
@@ -106,12 +107,15 @@ for isa in x86-x64-v4 x86-x64-v3; do
 
   # start-up: process start to first result (one image on stdin, the process exits right after), median of 10 runs
   head -c 800 < <(gzip -dc "$images" 2>/dev/null || cat "$images") | tail -c 784 >"$work/one.raw"
-  times=()
+  times=(); inner=()
   for _ in 1 2 3 4 5 6 7 8 9 10; do
-    t0=$(date +%s%N); "$exe" - <"$work/one.raw" >/dev/null 2>&1; times+=($(( ($(date +%s%N) - t0) / 1000 )))
+    t0=$(date +%s%N); "$exe" - <"$work/one.raw" >/dev/null 2>"$work/one.err"; times+=($(( ($(date +%s%N) - t0) / 1000 )))
+    inner+=("$(sed -n 's/.*start-up \([0-9.]*\) ms.*/\1/p' "$work/one.err")")
   done
   median=$(printf '%s\n' "${times[@]}" | sort -n | sed -n 6p)
-  echo "  start-up ($isa): median $((median / 1000)).$(( (median % 1000) / 100 )) ms of 10 runs (process start to exit after the first result; runs: ${times[*]} us)"
+  inner_median=$(printf '%s\n' "${inner[@]}" | sort -n | sed -n 6p)
+  echo "  start-up ($isa): median $((median / 1000)).$(( (median % 1000) / 100 )) ms of 10 runs, process start to exit after the first result (runs: ${times[*]} us);"
+  echo "    as measured inside the process (process start time to first result printed): median $inner_median ms"
   load=$(cut -d' ' -f1 /proc/loadavg); cores=$(nproc)
   if [ "$median" -le 100000 ]; then pass "start-up ($isa) median $((median / 1000)) ms <= 100 ms"
   elif awk -v l="$load" -v c="$cores" 'BEGIN { exit !(l > 2 * c) }'; then
@@ -193,4 +197,5 @@ else
   done
 fi
 
-echo "native: done in $(( $(date +%s) - t_start )) s; work files in $work"
+echo "native: done in $(( $(date +%s) - t_start )) s, $failures failure(s); work files in $work"
+[ "$failures" -eq 0 ]
