@@ -100,8 +100,13 @@ public static unsafe class Dense
             {
                 int o0 = (int)((long)c.Out * t / parts), o1 = (int)((long)c.Out * (t + 1) / parts);
                 for (int n = 0; n < c.Batch; n++)
-                    for (int o = o0; o < o1; o++)
-                        c.Y[(nint)n * c.Out + o] = (c.B == null ? 0f : c.B[o]) + Dot(c.X + (nint)n * c.In, c.W + (nint)o * c.In, c.In);
+                {
+                    float* xn = c.X + (nint)n * c.In;
+                    float* yn = c.Y + (nint)n * c.Out;
+                    int o = o0;
+                    for (; o + 4 <= o1; o += 4) Dot4(xn, c.W + (nint)o * c.In, c.In, c.B == null ? null : c.B + o, yn + o);
+                    for (; o < o1; o++) yn[o] = (c.B == null ? 0f : c.B[o]) + Dot(xn, c.W + (nint)o * c.In, c.In);
+                }
                 break;
             }
             case OpForward:
@@ -140,38 +145,88 @@ public static unsafe class Dense
         return (t0 * nr, Math.Min(n, t1 * nr));
     }
 
-    private static float Dot(float* a, float* b, int n)
+    // GEMV: one accumulator vector per output, summed lane-wise in order, then the scalar tail. Dot4 computes four
+    // outputs with exactly the arithmetic of four Dot calls (shared loads of x only), so results do not depend on
+    // how outputs are grouped or partitioned.
+    private static float Dot(float* x, float* w, int n)
     {
         int i = 0;
         float s = 0f;
         if (Vector512.IsHardwareAccelerated)
         {
-            Vector512<float> acc0 = Vector512<float>.Zero, acc1 = Vector512<float>.Zero;
-            for (; i + 32 <= n; i += 32)
-            {
-                acc0 = Gemm.Fma(Vector512.Load(a + i), Vector512.Load(b + i), acc0);
-                acc1 = Gemm.Fma(Vector512.Load(a + i + 16), Vector512.Load(b + i + 16), acc1);
-            }
-            s = Vector512.Sum(acc0 + acc1);
+            Vector512<float> acc = Vector512<float>.Zero;
+            for (; i + 16 <= n; i += 16) acc = Gemm.Fma(Vector512.Load(x + i), Vector512.Load(w + i), acc);
+            s = Vector512.Sum(acc);
         }
         else if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<float> acc0 = Vector256<float>.Zero, acc1 = Vector256<float>.Zero;
-            for (; i + 16 <= n; i += 16)
-            {
-                acc0 = Gemm.Fma(Vector256.Load(a + i), Vector256.Load(b + i), acc0);
-                acc1 = Gemm.Fma(Vector256.Load(a + i + 8), Vector256.Load(b + i + 8), acc1);
-            }
-            s = Vector256.Sum(acc0 + acc1);
+            Vector256<float> acc = Vector256<float>.Zero;
+            for (; i + 8 <= n; i += 8) acc = Gemm.Fma(Vector256.Load(x + i), Vector256.Load(w + i), acc);
+            s = Vector256.Sum(acc);
         }
         else
         {
-            Vector128<float> acc0 = Vector128<float>.Zero;
-            for (; i + 4 <= n; i += 4) acc0 = Gemm.Fma(Vector128.Load(a + i), Vector128.Load(b + i), acc0);
-            s = Vector128.Sum(acc0);
+            Vector128<float> acc = Vector128<float>.Zero;
+            for (; i + 4 <= n; i += 4) acc = Gemm.Fma(Vector128.Load(x + i), Vector128.Load(w + i), acc);
+            s = Vector128.Sum(acc);
         }
-        for (; i < n; i++) s = MathF.FusedMultiplyAdd(a[i], b[i], s);
+        for (; i < n; i++) s = MathF.FusedMultiplyAdd(x[i], w[i], s);
         return s;
+    }
+
+    private static void Dot4(float* x, float* w, int n, float* bias, float* y)
+    {
+        float* w0 = w, w1 = w + n, w2 = w + 2 * (nint)n, w3 = w + 3 * (nint)n;
+        int i = 0;
+        float s0, s1, s2, s3;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i + 16 <= n; i += 16)
+            {
+                var xv = Vector512.Load(x + i);
+                a0 = Gemm.Fma(xv, Vector512.Load(w0 + i), a0);
+                a1 = Gemm.Fma(xv, Vector512.Load(w1 + i), a1);
+                a2 = Gemm.Fma(xv, Vector512.Load(w2 + i), a2);
+                a3 = Gemm.Fma(xv, Vector512.Load(w3 + i), a3);
+            }
+            s0 = Vector512.Sum(a0); s1 = Vector512.Sum(a1); s2 = Vector512.Sum(a2); s3 = Vector512.Sum(a3);
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i + 8 <= n; i += 8)
+            {
+                var xv = Vector256.Load(x + i);
+                a0 = Gemm.Fma(xv, Vector256.Load(w0 + i), a0);
+                a1 = Gemm.Fma(xv, Vector256.Load(w1 + i), a1);
+                a2 = Gemm.Fma(xv, Vector256.Load(w2 + i), a2);
+                a3 = Gemm.Fma(xv, Vector256.Load(w3 + i), a3);
+            }
+            s0 = Vector256.Sum(a0); s1 = Vector256.Sum(a1); s2 = Vector256.Sum(a2); s3 = Vector256.Sum(a3);
+        }
+        else
+        {
+            Vector128<float> a0 = Vector128<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i + 4 <= n; i += 4)
+            {
+                var xv = Vector128.Load(x + i);
+                a0 = Gemm.Fma(xv, Vector128.Load(w0 + i), a0);
+                a1 = Gemm.Fma(xv, Vector128.Load(w1 + i), a1);
+                a2 = Gemm.Fma(xv, Vector128.Load(w2 + i), a2);
+                a3 = Gemm.Fma(xv, Vector128.Load(w3 + i), a3);
+            }
+            s0 = Vector128.Sum(a0); s1 = Vector128.Sum(a1); s2 = Vector128.Sum(a2); s3 = Vector128.Sum(a3);
+        }
+        for (; i < n; i++)
+        {
+            s0 = MathF.FusedMultiplyAdd(x[i], w0[i], s0);
+            s1 = MathF.FusedMultiplyAdd(x[i], w1[i], s1);
+            s2 = MathF.FusedMultiplyAdd(x[i], w2[i], s2);
+            s3 = MathF.FusedMultiplyAdd(x[i], w3[i], s3);
+        }
+        if (bias == null) { y[0] = 0f + s0; y[1] = 0f + s1; y[2] = 0f + s2; y[3] = 0f + s3; }
+        else { y[0] = bias[0] + s0; y[1] = bias[1] + s1; y[2] = bias[2] + s2; y[3] = bias[3] + s3; }
     }
 
     // ---- reference twins ---------------------------------------------------------------------------------------

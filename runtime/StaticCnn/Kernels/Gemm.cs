@@ -44,20 +44,43 @@ internal readonly unsafe struct IndirectRows : IBRows
 /// C[M×N] (=, +=) A[M×K]·B[K×N] (+ bias per row).
 /// </summary>
 /// <remarks>
-/// <para><b>Design.</b> A is read in place as MR row pointers with a row stride (weights OIHW are already rows of
-/// K = C/G·KH·KW; for the other products A is a transposed copy or an im2col chunk in scratch), so A is never packed.
-/// B is packed per (KC × NC) block into NR-wide panels by an <see cref="IGemmB"/> struct, which the JIT specializes:
-/// for convolutions B is packed straight from the NCHW image ("implicit im2col", no full column buffer), for
-/// the transposed products from a transposed view. The register-tiled micro-kernel is fully unrolled:
-/// AVX-512 8×48 (24 zmm accumulators, 3 B vectors, embedded broadcasts of A), AVX2 6×16 (12 ymm accumulators),
-/// Vector128 4×8. <c>Vector512.IsHardwareAccelerated</c> / <c>Vector256.IsHardwareAccelerated</c> are JIT-time
-/// constants, so only one path is compiled. Loop order (BLIS): NC block → KC block (pack B) → NR panel → MR tile;
-/// a B panel (KC·NR floats) stays in L1 while the MR tiles of A stream from L2. KC ≈ 256 (K split evenly).</para>
-/// <para><b>Determinism.</b> Every C element is one FMA chain over k in increasing order, starting from its bias
-/// (or 0, or its old value), with the same KC split whatever the tile position: results do not depend on how the
-/// output is partitioned, hence are bit-identical for any thread count. Threads partition output columns (or rows)
-/// only; see <see cref="GemmWorkers"/>.</para>
-/// <para><b>Figures</b> are listed in docs of the kernels' report and in <c>Conv2D</c>'s remarks.</para>
+/// <para><b>Micro-kernel.</b> Register-tiled, fully unrolled: AVX-512 8×48 (24 zmm accumulators, 3 B vectors,
+/// A broadcast from memory), with 8×32 and 8×16 variants for column edges; AVX2 6×16 (12 ymm accumulators) with a
+/// 6×8 edge variant; Vector128 4×8. <c>Vector512.IsHardwareAccelerated</c> / <c>Vector256.IsHardwareAccelerated</c>
+/// are JIT-time constants, so each process compiles one path. Partial tiles run the narrowest variant on a
+/// tile-sized buffer. A is read in place through MR row pointers (row stride lda): conv weights OIHW are already
+/// rows of K = C/G·KH·KW, so A is never packed. B rows come from an <see cref="IBRows"/> struct the JIT inlines:
+/// a packed NR-wide panel, or rows read in place through an offset table.</para>
+/// <para><b>Convolutions</b> (<see cref="ConvCore"/>). Stride 1: implicit GEMM on a zero-padded copy of one sample
+/// (group) — on the "wide" output grid p′ = oh·Wp + ow, row k = (ic, kh, kw) of the im2col matrix is the contiguous
+/// run padded[ic·Hp·Wp + kh·D·Wp + kw·D + p′], so B needs no packing at all (<see cref="RunIndirect"/>); the wide block
+/// is then compacted into NCHW (the Wp − OW extra columns per row are the price). Other strides: B packed per
+/// (KC × NC) block straight from the image (implicit im2col, no column buffer). Backward-data with stride 1 is the
+/// forward engine on dy with the flipped, transposed kernel (padding D·(K−1) − P); other strides use Wᵀ·dy into a
+/// column block and col2im. Backward-weights computes dWᵀ = col·dyᵀ with A = im2col rows of a 256-pixel chunk and
+/// B = dyᵀ packed, accumulating over the batch in scratch, then adds into dw. Loop order (BLIS): NC → KC → NR panel
+/// → MR tile; KC ≈ 256 (K split evenly; 96…256 measured flat), NC = 16 panels.</para>
+/// <para><b>Determinism.</b> Every C element is one FMA chain over k in increasing order from its start value (bias,
+/// 0 or old C), with a KC split fixed by the shape, whatever the tile or thread it lands in: results do not depend
+/// on the partition, hence are bit-identical for any thread count. Threads (<see cref="GemmWorkers"/>, a persistent
+/// pool; threads = 1 never touches it) partition output columns, rows or (sample, group) items only.</para>
+/// <para><b>Figures</b> (batch 1, 3×3 pad 1 unless noted, GFLOP/s = 2·MACs/time, best of ≥ 0.6 s, timed by thread
+/// CPU time because the 2 cores were shared with ~30 other processes; <c>fwd / bwd-data / bwd-weights</c>).
+/// Machine: AMD EPYC Zen 4 (family 25 model 17), 2 cores, 32 KB L1d, 1 MB L2. Measured FMA peak 118 GFLOP/s per
+/// core (12 independent ymm FMA chains); Zen 4 executes a zmm FMA as two 256-bit halves, so AVX-512 and AVX2 share
+/// this peak. Packed GEMM 64×256×768 in cache: 106 (90 %).
+/// AVX-512, 1 thread: 64→64 @56²: 104 / 105 / 91 (88 / 89 / 77 % of peak); 128→128 @28²: 104 / 100 / 88;
+/// 256→256 @14²: 98 / 86 / 72; 1×1 64→64 @56²: 95 / 92 / 74; 64→128 stride 2 @56²: 87 / 77 / 62.
+/// AVX-512, 2 threads (calling thread's CPU time, i.e. its share of the work): 64@56 208 / 202 / 174;
+/// 128@28 199 / 191 / 173; 256@14 225 / 192 / 153 — the work splits ≥ 1.9× except backward-weights at 256@14
+/// (2.1×/2.2×/1.75× overall). Wall-clock 2-thread speed-up could not be shown on the shared machine (the worker
+/// rarely got the second core: 2 threads measured ≈ 1 thread by wall clock).
+/// AVX2 (DOTNET_EnableAVX512=0), 1 thread: 64@56 97 / 95 / 88 (82 / 81 / 75 %); 128@28 98 / 94 / 86;
+/// 256@14 91 / 81 / 67.
+/// LeNet-5 batch 1 (threads = 1): conv1 6.0 µs, conv2 8.2 µs, the three Dense layers 3.0 µs (with the scalar fused
+/// activation of <see cref="Activations"/>).
+/// Harness: a throwaway Stopwatch / clock_gettime(CLOCK_THREAD_CPUTIME_ID) loop over Conv2D.Forward,
+/// BackwardData, BackwardWeights and Gemm.Run (not committed).</para>
 /// </remarks>
 internal static unsafe class Gemm
 {
@@ -82,8 +105,10 @@ internal static unsafe class Gemm
     public const int MaxTile = 8 * 48;
 
     /// <summary>Column block: NR panels per packed B block.</summary>
-    public static readonly int NCPanels = int.TryParse(Environment.GetEnvironmentVariable("SCNN_NCP"), out var v) ? v : 16;
-    public static readonly int KcTarget = int.TryParse(Environment.GetEnvironmentVariable("SCNN_KC"), out var v2) ? v2 : 256;
+    public const int NCPanels = 16;
+
+    /// <summary>Target K block (KC); measured flat between 96 and 256 on the reference machine.</summary>
+    public const int KcTarget = 256;
 
     /// <summary>The K block for a reduction of length <paramref name="k"/>: ≤ 320 unsplit, otherwise an even split near 256.</summary>
     public static int KcFor(int k)
