@@ -29,7 +29,10 @@ public static unsafe class Exports
         catch { return ErrorInternal; }
     }
 
-    /// <summary><c>int lenet5_forward(const float* input, float* output, int batch)</c>: the workspace is allocated (natively) per call.</summary>
+    /// <summary>
+    /// <c>int lenet5_forward(const float* input, float* output, int batch)</c>: on a native workspace kept between
+    /// calls (one cached block, taken and given back atomically, so concurrent callers each get their own).
+    /// </summary>
     [UnmanagedCallersOnly(EntryPoint = "lenet5_forward")]
     public static int Forward(float* input, float* output, int batch)
     {
@@ -38,10 +41,30 @@ public static unsafe class Exports
         long need;
         try { need = LeNet5.InferWorkspaceFloats(batch); }
         catch { return ErrorInternal; }
-        float* workspace = (float*)NativeMemory.AlignedAlloc((nuint)need * sizeof(float), 64);
-        if (workspace == null) return ErrorInternal;
-        try { return Run(input, output, batch, workspace, need); }
-        finally { NativeMemory.AlignedFree(workspace); }
+        byte* block = Rent(need);
+        if (block == null) return ErrorInternal;
+        try { return Run(input, output, batch, (float*)(block + BlockHeader), need); }
+        finally { GiveBack(block); }
+    }
+
+    // The cached workspace: a 64-byte aligned block whose first 64 bytes hold its capacity in floats.
+    private const int BlockHeader = 64;
+    private static nint s_cached;
+
+    private static byte* Rent(long floats)
+    {
+        byte* block = (byte*)Interlocked.Exchange(ref s_cached, 0);
+        if (block != null && *(long*)block >= floats) return block;
+        if (block != null) NativeMemory.AlignedFree(block);
+        block = (byte*)NativeMemory.AlignedAlloc((nuint)(BlockHeader + floats * sizeof(float)), 64);
+        if (block != null) *(long*)block = floats;
+        return block;
+    }
+
+    private static void GiveBack(byte* block)
+    {
+        byte* other = (byte*)Interlocked.Exchange(ref s_cached, (nint)block);
+        if (other != null) NativeMemory.AlignedFree(other); // another caller's block came back meanwhile: keep one
     }
 
     /// <summary><c>int lenet5_forward_ws(const float* input, float* output, int batch, float* workspace, long long workspace_floats)</c>: on caller memory.</summary>

@@ -32,7 +32,7 @@ int lenet5_input_size(void);
 int lenet5_output_size(void);
 /* Floats of caller workspace that lenet5_forward_ws needs for batch samples, or a negative error code. */
 long long lenet5_workspace_floats(int batch);
-/* output[batch * LENET5_OUTPUT_SIZE] = network(input[batch * LENET5_INPUT_SIZE]); the workspace is allocated per call. */
+/* output[batch * LENET5_OUTPUT_SIZE] = network(input[batch * LENET5_INPUT_SIZE]); the library keeps the workspace. */
 int lenet5_forward(const float* input, float* output, int batch);
 /* As lenet5_forward, on caller memory: workspace holds workspace_floats >= lenet5_workspace_floats(batch) floats. */
 int lenet5_forward_ws(const float* input, float* output, int batch, float* workspace, long long workspace_floats);

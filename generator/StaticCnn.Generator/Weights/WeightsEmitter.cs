@@ -215,7 +215,7 @@ internal static class WeightsEmitter
         L("int " + p + "_output_size(void);");
         L("/* Floats of caller workspace that " + p + "_forward_ws needs for batch samples, or a negative error code. */");
         L("long long " + p + "_workspace_floats(int batch);");
-        L("/* output[batch * " + P + "_OUTPUT_SIZE] = network(input[batch * " + P + "_INPUT_SIZE]); the workspace is allocated per call. */");
+        L("/* output[batch * " + P + "_OUTPUT_SIZE] = network(input[batch * " + P + "_INPUT_SIZE]); the library keeps the workspace. */");
         L("int " + p + "_forward(const float* input, float* output, int batch);");
         L("/* As " + p + "_forward, on caller memory: workspace holds workspace_floats >= " + p + "_workspace_floats(batch) floats. */");
         L("int " + p + "_forward_ws(const float* input, float* output, int batch, float* workspace, long long workspace_floats);");

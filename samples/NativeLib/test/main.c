@@ -3,9 +3,11 @@
  *   EmbeddedClassifier images.idx.gz --limit N --dump-inputs inputs.f32 --dump-outputs expected.f32
  * and runs:  main inputs.f32 expected.f32 N
  * Prints "C test: PASS" and exits 0, or prints what failed and exits 1. */
+#define _POSIX_C_SOURCE 199309L
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include "../lenet5.h"
 
 static int failures = 0;
@@ -72,6 +74,19 @@ int main(int argc, char** argv)
               "forward_ws(batch 1) == LENET5_OK");
     double d_single = max_diff(output, expected, (long)n * LENET5_OUTPUT_SIZE);
     check(d_single <= 1e-5, "forward_ws(batch 1) matches the managed outputs within 1e-5");
+
+    /* latency through the C API, batch 1 (reported, not checked) */
+    struct timespec t0, t1;
+    int reps = 2000;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int r = 0; r < reps; r++) lenet5_forward(input + (long)(r % n) * LENET5_INPUT_SIZE, output, 1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double us_forward = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / 1e3 / reps;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    for (int r = 0; r < reps; r++) lenet5_forward_ws(input + (long)(r % n) * LENET5_INPUT_SIZE, output, 1, workspace, ws1);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double us_ws = ((t1.tv_sec - t0.tv_sec) * 1e9 + (t1.tv_nsec - t0.tv_nsec)) / 1e3 / reps;
+    printf("C test: latency per image (batch 1, mean of %d calls): lenet5_forward %.1f us, lenet5_forward_ws %.1f us\n", reps, us_forward, us_ws);
 
     printf("C test: %d images, max |diff| %.3g (batch %d), %.3g (one by one, caller workspace of %lld floats)\n",
            n, d_batch, n, d_single, ws1);
