@@ -85,7 +85,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnpoolShapeMismatch = Error("SCNN0110", "MaxUnpool2D input does not match its pool",
         "Layer '{0}': its input from '{1}' is {2}, but pool '{3}' outputs {4}; unpool a tensor of the pool's output shape", Shape);
     public static readonly DiagnosticDescriptor TooLarge = Error("SCNN0111", "Tensor too large",
-        "Layer '{0}': the output {1} is too large (more than {2} elements per sample, or the size overflows); reduce the layer's size", Shape);
+        "{0}: {1} is too large (more than {2} elements per sample, or the size overflows); {3}", Shape);
     public static readonly DiagnosticDescriptor SamePaddingNeedsStrideOne = Error("SCNN0112", "Same padding needs stride 1",
         "Layer '{0}': PaddingMode.Same needs stride 1 (got {1}); use explicit Padding with this stride", Shape);
     public static readonly DiagnosticDescriptor InvalidOutputPadding = Error("SCNN0113", "Output padding too large",

@@ -185,6 +185,9 @@ public static class DiagnosticCases
         new("UpsampleOverflowsInt32", "SCNN0111", Net(Mnist, M("Upsample(100000000)", "Up")),
             "Layer 'Up': the output 1×2800000000×2800000000 is too large (more than 268435455 elements per sample, or the size overflows); reduce the layer's size"),
 
+        new("InputTooLarge", "SCNN0111", Net("InputChannels = 100000, InputHeight = 100000, InputWidth = 100000", L("Dense(10)", "Fc")).Replace("[Network", "[/*!*/Network"),
+            "Network 'Net': the input 100000×100000×100000 is too large (more than 268435455 elements per sample, or the size overflows); reduce InputChannels, InputHeight or InputWidth"),
+
         new("SameWithStride2", "SCNN0112", Net(Mnist, M("Conv2D(4, PaddingMode = PaddingMode.Same, Stride = 2)", "Conv1")),
             "Layer 'Conv1': PaddingMode.Same needs stride 1 (got 2); use explicit Padding with this stride"),
 

@@ -97,6 +97,23 @@ internal static class Emitter
         w.Line();
         w.Line("public " + h.Name + "(int maxBatch = 1, ulong seed = 0) => " + t + ";");
         foreach (MemberImpl m in model.Members) EmitMember(w, m, true);
+        // The static members of a valid network, with what is known (the input) or zero/empty, so that user code written
+        // against the network keeps compiling while it is invalid.
+        Shape3 input = model.Input;
+        long inputSize = global::StaticCnn.Shapes.ShapeRules.Elements(input.C, input.H, input.W);
+        w.Line("public const int InputChannels = " + Lit.Int(input.C) + ";");
+        w.Line("public const int InputHeight = " + Lit.Int(input.H) + ";");
+        w.Line("public const int InputWidth = " + Lit.Int(input.W) + ";");
+        w.Line("public const int InputSize = " + Lit.Int(inputSize > 0 ? inputSize : 0) + ";");
+        foreach (string zero in new[] { "OutputChannels", "OutputHeight", "OutputWidth", "OutputSize", "BufferCount", "LayerCount",
+            "InferenceWorkspaceFloatsPerSample", "TrainingWorkspaceFloatsPerSample", "TrainingWorkspaceFixedFloats", "ArgmaxIntsPerSample" })
+            w.Line("public const int " + zero + " = 0;");
+        w.Line("public const long ParameterCount = 0;");
+        w.Line("public const string SummaryText = " + Lit.String("network " + h.Name + " has compile errors (see the SCNN diagnostics)") + ";");
+        w.Line("public static long InferenceWorkspaceFloats(int batch) => 0;");
+        w.Line("public static long TrainingWorkspaceFloats(int batch) => 0;");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> LayerInfos => global::System.Array.Empty<global::StaticCnn.LayerInfo>();");
+        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo> TensorInfos => global::System.Array.Empty<global::StaticCnn.TensorInfo>();");
         w.Line("public string Name => " + t + ";");
         w.Line("public global::StaticCnn.TensorShape InputShape => " + t + ";");
         w.Line("public global::StaticCnn.TensorShape OutputShape => " + t + ";");

@@ -168,7 +168,7 @@ internal sealed class InferContext
         long n = ShapeRules.Elements(c, h, w);
         string text = c + "×" + h + "×" + w;
         if (n == 0) { Error(DiagnosticDescriptors.NonPositiveOutput, Member, In.ToString(), InName, text); return false; }
-        if (n < 0) { Error(DiagnosticDescriptors.TooLarge, Member, text, ShapeRules.MaxElements); return false; }
+        if (n < 0) { Error(DiagnosticDescriptors.TooLarge, "Layer '" + Member + "'", "the output " + text, ShapeRules.MaxElements, "reduce the layer's size"); return false; }
         Out = new Shape3((int)c, (int)h, (int)w);
         return true;
     }
@@ -184,7 +184,7 @@ internal sealed class InferContext
             n *= d;
             if (d <= 0 || n > ShapeRules.MaxElements)
             {
-                Error(DiagnosticDescriptors.TooLarge, Member, Spec.Member + "." + suffix + " [" + string.Join(", ", dims) + "]", ShapeRules.MaxElements);
+                Error(DiagnosticDescriptors.TooLarge, "Layer '" + Member + "'", "the output " + Spec.Member + "." + suffix + " [" + string.Join(", ", dims) + "]", ShapeRules.MaxElements, "reduce the layer's size");
                 return false;
             }
         }

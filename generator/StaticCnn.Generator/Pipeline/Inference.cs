@@ -83,7 +83,7 @@ internal static class Inference
             {
                 LayerSpec last = spec.Layers[n - 1];
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.TooLarge.Id, last.Where,
-                    new[] { last.Member, "network (" + Lit.Grouped(parameters) + " parameters, " + Lit.Grouped(perSample) + " workspace floats per sample)", Lit.Int(int.MaxValue) }));
+                    new[] { "Layer '" + last.Member + "'", "the output network (" + Lit.Grouped(parameters) + " parameters, " + Lit.Grouped(perSample) + " workspace floats per sample)", Lit.Int(int.MaxValue), "reduce the layer's size" }));
                 hasErrors = true;
             }
         }

@@ -80,6 +80,9 @@ internal static class Parser
         int inC = NamedInt(networkAttribute, "InputChannels"), inH = NamedInt(networkAttribute, "InputHeight"), inW = NamedInt(networkAttribute, "InputWidth");
         if (inC < 1 || inH < 1 || inW < 1)
             Report(DiagnosticDescriptors.MissingInputShape, netWhere, type.Name, Str(inC), Str(inH), Str(inW));
+        else if (Shapes.ShapeRules.Elements(inC, inH, inW) < 0) // 64-bit, overflow-checked
+            Report(DiagnosticDescriptors.TooLarge, netWhere, "Network '" + type.Name + "'", "the input " + Str(inC) + "×" + Str(inH) + "×" + Str(inW),
+                Shapes.ShapeRules.MaxElements.ToString(CultureInfo.InvariantCulture), "reduce InputChannels, InputHeight or InputWidth");
 
         // ---- layers: properties with a registered layer attribute, in declaration order ----
         var found = new List<(IPropertySymbol Prop, PropertyDeclarationSyntax? Syntax, List<(AttributeData Data, LayerKind Kind)> Attrs)>();
@@ -228,6 +231,22 @@ internal static class Parser
         return new SourceSpan(tree.FilePath, reference.Span, tree.GetLineSpan(reference.Span).Span);
     }
 
+    /// <summary>Outer.Inner_1 for the type and its containers (arity after an underscore), unique within a namespace.</summary>
+    private static string OrphanTypePath(INamedTypeSymbol type)
+    {
+        string path = "";
+        for (INamedTypeSymbol? t = type; t != null; t = t.ContainingType)
+            path = t.Name + (t.Arity > 0 ? "_" + t.Arity.ToString(CultureInfo.InvariantCulture) : "") + (path.Length > 0 ? "." + path : "");
+        return path;
+    }
+
+    private static bool SameApplication(AttributeData a, AttributeData b)
+    {
+        SyntaxReference? ra = a.ApplicationSyntaxReference, rb = b.ApplicationSyntaxReference;
+        if (ra == null || rb == null) return ReferenceEquals(a, b);
+        return ra.SyntaxTree == rb.SyntaxTree && ra.Span == rb.Span;
+    }
+
     /// <summary>SCNN0012: a layer attribute on a property whose class has no [Network]; plus a throwing implementation if it is a partial property.</summary>
     public static OrphanLayer? Orphan(GeneratorAttributeSyntaxContext ctx, CancellationToken ct)
     {
@@ -240,9 +259,16 @@ internal static class Parser
             foreach (AttributeData a in ctx.Attributes)
                 list.Add(new DiagnosticInfo(DiagnosticDescriptors.LayerOutsideNetwork.Id, Where(a.ApplicationSyntaxReference), new[] { prop.Name, type.Name }));
 
+            // A property with several layer attributes is seen by the pipeline of each attribute kind; only the pipeline of
+            // its first layer attribute implements it, so that there is one implementation and one file per property.
+            AttributeData? firstLayerAttribute = prop.GetAttributes().FirstOrDefault(a =>
+                a.AttributeClass is { } c && c is not IErrorTypeSymbol && LayerRegistry.FromAttribute(MetadataName(c)) != null);
+            bool implementHere = firstLayerAttribute != null && ctx.Attributes.Length > 0
+                && SameApplication(firstLayerAttribute, ctx.Attributes[0]);
+
             TypeHeader? header = null;
             MemberImpl? member = null;
-            if (ctx.TargetNode is PropertyDeclarationSyntax syntax && syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && syntax.AccessorList != null
+            if (implementHere && ctx.TargetNode is PropertyDeclarationSyntax syntax && syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && syntax.AccessorList != null
                 && type.TypeKind is TypeKind.Class or TypeKind.Struct)
             {
                 bool partial = true;
@@ -255,8 +281,7 @@ internal static class Parser
                 if (partial)
                 {
                     string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-                    string hint = (ns.Length > 0 ? ns + "." : "") + string.Concat(containers.Select(c => c.Split(' ').Last().Split('<')[0] + "."))
-                        + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(CultureInfo.InvariantCulture) : "") + "." + prop.Name + ".Layer.g.cs";
+                    string hint = (ns.Length > 0 ? ns + "." : "") + OrphanTypePath(type) + "." + prop.MetadataName + ".Layer.g.cs";
                     string keyword = Keyword(type);
                     header = new TypeHeader(ns, containers.ToArray(), keyword, type.Name, TypeParameters(type), true, hint);
                     member = new MemberImpl(string.Join(" ", syntax.Modifiers.Select(m => m.Text)), prop.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),
