@@ -233,7 +233,10 @@ internal static unsafe class ConvCore
     };
 
     public static long BackwardWeightsScratch(in ConvGeom g, int threads)
-        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(PChunk) + (long)BwdWeightRowsMax * PChunk + 16);
+        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * BwdWeightPerPart(g);
+
+    private static long BwdWeightPerPart(in ConvGeom g)
+        => (long)PChunk * ((g.M + Gemm.NR - 1) / Gemm.NR * Gemm.NR) + 16 + (long)BwdWeightRowsMax * PChunk + 16;
 
     public static long Scratch(in ConvGeom g, int threads)
         => Math.Max(ForwardScratch(g, threads), Math.Max(BackwardDataScratch(g, threads), BackwardWeightsScratch(g, threads)));
@@ -485,7 +488,7 @@ internal static unsafe class ConvCore
         {
             G = g, X = x, Dy = dy, Ct = ct, Dw = dw, Batch = batch,
             Scratch = ct + (nint)g.G * M * K,
-            PerPart = Gemm.PackFloats(PChunk) + BwdWeightRowsMax * PChunk + 16,
+            PerPart = checked((int)BwdWeightPerPart(g)),
             RowsPerBlock = rowsPerBlock, Blocks = blocks,
         };
         GemmWorkers.Run(parts, &BackwardWeightsPart, &ctx);
@@ -495,18 +498,20 @@ internal static unsafe class ConvCore
     {
         ref WeightCtx c = ref *(WeightCtx*)p;
         ConvGeom g = c.G;
-        int N = g.N, M = g.M, K = g.K, KK = g.KK;
+        int N = g.N, M = g.M, K = g.K, KK = g.KK, nr = Gemm.NR;
         long items = (long)g.G * c.Blocks;
         var (lo, hi) = Range(items, t, parts);
-        float* bpack = c.Scratch + (nint)t * c.PerPart;
-        float* chunk = Gemm.Align(bpack + Gemm.PackFloats(PChunk));
-        for (long it = lo; it < hi; it++)
+        float* bpack = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        float* chunk = Gemm.Align(bpack + (nint)PChunk * ((M + nr - 1) / nr * nr));
+        while (lo < hi)
         {
-            int grp = (int)(it / c.Blocks), blk = (int)(it - (long)grp * c.Blocks);
-            int r0 = blk * c.RowsPerBlock, r1 = Math.Min(K, r0 + c.RowsPerBlock);
-            int rows = r1 - r0;
-            float* ct = c.Ct + (nint)grp * M * K + (nint)r0 * M;
-            Gemm.Zero(ct, rows * M);
+            // this part's row blocks of one group: rows [r0, r1) of the column matrix
+            int grp = (int)(lo / c.Blocks), b0 = (int)(lo - (long)grp * c.Blocks);
+            int b1 = (int)Math.Min(c.Blocks, b0 + (hi - lo));
+            lo += b1 - b0;
+            int r0 = b0 * c.RowsPerBlock, r1 = Math.Min(K, b1 * c.RowsPerBlock);
+            float* ctg = c.Ct + (nint)grp * M * K;
+            Gemm.Zero(ctg + (nint)r0 * M, (r1 - r0) * M);
             for (int n = 0; n < c.Batch; n++)
             {
                 float* xg = c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane;
@@ -514,15 +519,19 @@ internal static unsafe class ConvCore
                 for (int p0 = 0; p0 < N; p0 += PChunk)
                 {
                     int len = Math.Min(PChunk, N - p0);
-                    int ic = r0 / KK, rr = r0 - ic * KK, kh = rr / g.KW, kw = rr - kh * g.KW;
-                    float* d = chunk;
-                    for (int r = r0; r < r1; r++, d += PChunk)
+                    new TransposedB(dyg + p0, N).Pack(bpack, 0, len, 0, M);   // dyᵀ chunk, shared by the row blocks
+                    for (int rb = r0; rb < r1; rb += c.RowsPerBlock)
                     {
-                        Im2ColRow(xg, g, ic, kh, kw, p0, len, d);
-                        if (++kw == g.KW) { kw = 0; if (++kh == g.KH) { kh = 0; ic++; } }
+                        int re = Math.Min(r1, rb + c.RowsPerBlock);
+                        int ic = rb / KK, rr = rb - ic * KK, kh = rr / g.KW, kw = rr - kh * g.KW;
+                        float* d = chunk;
+                        for (int r = rb; r < re; r++, d += PChunk)
+                        {
+                            Im2ColRow(xg, g, ic, kh, kw, p0, len, d);
+                            if (++kw == g.KW) { kw = 0; if (++kh == g.KH) { kh = 0; ic++; } }
+                        }
+                        Gemm.RunPacked(re - rb, len, chunk, PChunk, bpack, ctg + (nint)rb * M, M, M);
                     }
-                    var src = new TransposedB(dyg + p0, N);
-                    Gemm.Run(ref src, rows, len, chunk, PChunk, ct, M, null, true, 0, M, bpack);
                 }
             }
             // dw[grp·M + m][r0..r1) += Ct[r0..r1)[m], in runs of 8 columns
@@ -532,9 +541,9 @@ internal static unsafe class ConvCore
                 int kEnd = Math.Min(r1, k0 + 8);
                 for (int m = 0; m < M; m++)
                 {
-                    float* d = dwg + (nint)m * K;
-                    float* s = c.Ct + (nint)grp * M * K + m;
-                    for (int k = k0; k < kEnd; k++) d[k] += s[(nint)k * M];
+                    float* dd = dwg + (nint)m * K;
+                    float* s = ctg + m;
+                    for (int k = k0; k < kEnd; k++) dd[k] += s[(nint)k * M];
                 }
             }
         }

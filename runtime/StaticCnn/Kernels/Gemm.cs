@@ -162,6 +162,21 @@ internal static unsafe class Gemm
         }
     }
 
+    /// <summary>C[0..M, 0..N) += A·B for a B already packed into panels [kc][NR] (kc ≤ the K block).</summary>
+    public static void RunPacked(int M, int kc, float* a, nint lda, float* bpack, float* c, nint ldc, int N)
+    {
+        int mr = MR, nr = NR;
+        float* tmp = stackalloc float[MaxTile + 16];
+        tmp = Align(tmp);
+        for (int jr = 0; jr < N; jr += nr)
+        {
+            int cols = Math.Min(nr, N - jr);
+            var rowsB = new PackedRows(bpack + (nint)(jr / nr) * kc * nr);
+            for (int ir = 0; ir < M; ir += mr)
+                Tile(kc, a + ir * lda, lda, Math.Min(mr, M - ir), cols, rowsB, c + ir * ldc + jr, ldc, 2, null, tmp);
+        }
+    }
+
     /// <summary>
     /// C[0..M, 0..n1−n0) = A·B (+ bias per row) with B[k, n] = b[offs[k] + n] read in place (no packing); C is a
     /// local block (column 0 = n0). Reads up to NR − 1 columns past n1 (results discarded): the caller keeps slack.

@@ -6,8 +6,8 @@ namespace StaticCnn.Kernels;
 /// A small persistent worker pool for the GEMM-based kernels: <c>Run(parts, fn, ctx)</c> calls
 /// <c>fn(ctx, t, parts)</c> for every t, part 0 on the calling thread. No allocation per call (threads are created
 /// once, when a larger part count is first asked for). With one part the pool is not touched at all. If another
-/// caller holds the pool, the parts run one after another on the calling thread: the kernels' results never depend
-/// on the partition, so this changes timing only.
+/// caller holds the pool (another thread, or a nested call from inside a part), the parts run one after another on
+/// the calling thread: the kernels' results never depend on the partition, so this changes timing only.
 /// </summary>
 internal static unsafe class GemmWorkers
 {
@@ -17,7 +17,7 @@ internal static unsafe class GemmWorkers
         public int Part;
     }
 
-    private static readonly object Gate = new();
+    private static int _busy;   // 1 while a caller owns the pool (not re-entrant: a nested call runs inline)
     private static Worker[] _workers = Array.Empty<Worker>();
     private static delegate*<void*, int, int, void> _fn;
     private static void* _ctx;
@@ -33,7 +33,7 @@ internal static unsafe class GemmWorkers
             fn(ctx, 0, 1);
             return;
         }
-        if (!Monitor.TryEnter(Gate))
+        if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
             for (int t = 0; t < parts; t++) fn(ctx, t, parts);
             return;
@@ -68,7 +68,7 @@ internal static unsafe class GemmWorkers
         }
         finally
         {
-            Monitor.Exit(Gate);
+            Volatile.Write(ref _busy, 0);
         }
     }
 
