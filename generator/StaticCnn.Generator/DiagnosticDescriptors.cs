@@ -61,6 +61,8 @@ internal static class DiagnosticDescriptors
         "'{0}' carries a layer attribute, but its class '{1}' has no [Network] attribute; add [Network(InputChannels = …, InputHeight = …, InputWidth = …)] to the class", Declaration);
     public static readonly DiagnosticDescriptor InternalError = Error("SCNN0013", "Network could not be generated",
         "Network '{0}' could not be generated because of an internal generator error ({1}); the class compiles as a stub that throws. Please report this with the network's declaration", Declaration);
+    public static readonly DiagnosticDescriptor StaticNetwork = Error("SCNN0014", "Network class cannot be static",
+        "The network class '{0}' is static, but a network is an object that owns its parameters and workspace; remove the 'static' modifier", Declaration);
 
     // ---- SCNN01xx: shape and graph errors ----
     public static readonly DiagnosticDescriptor NonPositiveOutput = Error("SCNN0100", "Output size is not positive",

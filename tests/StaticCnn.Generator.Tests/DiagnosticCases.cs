@@ -51,7 +51,9 @@ public static class DiagnosticCases
 
         new("LanguageVersion12", "SCNN0004", Net(Mnist, M("Conv2D(6)", "Conv1")).Replace("[Network", "[/*!*/Network").Replace("[/*!*/Conv2D", "[Conv2D"),
             "Network 'Net' declares its layers as partial properties, which need C# 13 or later, but this project uses C# 12.0; set <LangVersion>13</LangVersion> (or later) in the project file")
-        // The compiler itself rejects partial properties before C# 13 (CS8703); the generator explains the fix.
+        // The compiler itself rejects partial properties before C# 13 (CS8703, and CS9248 as the declaration has no
+        // implementation); the generator explains the fix and implements nothing, since an implementation would be one
+        // more CS8703, in the generated file (DiagnosticsTests.Reports checks that no CS error is in generated code).
         { Version = LanguageVersion.CSharp12, AllowedCompilerErrors = new[] { "CS8703", "CS9248" } },
 
         new("InputWidthMissing", "SCNN0005", Net("InputChannels = 1, InputHeight = 28", L("Conv2D(6)", "Conv1")).Replace("[Network", "[/*!*/Network"),
@@ -113,8 +115,29 @@ public static class DiagnosticCases
             "Layer 'Fc': Units must be at least 1 (got 0)"),
         new("NegativePoolSize", "SCNN0011", Net(Mnist, M("MaxPool2D(-2)", "Pool")),
             "Layer 'Pool': Size must be at least 1 (got -2)"),
+        new("LeakyReLUSlopeNaN", "SCNN0011", Net(Mnist, M("LeakyReLU(Slope = float.NaN)", "Act")),
+            "Layer 'Act': Slope must be a finite number (got NaN)"),
+
+        new("LeakyReLUSlopeInfinite", "SCNN0011", Net(Mnist, M("LeakyReLU(Slope = float.NegativeInfinity)", "Act")),
+            "Layer 'Act': Slope must be a finite number (got -Infinity)"),
+
+        new("NameNotAModulePath", "SCNN0011", Net(Mnist, M("Dense(10, Name = \"fc/1\")", "Fc")),
+            "Layer 'Fc': Name must be a PyTorch module path: letters, digits and underscores, in segments separated by dots (e.g. \"features.0\") (got \"fc/1\")"),
+
         new("DropoutRateOne", "SCNN0011", Net(Mnist, L("Conv2D(4)", "Conv1"), M("Dropout(1f)", "Drop")),
             "Layer 'Drop': Rate must be in [0, 1) (got 1)"),
+
+        new("StaticNetwork", "SCNN0014", """
+            using StaticCnn;
+            namespace TestNets;
+            [/*!*/Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+            public static partial class Static
+            {
+                public static int Helper => 1;
+            }
+            """,
+            "The network class 'Static' is static, but a network is an object that owns its parameters and workspace; remove the 'static' modifier")
+        { AlsoAllowed = new[] { "SCNN0006" } },
 
         new("LayerOutsideNetwork", "SCNN0012", """
             using StaticCnn;
@@ -258,6 +281,8 @@ public static class DiagnosticCases
             L("MaxPool2D(1)", "Pool"),
             L("Dense(1)", "Fc"))),
         new("LayerInsideNetwork", "SCNN0012", Net(Mnist, L("Conv2D(6)", "Conv1"))),
+        new("SealedNetworkWithStaticMembers", "SCNN0014", Net(Mnist, L("Conv2D(6)", "Conv1"), "    public static int Helper => 1;").Replace("public partial class", "public sealed partial class")),
+        new("LeakyReLUFiniteSlopes", "SCNN0011", Net(Mnist, L("LeakyReLU(Slope = -3.5f)", "A"), L("LeakyReLU(Slope = 0f)", "B"), L("LeakyReLU(Slope = float.MaxValue)", "C"), L("Dense(10, Name = \"head.fc_1.0\")", "Fc"))),
         new("TransposedOutputPositive", "SCNN0100", Net("InputChannels = 1, InputHeight = 2, InputWidth = 2", L("ConvTranspose2D(4, Kernel = 2, Padding = 1)", "Up"))),
         new("KernelFitsWithPadding", "SCNN0101", Net(Tiny, L("Conv2D(8, Kernel = 5)", "Conv1"), L("MaxPool2D(2)", "Pool1"), L("Conv2D(16, Kernel = 7, Padding = 2)", "Conv2"))),
         new("PoolWindowEqualsInput", "SCNN0101", Net("InputChannels = 1, InputHeight = 3, InputWidth = 3", L("MaxPool2D(3)", "Pool"))),

@@ -45,6 +45,8 @@ public class DiagnosticsTests
         // Nothing else goes wrong: no other SCNN errors, and no CS errors beyond those the user's own code causes.
         var otherScnn = run.GeneratorDiagnostics.Where(x => x.Id != c.Id && x.Severity == DiagnosticSeverity.Error && !c.AlsoAllowed.Contains(x.Id)).ToList();
         Assert.True(otherScnn.Count == 0, "unexpected other SCNN errors\n" + run.Describe());
+        Assert.True(run.AllCompilerErrors.All(x => x.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) != true),
+            "no compiler error may be in generated code\n" + run.Describe(3000));
         var cs = run.CompilerErrors.Where(x => !c.AllowedCompilerErrors.Contains(x.Id)).ToList();
         Assert.True(cs.Count == 0, "an invalid network must not cause compiler errors (stubs)\n" + run.Describe(3000));
         Assert.DoesNotContain(run.DriverDiagnostics, x => x.Id is "CS8784" or "CS8785");

@@ -74,7 +74,7 @@ internal static class Emitter
         if (h.Namespace.Length > 0) w.Open("namespace " + h.Namespace);
         foreach (string container in h.ContainingTypes) w.Open(container);
         if (doc != null) w.Lines(doc);
-        w.Open("partial " + h.Keyword + " " + h.Name + h.TypeParameters + bases);
+        w.Open("partial " + h.Keyword + " " + Naming.Id(h.Name) + h.TypeParameters + bases);
     }
 
     private static void Close(SourceWriter w, TypeHeader h)
@@ -95,7 +95,7 @@ internal static class Emitter
         string t = "throw CompileErrors()";
         w.Line("private static global::System.InvalidOperationException CompileErrors() => new global::System.InvalidOperationException(" + Lit.String("network " + h.Name + " has compile errors") + ");");
         w.Line();
-        w.Line("public " + h.Name + "(int maxBatch = 1, ulong seed = 0) => " + t + ";");
+        w.Line("public " + Naming.Id(h.Name) + "(int maxBatch = 1, ulong seed = 0) => " + t + ";");
         foreach (MemberImpl m in model.Members) EmitMember(w, m, true);
         // The static members of a valid network, with what is known (the input) or zero/empty, so that user code written
         // against the network keeps compiling while it is invalid.
@@ -141,7 +141,7 @@ internal static class Emitter
 
     private static void EmitMember(SourceWriter w, MemberImpl m, bool stub)
     {
-        string head = m.Modifiers + " " + m.Type + " " + m.Name;
+        string head = m.Modifiers + " " + m.Type + " " + Naming.Id(m.Name);
         if (stub || m.LayerIndex < 0)
         {
             string throwing = m.LayerIndex < 0
@@ -248,7 +248,7 @@ internal static class Emitter
             {
                 TensorModel tm = l.Tensors[t];
                 w.Line("private const int " + l.Member + Naming.Pascal(tm.Suffix) + "Offset = " + Lit.Int(plan.Layers[i].TensorOffsets[t]) + "; // "
-                    + (tm.Arena == TensorArena.Buffer ? "buffer " : "") + l.PyName + "." + tm.Suffix + " [" + string.Join(", ", tm.Dims) + "]");
+                    + (tm.Arena == TensorArena.Buffer ? "buffer " : "") + Lit.Comment(l.PyName + "." + tm.Suffix) + " [" + string.Join(", ", tm.Dims) + "]");
             }
         }
         w.Line();
@@ -319,7 +319,7 @@ internal static class Emitter
         w.Line("/// <summary>Allocates the arenas and a workspace for up to <paramref name=\"maxBatch\"/> samples and initialises the parameters as PyTorch does.</summary>");
         w.Line("/// <param name=\"maxBatch\">The largest batch Forward, ForwardTrain and Backward will be called with.</param>");
         w.Line("/// <param name=\"seed\">Seed of the parameter initialisation and of dropout.</param>");
-        w.Open("public " + name + "(int maxBatch = 1, ulong seed = 0)");
+        w.Open("public " + Naming.Id(name) + "(int maxBatch = 1, ulong seed = 0)");
         w.Line("if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, \"maxBatch must be at least 1.\");");
         w.Line("long floats = TrainingWorkspaceFloats(maxBatch), ints = (long)ArgmaxIntsPerSample * maxBatch, scratch = ScratchFloats(maxBatch, 1);");
         w.Line("if (floats > int.MaxValue || ints > int.MaxValue)");

@@ -27,6 +27,31 @@ internal static class Naming
         return sb.ToString();
     }
 
+    /// <summary>An identifier as C# source: reserved keywords get the verbatim '@' (class → @class).</summary>
+    public static string Id(string name)
+        => Microsoft.CodeAnalysis.CSharp.SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
+    /// <summary>
+    /// Whether <paramref name="name"/> is a PyTorch module path: non-empty segments of letters, digits and underscores
+    /// separated by dots (conv1, features.0, layer1.0.conv1).
+    /// </summary>
+    public static bool IsModulePath(string name)
+    {
+        if (name.Length == 0) return false;
+        bool segmentEmpty = true;
+        foreach (char c in name)
+        {
+            if (c == '.')
+            {
+                if (segmentEmpty) return false;
+                segmentEmpty = true;
+            }
+            else if (c == '_' || char.IsLetterOrDigit(c)) segmentEmpty = false;
+            else return false;
+        }
+        return !segmentEmpty;
+    }
+
     /// <summary>PascalCase of a snake_case suffix: running_mean → RunningMean.</summary>
     public static string Pascal(string snake)
     {

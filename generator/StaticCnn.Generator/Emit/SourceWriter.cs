@@ -91,6 +91,15 @@ internal static class Lit
     /// <summary>Thousands-separated number for comments and summaries ("117,600").</summary>
     public static string Grouped(long v) => v.ToString("N0", CultureInfo.InvariantCulture);
 
+    /// <summary>Text that is safe inside a '//' or '/* */' comment: no line breaks or other control characters, no "*/".</summary>
+    public static string Comment(string s)
+    {
+        var sb = new StringBuilder(s.Length);
+        foreach (char c in s)
+            sb.Append(char.IsControl(c) || c is '\u2028' or '\u2029' ? '?' : c);
+        return sb.ToString().Replace("*/", "*?/");
+    }
+
     /// <summary>Escapes text for an XML doc comment.</summary>
     public static string Xml(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -63,6 +63,12 @@ internal static class Inference
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidArgument.Id, l.Where, new[] { l.Member, "Name", "a non-empty PyTorch name", "\"\"" }));
                 continue;
             }
+            if (!Naming.IsModulePath(py))
+            {
+                diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.InvalidArgument.Id, l.Where, new[] { l.Member, "Name",
+                    "a PyTorch module path: letters, digits and underscores, in segments separated by dots (e.g. \"features.0\")", Lit.String(py) }));
+                continue;
+            }
             if (seen.TryGetValue(py, out string? other))
                 diagnostics.Add(new DiagnosticInfo(DiagnosticDescriptors.DuplicateLayerName.Id, l.Where, new[] { l.Member, py, other }));
             else seen[py] = l.Member;

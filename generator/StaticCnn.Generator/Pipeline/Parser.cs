@@ -55,6 +55,12 @@ internal static class Parser
             Report(DiagnosticDescriptors.NotPartial, netWhere, type.Name);
             canEmit = false;
         }
+        if (type.IsStatic)
+        {
+            // A static class cannot implement INetwork or hold instance members: emit nothing, only the SCNN error.
+            Report(DiagnosticDescriptors.StaticNetwork, netWhere, type.Name);
+            canEmit = false;
+        }
         if (type.TypeParameters.Length > 0) Report(DiagnosticDescriptors.GenericNetwork, netWhere, type.Name);
         var containers = new List<string>();
         for (INamedTypeSymbol? t = type.ContainingType; t != null; t = t.ContainingType)
@@ -65,15 +71,19 @@ internal static class Parser
                 Report(DiagnosticDescriptors.ContainingTypeNotPartial, netWhere, type.Name, t.Name);
                 canEmit = false;
             }
-            containers.Insert(0, "partial " + Keyword(t) + " " + t.Name + TypeParameters(t));
+            containers.Insert(0, "partial " + Keyword(t) + " " + Naming.Id(t.Name) + TypeParameters(t));
         }
         var version = ((CSharpParseOptions)node.SyntaxTree.Options).LanguageVersion;
-        if (version < LanguageVersion.CSharp13)
+        // Before C# 13 the compiler rejects partial properties (CS8703 on the user's declaration); implementing them
+        // would repeat that error in the generated file, so the stub then implements none.
+        bool partialProperties = version >= LanguageVersion.CSharp13;
+        if (!partialProperties)
             Report(DiagnosticDescriptors.LanguageVersionTooLow, netWhere, type.Name, version.ToDisplayString());
 
         string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
         string hint = (ns.Length > 0 ? ns + "." : "") + string.Concat(containers.Select(c => c.Split(' ').Last().Split('<')[0] + "."))
             + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(CultureInfo.InvariantCulture) : "") + ".g.cs";
+        hint = hint.Replace("@", ""); // verbatim identifiers (namespace @event): '@' is not allowed in a hint name
         var header = new TypeHeader(ns, containers.ToArray(), type.IsRecord ? "record" : "class", type.Name, TypeParameters(type), canEmit, hint);
 
         // ---- input shape ----
@@ -138,7 +148,7 @@ internal static class Parser
                 valid = false;
             }
             bool isPartial = syntax != null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
-            if (isPartial && syntax!.AccessorList != null)
+            if (isPartial && partialProperties && syntax!.AccessorList != null)
             {
                 string modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.Text));
                 var accessors = syntax.AccessorList.Accessors
@@ -222,7 +232,7 @@ internal static class Parser
     };
 
     private static string TypeParameters(INamedTypeSymbol t)
-        => t.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", t.TypeParameters.Select(p => p.Name)) + ">";
+        => t.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", t.TypeParameters.Select(p => Naming.Id(p.Name))) + ">";
 
     internal static SourceSpan? Where(SyntaxReference? reference)
     {
@@ -276,12 +286,12 @@ internal static class Parser
                 for (INamedTypeSymbol? t = type; t != null; t = t.ContainingType)
                 {
                     partial &= t.DeclaringSyntaxReferences.All(r => r.GetSyntax(ct) is TypeDeclarationSyntax td && td.Modifiers.Any(SyntaxKind.PartialKeyword));
-                    if (!SymbolEqualityComparer.Default.Equals(t, type)) containers.Insert(0, "partial " + Keyword(t) + " " + t.Name + TypeParameters(t));
+                    if (!SymbolEqualityComparer.Default.Equals(t, type)) containers.Insert(0, "partial " + Keyword(t) + " " + Naming.Id(t.Name) + TypeParameters(t));
                 }
                 if (partial)
                 {
                     string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-                    string hint = (ns.Length > 0 ? ns + "." : "") + OrphanTypePath(type) + "." + prop.MetadataName + ".Layer.g.cs";
+                    string hint = ((ns.Length > 0 ? ns + "." : "") + OrphanTypePath(type) + "." + prop.MetadataName + ".Layer.g.cs").Replace("@", "");
                     string keyword = Keyword(type);
                     header = new TypeHeader(ns, containers.ToArray(), keyword, type.Name, TypeParameters(type), true, hint);
                     member = new MemberImpl(string.Join(" ", syntax.Modifiers.Select(m => m.Text)), prop.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),

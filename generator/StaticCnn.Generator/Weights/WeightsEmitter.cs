@@ -60,7 +60,7 @@ internal static class WeightsEmitter
         w.Line();
         if (h.Namespace.Length > 0) w.Open("namespace " + h.Namespace);
         foreach (string container in h.ContainingTypes) w.Open(container);
-        w.Open("partial " + h.Keyword + " " + h.Name + h.TypeParameters);
+        w.Open("partial " + h.Keyword + " " + Naming.Id(h.Name) + h.TypeParameters);
         string t = "throw CompileErrors()";
         w.Line("public const string EmbeddedWeightsFile = " + Lit.String(weightsPath) + ";");
         w.Line("public const int MaxInferBatch = 0;");
@@ -87,7 +87,7 @@ internal static class WeightsEmitter
         w.Line();
         if (h.Namespace.Length > 0) w.Open("namespace " + h.Namespace);
         foreach (string container in h.ContainingTypes) w.Open(container);
-        w.Open("partial " + h.Keyword + " " + h.Name + h.TypeParameters);
+        w.Open("partial " + h.Keyword + " " + Naming.Id(h.Name) + h.TypeParameters);
 
         w.Line("/// <summary>The weights file baked into this assembly at build time.</summary>");
         w.Line("public const string EmbeddedWeightsFile = " + Lit.String(net.WeightsPath) + ";");

@@ -80,7 +80,7 @@ internal static class WeightsPipeline
         string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
         string containers = "";
         for (INamedTypeSymbol? t = type.ContainingType; t != null; t = t.ContainingType) containers = t.Name + "." + containers;
-        return ns + containers + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture) : "") + ".g.cs";
+        return (ns + containers + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture) : "") + ".g.cs").Replace("@", "");
     }
 
     /// <summary>Reads and parses one safetensors file listed in AdditionalFiles.</summary>
