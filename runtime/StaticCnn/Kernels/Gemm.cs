@@ -69,14 +69,14 @@ internal readonly unsafe struct IndirectRows : IBRows
 /// Machine: AMD EPYC Zen 4 (family 25 model 17), 2 cores, 32 KB L1d, 1 MB L2. Measured FMA peak 118 GFLOP/s per
 /// core (12 independent ymm FMA chains); Zen 4 executes a zmm FMA as two 256-bit halves, so AVX-512 and AVX2 share
 /// this peak. Packed GEMM 64×256×768 in cache: 106 (90 %).
-/// AVX-512, 1 thread: 64→64 @56²: 104 / 105 / 91 (88 / 89 / 77 % of peak); 128→128 @28²: 104 / 100 / 88;
-/// 256→256 @14²: 98 / 86 / 72; 1×1 64→64 @56²: 95 / 92 / 74; 64→128 stride 2 @56²: 87 / 77 / 62.
-/// AVX-512, 2 threads (calling thread's CPU time, i.e. its share of the work): 64@56 208 / 202 / 174;
-/// 128@28 199 / 191 / 173; 256@14 225 / 192 / 153 — the work splits ≥ 1.9× except backward-weights at 256@14
-/// (2.1×/2.2×/1.75× overall). Wall-clock 2-thread speed-up could not be shown on the shared machine (the worker
-/// rarely got the second core: 2 threads measured ≈ 1 thread by wall clock).
-/// AVX2 (DOTNET_EnableAVX512=0), 1 thread: 64@56 97 / 95 / 88 (82 / 81 / 75 %); 128@28 98 / 94 / 86;
-/// 256@14 91 / 81 / 67.
+/// AVX-512, 1 thread: 64→64 @56²: 107 / 107 / 96 (90 / 90 / 81 % of peak); 128→128 @28²: 104 / 101 / 97;
+/// 256→256 @14²: 98 / 88 / 86; 1×1 64→64 @56²: 94 / 92 / 73; 64→128 stride 2 @56²: 87 / 81 / 67.
+/// AVX-512, 2 threads (calling thread's CPU time, i.e. its share of the work): 64@56 211 / 208 / 186;
+/// 128@28 203 / 195 / 190; 256@14 210 / 141–192 / 167 — the work splits ≈ 1.95–2.0× (1.6–2.2× for 256@14
+/// backward-data, whose weight flip is a separate short dispatch). Wall-clock 2-thread speed-up could not be shown
+/// on the shared machine (the worker rarely got the second core: 2 threads measured ≈ 1 thread by wall clock).
+/// AVX2 (DOTNET_EnableAVX512=0), 1 thread: 64@56 100 / 100 / 96 (85 / 84 / 81 %); 128@28 99 / 96 / 96;
+/// 256@14 92 / 82 / 75; 1×1 85 / 83 / 73; stride 2 81 / 80 / 65.
 /// LeNet-5 batch 1 (threads = 1): conv1 6.0 µs, conv2 8.2 µs, the three Dense layers 3.0 µs (with the scalar fused
 /// activation of <see cref="Activations"/>).
 /// Harness: a throwaway Stopwatch / clock_gettime(CLOCK_THREAD_CPUTIME_ID) loop over Conv2D.Forward,
