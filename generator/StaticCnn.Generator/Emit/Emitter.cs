@@ -504,8 +504,8 @@ internal static class Emitter
             w.Line("/// <summary>Inference: BatchNorm running statistics, no dropout. Allocates nothing.</summary>");
         w.Open("public void " + (train ? "ForwardTrain" : "Forward") + "(" + ReadOnlySpan + " input, " + Span + " output, int batch)");
         w.Line("CheckBatch(batch);");
-        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, \"batch × \" + InputSize);");
-        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, \"batch × \" + OutputSize);");
+        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + ");");
+        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
         Locals(w);
         if (train && hasDropout) w.Line("ulong stepSeed = Mix(unchecked(_seed + 0x9E3779B97F4A7C15UL * _step++));");
         else if (train) w.Line("_step++;");
@@ -565,9 +565,9 @@ internal static class Emitter
         w.Line("if (_disposed) throw new global::System.ObjectDisposedException(Name);");
         w.Line("int batch = _trainBatch;");
         w.Line("if (batch == 0) throw new global::System.InvalidOperationException(\"Backward needs a preceding ForwardTrain (Forward does not keep what Backward needs).\");");
-        w.Line("CheckLength(nameof(dOutput), batch * OutputSize, dOutput.Length, \"batch × \" + OutputSize);");
+        w.Line("CheckLength(nameof(dOutput), batch * OutputSize, dOutput.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
         w.Line("bool needInput = !dInput.IsEmpty;");
-        w.Line("if (needInput) CheckLength(nameof(dInput), batch * InputSize, dInput.Length, \"batch × \" + InputSize);");
+        w.Line("if (needInput) CheckLength(nameof(dInput), batch * InputSize, dInput.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + ");");
         Locals(w);
         w.Line(Span + " grd = _gradients.Span;");
         w.Line();

@@ -100,10 +100,7 @@ public sealed class ContractTests
             using (net) Assert.Equal(0, Allocations(net, threads).Forward);
     }
 
-    [Theory(Skip = "bug (gen): generated ForwardTrain and Backward build their CheckLength message per call, "
-        + "\"batch × \" + InputSize / OutputSize (generator Emit/Emitter.cs, the CheckLength lines emitted for ForwardTrain and Backward; Forward already uses a literal): "
-        + "LeNet5 allocates 128 B per ForwardTrain, 128 B per Backward with dInput and 48 B without, expected 0. The kernels themselves allocate nothing "
-        + "(the bytes equal the two strings for every layer-case network).")]
+    [Theory]
     [InlineData(1)]
     [InlineData(2)]
     public void TrainingCallsAllocateNothing(int threads)
