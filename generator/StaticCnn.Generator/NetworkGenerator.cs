@@ -26,6 +26,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
         IncrementalValuesProvider<NetworkModel> models = specs.Select(Inference.Infer).WithTrackingName(TrackingNames.Infer);
         IncrementalValuesProvider<NetworkPlan> plans = models.Select(Planner.Plan).WithTrackingName(TrackingNames.Plan);
         context.RegisterSourceOutput(plans, Emitter.Execute);
+        DiagnosticsOutput.Register(context, models.Select(static (m, _) => m.Diagnostics));
         Weights.WeightsPipeline.Register(context, plans); // [Network(Weights = ...)]: SCNN04xx and <Network>.Embedded.g.cs
 
         // SCNN0012: a layer attribute on a property of a class without [Network].
@@ -35,6 +36,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
                 .ForAttributeWithMetadataName(kind.AttributeName, static (node, _) => node is PropertyDeclarationSyntax, Parser.Orphan)
                 .WithTrackingName(TrackingNames.Orphans);
             context.RegisterSourceOutput(orphans, Emitter.ExecuteOrphan);
+            DiagnosticsOutput.Register(context, orphans.Select(static (o, _) => o?.Diagnostics ?? EquatableArray<DiagnosticInfo>.Empty));
         }
     }
 }

@@ -264,7 +264,7 @@ public class DiagnosticsTests
         run.AssertNoCompilerErrors();
     }
 
-    [Fact(Skip = "generator limitation: diagnostics use external-file locations (Location.Create(path, …)), so #pragma warning disable SCNN0300 cannot apply")]
+[Fact]
     public void DiagnosticLocations_AreInTheSyntaxTree()
     {
         // A location in the compilation's own syntax tree (not an external-file location) is what lets
@@ -273,6 +273,18 @@ public class DiagnosticsTests
         Diagnostic d = Assert.Single(run.GeneratorDiagnostics, x => x.Id == "SCNN0300");
         Assert.True(d.Location.IsInSource, $"location kind is {d.Location.Kind}");
         Assert.Same(run.InputCompilation.SyntaxTrees.Single(), d.Location.SourceTree);
+    }
+
+    [Fact]
+    public void PragmaWarningDisable_SuppressesScnn0300()
+    {
+        string source = DiagnosticCases.Failing.Single(c => c.Name == "StrideDropsRow").Source;
+        GeneratorRun plain = GeneratorHarness.Run(source);
+        Assert.Contains(plain.DriverDiagnostics, x => x.Id == "SCNN0300" && !x.IsSuppressed);
+
+        GeneratorRun suppressed = GeneratorHarness.Run("#pragma warning disable SCNN0300\n" + source);
+        Assert.DoesNotContain(suppressed.DriverDiagnostics, x => x.Id == "SCNN0300" && !x.IsSuppressed);
+        suppressed.AssertClean();
     }
 
     [Fact]

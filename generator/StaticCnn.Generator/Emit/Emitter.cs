@@ -19,8 +19,7 @@ internal static class Emitter
 
     public static void Execute(SourceProductionContext context, NetworkPlan plan)
     {
-        NetworkModel model = plan.Model;
-        foreach (DiagnosticInfo d in model.Diagnostics) context.ReportDiagnostic(ToDiagnostic(d));
+        NetworkModel model = plan.Model; // its diagnostics are reported by DiagnosticsOutput, at in-source locations
         if (!model.Header.CanEmit) return;
         string source;
         try
@@ -39,8 +38,7 @@ internal static class Emitter
     /// <summary>SCNN0012 and a throwing implementation of the orphan partial property (so no CS9248 follows).</summary>
     public static void ExecuteOrphan(SourceProductionContext context, OrphanLayer? orphan)
     {
-        if (orphan == null) return;
-        foreach (DiagnosticInfo d in orphan.Diagnostics) context.ReportDiagnostic(ToDiagnostic(d));
+        if (orphan == null) return; // SCNN0012 is reported by DiagnosticsOutput
         if (orphan.Header is not { } h || orphan.Member is not { } m) return;
         try
         {

@@ -25,7 +25,7 @@ internal static class WeightsEmitter
     public static void Execute(SourceProductionContext context, EmbeddedNetwork? net)
     {
         if (net == null) return;
-        foreach (DiagnosticInfo d in net.Diagnostics) context.ReportDiagnostic(Emitter.ToDiagnostic(d));
+        // net.Diagnostics are reported by DiagnosticsOutput, at in-source locations.
         NetworkModel model = net.Plan.Model;
         string source;
         try

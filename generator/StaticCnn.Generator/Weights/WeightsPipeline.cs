@@ -50,6 +50,7 @@ internal static class WeightsPipeline
             .Select(static (x, ct) => Attach(x.Left, x.Right.Left, x.Right.Right, ct))
             .WithTrackingName(WeightsTrackingName);
         context.RegisterSourceOutput(embedded, WeightsEmitter.Execute);
+        Emit.DiagnosticsOutput.Register(context, embedded.Select(static (e, _) => e?.Diagnostics ?? EquatableArray<DiagnosticInfo>.Empty));
     }
 
     /// <summary>The Weights argument of a [Network] attribute, or null when there is none.</summary>
