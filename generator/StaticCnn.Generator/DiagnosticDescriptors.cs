@@ -63,6 +63,8 @@ internal static class DiagnosticDescriptors
         "Network '{0}' could not be generated because of an internal generator error ({1}); the class compiles as a stub that throws. Please report this with the network's declaration", Declaration);
     public static readonly DiagnosticDescriptor StaticNetwork = Error("SCNN0014", "Network class cannot be static",
         "The network class '{0}' is static, but a network is an object that owns its parameters and workspace; remove the 'static' modifier", Declaration);
+    public static readonly DiagnosticDescriptor ReservedName = Error("SCNN0015", "Name used by the generated code",
+        "'{0}' in network '{1}' has the name of {2}, which the generator adds to the class; rename it", Declaration);
 
     // ---- SCNN01xx: shape and graph errors ----
     public static readonly DiagnosticDescriptor NonPositiveOutput = Error("SCNN0100", "Output size is not positive",

@@ -139,6 +139,12 @@ public static class DiagnosticCases
             "The network class 'Static' is static, but a network is an object that owns its parameters and workspace; remove the 'static' modifier")
         { AlsoAllowed = new[] { "SCNN0006" } },
 
+        new("LayerNamedParameters", "SCNN0015", Net(Mnist, L("Conv2D(6)", "Conv1"), M("Dense(10)", "Parameters")),
+            "'Parameters' in network 'Net' has the name of a member of the generated network API, which the generator adds to the class; rename it"),
+
+        new("UserMemberNamedLikeAHelper", "SCNN0015", Net(Mnist, L("Conv2D(6)", "Conv1"), "    private const int Conv1ActOffset = 3;").Replace("[Network", "[/*!*/Network"),
+            "'Conv1ActOffset' in network 'Net' has the name of a generated helper of layer 'Conv1', which the generator adds to the class; rename it"),
+
         new("LayerOutsideNetwork", "SCNN0012", """
             using StaticCnn;
             namespace TestNets;
@@ -281,6 +287,8 @@ public static class DiagnosticCases
             L("MaxPool2D(1)", "Pool"),
             L("Dense(1)", "Fc"))),
         new("LayerInsideNetwork", "SCNN0012", Net(Mnist, L("Conv2D(6)", "Conv1"))),
+        new("NamesNearTheGeneratedOnes", "SCNN0015", Net(Mnist, L("Conv2D(6)", "Conv1"), L("Dense(10)", "Params"), "    public struct Conv2Shape { }",
+            "    public int Forward2(int x) => x;", "    private int _maxBatchSeen;")),
         new("SealedNetworkWithStaticMembers", "SCNN0014", Net(Mnist, L("Conv2D(6)", "Conv1"), "    public static int Helper => 1;").Replace("public partial class", "public sealed partial class")),
         new("LeakyReLUFiniteSlopes", "SCNN0011", Net(Mnist, L("LeakyReLU(Slope = -3.5f)", "A"), L("LeakyReLU(Slope = 0f)", "B"), L("LeakyReLU(Slope = float.MaxValue)", "C"), L("Dense(10, Name = \"head.fc_1.0\")", "Fc"))),
         new("TransposedOutputPositive", "SCNN0100", Net("InputChannels = 1, InputHeight = 2, InputWidth = 2", L("ConvTranspose2D(4, Kernel = 2, Padding = 1)", "Up"))),

@@ -89,50 +89,57 @@ internal static class Emitter
     {
         var w = new SourceWriter();
         TypeHeader h = model.Header;
+        var taken = new HashSet<string>(h.Taken);
         Open(w, h, "/// <summary>This network has compile errors (see the SCNN diagnostics); every member throws.</summary>", " : global::StaticCnn.INetwork");
-        string t = "throw CompileErrors()";
-        w.Line("private static global::System.InvalidOperationException CompileErrors() => new global::System.InvalidOperationException(" + Lit.String("network " + h.Name + " has compile errors") + ");");
+        string message = Lit.String("network " + h.Name + " has compile errors");
+        string t = taken.Contains("CompileErrors") ? "throw new global::System.InvalidOperationException(" + message + ")" : "throw CompileErrors()";
+        if (!taken.Contains("CompileErrors"))
+            w.Line("private static global::System.InvalidOperationException CompileErrors() => new global::System.InvalidOperationException(" + message + ");");
         w.Line();
         w.Line("public " + Naming.Id(h.Name) + "(int maxBatch = 1, ulong seed = 0) => " + t + ";");
         foreach (MemberImpl m in model.Members) EmitMember(w, m, true);
         // The static members of a valid network, with what is known (the input) or zero/empty, so that user code written
-        // against the network keeps compiling while it is invalid.
+        // against the network keeps compiling while it is invalid. A name the user's class already has (SCNN0015) is left
+        // out, or, for an INetwork member, implemented explicitly.
+        void Static(string name, string line) { if (!taken.Contains(name)) w.Line(line); }
+        void Api(string name, string type, string rest, string iface = "global::StaticCnn.INetwork")
+            => w.Line(taken.Contains(name) ? type + " " + iface + "." + name + rest : "public " + type + " " + name + rest);
         Shape3 input = model.Input;
         long inputSize = global::StaticCnn.Shapes.ShapeRules.Elements(input.C, input.H, input.W);
-        w.Line("public const int InputChannels = " + Lit.Int(input.C) + ";");
-        w.Line("public const int InputHeight = " + Lit.Int(input.H) + ";");
-        w.Line("public const int InputWidth = " + Lit.Int(input.W) + ";");
-        w.Line("public const int InputSize = " + Lit.Int(inputSize > 0 ? inputSize : 0) + ";");
+        Static("InputChannels", "public const int InputChannels = " + Lit.Int(input.C) + ";");
+        Static("InputHeight", "public const int InputHeight = " + Lit.Int(input.H) + ";");
+        Static("InputWidth", "public const int InputWidth = " + Lit.Int(input.W) + ";");
+        Static("InputSize", "public const int InputSize = " + Lit.Int(inputSize > 0 ? inputSize : 0) + ";");
         foreach (string zero in new[] { "OutputChannels", "OutputHeight", "OutputWidth", "OutputSize", "BufferCount", "LayerCount",
             "InferenceWorkspaceFloatsPerSample", "TrainingWorkspaceFloatsPerSample", "TrainingWorkspaceFixedFloats", "ArgmaxIntsPerSample" })
-            w.Line("public const int " + zero + " = 0;");
-        w.Line("public const long ParameterCount = 0;");
-        w.Line("public const string SummaryText = " + Lit.String("network " + h.Name + " has compile errors (see the SCNN diagnostics)") + ";");
-        w.Line("public static long InferenceWorkspaceFloats(int batch) => 0;");
-        w.Line("public static long TrainingWorkspaceFloats(int batch) => 0;");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> LayerInfos => global::System.Array.Empty<global::StaticCnn.LayerInfo>();");
-        w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo> TensorInfos => global::System.Array.Empty<global::StaticCnn.TensorInfo>();");
-        w.Line("public string Name => " + t + ";");
-        w.Line("public global::StaticCnn.TensorShape InputShape => " + t + ";");
-        w.Line("public global::StaticCnn.TensorShape OutputShape => " + t + ";");
+            Static(zero, "public const int " + zero + " = 0;");
+        Static("ParameterCount", "public const long ParameterCount = 0;");
+        Static("SummaryText", "public const string SummaryText = " + Lit.String("network " + h.Name + " has compile errors (see the SCNN diagnostics)") + ";");
+        Static("InferenceWorkspaceFloats", "public static long InferenceWorkspaceFloats(int batch) => 0;");
+        Static("TrainingWorkspaceFloats", "public static long TrainingWorkspaceFloats(int batch) => 0;");
+        Static("LayerInfos", "public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> LayerInfos => global::System.Array.Empty<global::StaticCnn.LayerInfo>();");
+        Static("TensorInfos", "public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo> TensorInfos => global::System.Array.Empty<global::StaticCnn.TensorInfo>();");
+        Api("Name", "string", " => " + t + ";");
+        Api("InputShape", "global::StaticCnn.TensorShape", " => " + t + ";");
+        Api("OutputShape", "global::StaticCnn.TensorShape", " => " + t + ";");
         w.Line("int global::StaticCnn.INetwork.InputSize => " + t + ";");
         w.Line("int global::StaticCnn.INetwork.OutputSize => " + t + ";");
-        w.Line("public int MaxBatch => " + t + ";");
-        w.Line("public " + Span + " Parameters => " + t + ";");
-        w.Line("public " + Span + " Gradients => " + t + ";");
-        w.Line("public " + Span + " Buffers => " + t + ";");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo> Tensors => " + t + ";");
-        w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> Layers => " + t + ";");
-        w.Line("public int Threads { get => " + t + "; set => " + t + "; }");
-        w.Line("public ulong Seed { get => " + t + "; set => " + t + "; }");
-        w.Line("public bool UseReferenceKernels { get => " + t + "; set => " + t + "; }");
-        w.Line("public void Forward(" + ReadOnlySpan + " input, " + Span + " output, int batch) => " + t + ";");
-        w.Line("public void ForwardTrain(" + ReadOnlySpan + " input, " + Span + " output, int batch) => " + t + ";");
-        w.Line("public void Backward(" + ReadOnlySpan + " dOutput, " + Span + " dInput) => " + t + ";");
-        w.Line("public void ZeroGradients() => " + t + ";");
-        w.Line("public " + ReadOnlySpan + " GetActivation(int layerIndex) => " + t + ";");
-        w.Line("public string Summary => " + t + ";");
-        w.Line("public void Dispose() { }");
+        Api("MaxBatch", "int", " => " + t + ";");
+        Api("Parameters", Span, " => " + t + ";");
+        Api("Gradients", Span, " => " + t + ";");
+        Api("Buffers", Span, " => " + t + ";");
+        Api("Tensors", "global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo>", " => " + t + ";");
+        Api("Layers", "global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo>", " => " + t + ";");
+        Api("Threads", "int", " { get => " + t + "; set => " + t + "; }");
+        Api("Seed", "ulong", " { get => " + t + "; set => " + t + "; }");
+        Static("UseReferenceKernels", "public bool UseReferenceKernels { get => " + t + "; set => " + t + "; }");
+        Api("Forward", "void", "(" + ReadOnlySpan + " input, " + Span + " output, int batch) => " + t + ";");
+        Api("ForwardTrain", "void", "(" + ReadOnlySpan + " input, " + Span + " output, int batch) => " + t + ";");
+        Api("Backward", "void", "(" + ReadOnlySpan + " dOutput, " + Span + " dInput) => " + t + ";");
+        Api("ZeroGradients", "void", "() => " + t + ";");
+        Api("GetActivation", ReadOnlySpan, "(int layerIndex) => " + t + ";");
+        Api("Summary", "string", " => " + t + ";");
+        Api("Dispose", "void", "() { }", "global::System.IDisposable");
         Close(w, h);
         return w.ToString();
     }

@@ -41,8 +41,9 @@ internal sealed record MemberImpl(string Modifiers, string Type, string Name, Eq
 /// <param name="TypeParameters">"&lt;T&gt;" or empty.</param>
 /// <param name="CanEmit">Whether a partial declaration can be emitted at all (class and containers are partial).</param>
 /// <param name="HintName">File name of the generated source.</param>
+/// <param name="Taken">Generated member names the user's class already declares (SCNN0015): the stub leaves them out.</param>
 internal sealed record TypeHeader(string Namespace, EquatableArray<string> ContainingTypes, string Keyword, string Name,
-    string TypeParameters, bool CanEmit, string HintName);
+    string TypeParameters, bool CanEmit, string HintName, EquatableArray<string> Taken = default);
 
 /// <summary>Output of Parse: the network as written.</summary>
 internal sealed record NetworkSpec(TypeHeader Header, int InputChannels, int InputHeight, int InputWidth,

@@ -119,6 +119,25 @@ internal static class Parser
             return c != 0 ? c : (a.Syntax?.SpanStart ?? 0).CompareTo(b.Syntax?.SpanStart ?? 0);
         });
 
+        // ---- names the generated code uses (SCNN0015) ----
+        var generated = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (string api in ApiNames) generated[api] = "a member of the generated network API";
+        foreach (string helper in HelperNames) generated[helper] = "a generated helper";
+        foreach (var f in found)
+            foreach (string suffix in LayerHelperSuffixes)
+                if (!generated.ContainsKey(f.Prop.Name + suffix)) generated[f.Prop.Name + suffix] = "a generated helper of layer '" + f.Prop.Name + "'";
+        var taken = new List<string>();
+        foreach (ISymbol member in type.GetMembers())
+        {
+            if (member.IsImplicitlyDeclared || member is IMethodSymbol { MethodKind: not MethodKind.Ordinary }) continue;
+            if (found.Any(f => SymbolEqualityComparer.Default.Equals(f.Prop, member))) continue;
+            if (generated.TryGetValue(member.Name, out string? what) && !taken.Contains(member.Name))
+            {
+                Report(DiagnosticDescriptors.ReservedName, netWhere, member.Name, type.Name, what);
+                taken.Add(member.Name);
+            }
+        }
+
         var layers = new List<LayerSpec>();
         var members = new List<MemberImpl>();
         SyntaxNode? firstDeclaration = null;
@@ -141,6 +160,12 @@ internal static class Parser
                 reportedSpread = true;
             }
 
+            if (generated.TryGetValue(prop.Name, out string? clash))
+            {
+                Report(DiagnosticDescriptors.ReservedName, where, prop.Name, type.Name, clash);
+                taken.Add(prop.Name);
+                valid = false;
+            }
             string? problem = MemberProblem(prop, syntax);
             if (problem != null)
             {
@@ -159,10 +184,38 @@ internal static class Parser
             layers.Add(new LayerSpec(prop.Name, valid ? kind.Kind : "", ReadArguments(data), where));
         }
         if (layers.Count == 0) Report(DiagnosticDescriptors.NoLayers, netWhere, type.Name);
+        if (taken.Count > 0) header = header with { Taken = taken.ToArray() };
 
         return new NetworkSpec(header, inC, inH, inW, layers.ToArray(), members.ToArray(), diagnostics.ToArray(),
             diagnostics.Any(d => d.Id != DiagnosticDescriptors.StrideDropsPixels.Id));
     }
+
+    /// <summary>Public members the generator adds to every network (INetwork, constants, tables, build-time weights).</summary>
+    internal static readonly string[] ApiNames =
+    {
+        "InputChannels", "InputHeight", "InputWidth", "InputSize", "OutputChannels", "OutputHeight", "OutputWidth", "OutputSize",
+        "ParameterCount", "BufferCount", "LayerCount", "InferenceWorkspaceFloatsPerSample", "TrainingWorkspaceFloatsPerSample",
+        "TrainingWorkspaceFixedFloats", "ArgmaxIntsPerSample", "SummaryText", "InferenceWorkspaceFloats", "TrainingWorkspaceFloats",
+        "LayerInfos", "TensorInfos", "Name", "InputShape", "OutputShape", "MaxBatch", "Parameters", "Gradients", "Buffers", "Tensors",
+        "Layers", "Summary", "UseReferenceKernels", "Threads", "Seed", "Forward", "ForwardTrain", "Backward", "ZeroGradients",
+        "GetActivation", "Dispose", "LoadEmbeddedWeights",
+        "EmbeddedWeightsFile", "MaxInferBatch", "CHeader", "InferWorkspaceFloats", "Infer", "EmbeddedParameters", "EmbeddedBuffers",
+    };
+
+    /// <summary>Private members the generator adds.</summary>
+    internal static readonly string[] HelperNames =
+    {
+        "InputActOffset", "InputGradOffset", "GradStart", "GradFloatsPerSample", "s_actOffsets", "s_sizes", "s_layerInfos", "s_tensorInfos",
+        "_maxBatch", "_parameters", "_gradients", "_buffers", "_workspace", "_intWorkspace", "_scratch", "_threads", "_seed", "_step",
+        "_batch", "_trainBatch", "_disposed", "ScratchFloats", "CheckBatch", "CheckLength", "Mix", "LayerSeed", "ForwardInference", "CompileErrors",
+    };
+
+    /// <summary>Private members the generator adds per layer: <c>Conv1Shape</c>, <c>Conv1ActOffset</c>, <c>Conv1WeightOffset</c> …</summary>
+    internal static readonly string[] LayerHelperSuffixes =
+    {
+        "Size", "ActOffset", "GradOffset", "MaskOffset", "ArgmaxOffset", "SavedOffset", "Shape",
+        "WeightOffset", "BiasOffset", "RunningMeanOffset", "RunningVarOffset",
+    };
 
     /// <summary>Why a property cannot be a layer, or null when it is a proper <c>partial Layer X { get; }</c>.</summary>
     private static string? MemberProblem(IPropertySymbol prop, PropertyDeclarationSyntax? syntax)

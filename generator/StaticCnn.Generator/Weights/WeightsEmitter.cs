@@ -61,7 +61,7 @@ internal static class WeightsEmitter
         if (h.Namespace.Length > 0) w.Open("namespace " + h.Namespace);
         foreach (string container in h.ContainingTypes) w.Open(container);
         w.Open("partial " + h.Keyword + " " + Naming.Id(h.Name) + h.TypeParameters);
-        string t = "throw CompileErrors()";
+        string t = "throw new global::System.InvalidOperationException(" + Lit.String("network " + h.Name + " has compile errors") + ")";
         w.Line("public const string EmbeddedWeightsFile = " + Lit.String(weightsPath) + ";");
         w.Line("public const int MaxInferBatch = 0;");
         w.Line("public const string CHeader = \"\";");
