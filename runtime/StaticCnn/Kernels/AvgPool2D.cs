@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace StaticCnn.Kernels;
 
 /// <summary>
@@ -81,6 +82,7 @@ public static unsafe class AvgPool2D
     {
         public TS S; public float* X, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -114,6 +116,7 @@ public static unsafe class AvgPool2D
     {
         public TS S; public float* Dy, Dx;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;

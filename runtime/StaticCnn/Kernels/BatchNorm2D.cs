@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace StaticCnn.Kernels;
@@ -188,6 +189,7 @@ public static unsafe class BatchNorm2D
     // ---- SIMD helpers: float lanes within a plane ------------------------------------------------------------------
 
     /// <summary>Σ p[i] and Σ (p[i] − mean)² are computed by the callers through these.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float SumSqDiff(float* p, int n, float mean)
     {
         int i = 0;
@@ -215,6 +217,7 @@ public static unsafe class BatchNorm2D
     }
 
     /// <summary>Σ dy and Σ dy·(x − mean) over one plane.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SumsDy(float* dy, float* x, int n, float mean, out float sumDy, out float dot)
     {
         int i = 0;
@@ -241,6 +244,7 @@ public static unsafe class BatchNorm2D
     }
 
     /// <summary>y[i] = x[i]·alpha + shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Affine(float* x, float* y, int n, float alpha, float shift)
     {
         int i = 0;
@@ -262,6 +266,7 @@ public static unsafe class BatchNorm2D
     }
 
     /// <summary>dx[i] += (dy[i] − (x[i] − mean)·k − gm)·wk.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void InputGrad(float* x, float* dy, float* dx, int n, float mean, float k, float gm, float wk)
     {
         int i = 0;
@@ -289,6 +294,7 @@ public static unsafe class BatchNorm2D
     {
         public TS S; public float* X, G, B, RM, RV, Y, SM, SI; public int N;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -320,6 +326,7 @@ public static unsafe class BatchNorm2D
     {
         public TS S; public float* X, G, B, RM, RV, Y; public int N;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -341,6 +348,7 @@ public static unsafe class BatchNorm2D
     {
         public TS S; public float* X, G, SM, SI, Dy, Dx, DG, DB; public int N;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace StaticCnn.Kernels;
 
 /// <summary>
@@ -8,6 +9,7 @@ namespace StaticCnn.Kernels;
 public static class Concat
 {
     /// <summary>y[n, offset + c, :] = x[n, c, :].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int inChannels, int channelOffset, int outChannels, int spatial, ReadOnlySpan<float> x, Span<float> y, int batch)
     {
         Check(inChannels, channelOffset, outChannels, spatial, x.Length, y.Length, batch, "x", "y");
@@ -16,6 +18,7 @@ public static class Concat
     }
 
     /// <summary>dx[n, c, :] += dy[n, offset + c, :] (dx skipped when empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int inChannels, int channelOffset, int outChannels, int spatial, ReadOnlySpan<float> dy, Span<float> dx, int batch)
     {
         if (dx.IsEmpty) { Check(inChannels, channelOffset, outChannels, spatial, (long)batch * inChannels * spatial, dy.Length, batch, "dx", "dy"); return; }

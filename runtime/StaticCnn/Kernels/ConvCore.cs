@@ -26,6 +26,7 @@ internal readonly unsafe struct Im2ColB : IGemmB
     private readonly ConvGeom _g;
     public Im2ColB(float* x, in ConvGeom g) { _x = x; _g = g; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int k0, int kc, int n0, int nc)
     {
         int nr = Gemm.NR;
@@ -204,6 +205,7 @@ internal static unsafe class ConvCore
     }
 
     /// <summary>wf[grp·Cg + ic][ocg, kh, kw] = w[grp·M + ocg][ic, KH−1−kh, KW−1−kw], partitioned by output channel blocks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void FlipPart(void* p, int t, int parts)
     {
         ref FlipCtx c = ref *(FlipCtx*)p;
@@ -278,6 +280,7 @@ internal static unsafe class ConvCore
         GemmWorkers.Run(parts, &ForwardPart, &ctx);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardPart(void* p, int t, int parts)
     {
         ref FwdCtx c = ref *(FwdCtx*)p;
@@ -305,6 +308,7 @@ internal static unsafe class ConvCore
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ForwardWidePart(void* p, int t, int parts)
     {
         ref FwdCtx c = ref *(FwdCtx*)p;
@@ -390,6 +394,7 @@ internal static unsafe class ConvCore
         public int Batch, PerPart;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
     {
         int M = g.M, K = g.K;
@@ -429,6 +434,7 @@ internal static unsafe class ConvCore
         GemmWorkers.Run(parts, &BackwardDataPart, &ctx);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardDataPart(void* p, int t, int parts)
     {
         ref DataCtx c = ref *(DataCtx*)p;
@@ -494,6 +500,7 @@ internal static unsafe class ConvCore
         GemmWorkers.Run(parts, &BackwardWeightsPart, &ctx);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void BackwardWeightsPart(void* p, int t, int parts)
     {
         ref WeightCtx c = ref *(WeightCtx*)p;
@@ -550,6 +557,7 @@ internal static unsafe class ConvCore
     }
 
     /// <summary>db[oc] += Σ over samples and pixels of dy, per channel in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BiasGrad(float* dy, float* db, int batch, int channels, int plane)
     {
         for (int oc = 0; oc < channels; oc++)

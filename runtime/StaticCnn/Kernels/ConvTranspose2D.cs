@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace StaticCnn.Kernels;
 
 /// <summary>
@@ -50,6 +51,7 @@ public static unsafe class ConvTranspose2D
     }
 
     /// <summary>y = act(conv_transpose2d(x, w) + b).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         Span<float> y, int batch, Span<float> scratch, int threads) where TS : struct, IConvTranspose2DShape
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace StaticCnn.Kernels;
 
 /// <summary>Shape of a crop, per sample: (C, InH, InW) → (C, OutH, OutW) taken at (Top, Left).</summary>
@@ -22,6 +23,7 @@ public readonly record struct CropShape(int C, int InH, int InW, int OutH, int O
 public static class Crop
 {
     /// <summary>y = the window of x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, Span<float> y, int batch) where TS : struct, ICropShape
     {
         Check(s, x.Length, y.Length, batch, "x", "y");
@@ -31,6 +33,7 @@ public static class Crop
     }
 
     /// <summary>dx[window] += dy (dx skipped when empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TS>(TS s, ReadOnlySpan<float> dy, Span<float> dx, int batch) where TS : struct, ICropShape
     {
         if (dx.IsEmpty) { Check(s, (long)batch * s.C * s.InH * s.InW, dy.Length, batch, "dx", "dy"); return; }

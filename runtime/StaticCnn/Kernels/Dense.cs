@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace StaticCnn.Kernels;
@@ -44,6 +45,7 @@ public static unsafe class Dense
     }
 
     /// <summary>Applies the activation derivative to <paramref name="dy"/> in place, then dw += , db += , dx += (dx may be empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> y,
         Span<float> dy, Span<float> dx, Span<float> dw, Span<float> db, int batch, Span<float> scratch, int threads)
         where TS : struct, IDenseShape
@@ -89,6 +91,7 @@ public static unsafe class Dense
         fixed (Ctx* p = &ctx) GemmWorkers.Run(parts, &Part, p);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Part(void* p, int t, int parts)
     {
         ref Ctx c = ref *(Ctx*)p;
@@ -148,6 +151,7 @@ public static unsafe class Dense
     // GEMV: one accumulator vector per output, summed lane-wise in order, then the scalar tail. Dot4 computes four
     // outputs with exactly the arithmetic of four Dot calls (shared loads of x only), so results do not depend on
     // how outputs are grouped or partitioned.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(float* x, float* w, int n)
     {
         int i = 0;
@@ -174,6 +178,7 @@ public static unsafe class Dense
         return s;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4(float* x, float* w, int n, float* bias, float* y)
     {
         float* w0 = w, w1 = w + n, w2 = w + 2 * (nint)n, w3 = w + 3 * (nint)n;

@@ -13,6 +13,7 @@ namespace StaticCnn.Kernels;
 public static class Dropout
 {
     /// <summary>mask[i] = keep(seed, i) ? 1/(1 − rate) : 0; y = x·mask.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void ForwardTrain(float rate, ulong seed, ReadOnlySpan<float> x, Span<float> y, Span<float> mask)
     {
         Check(rate, x.Length, y.Length, mask.Length);
@@ -65,6 +66,7 @@ public static class Dropout
     }
 
     /// <summary>dx += dy·mask (dx skipped when empty).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(ReadOnlySpan<float> mask, ReadOnlySpan<float> dy, Span<float> dx)
     {
         CheckBackward(mask.Length, dy.Length, dx.Length);

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -17,6 +18,7 @@ public static class Elementwise
     }
 
     /// <summary>y += x (SIMD; bit-identical to <see cref="AddIntoReference"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInto(ReadOnlySpan<float> x, Span<float> y)
     {
         Check(x.Length, y.Length);

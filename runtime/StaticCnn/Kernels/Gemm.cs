@@ -129,6 +129,7 @@ internal static unsafe class Gemm
     /// C[0..M, n0..n1) (=, +=) A·B. Tile init: <paramref name="accumulate"/> ⇒ old C; else bias[row] when
     /// <paramref name="bias"/> is not null; else 0. <paramref name="bpack"/> holds <see cref="PackFloats"/>(K) floats.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TB>(ref TB bsrc, int M, int K, float* a, nint lda, float* c, nint ldc, float* bias,
         bool accumulate, int n0, int n1, float* bpack) where TB : struct, IGemmB
     {
@@ -163,6 +164,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>C[0..M, 0..N) += A·B for a B already packed into panels [kc][NR] (kc ≤ the K block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunPacked(int M, int kc, float* a, nint lda, float* bpack, float* c, nint ldc, int N)
     {
         int mr = MR, nr = NR;
@@ -181,6 +183,7 @@ internal static unsafe class Gemm
     /// C[0..M, 0..n1−n0) = A·B (+ bias per row) with B[k, n] = b[offs[k] + n] read in place (no packing); C is a
     /// local block (column 0 = n0). Reads up to NR − 1 columns past n1 (results discarded): the caller keeps slack.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void RunIndirect(int M, int K, float* a, nint lda, float* b, int* offs, float* c, nint ldc, float* bias,
         int n0, int n1)
     {
@@ -722,6 +725,7 @@ internal static unsafe class Gemm
     }
 
     /// <summary>Σ src[0..n) in a fixed order (lane-wise partial sums, then lanes in order, then the tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Sum(float* src, int n)
     {
         int i = 0;
@@ -744,6 +748,7 @@ internal readonly unsafe struct MatrixB : IGemmB
     private readonly nint _ld;
     public MatrixB(float* src, nint ld) { _src = src; _ld = ld; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int k0, int kc, int n0, int nc)
     {
         int nr = Gemm.NR;
@@ -768,6 +773,7 @@ internal readonly unsafe struct TransposedB : IGemmB
     private readonly nint _ld;
     public TransposedB(float* src, nint ld) { _src = src; _ld = ld; }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int k0, int kc, int n0, int nc)
     {
         int nr = Gemm.NR;

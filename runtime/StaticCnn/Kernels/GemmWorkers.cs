@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace StaticCnn.Kernels;
@@ -26,6 +27,7 @@ internal static unsafe class GemmWorkers
     private static Exception? _error;
 
     /// <summary>Runs <paramref name="fn"/>(ctx, t, parts) for t in [0, parts).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int parts, delegate*<void*, int, int, void> fn, void* ctx)
     {
         if (parts <= 1)
@@ -72,6 +74,7 @@ internal static unsafe class GemmWorkers
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void EnsureWorkers(int count)
     {
         if (_workers.Length >= count) return;
@@ -87,6 +90,7 @@ internal static unsafe class GemmWorkers
         _workers = grown;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Loop(object? state)
     {
         var w = (Worker)state!;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace StaticCnn.Kernels;
@@ -71,6 +72,7 @@ public static unsafe class GlobalAvgPool
     }
 
     /// <summary>Σ p[0..n) with SIMD lanes, reduced in a fixed order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float Sum(float* p, int n)
     {
         int i = 0;
@@ -98,6 +100,7 @@ public static unsafe class GlobalAvgPool
     }
 
     /// <summary>p[0..n) += v.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void AddScalar(float* p, int n, float v)
     {
         int i = 0;
@@ -113,6 +116,7 @@ public static unsafe class GlobalAvgPool
     {
         public TS S; public float* X, Y;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -125,6 +129,7 @@ public static unsafe class GlobalAvgPool
     {
         public TS S; public float* Dy, Dx;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;

@@ -117,6 +117,7 @@ public static unsafe class MaxPool2D
     {
         public TS S; public float* X, Y; public int* A;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -177,6 +178,7 @@ public static unsafe class MaxPool2D
     {
         public TS S; public float* Dy, Dx; public int* A;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -282,6 +284,7 @@ internal static unsafe class Pool2x2
     // ---- max -----------------------------------------------------------------------------------------------------------
 
     /// <summary>One plane: y and argmax (h·inW + w) for every 2×2 window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxForward(float* x, float* y, int* a, int inW, int outH, int outW)
     {
         for (int oh = 0; oh < outH; oh++)
@@ -361,6 +364,7 @@ internal static unsafe class Pool2x2
     // ---- average (divisor 4; the sum runs from +0 in the reference's row-major order) ---------------------------------
 
     /// <summary>One plane: y = (((0 + x00) + x01) + x10) + x11) / 4 per window, as the reference.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AvgForward(float* x, float* y, int inW, int outH, int outW)
     {
         for (int oh = 0; oh < outH; oh++)
@@ -399,6 +403,7 @@ internal static unsafe class Pool2x2
     }
 
     /// <summary>One plane: dx += dy / 4 over each window.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AvgBackward(float* dy, float* dx, int inW, int outH, int outW)
     {
         for (int oh = 0; oh < outH; oh++)

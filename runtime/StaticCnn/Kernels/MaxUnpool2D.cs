@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace StaticCnn.Kernels;
 
 /// <summary>Shape of a max unpool, per sample: (C, InH, InW) → (C, OutH, OutW); In = the pool's output, Out = the pool's input.</summary>
@@ -73,6 +74,7 @@ public static unsafe class MaxUnpool2D
     {
         public TS S; public float* X, Y; public int* A;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -91,6 +93,7 @@ public static unsafe class MaxUnpool2D
     {
         public TS S; public float* Dy, Dx; public int* A;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;

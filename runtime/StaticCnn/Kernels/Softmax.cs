@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 
@@ -15,6 +16,7 @@ public static class Softmax
     private const int Chunk = 64;
 
     /// <summary>y = softmax over channels of x, per sample and pixel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward(int channels, int spatial, ReadOnlySpan<float> x, Span<float> y, int batch)
     {
         Check(channels, spatial, x.Length, y.Length, batch, "x", "y");
@@ -56,6 +58,7 @@ public static class Softmax
     }
 
     /// <summary>dx += y ⊙ (dy − Σ_c y·dy), per sample and pixel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Backward(int channels, int spatial, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int batch)
     {
         Check(channels, spatial, y.Length, dy.Length, batch, "y", "dy");
@@ -139,6 +142,7 @@ public static class Softmax
     }
 
     /// <summary>Σ a·b with SIMD lanes, reduced in a fixed order (per instruction set).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Dot(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
         ref float pa = ref MemoryMarshal.GetReference(a);
@@ -180,6 +184,7 @@ public static class Softmax
         fixed (float* p = v) return GlobalAvgPool.Sum(p, v.Length);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Max(ReadOnlySpan<float> v)
     {
         ref float p = ref MemoryMarshal.GetReference(v);

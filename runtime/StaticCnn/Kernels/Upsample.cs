@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 namespace StaticCnn.Kernels;
 
 /// <summary>Shape of an up-sampling layer, per sample: (C, InH, InW) → (C, InH·Scale, InW·Scale).</summary>
@@ -124,6 +125,7 @@ public static unsafe class Upsample
     {
         public TS S; public float* Src, Dst; public bool Backward;
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
         {
             TS s = S;
@@ -146,6 +148,7 @@ public static unsafe class Upsample
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void NearestForward(TS s, float* x, float* y, int outH, int outW, bool div)
         {
             int prevSrc = -1;
@@ -171,6 +174,7 @@ public static unsafe class Upsample
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void NearestBackward(TS s, float* dy, float* dx, int outH, int outW, bool div)
         {
             for (int oh = 0; oh < outH; oh++)
@@ -191,6 +195,7 @@ public static unsafe class Upsample
         }
 
         // True when PyTorch's float formula equals ow / Scale for every column.
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static bool SameAsDivision(int inW, int scale)
         {
             int outW = inW * scale;
@@ -198,6 +203,7 @@ public static unsafe class Upsample
             return true;
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BilinearForward(TS s, float* x, float* y, int outH, int outW)
         {
             for (int oh = 0; oh < outH; oh++)
@@ -212,6 +218,7 @@ public static unsafe class Upsample
             }
         }
 
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         private static void BilinearBackward(TS s, float* dy, float* dx, int outH, int outW)
         {
             for (int oh = 0; oh < outH; oh++)

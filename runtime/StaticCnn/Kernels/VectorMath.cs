@@ -147,6 +147,7 @@ internal static class VectorMath
 
     // ---- drivers -----------------------------------------------------------------------------------------------------
     /// <summary>dst[i] = op(src[i]) (or dst[i] += op(src[i]) when <paramref name="accumulate"/>). src may be dst.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(TOp op, ReadOnlySpan<float> src, Span<float> dst, bool accumulate) where TOp : struct, IVecOp1
     {
         ref float s = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(src);
@@ -184,6 +185,7 @@ internal static class VectorMath
     }
 
     /// <summary>dst[i] = op(a[i], b[i]) (or += when <paramref name="accumulate"/>). a or b may be dst.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Map<TOp>(TOp op, ReadOnlySpan<float> a, ReadOnlySpan<float> b, Span<float> dst, bool accumulate) where TOp : struct, IVecOp2
     {
         ref float pa = ref System.Runtime.InteropServices.MemoryMarshal.GetReference(a);
