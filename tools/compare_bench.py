@@ -171,7 +171,8 @@ def main(argv=None):
         a_doc = load(args.avx2)
         a = index(a_doc)
         a_peaks = a_doc.get("peak_gflops", {})
-        pk = a_peaks.get("avx2_1t") or peaks.get("avx2_1t")
+        # the AVX2 peak is measured in both processes; noise only lowers a peak, so take the higher
+        pk = max([v for v in (a_peaks.get("avx2_1t"), peaks.get("avx2_1t")) if v] or [0])
         if not pk:
             print("no AVX2 peak in the JSON (run without --no-peak)", file=sys.stderr)
             return 1
