@@ -184,7 +184,8 @@ internal static unsafe class ConvCore
     private static int BwdWeightRowsMax => RowBlock + Gemm.MR;
 
     public static long ForwardScratch(in ConvGeom g, int threads)
-        => (long)Math.Max(1, threads) * (UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K));
+        => (long)Math.Max(1, threads)
+           * (ConvDirect.Applies(g) ? ConvDirect.PerPart(g) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K));
 
     /// <summary>Stride 1 (and non-negative padding): implicit GEMM over a zero-padded copy of the image, no packing.</summary>
     private static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;
@@ -261,6 +262,11 @@ internal static unsafe class ConvCore
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads)
     {
+        if (ConvDirect.Applies(g))
+        {
+            ConvDirect.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
+            return;
+        }
         if (UseWide(g))
         {
             var wctx = new FwdCtx

@@ -1,0 +1,233 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>
+/// Direct stride-1 convolution for layers with few output channels (LeNet-5, Cifar10Net): vectorised along the
+/// output row (Vector256), a tile of up to 4 output channels × 3 vectors in registers, bias and ReLU fused into the
+/// store. Replaces the packed GEMM where M = OutC would fill an 8-row tile poorly and K is too short to amortise
+/// packing. Works on a zero-padded copy of the sample (Cin·Hp·Wp floats), so its scratch is small.
+/// </summary>
+/// <remarks>
+/// Every output is accumulated in one fixed order (bias, then ic, kh, kw), independent of the thread count.
+/// The tail vector of a row may write past OW into the following rows of the same plane; those rows are computed
+/// later and overwrite it. Where that would leave the plane (last row), or when accumulating, the tail goes through
+/// a small stack buffer instead.
+/// </remarks>
+internal static unsafe class ConvDirect
+{
+    private const int V = 8;          // Vector256<float> lanes
+    private const int OcBlock = 4;
+    private const int Slack = 3 * V + 64;
+
+    public static bool Applies(in ConvGeom g)
+        => Vector256.IsHardwareAccelerated && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.G == 1
+           && g.PH >= 0 && g.PW >= 0 && g.Cout <= MaxCout;
+
+    /// <summary>Largest output channel count routed here; wider layers fill the GEMM tile well.</summary>
+    public const int MaxCout = 32;
+
+    private static int Hp(in ConvGeom g) => Math.Max(g.OH + g.KH - 1, g.PH + g.H);
+    private static int Wp(in ConvGeom g) => Math.Max(g.OW + g.KW - 1, g.PW + g.W);
+
+    /// <summary>Floats of scratch per part.</summary>
+    public static long PerPart(in ConvGeom g) => (long)g.Cin * Hp(g) * Wp(g) + Slack + 16;
+
+    private struct Ctx
+    {
+        public ConvGeom G;
+        public float* X, W, B, Y, Scratch;
+        public int Batch, PerPart;
+        public bool Accumulate, Relu;
+        public Activation Act;
+    }
+
+    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
+        Activation act, float* scratch, int threads)
+    {
+        var ctx = new Ctx
+        {
+            G = g, X = x, W = w, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)PerPart(g)),
+            Accumulate = accumulate, Relu = act == Activation.ReLU, Act = act,
+            B = accumulate ? null : b,
+        };
+        int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        if (parts <= 1) Part(&ctx, 0, 1);
+        else GemmWorkers.Run(parts, &Part, &ctx);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Part(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        int hp = Hp(g), wp = Wp(g), plane = hp * wp, N = g.N, K = g.K;
+        int blocks = (g.Cout + OcBlock - 1) / OcBlock;
+        long items = (long)c.Batch * blocks;
+        long lo = items * t / parts, hi = items * (t + 1) / parts;
+        if (lo >= hi) return;
+        float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        int padded = -1;
+        float* tmp = stackalloc float[3 * V];
+        for (long it = lo; it < hi; it++)
+        {
+            int n = (int)(it / blocks), blk = (int)(it - (long)n * blocks);
+            if (n != padded)
+            {
+                float* xs = c.X + (nint)n * g.Cin * g.InPlane;
+                for (int ic = 0; ic < g.Cin; ic++)
+                {
+                    float* dst = xp + (nint)ic * plane;
+                    float* src = xs + (nint)ic * g.InPlane;
+                    for (int i = 0; i < hp; i++, dst += wp)
+                    {
+                        int si = i - g.PH;
+                        if ((uint)si >= (uint)g.H) { Gemm.Zero(dst, wp); continue; }
+                        if (g.PW > 0) Gemm.Zero(dst, g.PW);
+                        Gemm.Copy(src + (nint)si * g.W, dst + g.PW, g.W);
+                        if (wp > g.PW + g.W) Gemm.Zero(dst + g.PW + g.W, wp - g.PW - g.W);
+                    }
+                }
+                Gemm.Zero(xp + (nint)g.Cin * plane, Slack);
+                padded = n;
+            }
+            int oc0 = blk * OcBlock, ocs = Math.Min(OcBlock, g.Cout - oc0);
+            float* yb = c.Y + ((nint)n * g.Cout + oc0) * N;
+            float* wb = c.W + (nint)oc0 * K;
+            float* bb = c.B == null ? null : c.B + oc0;
+            switch (ocs)
+            {
+                case 4: Block<O4>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
+                case 3: Block<O3>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
+                case 2: Block<O2>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
+                default: Block<O1>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
+            }
+            if (c.Act != Activation.None && c.Act != Activation.ReLU)
+                Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yb, ocs * N));
+        }
+    }
+
+    private interface ICount { int Value { get; } }
+    private readonly struct O1 : ICount { public int Value => 1; }
+    private readonly struct O2 : ICount { public int Value => 2; }
+    private readonly struct O3 : ICount { public int Value => 3; }
+    private readonly struct O4 : ICount { public int Value => 4; }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block<TO>(in ConvGeom g, float* xp, int wp, int plane, float* w, float* b, float* y,
+        bool accumulate, bool relu, float* tmp) where TO : struct, ICount
+    {
+        int N = g.N, OW = g.OW;
+        for (int oh = 0; oh < g.OH; oh++)
+        {
+            int ow0 = 0;
+            while (ow0 < OW)
+            {
+                int rem = OW - ow0;
+                int nv = rem > 2 * V ? 3 : rem > V ? 2 : 1;
+                if (rem > 2 * V && rem <= 4 * V && rem > 3 * V) nv = 2;   // 4 vectors: 2 + 2
+                float* xr = xp + (nint)oh * wp + ow0;
+                float* yr = y + (nint)oh * OW + ow0;
+                int span = nv * V;
+                bool full = span <= rem;
+                bool spill = !full && (accumulate || oh * OW + ow0 + span > N);
+                if (nv == 3) Tile<TO, O3>(g, xr, wp, plane, w, b, yr, N, accumulate, relu, spill, Math.Min(rem, span), tmp);
+                else if (nv == 2) Tile<TO, O2>(g, xr, wp, plane, w, b, yr, N, accumulate, relu, spill, Math.Min(rem, span), tmp);
+                else Tile<TO, O1>(g, xr, wp, plane, w, b, yr, N, accumulate, relu, spill, Math.Min(rem, span), tmp);
+                ow0 += span;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Bias(float* b, int j) => b == null ? Vector256<float>.Zero : Vector256.Create(b[j]);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile<TO, TN>(in ConvGeom g, float* xr, int wp, int plane, float* w, float* b, float* y,
+        int ldy, bool accumulate, bool relu, bool spill, int valid, float* tmp) where TO : struct, ICount where TN : struct, ICount
+    {
+        int no = default(TO).Value, nv = default(TN).Value;
+        int K = g.K, KH = g.KH, KW = g.KW;
+        // weight rows past the block's channel count alias row 0 (computed, never stored)
+        float* w0 = w, w1 = no > 1 ? w + K : w, w2 = no > 2 ? w + 2 * K : w, w3 = no > 3 ? w + 3 * K : w;
+        Vector256<float> a00, a01 = default, a02 = default, a10, a11 = default, a12 = default;
+        Vector256<float> a20, a21 = default, a22 = default, a30, a31 = default, a32 = default;
+        a00 = Bias(b, 0); a10 = no > 1 ? Bias(b, 1) : default; a20 = no > 2 ? Bias(b, 2) : default; a30 = no > 3 ? Bias(b, 3) : default;
+        if (nv > 1) { a01 = a00; a11 = a10; a21 = a20; a31 = a30; }
+        if (nv > 2) { a02 = a00; a12 = a10; a22 = a20; a32 = a30; }
+        int k = 0;
+        for (int ic = 0; ic < g.Cin; ic++)
+            for (int kh = 0; kh < KH; kh++)
+            {
+                float* xrow = xr + (nint)ic * plane + (nint)kh * wp;
+                for (int kw = 0; kw < KW; kw++, k++)
+                {
+                    float* xk = xrow + kw;
+                    Vector256<float> x0 = Vector256.Load(xk), x1 = default, x2 = default;
+                    if (nv > 1) x1 = Vector256.Load(xk + V);
+                    if (nv > 2) x2 = Vector256.Load(xk + 2 * V);
+                    Vector256<float> wv = Vector256.Create(w0[k]);
+                    a00 = Gemm.Fma(x0, wv, a00);
+                    if (nv > 1) a01 = Gemm.Fma(x1, wv, a01);
+                    if (nv > 2) a02 = Gemm.Fma(x2, wv, a02);
+                    if (no > 1)
+                    {
+                        wv = Vector256.Create(w1[k]);
+                        a10 = Gemm.Fma(x0, wv, a10);
+                        if (nv > 1) a11 = Gemm.Fma(x1, wv, a11);
+                        if (nv > 2) a12 = Gemm.Fma(x2, wv, a12);
+                    }
+                    if (no > 2)
+                    {
+                        wv = Vector256.Create(w2[k]);
+                        a20 = Gemm.Fma(x0, wv, a20);
+                        if (nv > 1) a21 = Gemm.Fma(x1, wv, a21);
+                        if (nv > 2) a22 = Gemm.Fma(x2, wv, a22);
+                    }
+                    if (no > 3)
+                    {
+                        wv = Vector256.Create(w3[k]);
+                        a30 = Gemm.Fma(x0, wv, a30);
+                        if (nv > 1) a31 = Gemm.Fma(x1, wv, a31);
+                        if (nv > 2) a32 = Gemm.Fma(x2, wv, a32);
+                    }
+                }
+            }
+        Store<TN>(y, a00, a01, a02, accumulate, relu, spill, valid, tmp);
+        if (no > 1) Store<TN>(y + ldy, a10, a11, a12, accumulate, relu, spill, valid, tmp);
+        if (no > 2) Store<TN>(y + 2 * (nint)ldy, a20, a21, a22, accumulate, relu, spill, valid, tmp);
+        if (no > 3) Store<TN>(y + 3 * (nint)ldy, a30, a31, a32, accumulate, relu, spill, valid, tmp);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Act(Vector256<float> v, bool relu)
+        => relu ? Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, Vector256<float>.Zero) : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<TN>(float* y, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2,
+        bool accumulate, bool relu, bool spill, int valid, float* tmp) where TN : struct, ICount
+    {
+        int nv = default(TN).Value;
+        if (!spill)
+        {
+            if (accumulate)
+            {
+                // accumulate never spills past OW (spill is set for partial tiles), so the tile is full here
+                (v0 + Vector256.Load(y)).Store(y);
+                if (nv > 1) (v1 + Vector256.Load(y + V)).Store(y + V);
+                if (nv > 2) (v2 + Vector256.Load(y + 2 * V)).Store(y + 2 * V);
+                return;
+            }
+            Act(v0, relu).Store(y);
+            if (nv > 1) Act(v1, relu).Store(y + V);
+            if (nv > 2) Act(v2, relu).Store(y + 2 * V);
+            return;
+        }
+        Act(v0, relu).Store(tmp);
+        if (nv > 1) Act(v1, relu).Store(tmp + V);
+        if (nv > 2) Act(v2, relu).Store(tmp + 2 * V);
+        if (accumulate) for (int j = 0; j < valid; j++) y[j] += tmp[j];
+        else for (int j = 0; j < valid; j++) y[j] = tmp[j];
+    }
+}
