@@ -18,7 +18,7 @@ namespace StaticCnn.Kernels;
 internal static unsafe class ConvDirect
 {
     private const int V = 8;          // Vector256<float> lanes
-    private const int OcBlock = 4;
+    private const int OcBlockMax = 6;   // 6 channels × 2 vectors = 12 accumulators; ≤ 4 channels take 3 vectors
     private const int Slack = 3 * V + 64;
 
     public static bool Applies(in ConvGeom g)
@@ -63,7 +63,8 @@ internal static unsafe class ConvDirect
         ref Ctx c = ref *(Ctx*)p;
         ConvGeom g = c.G;
         int hp = Hp(g), wp = Wp(g), plane = hp * wp, N = g.N, K = g.K;
-        int blocks = (g.Cout + OcBlock - 1) / OcBlock;
+        // channel blocks of near-equal size ≤ 6 (16 → 6, 5, 5; 20 → 5 × 4; 10 → 5, 5)
+        int blocks = (g.Cout + OcBlockMax - 1) / OcBlockMax;
         long items = (long)c.Batch * blocks;
         long lo = items * t / parts, hi = items * (t + 1) / parts;
         if (lo >= hi) return;
@@ -92,12 +93,14 @@ internal static unsafe class ConvDirect
                 Gemm.Zero(xp + (nint)g.Cin * plane, Slack);
                 padded = n;
             }
-            int oc0 = blk * OcBlock, ocs = Math.Min(OcBlock, g.Cout - oc0);
+            int oc0 = (int)((long)g.Cout * blk / blocks), ocs = (int)((long)g.Cout * (blk + 1) / blocks) - oc0;
             float* yb = c.Y + ((nint)n * g.Cout + oc0) * N;
             float* wb = c.W + (nint)oc0 * K;
             float* bb = c.B == null ? null : c.B + oc0;
             switch (ocs)
             {
+                case 6: Block<O6>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
+                case 5: Block<O5>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
                 case 4: Block<O4>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
                 case 3: Block<O3>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
                 case 2: Block<O2>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
@@ -113,6 +116,8 @@ internal static unsafe class ConvDirect
     private readonly struct O2 : ICount { public int Value => 2; }
     private readonly struct O3 : ICount { public int Value => 3; }
     private readonly struct O4 : ICount { public int Value => 4; }
+    private readonly struct O5 : ICount { public int Value => 5; }
+    private readonly struct O6 : ICount { public int Value => 6; }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Block<TO>(in ConvGeom g, float* xp, int wp, int plane, float* w, float* b, float* y,
@@ -126,7 +131,7 @@ internal static unsafe class ConvDirect
             {
                 int rem = OW - ow0;
                 int nv = rem > 2 * V ? 3 : rem > V ? 2 : 1;
-                if (rem > 2 * V && rem <= 4 * V && rem > 3 * V) nv = 2;   // 4 vectors: 2 + 2
+                if (nv == 3 && (default(TO).Value > 4 || (rem > 3 * V && rem <= 4 * V))) nv = 2;   // ≤ 12 accumulators; 4 vectors: 2 + 2
                 float* xr = xp + (nint)oh * wp + ow0;
                 float* yr = y + (nint)oh * OW + ow0;
                 int span = nv * V;
@@ -149,13 +154,20 @@ internal static unsafe class ConvDirect
     {
         int no = default(TO).Value, nv = default(TN).Value;
         int K = g.K, KH = g.KH, KW = g.KW;
-        // weight rows past the block's channel count alias row 0 (computed, never stored)
-        float* w0 = w, w1 = no > 1 ? w + K : w, w2 = no > 2 ? w + 2 * K : w, w3 = no > 3 ? w + 3 * K : w;
-        Vector256<float> a00, a01 = default, a02 = default, a10, a11 = default, a12 = default;
-        Vector256<float> a20, a21 = default, a22 = default, a30, a31 = default, a32 = default;
-        a00 = Bias(b, 0); a10 = no > 1 ? Bias(b, 1) : default; a20 = no > 2 ? Bias(b, 2) : default; a30 = no > 3 ? Bias(b, 3) : default;
-        if (nv > 1) { a01 = a00; a11 = a10; a21 = a20; a31 = a30; }
-        if (nv > 2) { a02 = a00; a12 = a10; a22 = a20; a32 = a30; }
+        // weight rows past the block's channel count alias row 0 (never computed: the branches fold away)
+        float* w0 = w, w1 = no > 1 ? w + 1 * K : w, w2 = no > 2 ? w + 2 * K : w, w3 = no > 3 ? w + 3 * K : w, w4 = no > 4 ? w + 4 * K : w, w5 = no > 5 ? w + 5 * K : w;
+        Vector256<float> a00 = default, a01 = default, a02 = default;
+        Vector256<float> a10 = default, a11 = default, a12 = default;
+        Vector256<float> a20 = default, a21 = default, a22 = default;
+        Vector256<float> a30 = default, a31 = default, a32 = default;
+        Vector256<float> a40 = default, a41 = default, a42 = default;
+        Vector256<float> a50 = default, a51 = default, a52 = default;
+        if (no > 0) { a00 = Bias(b, 0); a01 = a00; a02 = a00; }
+        if (no > 1) { a10 = Bias(b, 1); a11 = a10; a12 = a10; }
+        if (no > 2) { a20 = Bias(b, 2); a21 = a20; a22 = a20; }
+        if (no > 3) { a30 = Bias(b, 3); a31 = a30; a32 = a30; }
+        if (no > 4) { a40 = Bias(b, 4); a41 = a40; a42 = a40; }
+        if (no > 5) { a50 = Bias(b, 5); a51 = a50; a52 = a50; }
         int k = 0;
         for (int ic = 0; ic < g.Cin; ic++)
             for (int kh = 0; kh < KH; kh++)
@@ -164,13 +176,16 @@ internal static unsafe class ConvDirect
                 for (int kw = 0; kw < KW; kw++, k++)
                 {
                     float* xk = xrow + kw;
-                    Vector256<float> x0 = Vector256.Load(xk), x1 = default, x2 = default;
+                    Vector256<float> x0 = Vector256.Load(xk), x1 = default, x2 = default, wv;
                     if (nv > 1) x1 = Vector256.Load(xk + V);
                     if (nv > 2) x2 = Vector256.Load(xk + 2 * V);
-                    Vector256<float> wv = Vector256.Create(w0[k]);
-                    a00 = Gemm.Fma(x0, wv, a00);
-                    if (nv > 1) a01 = Gemm.Fma(x1, wv, a01);
-                    if (nv > 2) a02 = Gemm.Fma(x2, wv, a02);
+                    if (no > 0)
+                    {
+                        wv = Vector256.Create(w0[k]);
+                        a00 = Gemm.Fma(x0, wv, a00);
+                        if (nv > 1) a01 = Gemm.Fma(x1, wv, a01);
+                        if (nv > 2) a02 = Gemm.Fma(x2, wv, a02);
+                    }
                     if (no > 1)
                     {
                         wv = Vector256.Create(w1[k]);
@@ -192,12 +207,28 @@ internal static unsafe class ConvDirect
                         if (nv > 1) a31 = Gemm.Fma(x1, wv, a31);
                         if (nv > 2) a32 = Gemm.Fma(x2, wv, a32);
                     }
+                    if (no > 4)
+                    {
+                        wv = Vector256.Create(w4[k]);
+                        a40 = Gemm.Fma(x0, wv, a40);
+                        if (nv > 1) a41 = Gemm.Fma(x1, wv, a41);
+                        if (nv > 2) a42 = Gemm.Fma(x2, wv, a42);
+                    }
+                    if (no > 5)
+                    {
+                        wv = Vector256.Create(w5[k]);
+                        a50 = Gemm.Fma(x0, wv, a50);
+                        if (nv > 1) a51 = Gemm.Fma(x1, wv, a51);
+                        if (nv > 2) a52 = Gemm.Fma(x2, wv, a52);
+                    }
                 }
             }
-        Store<TN>(y, a00, a01, a02, accumulate, relu, spill, valid, tmp);
-        if (no > 1) Store<TN>(y + ldy, a10, a11, a12, accumulate, relu, spill, valid, tmp);
+        if (no > 0) Store<TN>(y + 0 * (nint)ldy, a00, a01, a02, accumulate, relu, spill, valid, tmp);
+        if (no > 1) Store<TN>(y + 1 * (nint)ldy, a10, a11, a12, accumulate, relu, spill, valid, tmp);
         if (no > 2) Store<TN>(y + 2 * (nint)ldy, a20, a21, a22, accumulate, relu, spill, valid, tmp);
         if (no > 3) Store<TN>(y + 3 * (nint)ldy, a30, a31, a32, accumulate, relu, spill, valid, tmp);
+        if (no > 4) Store<TN>(y + 4 * (nint)ldy, a40, a41, a42, accumulate, relu, spill, valid, tmp);
+        if (no > 5) Store<TN>(y + 5 * (nint)ldy, a50, a51, a52, accumulate, relu, spill, valid, tmp);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
