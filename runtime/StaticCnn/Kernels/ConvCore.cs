@@ -236,7 +236,7 @@ internal static unsafe class ConvCore
     };
 
     public static long BackwardWeightsScratch(in ConvGeom g, int threads)
-        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * BwdWeightPerPart(g);
+        => ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads) : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * BwdWeightPerPart(g);
 
     private static long BwdWeightPerPart(in ConvGeom g)
         => (long)PChunk * ((g.M + Gemm.NR - 1) / Gemm.NR * Gemm.NR) + 16 + (long)BwdWeightRowsMax * PChunk + 16;
@@ -488,6 +488,11 @@ internal static unsafe class ConvCore
 
     public static void BackwardWeights(in ConvGeom g, float* x, float* dy, float* dw, int batch, float* scratch, int threads)
     {
+        if (ConvDirect.AppliesWeights(g))
+        {
+            ConvDirect.BackwardWeights(g, x, dy, dw, batch, scratch, threads);
+            return;
+        }
         int M = g.M, K = g.K;
         float* ct = Gemm.Align(scratch);
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);

@@ -232,7 +232,65 @@ public class Conv2DTests
         new object[] { Square(16, 15, k: 1) },
         new object[] { Square(12, 19, groups: 12, act: Activation.Tanh) },
         new object[] { Square(3, 33, k: 5, act: Activation.Sigmoid) with { outC = 20 } },
+        new object[] { Square(6, 14, k: 5) with { outC = 16 } },          // direct small-channel path, KW 5, row tail
+        new object[] { Square(1, 28, k: 5) with { outC = 6 } },
     };
+
+    /// <summary>Shapes of the direct small-channel path (stride 1, no dilation or groups, ≤ 32 output channels).</summary>
+    private static RuntimeConv2DShape RandomDirect(Random r)
+    {
+        int k = r.Next(4) switch { 0 => 5, 1 => r.Next(1, 5), _ => 3 };
+        int kw = r.Next(3) == 0 ? r.Next(1, 6) : k;
+        var s = new RuntimeConv2DShape
+        {
+            groups = 1, inC = r.Next(1, 13), outC = r.Next(1, 33), kH = k, kW = kw, strideH = 1, strideW = 1,
+            dilationH = 1, dilationW = 1, inH = r.Next(k, 20), inW = r.Next(Math.Max(kw, 6), 36),
+            hasBias = r.Next(2) == 0, activation = r.Next(3) == 0 ? (Activation)r.Next(5) : Activation.ReLU,
+        };
+        s.padH = r.Next(0, k); s.padW = r.Next(0, kw);
+        int highH = Math.Max(0, s.padH + r.Next(-1, 2)), highW = Math.Max(0, s.padW + r.Next(-1, 2));
+        s.outH = s.inH + s.padH + highH - k + 1;
+        s.outW = s.inW + s.padW + highW - kw + 1;
+        return s;
+    }
+
+    [Fact, Trait("Category", "Numeric")]
+    public void SmallChannelShapes_MatchReference()
+    {
+        var rng = new Random(23);
+        for (int trial = 0; trial < 60; trial++)
+        {
+            var s = RandomDirect(rng);
+            int batch = rng.Next(1, 4), threads = rng.Next(1, 3);
+            string at = $" ({s}, batch {batch}, threads {threads})";
+            var x = NumericAssert.Random(rng, XLen(s, batch));
+            var w = NumericAssert.Random(rng, WLen(s));
+            var b = s.hasBias ? NumericAssert.Random(rng, s.outC) : Array.Empty<float>();
+            var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+            var (yr, abs) = RefForward(s, x, w, b, batch);
+            var y = new float[yr.Length];
+            Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+            NumericAssert.Close("y" + at, y, yr, abs, (long)s.inC * s.kH * s.kW + 1);
+
+            var dy0 = NumericAssert.Random(rng, y.Length);
+            var dx0 = NumericAssert.Random(rng, x.Length);
+            var dw0 = NumericAssert.Random(rng, w.Length);
+            var db0 = NumericAssert.Random(rng, b.Length);
+            float[] dyR = (float[])dy0.Clone(), dxR = (float[])dx0.Clone(), dwR = (float[])dw0.Clone(), dbR = (float[])db0.Clone();
+            Conv2D.BackwardReference(s, x, w, yr, dyR, dxR, dwR, dbR, batch, Span<float>.Empty, 1);
+            float[] dyF = (float[])dy0.Clone(), dxF = (float[])dx0.Clone(), dwF = (float[])dw0.Clone(), dbF = (float[])db0.Clone();
+            Conv2D.Backward(s, x, w, yr, dyF, dxF, dwF, dbF, batch, scratch, threads);
+            var ady = NumericAssert.Abs(dyR);
+            var s0 = s with { activation = Activation.None };
+            float[] adw = NumericAssert.Abs(dw0), adb = NumericAssert.Abs(db0), adx = NumericAssert.Abs(dx0);
+            Conv2D.BackwardWeightsReference(s0, NumericAssert.Abs(x), ady, adw, adb, batch, Span<float>.Empty, 1);
+            Conv2D.BackwardDataReference(s0, NumericAssert.Abs(w), ady, adx, batch, Span<float>.Empty, 1);
+            long pixels = (long)batch * s.outH * s.outW;
+            NumericAssert.Close("dw" + at, dwF, dwR, adw, pixels + 1);
+            NumericAssert.Close("db" + at, dbF, dbR, adb, pixels + 1);
+            NumericAssert.Close("dx" + at, dxF, dxR, adx, (long)s.outC * s.kH * s.kW + 1);
+        }
+    }
 
     [Theory, Trait("Category", "Numeric")]
     [MemberData(nameof(ThreadShapes))]
