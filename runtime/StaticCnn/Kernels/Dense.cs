@@ -25,8 +25,9 @@ public static unsafe class Dense
     public static int ScratchFloats<TS>(TS s, int batch, int threads) where TS : struct, IDenseShape
         => checked((int)ScratchLong(s.In, s.Out, batch, threads));
 
+    /// <summary>Below <see cref="GemvBatch"/> samples nothing is packed: forward is a GEMV, backward runs row updates.</summary>
     private static long ScratchLong(int inF, int outF, int batch, int threads)
-        => (long)outF * batch + 16 + (long)Math.Max(1, threads) * Gemm.PackFloats(Math.Max(Math.Max(inF, outF), batch));
+        => batch < GemvBatch ? 16 : (long)outF * batch + 16 + (long)Math.Max(1, threads) * Gemm.PackFloats(Math.Max(Math.Max(inF, outF), batch));
 
     /// <summary>y = act(x·wᵀ + b).</summary>
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
@@ -63,6 +64,18 @@ public static unsafe class Dense
                     for (int n = 0; n < batch; n++) acc += pdy[(nint)n * outF + o];
                     pdb[o] += acc;
                 }
+            if (batch < GemvBatch)
+            {
+                // no packing: dw[o, :] += dy[n, o]·x[n, :] and dx[n, :] += dy[n, o]·w[o, :], in a fixed order
+                var sctx = new Ctx { Op = OpSmallWeights, X = px, W = pw, Y = pdy, Dx = pdx, Dw = pdw, In = inF, Out = outF, Batch = batch };
+                Run(ref sctx, threads, (long)batch * inF * outF);
+                if (!dx.IsEmpty)
+                {
+                    sctx.Op = OpSmallData;
+                    Run(ref sctx, threads, (long)batch * inF * outF);
+                }
+                return;
+            }
             float* dyT = Gemm.Align(ps);
             for (int n = 0; n < batch; n++)
                 for (int o = 0; o < outF; o++) dyT[(nint)o * batch + n] = pdy[(nint)n * outF + o];
@@ -77,7 +90,7 @@ public static unsafe class Dense
         }
     }
 
-    private const int OpGemv = 0, OpForward = 1, OpWeights = 2, OpData = 3;
+    private const int OpGemv = 0, OpForward = 1, OpWeights = 2, OpData = 3, OpSmallWeights = 4, OpSmallData = 5;
 
     private struct Ctx
     {
@@ -99,6 +112,25 @@ public static unsafe class Dense
         int nr = Gemm.NR;
         switch (c.Op)
         {
+            case OpSmallWeights:
+            {
+                int o0 = (int)((long)c.Out * t / parts), o1 = (int)((long)c.Out * (t + 1) / parts);
+                for (int o = o0; o < o1; o++)
+                    for (int n = 0; n < c.Batch; n++)
+                        Axpy(c.Y[(nint)n * c.Out + o], c.X + (nint)n * c.In, c.Dw + (nint)o * c.In, c.In);
+                return;
+            }
+            case OpSmallData:
+            {
+                // columns in chunks of 16, so every element takes the same vector/tail path for any part count
+                int chunks = (c.In + 15) / 16;
+                int i0 = (int)((long)chunks * t / parts) * 16, i1 = Math.Min(c.In, (int)((long)chunks * (t + 1) / parts) * 16);
+                if (i0 >= i1) return;
+                for (int n = 0; n < c.Batch; n++)
+                    for (int o = 0; o < c.Out; o++)
+                        Axpy(c.Y[(nint)n * c.Out + o], c.W + (nint)o * c.In + i0, c.Dx + (nint)n * c.In + i0, i1 - i0);
+                return;
+            }
             case OpGemv:
             {
                 int o0 = (int)((long)c.Out * t / parts), o1 = (int)((long)c.Out * (t + 1) / parts);
@@ -139,6 +171,24 @@ public static unsafe class Dense
                 break;
             }
         }
+    }
+
+    /// <summary>y[i] += a·x[i] (fused where the hardware has FMA).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Axpy(float a, float* x, float* y, int n)
+    {
+        int i = 0;
+        if (Vector256.IsHardwareAccelerated)
+        {
+            var va = Vector256.Create(a);
+            for (; i + 8 <= n; i += 8) Gemm.Fma(va, Vector256.Load(x + i), Vector256.Load(y + i)).Store(y + i);
+        }
+        else if (Vector128.IsHardwareAccelerated)
+        {
+            var va = Vector128.Create(a);
+            for (; i + 4 <= n; i += 4) Gemm.Fma(va, Vector128.Load(x + i), Vector128.Load(y + i)).Store(y + i);
+        }
+        for (; i < n; i++) y[i] = MathF.FusedMultiplyAdd(a, x[i], y[i]);
     }
 
     private static (int, int) Columns(int n, int t, int parts, int nr)
