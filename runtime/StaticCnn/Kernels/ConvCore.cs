@@ -185,7 +185,7 @@ internal static unsafe class ConvCore
 
     public static long ForwardScratch(in ConvGeom g, int threads)
         => (long)Math.Max(1, threads)
-           * (ConvDirect.Applies(g) ? ConvDirect.PerPart(g) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K));
+           * (ConvDirect.Applies(g) ? ConvDirect.ForwardScratch(g, 1) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K));
 
     /// <summary>Stride 1 (and non-negative padding): implicit GEMM over a zero-padded copy of the image, no packing.</summary>
     private static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;

@@ -258,9 +258,15 @@ public class Conv2DTests
     public void SmallChannelShapes_MatchReference()
     {
         var rng = new Random(23);
-        for (int trial = 0; trial < 60; trial++)
+        var fixedShapes = new[]
         {
-            var s = RandomDirect(rng);
+            Square(6, 14, k: 5) with { outC = 16, padH = 0, padW = 0, outH = 10, outW = 10 },   // LeNet-5 Conv2: channel-wise
+            Square(3, 10) with { outC = 8 },
+            Square(5, 13, act: Activation.Tanh) with { outC = 16, hasBias = false },
+        };
+        for (int trial = 0; trial < 60 + fixedShapes.Length; trial++)
+        {
+            var s = trial < fixedShapes.Length ? fixedShapes[trial] : RandomDirect(rng);
             int batch = rng.Next(1, 4), threads = rng.Next(1, 3);
             string at = $" ({s}, batch {batch}, threads {threads})";
             var x = NumericAssert.Random(rng, XLen(s, batch));
