@@ -501,8 +501,17 @@ internal static unsafe class ConvDirect
     {
         int K = g.K, M = g.Cout, hp = Hp(g), wp = Wp(g), plane = hp * wp;
         float* wt = Gemm.Align(scratch);
-        for (int o = 0; o < M; o++)
-            for (int k = 0; k < K; k++) wt[(nint)k * M + o] = w[(nint)o * K + k];
+        // 8 source rows at a time, read forward; each k writes 8 consecutive floats
+        for (int o0 = 0; o0 < M; o0 += V)
+        {
+            float* s0 = w + (nint)o0 * K, d = wt + o0;
+            for (int k = 0; k < K; k++, d += M)
+            {
+                float* sk = s0 + k;
+                d[0] = sk[0]; d[1] = sk[K]; d[2] = sk[2 * K]; d[3] = sk[3 * K];
+                d[4] = sk[4 * K]; d[5] = sk[5 * K]; d[6] = sk[6 * K]; d[7] = sk[7 * K];
+            }
+        }
         int* taps = (int*)(wt + (nint)K * M);
         for (int k = 0, ic = 0; ic < g.Cin; ic++)
             for (int kh = 0; kh < g.KH; kh++)
