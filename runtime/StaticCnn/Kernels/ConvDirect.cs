@@ -279,7 +279,8 @@ internal static unsafe class ConvDirect
 
     private static int WBlockMax(in ConvGeom g) => g.KW == 3 ? 4 : 3;
     private static int WBlocks(in ConvGeom g) => (g.Cout + WBlockMax(g) - 1) / WBlockMax(g);
-    private static long WAccFloats(in ConvGeom g) => (long)WBlocks(g) * g.Cin * g.KH * 4 * 5 * V;
+    private static long WAccFloats(in ConvGeom g) => (long)WBlocks(g) * g.Cin * g.KH * WTileFloats(g);
+    private static int WTileFloats(in ConvGeom g) => WBlockMax(g) * g.KW * V;
 
     public static long WeightsScratch(in ConvGeom g, int threads)
         => WAccFloats(g) + 16 + (long)Math.Max(1, threads) * PerPart(g);
@@ -314,7 +315,7 @@ internal static unsafe class ConvDirect
         long items = (long)blocks * g.Cin;
         int lo = (int)(items * t / parts), hi = (int)(items * (t + 1) / parts);
         if (lo >= hi) return;
-        const int tileFloats = 4 * 5 * V;
+        int tileFloats = WTileFloats(g);
         float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
         Gemm.Zero(c.Acc + (nint)lo * g.KH * tileFloats, (hi - lo) * g.KH * tileFloats);
         int rem = g.OW % V;
@@ -361,7 +362,7 @@ internal static unsafe class ConvDirect
                 float* acc = c.Acc + ((nint)it * g.KH + kh) * tileFloats;
                 for (int o = 0; o < ocs; o++)
                     for (int kw = 0; kw < g.KW; kw++)
-                        c.Dw[(((nint)(oc0 + o) * g.Cin + ic) * g.KH + kh) * g.KW + kw] += Vector256.Sum(Vector256.Load(acc + (o * 5 + kw) * V));
+                        c.Dw[(((nint)(oc0 + o) * g.Cin + ic) * g.KH + kh) * g.KW + kw] += Vector256.Sum(Vector256.Load(acc + (o * g.KW + kw) * V));
             }
         }
     }
@@ -376,26 +377,26 @@ internal static unsafe class ConvDirect
         Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default;
         Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default;
         Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default, a34 = default;
-        if (no > 0 && nk > 0) a00 = Vector256.Load(acc + 0 * V);
-        if (no > 0 && nk > 1) a01 = Vector256.Load(acc + 1 * V);
-        if (no > 0 && nk > 2) a02 = Vector256.Load(acc + 2 * V);
-        if (no > 0 && nk > 3) a03 = Vector256.Load(acc + 3 * V);
-        if (no > 0 && nk > 4) a04 = Vector256.Load(acc + 4 * V);
-        if (no > 1 && nk > 0) a10 = Vector256.Load(acc + 5 * V);
-        if (no > 1 && nk > 1) a11 = Vector256.Load(acc + 6 * V);
-        if (no > 1 && nk > 2) a12 = Vector256.Load(acc + 7 * V);
-        if (no > 1 && nk > 3) a13 = Vector256.Load(acc + 8 * V);
-        if (no > 1 && nk > 4) a14 = Vector256.Load(acc + 9 * V);
-        if (no > 2 && nk > 0) a20 = Vector256.Load(acc + 10 * V);
-        if (no > 2 && nk > 1) a21 = Vector256.Load(acc + 11 * V);
-        if (no > 2 && nk > 2) a22 = Vector256.Load(acc + 12 * V);
-        if (no > 2 && nk > 3) a23 = Vector256.Load(acc + 13 * V);
-        if (no > 2 && nk > 4) a24 = Vector256.Load(acc + 14 * V);
-        if (no > 3 && nk > 0) a30 = Vector256.Load(acc + 15 * V);
-        if (no > 3 && nk > 1) a31 = Vector256.Load(acc + 16 * V);
-        if (no > 3 && nk > 2) a32 = Vector256.Load(acc + 17 * V);
-        if (no > 3 && nk > 3) a33 = Vector256.Load(acc + 18 * V);
-        if (no > 3 && nk > 4) a34 = Vector256.Load(acc + 19 * V);
+        if (no > 0 && nk > 0) a00 = Vector256.Load(acc + (0 * nk + 0) * V);
+        if (no > 0 && nk > 1) a01 = Vector256.Load(acc + (0 * nk + 1) * V);
+        if (no > 0 && nk > 2) a02 = Vector256.Load(acc + (0 * nk + 2) * V);
+        if (no > 0 && nk > 3) a03 = Vector256.Load(acc + (0 * nk + 3) * V);
+        if (no > 0 && nk > 4) a04 = Vector256.Load(acc + (0 * nk + 4) * V);
+        if (no > 1 && nk > 0) a10 = Vector256.Load(acc + (1 * nk + 0) * V);
+        if (no > 1 && nk > 1) a11 = Vector256.Load(acc + (1 * nk + 1) * V);
+        if (no > 1 && nk > 2) a12 = Vector256.Load(acc + (1 * nk + 2) * V);
+        if (no > 1 && nk > 3) a13 = Vector256.Load(acc + (1 * nk + 3) * V);
+        if (no > 1 && nk > 4) a14 = Vector256.Load(acc + (1 * nk + 4) * V);
+        if (no > 2 && nk > 0) a20 = Vector256.Load(acc + (2 * nk + 0) * V);
+        if (no > 2 && nk > 1) a21 = Vector256.Load(acc + (2 * nk + 1) * V);
+        if (no > 2 && nk > 2) a22 = Vector256.Load(acc + (2 * nk + 2) * V);
+        if (no > 2 && nk > 3) a23 = Vector256.Load(acc + (2 * nk + 3) * V);
+        if (no > 2 && nk > 4) a24 = Vector256.Load(acc + (2 * nk + 4) * V);
+        if (no > 3 && nk > 0) a30 = Vector256.Load(acc + (3 * nk + 0) * V);
+        if (no > 3 && nk > 1) a31 = Vector256.Load(acc + (3 * nk + 1) * V);
+        if (no > 3 && nk > 2) a32 = Vector256.Load(acc + (3 * nk + 2) * V);
+        if (no > 3 && nk > 3) a33 = Vector256.Load(acc + (3 * nk + 3) * V);
+        if (no > 3 && nk > 4) a34 = Vector256.Load(acc + (3 * nk + 4) * V);
         float* d0 = dy, d1 = no > 1 ? dy + 1 * (nint)N : dy, d2 = no > 2 ? dy + 2 * (nint)N : dy, d3 = no > 3 ? dy + 3 * (nint)N : dy;
         for (int oh = 0; oh < OH; oh++, xr += wp)
         {
@@ -452,26 +453,26 @@ internal static unsafe class ConvDirect
                 ow += V;
             }
         }
-        if (no > 0 && nk > 0) a00.Store(acc + 0 * V);
-        if (no > 0 && nk > 1) a01.Store(acc + 1 * V);
-        if (no > 0 && nk > 2) a02.Store(acc + 2 * V);
-        if (no > 0 && nk > 3) a03.Store(acc + 3 * V);
-        if (no > 0 && nk > 4) a04.Store(acc + 4 * V);
-        if (no > 1 && nk > 0) a10.Store(acc + 5 * V);
-        if (no > 1 && nk > 1) a11.Store(acc + 6 * V);
-        if (no > 1 && nk > 2) a12.Store(acc + 7 * V);
-        if (no > 1 && nk > 3) a13.Store(acc + 8 * V);
-        if (no > 1 && nk > 4) a14.Store(acc + 9 * V);
-        if (no > 2 && nk > 0) a20.Store(acc + 10 * V);
-        if (no > 2 && nk > 1) a21.Store(acc + 11 * V);
-        if (no > 2 && nk > 2) a22.Store(acc + 12 * V);
-        if (no > 2 && nk > 3) a23.Store(acc + 13 * V);
-        if (no > 2 && nk > 4) a24.Store(acc + 14 * V);
-        if (no > 3 && nk > 0) a30.Store(acc + 15 * V);
-        if (no > 3 && nk > 1) a31.Store(acc + 16 * V);
-        if (no > 3 && nk > 2) a32.Store(acc + 17 * V);
-        if (no > 3 && nk > 3) a33.Store(acc + 18 * V);
-        if (no > 3 && nk > 4) a34.Store(acc + 19 * V);
+        if (no > 0 && nk > 0) a00.Store(acc + (0 * nk + 0) * V);
+        if (no > 0 && nk > 1) a01.Store(acc + (0 * nk + 1) * V);
+        if (no > 0 && nk > 2) a02.Store(acc + (0 * nk + 2) * V);
+        if (no > 0 && nk > 3) a03.Store(acc + (0 * nk + 3) * V);
+        if (no > 0 && nk > 4) a04.Store(acc + (0 * nk + 4) * V);
+        if (no > 1 && nk > 0) a10.Store(acc + (1 * nk + 0) * V);
+        if (no > 1 && nk > 1) a11.Store(acc + (1 * nk + 1) * V);
+        if (no > 1 && nk > 2) a12.Store(acc + (1 * nk + 2) * V);
+        if (no > 1 && nk > 3) a13.Store(acc + (1 * nk + 3) * V);
+        if (no > 1 && nk > 4) a14.Store(acc + (1 * nk + 4) * V);
+        if (no > 2 && nk > 0) a20.Store(acc + (2 * nk + 0) * V);
+        if (no > 2 && nk > 1) a21.Store(acc + (2 * nk + 1) * V);
+        if (no > 2 && nk > 2) a22.Store(acc + (2 * nk + 2) * V);
+        if (no > 2 && nk > 3) a23.Store(acc + (2 * nk + 3) * V);
+        if (no > 2 && nk > 4) a24.Store(acc + (2 * nk + 4) * V);
+        if (no > 3 && nk > 0) a30.Store(acc + (3 * nk + 0) * V);
+        if (no > 3 && nk > 1) a31.Store(acc + (3 * nk + 1) * V);
+        if (no > 3 && nk > 2) a32.Store(acc + (3 * nk + 2) * V);
+        if (no > 3 && nk > 3) a33.Store(acc + (3 * nk + 3) * V);
+        if (no > 3 && nk > 4) a34.Store(acc + (3 * nk + 4) * V);
     }
 
     // ---- forward vectorised over output channels: OutC = 8 or 16 on rows narrower than two vectors ----------------
