@@ -263,6 +263,9 @@ public class Conv2DTests
             Square(6, 14, k: 5) with { outC = 16, padH = 0, padW = 0, outH = 10, outW = 10 },   // LeNet-5 Conv2: channel-wise
             Square(3, 10) with { outC = 8 },
             Square(5, 13, act: Activation.Tanh) with { outC = 16, hasBias = false },
+            Square(20, 8) with { outC = 10 },                                                      // rows one vector wide
+            Square(10, 8, k: 5) with { outC = 20 },
+            Square(3, 8) with { outC = 4, hasBias = false },
         };
         for (int trial = 0; trial < 60 + fixedShapes.Length; trial++)
         {
