@@ -1,10 +1,11 @@
 namespace StaticCnn.Kernels;
 
 /// <summary>
-/// The constant shape of one Conv2D layer, emitted by the generator as a struct whose properties return constants.
-/// PadH/PadW are the low-side (top/left) padding; the high side is implied by OutH/OutW (asymmetric "same" padding).
+/// The window geometry shared by <see cref="IConv2DShape"/> and <see cref="IConvTranspose2DShape"/>, emitted by the
+/// generator as a struct whose properties return constants. PadH/PadW are the low-side (top/left) padding; the high
+/// side is implied by OutH/OutW (asymmetric "same" padding, output padding of a transposed convolution).
 /// </summary>
-public interface IConv2DShape
+public interface IConvWindowShape
 {
     int InC { get; }
     int InH { get; }
@@ -25,6 +26,9 @@ public interface IConv2DShape
     /// <summary>Fused activation; LeakyReLU uses <see cref="Activations.DefaultLeakySlope"/>.</summary>
     Activation Activation { get; }
 }
+
+/// <summary>The constant shape of one Conv2D layer: OutH = floor((InH + 2·PadH − DilationH·(KH − 1) − 1) / StrideH) + 1.</summary>
+public interface IConv2DShape : IConvWindowShape { }
 
 /// <summary>
 /// 2-D convolution, NCHW, weights OIHW <c>[OutC, InC/Groups, KH, KW]</c>. PyTorch: <c>nn.Conv2d</c>.

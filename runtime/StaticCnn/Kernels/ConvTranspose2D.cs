@@ -2,30 +2,10 @@ using System.Runtime.CompilerServices;
 namespace StaticCnn.Kernels;
 
 /// <summary>
-/// The constant shape of one ConvTranspose2D layer. Same members as <see cref="IConv2DShape"/>;
+/// The constant shape of one ConvTranspose2D layer (members in <see cref="IConvWindowShape"/>);
 /// OutH = (InH − 1)·StrideH − 2·PadH + DilationH·(KH − 1) + OutputPadding + 1 is given, so output padding needs no member.
 /// </summary>
-public interface IConvTranspose2DShape
-{
-    int InC { get; }
-    int InH { get; }
-    int InW { get; }
-    int OutC { get; }
-    int OutH { get; }
-    int OutW { get; }
-    int KH { get; }
-    int KW { get; }
-    int StrideH { get; }
-    int StrideW { get; }
-    int PadH { get; }
-    int PadW { get; }
-    int DilationH { get; }
-    int DilationW { get; }
-    int Groups { get; }
-    bool HasBias { get; }
-    /// <summary>Fused activation; LeakyReLU uses <see cref="Activations.DefaultLeakySlope"/>.</summary>
-    Activation Activation { get; }
-}
+public interface IConvTranspose2DShape : IConvWindowShape { }
 
 /// <summary>
 /// 2-D transposed convolution, NCHW, weights as PyTorch <c>[InC, OutC/Groups, KH, KW]</c>. PyTorch: <c>nn.ConvTranspose2d</c>.
