@@ -2,6 +2,7 @@ using StaticCnn.Benchmarks.Networks;
 using StaticCnn.Kernels;
 using StaticCnn.Losses;
 using StaticCnn.Optimizers;
+using StaticCnn.Samples.LeNet5;
 
 namespace StaticCnn.Benchmarks;
 
