@@ -554,8 +554,21 @@ internal static class Emitter
             + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference)");
         w.Line("input.CopyTo(ws.Slice(InputActOffset * mb, batch * InputSize));");
         w.Line();
-        foreach (LayerModel l in layers)
+        for (int i = 0; i < layers.Count; i++)
+        {
+            LayerModel l = layers[i];
+            if (Fusion.ConvPool(plan, i))
+            {
+                // Conv2D → MaxPool2D: one call, the pool taken per channel block while it is in L1, no argmax
+                LayerModel pool = layers[i + 1];
+                w.Line(LayerComment(plan, l));
+                LayerBlock(w, plan, i, LayerComment(plan, pool) + ", fused with " + l.Member + " (inference: no argmax)", false,
+                    e => Conv2DLayer.EmitForwardPooled(e, pool));
+                i++;
+                continue;
+            }
             LayerBlock(w, plan, l.Index, LayerComment(plan, l), false, e => LayerRegistry.Get(l.Kind).EmitForward(e, false));
+        }
         w.Line();
         w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
         w.Close();

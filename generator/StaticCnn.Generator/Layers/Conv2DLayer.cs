@@ -77,6 +77,14 @@ internal sealed class Conv2DLayer : LayerKind
     public override void EmitForward(EmitContext e, bool train)
         => e.Call("Conv2D", "Forward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y + ", batch, scratch, threads");
 
+    /// <summary>Inference: this convolution and the MaxPool2D <paramref name="pool"/> reading it, as one fused call.</summary>
+    public static void EmitForwardPooled(EmitContext e, LayerModel pool)
+    {
+        string args = e.Shape + ", default(" + pool.Member + "Shape), " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y;
+        string pooled = e.Local("pooled", "ws.Slice(" + pool.Member + "ActOffset * mb, batch * " + pool.Member + "Size)");
+        e.Call("ConvMaxPool2D", "Forward", args + ", " + pooled + ", batch, scratch, threads");
+    }
+
     public override void EmitBackward(EmitContext e)
         => e.Call("Conv2D", "Backward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Y + ", " + e.DY + ", " + e.DX()
             + ", " + e.Grad("weight") + ", " + e.Grad("bias") + ", batch, scratch, threads");

@@ -18,7 +18,13 @@ internal sealed class MaxPool2DLayer : LayerKind
     }
 
     public override void EmitForward(EmitContext e, bool train)
-        => e.Call("MaxPool2D", "Forward", e.Shape + ", " + e.X() + ", " + e.Y + ", " + e.Argmax(e.L.Index) + ", batch, threads");
+    {
+        // inference writes no argmax unless a MaxUnpool2D reads it
+        if (!train && !Emit.Fusion.ArgmaxRead(e.Net, e.L.Index))
+            e.Call("MaxPool2D", "ForwardInference", e.Shape + ", " + e.X() + ", " + e.Y + ", batch, threads");
+        else
+            e.Call("MaxPool2D", "Forward", e.Shape + ", " + e.X() + ", " + e.Y + ", " + e.Argmax(e.L.Index) + ", batch, threads");
+    }
 
     public override void EmitBackward(EmitContext e)
         => e.Call("MaxPool2D", "Backward", e.Shape + ", " + e.DY + ", " + e.Argmax(e.L.Index) + ", " + e.DX() + ", batch, threads");

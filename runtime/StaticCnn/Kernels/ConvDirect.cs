@@ -41,10 +41,21 @@ internal static unsafe class ConvDirect
         public int Batch, PerPart;
         public bool Accumulate, Relu;
         public Activation Act;
+        public float* Pooled;           // fused 2×2/stride-2 max-pool output (inference), or null
+        public int PoolH, PoolW;
     }
 
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads)
+        => Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads, null, 0, 0);
+
+    /// <summary>
+    /// Forward; with <paramref name="pooled"/> also the 2×2/stride-2 max-pool (no argmax) of every channel block,
+    /// right after the block is computed (still in L1): <paramref name="pooled"/> is [batch, Cout, poolH, poolW] with
+    /// poolH = OH/2, poolW = OW/2. The channel-wise kernel leaves the pool to the caller.
+    /// </summary>
+    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
+        Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
         if (!accumulate && ChannelWise(g))
         {
@@ -55,7 +66,7 @@ internal static unsafe class ConvDirect
         {
             G = g, X = x, W = w, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)PerPart(g)),
             Accumulate = accumulate, Relu = act == Activation.ReLU, Act = act,
-            B = accumulate ? null : b,
+            B = accumulate ? null : b, Pooled = pooled, PoolH = poolH, PoolW = poolW,
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
         if (parts <= 1) Part(&ctx, 0, 1);
@@ -99,6 +110,13 @@ internal static unsafe class ConvDirect
             }
             if (c.Act != Activation.None && c.Act != Activation.ReLU)
                 Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yb, ocs * N));
+            if (c.Pooled != null)
+            {
+                int pn = c.PoolH * c.PoolW;
+                float* pb = c.Pooled + ((nint)n * g.Cout + oc0) * pn;
+                for (int o = 0; o < ocs; o++)
+                    Pool2x2.MaxForward(yb + (nint)o * N, pb + (nint)o * pn, g.OW, c.PoolH, c.PoolW);
+            }
         }
     }
 

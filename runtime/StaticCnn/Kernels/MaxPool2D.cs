@@ -48,6 +48,46 @@ public static unsafe class MaxPool2D
             OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = px, Y = py, A = pa }, s.InH * s.InW + 2 * s.OutH * s.OutW);
     }
 
+    /// <summary>
+    /// Inference form of <see cref="Forward{TS}"/>: y only, no argmax written (nothing reads it without a backward or a
+    /// MaxUnpool2D). Same values as <see cref="Forward{TS}"/> bit for bit.
+    /// </summary>
+    public static void ForwardInference<TS>(TS s, ReadOnlySpan<float> x, Span<float> y, int batch, int threads)
+        where TS : struct, IPool2DShape
+    {
+        CheckForward(s, x.Length, y.Length, y.Length, batch, threads);
+        fixed (float* px = x, py = y)
+            ForwardInference(s, px, py, batch, threads);
+    }
+
+    /// <summary>Pointer form of <see cref="ForwardInference{TS}(TS, ReadOnlySpan{float}, Span{float}, int, int)"/> (checked by the caller).</summary>
+    internal static void ForwardInference<TS>(TS s, float* x, float* y, int batch, int threads) where TS : struct, IPool2DShape
+        => OpsParallel.For(batch * s.C, threads, new FwdWork<TS> { S = s, X = x, Y = y, A = null }, s.InH * s.InW + s.OutH * s.OutW);
+
+    /// <summary>Scalar twin of <see cref="ForwardInference{TS}(TS, ReadOnlySpan{float}, Span{float}, int, int)"/>.</summary>
+    public static void ForwardInferenceReference<TS>(TS s, ReadOnlySpan<float> x, Span<float> y, int batch, int threads)
+        where TS : struct, IPool2DShape
+    {
+        CheckForward(s, x.Length, y.Length, y.Length, batch, threads);
+        int inPlane = s.InH * s.InW, outPlane = s.OutH * s.OutW;
+        for (int p = 0; p < batch * s.C; p++)
+            for (int oh = 0; oh < s.OutH; oh++)
+                for (int ow = 0; ow < s.OutW; ow++)
+                {
+                    int h0 = oh * s.StrideH - s.PadH, w0 = ow * s.StrideW - s.PadW;
+                    int hs = Math.Max(h0, 0), ws = Math.Max(w0, 0);
+                    int he = Math.Min(h0 + s.KH, s.InH), we = Math.Min(w0 + s.KW, s.InW);
+                    float best = float.NegativeInfinity;
+                    for (int h = hs; h < he; h++)
+                        for (int w = ws; w < we; w++)
+                        {
+                            float v = x[p * inPlane + h * s.InW + w];
+                            if (v > best || float.IsNaN(v)) best = v;
+                        }
+                    y[p * outPlane + oh * s.OutW + ow] = best;
+                }
+    }
+
     /// <summary>dx[argmax] += dy, plane by plane. An empty <paramref name="dx"/> does nothing.</summary>
     public static void Backward<TS>(TS s, ReadOnlySpan<float> dy, ReadOnlySpan<int> argmax, Span<float> dx, int batch, int threads)
         where TS : struct, IPool2DShape
@@ -124,15 +164,19 @@ public static unsafe class MaxPool2D
             int inPlane = s.InH * s.InW, outPlane = s.OutH * s.OutW;
             if (Pool2x2.Applies(s))
             {
-                for (int p = start; p < end; p++)
-                    Pool2x2.MaxForward(X + (long)p * inPlane, Y + (long)p * outPlane, A + (long)p * outPlane, s.InW, s.OutH, s.OutW);
+                if (A == null)
+                    for (int p = start; p < end; p++)
+                        Pool2x2.MaxForward(X + (long)p * inPlane, Y + (long)p * outPlane, s.InW, s.OutH, s.OutW);
+                else
+                    for (int p = start; p < end; p++)
+                        Pool2x2.MaxForward(X + (long)p * inPlane, Y + (long)p * outPlane, A + (long)p * outPlane, s.InW, s.OutH, s.OutW);
                 return;
             }
             for (int p = start; p < end; p++)
             {
                 float* x = X + (long)p * inPlane;
                 float* y = Y + (long)p * outPlane;
-                int* a = A + (long)p * outPlane;
+                int* a = A == null ? null : A + (long)p * outPlane;
                 for (int oh = 0; oh < s.OutH; oh++)
                 {
                     int h0 = oh * s.StrideH - s.PadH;
@@ -167,7 +211,7 @@ public static unsafe class MaxPool2D
                                 }
                         }
                         y[oh * s.OutW + ow] = best;
-                        a[oh * s.OutW + ow] = bi;
+                        if (a != null) a[oh * s.OutW + ow] = bi;
                     }
                 }
             }
@@ -357,6 +401,66 @@ internal static unsafe class Pool2x2
                 if (v > best || float.IsNaN(v)) { best = v; bi = row + inW + c + 1; }
                 yr[ow] = best;
                 ar[ow] = bi;
+            }
+        }
+    }
+
+    // The same step without the index (inference): y = (w > v or w is NaN) ? w : v.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Take(Vector512<float> v, Vector512<float> w)
+        => Vector512.ConditionalSelect(Vector512.GreaterThan(w, v) | ~Vector512.Equals(w, w), w, v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Take(Vector256<float> v, Vector256<float> w)
+        => Vector256.ConditionalSelect(Vector256.GreaterThan(w, v) | ~Vector256.Equals(w, w), w, v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector128<float> Take(Vector128<float> v, Vector128<float> w)
+        => Vector128.ConditionalSelect(Vector128.GreaterThan(w, v) | ~Vector128.Equals(w, w), w, v);
+
+    /// <summary>
+    /// One plane, inference: y only (no argmax), the same values as the indexed form bit for bit (same window order,
+    /// same comparisons, NaN propagates, the first of equal values wins).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MaxForward(float* x, float* y, int inW, int outH, int outW)
+    {
+        for (int oh = 0; oh < outH; oh++)
+        {
+            float* r0 = x + 2 * oh * inW, r1 = r0 + inW, yr = y + oh * outW;
+            int ow = 0;
+            if (Avx512F.IsSupported)
+                for (; ow + 16 <= outW; ow += 16)
+                {
+                    Split(r0 + 2 * ow, out Vector512<float> e0, out Vector512<float> o0);
+                    Split(r1 + 2 * ow, out Vector512<float> e1, out Vector512<float> o1);
+                    Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
+                }
+            if (Avx2.IsSupported)
+                for (; ow + 8 <= outW; ow += 8)
+                {
+                    Split(r0 + 2 * ow, out Vector256<float> e0, out Vector256<float> o0);
+                    Split(r1 + 2 * ow, out Vector256<float> e1, out Vector256<float> o1);
+                    Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
+                }
+            if (Sse2.IsSupported)
+                for (; ow + 4 <= outW; ow += 4)
+                {
+                    Split(r0 + 2 * ow, out Vector128<float> e0, out Vector128<float> o0);
+                    Split(r1 + 2 * ow, out Vector128<float> e1, out Vector128<float> o1);
+                    Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
+                }
+            for (; ow < outW; ow++)
+            {
+                int c = 2 * ow;
+                float best = r0[c];
+                float v = r0[c + 1];
+                if (v > best || float.IsNaN(v)) best = v;
+                float b1 = r1[c];
+                v = r1[c + 1];
+                if (v > b1 || float.IsNaN(v)) b1 = v;
+                if (b1 > best || float.IsNaN(b1)) best = b1;
+                yr[ow] = best;
             }
         }
     }

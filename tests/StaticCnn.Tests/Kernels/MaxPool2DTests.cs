@@ -154,3 +154,30 @@ public class MaxPool2DTests
         NoAllocation(() => MaxPool2D.Forward(s3, x, y3, a3, n, 2));
     }
 }
+
+/// <summary>The inference pool (no argmax): the same values as the training form, bit for bit, and as its reference.</summary>
+[Trait("Category", "Numeric")]
+public class MaxPool2DInferenceTests
+{
+    [Theory, MemberData(nameof(MaxPool2DTests.Shapes), MemberType = typeof(MaxPool2DTests))]
+    public void Inference_equals_training_form_and_reference(int n, int c, int h, int w, int k, int st, int p)
+    {
+        var s = Pool2DShape.Create(c, h, w, k, st, p);
+        var rng = new Random(h * 17 + w);
+        var x = Rand(rng, n * c * h * w);
+        x[0] = float.NaN;
+        if (x.Length > 7) { x[5] = x[4]; x[6] = -0f; x[7] = 0f; }       // ties and signed zeros
+        int outLen = n * c * s.OutH * s.OutW;
+        var yt = new float[outLen]; var a = new int[outLen];
+        MaxPool2D.Forward(s, x, yt, a, n, 1);
+        var yr = new float[outLen];
+        MaxPool2D.ForwardInferenceReference(s, x, yr, n, 1);
+        BitEqual(yt, yr, "reference");
+        foreach (int t in new[] { 1, 2, 3 })
+        {
+            var y = Rand(rng, outLen);
+            MaxPool2D.ForwardInference(s, x, y, n, t);
+            BitEqual(yt, y, $"y, {t} threads");
+        }
+    }
+}
