@@ -184,8 +184,8 @@ internal static unsafe class ConvCore
     private static int BwdWeightRowsMax => RowBlock + Gemm.MR;
 
     public static long ForwardScratch(in ConvGeom g, int threads)
-        => (long)Math.Max(1, threads)
-           * (ConvDirect.Applies(g) ? ConvDirect.ForwardScratch(g, 1) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K));
+        => Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
+           * (ConvDirect.Applies(g) ? ConvDirect.ForwardScratch(g, 1) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K)));
 
     /// <summary>Stride 1 (and non-negative padding): implicit GEMM over a zero-padded copy of the image, no packing.</summary>
     private static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;
@@ -195,7 +195,7 @@ internal static unsafe class ConvCore
     private static long WidePerPart(in ConvGeom g) => WideImage(g) + (long)g.M * NcBlock + 16 + g.K + 16;
 
     public static long BackwardDataScratch(in ConvGeom g, int threads)
-        => g.SH == 1 && g.SW == 1
+        => ConvWinograd.AppliesData(g) ? ConvWinograd.DataScratch(g, threads) : g.SH == 1 && g.SW == 1
             ? (long)g.G * g.K * g.M + 32 + ForwardScratch(FlippedGeom(g), threads)
             : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(g.M) + (long)BwdDataRows(g) * NcBlock + 16);
 
@@ -265,6 +265,11 @@ internal static unsafe class ConvCore
         if (ConvDirect.Applies(g))
         {
             ConvDirect.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
+            return;
+        }
+        if (ConvWinograd.Applies(g))
+        {
+            ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
             return;
         }
         if (UseWide(g))
@@ -403,6 +408,11 @@ internal static unsafe class ConvCore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
     {
+        if (ConvWinograd.AppliesData(g))
+        {
+            ConvWinograd.BackwardData(g, w, dy, dx, batch, scratch, threads);
+            return;
+        }
         int M = g.M, K = g.K;
         if (g.SH == 1 && g.SW == 1)
         {

@@ -1,0 +1,375 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>
+/// Winograd F(2×2, 3×3) convolution for 3×3, stride 1, dilation 1, ungrouped layers with enough channels: forward
+/// (y = act(conv(x, w) + b), or y = act(y + conv(x, w))) and backward-data (dx += conv(dy, w̃), the flipped,
+/// transposed kernel with padding 2 − P).
+/// </summary>
+/// <remarks>
+/// <para><b>Algorithm</b> (Lavin and Gray 2015). Each 2×2 output tile is Aᵀ[(G g Gᵀ) ⊙ (Bᵀ d B)]A over a 4×4 input tile d:
+/// 16 multiplies per input channel instead of 36. Per call: (1) the input transform V[e][ic][tile] (e = the 16
+/// transform elements; tiles of every sample in a band of tile rows, so a batch widens the GEMMs); (2) per block of
+/// output channels, the weight transform U[e][oc][ic] into per-thread scratch (weights change every training step),
+/// then for every 96-tile column block 16 GEMMs M[e] = U[e]·V[e] with the packed-GEMM micro-kernel of
+/// <see cref="Gemm.RunIndirect"/> (B rows read in place), then the output transform into NCHW with bias,
+/// accumulation and the fused activation.</para>
+/// <para><b>Why F(2×2) and not F(4×4)</b>: F(2,3)'s transforms have coefficients 0, ±1, ±½ (exact in float), so
+/// its error stays within a small factor of direct summation; F(4,3) (points 0, ±1, ±2, ±½) amplifies rounding
+/// error by about two orders of magnitude, too much against the PyTorch parity tolerance of the test suite.</para>
+/// <para><b>Determinism</b>: every output is one fixed sequence of operations (transform, FMA chain over input
+/// channels in increasing order, transform), independent of the block or thread it lands in; threads
+/// (<see cref="GemmWorkers"/>) partition input channels (input transform) and (output-channel block, column block)
+/// items (GEMM and output transform). Results are bit-identical for any thread count.</para>
+/// </remarks>
+internal static unsafe class ConvWinograd
+{
+    /// <summary>Smallest input and output channel counts routed here (measured crossover, see docs/KERNELS.md).</summary>
+    public const int MinCin = 32, MinCout = 33;
+
+    private const int T = 16;               // transform elements (4×4)
+    private const int NB = 96;              // tile columns per GEMM block
+    private const int CapV = 1 << 20;       // floats of transformed input per band
+    private const int Slack = 64;
+
+    /// <summary>True when forward of <paramref name="g"/> runs here.</summary>
+    public static bool Applies(in ConvGeom g)
+        => g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.G == 1
+           && g.Cin >= MinCin && g.Cout >= MinCout && g.OH >= 2 && g.OW >= 2;
+
+    /// <summary>True when backward-data of <paramref name="g"/> runs here (as the forward of the flipped geometry).</summary>
+    public static bool AppliesData(in ConvGeom g) => g.SH == 1 && g.SW == 1 && Applies(Flipped(g));
+
+    /// <summary>For stride 1: the convolution from dy to dx with the flipped, transposed kernel.</summary>
+    internal static ConvGeom Flipped(in ConvGeom g) => new()
+    {
+        Cin = g.Cout, H = g.OH, W = g.OW, Cout = g.Cin, OH = g.H, OW = g.W, KH = g.KH, KW = g.KW, SH = 1, SW = 1,
+        PH = g.DH * (g.KH - 1) - g.PH, PW = g.DW * (g.KW - 1) - g.PW, DH = g.DH, DW = g.DW, G = g.G,
+    };
+
+    // ---- geometry of the tiling ----------------------------------------------------------------------------------
+
+    private static int TH(in ConvGeom g) => (g.OH + 1) / 2;
+    private static int TW(in ConvGeom g) => (g.OW + 1) / 2;
+    private static int TWpad(in ConvGeom g) => (TW(g) + 15) & ~15;
+    private static int BandRows(in ConvGeom g) => Math.Max(1, CapV / (T * g.Cin * TW(g)));
+    private static int Ldv(in ConvGeom g) => ((BandRows(g) * TW(g) + TWpad(g) + Gemm.MaxNR + 15) & ~15);
+    private static int Mb(in ConvGeom g)
+    {
+        int mr = Gemm.MR;
+        return mr * Math.Clamp(8192 / (g.Cin * mr), 1, 4);
+    }
+
+    private static long InPart(in ConvGeom g) => 16L * TWpad(g) + 2L * (TWpad(g) + 32) + Slack;
+    private static long GemmPart(in ConvGeom g)
+    {
+        long mb = Mb(g);
+        return T * mb * g.Cin + 16 + T * mb * NB + 32 + g.Cin + 16 + 9 * 16 + 16 * 16 + 4 * 16 + Slack;
+    }
+
+    private static long PerPart(in ConvGeom g) => Math.Max(InPart(g), GemmPart(g)) + 16;
+
+    /// <summary>Floats of scratch the forward of <paramref name="g"/> needs.</summary>
+    public static long Scratch(in ConvGeom g, int threads)
+        => (long)T * g.Cin * Ldv(g) + 32 + (long)Math.Max(1, threads) * PerPart(g);
+
+    /// <summary>Floats of scratch backward-data of <paramref name="g"/> needs.</summary>
+    public static long DataScratch(in ConvGeom g, int threads) => Scratch(Flipped(g), threads);
+
+    // ---- entry points ------------------------------------------------------------------------------------------
+
+    private struct Ctx
+    {
+        public ConvGeom G;
+        public float* X, W, B, Y, V, Scratch;
+        public int Batch, PerPart, Ldv, R0, R1;   // band: global tile rows [R0, R1)
+        public bool Accumulate, FlippedW;
+        public Activation Act;
+    }
+
+    /// <summary>y = act(conv(x, w) + b), or (accumulate) y = act(y + conv(x, w)); as <see cref="ConvCore.Forward"/>.</summary>
+    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
+        Activation act, float* scratch, int threads)
+        => Run(g, x, w, false, accumulate ? null : b, y, batch, accumulate, act, scratch, threads);
+
+    /// <summary>dx += conv2d_input_grad(w, dy) for the stride-1 geometry <paramref name="g"/>.</summary>
+    public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
+        => Run(Flipped(g), dy, w, true, null, dx, batch, true, Activation.None, scratch, threads);
+
+    private static void Run(in ConvGeom g, float* x, float* w, bool flipped, float* b, float* y, int batch,
+        bool accumulate, Activation act, float* scratch, int threads)
+    {
+        var c = new Ctx
+        {
+            G = g, X = x, W = w, B = b, Y = y, Batch = batch, Accumulate = accumulate, FlippedW = flipped, Act = act,
+            Ldv = Ldv(g), PerPart = checked((int)PerPart(g)),
+        };
+        c.V = Gemm.Align(scratch);
+        c.Scratch = Gemm.Align(c.V + (nint)T * g.Cin * c.Ldv + 16);
+        int th = TH(g), tw = TW(g);
+        int rows = batch * th, band = BandRows(g);
+        int ocBlocks = (g.Cout + Mb(g) - 1) / Mb(g);
+        for (int r0 = 0; r0 < rows; r0 += band)
+        {
+            c.R0 = r0;
+            c.R1 = Math.Min(rows, r0 + band);
+            long cols = (long)(c.R1 - c.R0) * tw;
+            GemmWorkers.Run(GemmWorkers.Parts(threads, T * g.Cin * cols, 1L << 15), &InputPart, &c);
+            GemmWorkers.Run(GemmWorkers.Parts(threads, cols * g.Cin * g.Cout * T, 1L << 20), &GemmPartFn, &c);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (long lo, long hi) Range(long items, int t, int parts) => (items * t / parts, items * (t + 1) / parts);
+
+    // ---- input transform: V[e][ic][col] = (Bᵀ d B)[e] for the tiles of the band ------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void InputPart(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        var (lo, hi) = Range(g.Cin, t, parts);
+        if (lo >= hi) return;
+        int th = TH(g), tw = TW(g), twp = TWpad(g), ldv = c.Ldv;
+        float* hbuf = Gemm.Align(c.Scratch + (nint)t * c.PerPart);   // 4 slots × 4 × twp
+        float* ev = hbuf + 16 * twp;                                    // twp + 32
+        float* od = ev + twp + 32;
+        int vw = Vector<float>.Count;
+        for (int ic = (int)lo; ic < hi; ic++)
+        {
+            int haveN = -1, haveRow = -1;   // padded rows [.., haveRow] of sample haveN are in the ring
+            for (int gr = c.R0; gr < c.R1; gr++)
+            {
+                int n = gr / th, tr = gr - n * th;
+                float* plane = c.X + ((nint)n * g.Cin + ic) * g.InPlane;
+                int first = 2 * tr;
+                if (haveN != n || haveRow < first - 1) haveRow = first - 1;
+                haveN = n;
+                for (int pr = haveRow + 1; pr <= first + 3; pr++)
+                {
+                    float* h = hbuf + (nint)(pr & 3) * 4 * twp;
+                    int ih = pr - g.PH;
+                    if ((uint)ih >= (uint)g.H) { Gemm.Zero(h, 4 * twp); continue; }
+                    float* row = plane + (nint)ih * g.W;
+                    // deinterleave: ev[j] = x[2j − PW], od[j] = x[2j + 1 − PW] (zero outside), j ∈ [0, twp + vw]
+                    for (int j = 0; j <= twp + vw; j++)
+                    {
+                        int iw = 2 * j - g.PW;
+                        ev[j] = (uint)iw < (uint)g.W ? row[iw] : 0f;
+                        od[j] = (uint)(iw + 1) < (uint)g.W ? row[iw + 1] : 0f;
+                    }
+                    for (int j = 0; j < twp; j += vw)
+                    {
+                        Vector<float> e0 = Ld(ev + j), e1 = Ld(ev + j + 1), o0 = Ld(od + j), o1 = Ld(od + j + 1);
+                        St(h + j, e0 - e1);
+                        St(h + twp + j, o0 + e1);
+                        St(h + 2 * twp + j, e1 - o0);
+                        St(h + 3 * twp + j, o0 - o1);
+                    }
+                }
+                haveRow = first + 3;
+                float* h0 = hbuf + (nint)(first & 3) * 4 * twp, h1 = hbuf + (nint)((first + 1) & 3) * 4 * twp;
+                float* h2 = hbuf + (nint)((first + 2) & 3) * 4 * twp, h3 = hbuf + (nint)((first + 3) & 3) * 4 * twp;
+                nint col = (nint)(gr - c.R0) * tw;
+                nint es = (nint)g.Cin * ldv;
+                float* v = c.V + (nint)ic * ldv + col;
+                for (int k = 0; k < 4; k++)
+                {
+                    float* vk = v + k * es;
+                    nint o = (nint)k * twp;
+                    for (int j = 0; j < twp; j += vw)
+                    {
+                        Vector<float> a = Ld(h0 + o + j), b = Ld(h1 + o + j), cc = Ld(h2 + o + j), d = Ld(h3 + o + j);
+                        St(vk + j, a - cc);
+                        St(vk + 4 * es + j, b + cc);
+                        St(vk + 8 * es + j, cc - b);
+                        St(vk + 12 * es + j, b - d);
+                    }
+                }
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<float> Ld(float* p) => Unsafe.ReadUnaligned<Vector<float>>(p);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void St(float* p, Vector<float> v) => Unsafe.WriteUnaligned(p, v);
+
+    // ---- weight transform, GEMMs and output transform -------------------------------------------------------------
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GemmPartFn(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        int mb = Mb(g), cin = g.Cin;
+        int ocBlocks = (g.Cout + mb - 1) / mb;
+        int tw = TW(g);
+        int cols = (c.R1 - c.R0) * tw;
+        int colBlocks = (cols + NB - 1) / NB;
+        var (lo, hi) = Range((long)ocBlocks * colBlocks, t, parts);
+        if (lo >= hi) return;
+        float* ub = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        float* mbuf = Gemm.Align(ub + (nint)T * mb * cin + 16);
+        int* offs = (int*)Gemm.Align(mbuf + (nint)T * mb * NB + 32);
+        float* tmp = Gemm.Align((float*)(offs + cin) + 16);
+        for (int k = 0; k < cin; k++) offs[k] = k * c.Ldv;
+        int haveBlock = -1;
+        for (long it = lo; it < hi; it++)
+        {
+            int ob = (int)(it / colBlocks), cb = (int)(it - (long)ob * colBlocks);
+            int oc0 = ob * mb, rows = Math.Min(mb, g.Cout - oc0);
+            if (ob != haveBlock)
+            {
+                TransformWeights(g, c.W, c.FlippedW, oc0, rows, ub, mb, tmp);
+                haveBlock = ob;
+            }
+            int c0 = cb * NB, c1 = Math.Min(cols, c0 + NB);
+            nint es = (nint)cin * c.Ldv;
+            for (int e = 0; e < T; e++)
+                Gemm.RunIndirect(rows, cin, ub + (nint)e * mb * cin, cin, c.V + e * es, offs, mbuf + (nint)e * mb * NB, NB,
+                    null, c0, c1);
+            OutputTransform(ref c, oc0, rows, c0, c1, mbuf, mb, tmp);
+        }
+    }
+
+    /// <summary>U[e][ocl][ic] = (G g Gᵀ)[e] for output channels [oc0, oc0 + rows); <paramref name="tmp"/>: 25·16 floats.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformWeights(in ConvGeom g, float* w, bool flipped, int oc0, int rows, float* ub, int mb, float* tmp)
+    {
+        int cin = g.Cin, vw = Vector<float>.Count;
+        float* gk = tmp;            // [9][vw]
+        float* ut = tmp + 9 * 16;   // [16][vw]
+        nint es = (nint)mb * cin;
+        var half = new Vector<float>(0.5f);
+        for (int ocl = 0; ocl < rows; ocl++)
+        {
+            int oc = oc0 + ocl;
+            for (int ic0 = 0; ic0 < cin; ic0 += vw)
+            {
+                int n = Math.Min(vw, cin - ic0);
+                for (int l = 0; l < vw; l++)
+                {
+                    if (l >= n) { for (int k = 0; k < 9; k++) gk[k * vw + l] = 0f; continue; }
+                    int ic = ic0 + l;
+                    if (!flipped)
+                    {
+                        float* s = w + ((nint)oc * cin + ic) * 9;
+                        for (int k = 0; k < 9; k++) gk[k * vw + l] = s[k];
+                    }
+                    else
+                    {
+                        // conv dy → dx: weight (oc, ic) = w[ic][oc] rotated by 180° (w is [Cin_t][Cout_t][3][3])
+                        float* s = w + ((nint)ic * g.Cout + oc) * 9;
+                        for (int k = 0; k < 9; k++) gk[k * vw + l] = s[8 - k];
+                    }
+                }
+                // t = G g (4×3), then U = t Gᵀ (4×4)
+                Vector<float> g00 = Ld(gk), g01 = Ld(gk + vw), g02 = Ld(gk + 2 * vw);
+                Vector<float> g10 = Ld(gk + 3 * vw), g11 = Ld(gk + 4 * vw), g12 = Ld(gk + 5 * vw);
+                Vector<float> g20 = Ld(gk + 6 * vw), g21 = Ld(gk + 7 * vw), g22 = Ld(gk + 8 * vw);
+                float* dst = n == vw ? ub + (nint)ocl * cin + ic0 : ut;
+                nint ds = n == vw ? es : vw;
+                Row(dst, ds, 0, g00, g01, g02, half);
+                Row(dst, ds, 1, half * (g00 + g10 + g20), half * (g01 + g11 + g21), half * (g02 + g12 + g22), half);
+                Row(dst, ds, 2, half * (g00 - g10 + g20), half * (g01 - g11 + g21), half * (g02 - g12 + g22), half);
+                Row(dst, ds, 3, g20, g21, g22, half);
+                if (n < vw)
+                    for (int e = 0; e < T; e++)
+                        for (int l = 0; l < n; l++) ub[e * es + (nint)ocl * cin + ic0 + l] = ut[e * vw + l];
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Row(float* dst, nint es, int i, Vector<float> t0, Vector<float> t1, Vector<float> t2, Vector<float> half)
+    {
+        float* d = dst + 4 * i * es;
+        St(d, t0);
+        St(d + es, half * (t0 + t1 + t2));
+        St(d + 2 * es, half * (t0 - t1 + t2));
+        St(d + 3 * es, t2);
+    }
+
+    /// <summary>y tiles of columns [c0, c1) and channels [oc0, oc0 + rows) from M[e][ocl][col − c0] (row stride NB).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void OutputTransform(ref Ctx c, int oc0, int rows, int c0, int c1, float* mbuf, int mb, float* tmp)
+    {
+        ConvGeom g = c.G;
+        int th = TH(g), tw = TW(g), vw = Vector<float>.Count;
+        nint es = (nint)mb * NB;
+        float* q0 = tmp, q1 = tmp + 16, q2 = tmp + 32, q3 = tmp + 48;
+        for (int ocl = 0; ocl < rows; ocl++)
+        {
+            int oc = oc0 + ocl;
+            float bias = c.B == null ? 0f : c.B[oc];
+            float* m = mbuf + (nint)ocl * NB - c0;   // m[col] for col in [c0, c1)
+            int col = c0;
+            while (col < c1)
+            {
+                int br = col / tw, tw0 = col - br * tw;
+                int end = Math.Min(c1, (br + 1) * tw);
+                int gr = c.R0 + br, n = gr / th, tr = gr - n * th;
+                int oh = 2 * tr;
+                float* y0 = c.Y + (((nint)n * g.Cout + oc) * g.OH + oh) * g.OW;
+                float* y1 = y0 + g.OW;
+                bool row1 = oh + 1 < g.OH;
+                for (int j = col; j < end; j += vw)
+                {
+                    float* mj = m + j;
+                    Vector<float> m00 = Ld(mj), m01 = Ld(mj + es), m02 = Ld(mj + 2 * es), m03 = Ld(mj + 3 * es);
+                    Vector<float> m10 = Ld(mj + 4 * es), m11 = Ld(mj + 5 * es), m12 = Ld(mj + 6 * es), m13 = Ld(mj + 7 * es);
+                    Vector<float> m20 = Ld(mj + 8 * es), m21 = Ld(mj + 9 * es), m22 = Ld(mj + 10 * es), m23 = Ld(mj + 11 * es);
+                    Vector<float> m30 = Ld(mj + 12 * es), m31 = Ld(mj + 13 * es), m32 = Ld(mj + 14 * es), m33 = Ld(mj + 15 * es);
+                    Vector<float> s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
+                    Vector<float> s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
+                    St(q0, s00 + s01 + s02);
+                    St(q1, s01 - s02 - s03);
+                    St(q2, s10 + s11 + s12);
+                    St(q3, s11 - s12 - s13);
+                    int len = Math.Min(vw, end - j);
+                    int ow = 2 * (tw0 + (j - col));
+                    if (c.Accumulate)
+                    {
+                        for (int l = 0; l < len; l++, ow += 2)
+                        {
+                            y0[ow] += q0[l];
+                            if (ow + 1 < g.OW) y0[ow + 1] += q1[l];
+                            if (row1)
+                            {
+                                y1[ow] += q2[l];
+                                if (ow + 1 < g.OW) y1[ow + 1] += q3[l];
+                            }
+                        }
+                    }
+                    else
+                    {
+                        for (int l = 0; l < len; l++, ow += 2)
+                        {
+                            y0[ow] = q0[l] + bias;
+                            if (ow + 1 < g.OW) y0[ow + 1] = q1[l] + bias;
+                            if (row1)
+                            {
+                                y1[ow] = q2[l] + bias;
+                                if (ow + 1 < g.OW) y1[ow + 1] = q3[l] + bias;
+                            }
+                        }
+                    }
+                }
+                if (c.Act != Activation.None)
+                {
+                    int a0 = 2 * tw0, a1 = Math.Min(g.OW, 2 * (tw0 + end - col));
+                    Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(y0 + a0, a1 - a0));
+                    if (row1) Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(y1 + a0, a1 - a0));
+                }
+                col = end;
+            }
+        }
+    }
+}

@@ -1,0 +1,217 @@
+using StaticCnn.Kernels;
+using StaticCnn.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace StaticCnn.Tests.Kernels;
+
+/// <summary>
+/// The Winograd F(2×2, 3×3) path of Conv2D (runtime/StaticCnn/Kernels/ConvWinograd.cs): forward and backward-data
+/// against the scalar double-precision reference kernels, thread-count bit-identity, and the dispatch rule.
+/// </summary>
+public unsafe class ConvWinogradTests
+{
+    private readonly ITestOutputHelper _out;
+    public ConvWinogradTests(ITestOutputHelper output) => _out = output;
+
+    /// <summary>
+    /// Error budget of the Winograd path, in units of the direct-summation bound of <see cref="NumericAssert.Close"/>:
+    /// the transforms add a few roundings per term and sum up to 16 transformed products per output, so the bound
+    /// uses reduction = Factor·Cin·9. Measured worst ratio of |error| to the direct bound: see docs/KERNELS.md.
+    /// </summary>
+    private const int Factor = 4;
+
+    private static long XLen(RuntimeConv2DShape s, int n) => (long)n * s.inC * s.inH * s.inW;
+    private static long YLen(RuntimeConv2DShape s, int n) => (long)n * s.outC * s.outH * s.outW;
+    private static long WLen(RuntimeConv2DShape s) => (long)s.outC * s.inC * 9;
+
+    private static RuntimeConv2DShape Shape(int cin, int cout, int h, int w, int pad, bool bias = true,
+        Activation act = Activation.None, int padHigh = -1)
+    {
+        int ph = padHigh < 0 ? pad : padHigh;
+        return new RuntimeConv2DShape
+        {
+            inC = cin, inH = h, inW = w, outC = cout, outH = h + pad + ph - 2, outW = w + pad + ph - 2, kH = 3, kW = 3,
+            strideH = 1, strideW = 1, padH = pad, padW = pad, dilationH = 1, dilationW = 1, groups = 1,
+            hasBias = bias, activation = act,
+        };
+    }
+
+    private static ConvGeom G(RuntimeConv2DShape s) => Conv2D.Geom(s);
+
+    private static RuntimeConv2DShape RandomShape(Random r)
+    {
+        int pad = r.Next(3) switch { 0 => 0, 1 => 1, _ => r.Next(0, 3) };
+        int ph = r.Next(4) == 0 ? Math.Max(0, pad + r.Next(-1, 2)) : pad;
+        int h = r.Next(3, 20), w = r.Next(3, 24);
+        var s = Shape(r.Next(ConvWinograd.MinCin, 80), r.Next(ConvWinograd.MinCout, 90), h, w, pad,
+            r.Next(2) == 0, (Activation)r.Next(5), ph);
+        if (s.outH < 2 || s.outW < 2) return RandomShape(r);
+        return s;
+    }
+
+    [Fact, Trait("Category", "Numeric")]
+    public void Forward_MatchesReference()
+    {
+        var rng = new Random(41);
+        double worst = 0;
+        for (int trial = 0; trial < 30; trial++)
+        {
+            var s = RandomShape(rng);
+            Assert.True(ConvWinograd.Applies(G(s)), s.ToString());
+            int batch = rng.Next(1, 4), threads = rng.Next(1, 3);
+            bool accumulate = trial % 4 == 3;
+            var x = NumericAssert.Random(rng, XLen(s, batch));
+            var w = NumericAssert.Random(rng, WLen(s));
+            var b = s.hasBias ? NumericAssert.Random(rng, s.outC) : Array.Empty<float>();
+            var y0 = NumericAssert.Random(rng, YLen(s, batch));
+            var yr = new float[y0.Length];
+            var abs = new float[y0.Length];
+            var y = (float[])y0.Clone();
+            var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+            var s0 = s with { activation = Activation.None };
+            if (!accumulate)
+            {
+                Conv2D.ForwardReference(s, x, w, b, yr, batch, Span<float>.Empty, 1);
+                Conv2D.ForwardReference(s0, NumericAssert.Abs(x), NumericAssert.Abs(w), NumericAssert.Abs(b), abs, batch, Span<float>.Empty, 1);
+                Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+            }
+            else
+            {
+                // y = act(y + conv(x, w)), the form ConvTranspose2D's backward-data uses
+                var sn = s0 with { hasBias = false };
+                Conv2D.ForwardReference(sn, x, w, Array.Empty<float>(), yr, batch, Span<float>.Empty, 1);
+                Conv2D.ForwardReference(sn, NumericAssert.Abs(x), NumericAssert.Abs(w), Array.Empty<float>(), abs, batch, Span<float>.Empty, 1);
+                for (int i = 0; i < yr.Length; i++) { yr[i] += y0[i]; abs[i] += Math.Abs(y0[i]); }
+                Activations.ApplyForwardReference(s.activation, Activations.DefaultLeakySlope, yr);
+                fixed (float* px = x, pw = w, py = y, ps = scratch)
+                    ConvWinograd.Forward(G(s), px, pw, null, py, batch, true, s.activation, ps, threads);
+            }
+            worst = Math.Max(worst, Check($"y ({s}, batch {batch}, threads {threads}, accumulate {accumulate})", y, yr, abs, s.inC * 9L));
+        }
+        _out.WriteLine($"forward: worst |error| / direct-summation bound = {worst:F3} (asserted ≤ {Factor})");
+    }
+
+    [Fact, Trait("Category", "Numeric")]
+    public void BackwardData_MatchesReference()
+    {
+        var rng = new Random(43);
+        double worst = 0;
+        for (int trial = 0; trial < 30; trial++)
+        {
+            var s = RandomShape(rng) with { activation = Activation.None };
+            (s.inC, s.outC) = (s.outC, s.inC);   // the flipped conv (dy → dx) must take this path
+            if (!ConvWinograd.AppliesData(G(s))) continue;
+            int batch = rng.Next(1, 4), threads = rng.Next(1, 3);
+            var w = NumericAssert.Random(rng, WLen(s));
+            var dy = NumericAssert.Random(rng, YLen(s, batch));
+            var dx0 = NumericAssert.Random(rng, XLen(s, batch));
+            var dxr = (float[])dx0.Clone();
+            var adx = NumericAssert.Abs(dx0);
+            Conv2D.BackwardDataReference(s, w, dy, dxr, batch, Span<float>.Empty, 1);
+            Conv2D.BackwardDataReference(s, NumericAssert.Abs(w), NumericAssert.Abs(dy), adx, batch, Span<float>.Empty, 1);
+            var dx = (float[])dx0.Clone();
+            var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+            Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
+            worst = Math.Max(worst, Check($"dx ({s}, batch {batch}, threads {threads})", dx, dxr, adx, s.outC * 9L));
+        }
+        _out.WriteLine($"backward-data: worst |error| / direct-summation bound = {worst:F3} (asserted ≤ {Factor})");
+    }
+
+    /// <summary>Asserts |fast − ref| ≤ Factor·bound (bound as NumericAssert.Close); returns the worst ratio to the bound.</summary>
+    private static double Check(string name, float[] fast, float[] reference, float[] absRef, long reduction)
+    {
+        double worst = 0;
+        for (int i = 0; i < fast.Length; i++)
+        {
+            double bound = (reduction + 4) * NumericAssert.U * absRef[i] + 4 * NumericAssert.U * Math.Abs(reference[i]) + 1e-30;
+            double diff = Math.Abs((double)fast[i] - reference[i]);
+            if (!(diff <= Factor * bound))
+                Assert.Fail($"{name}[{i}]: fast {fast[i]:R} vs reference {reference[i]:R}, |diff| {diff:E3} > {Factor}·bound {bound:E3}.");
+            worst = Math.Max(worst, diff / bound);
+        }
+        return worst;
+    }
+
+    public static IEnumerable<object[]> ThreadShapes() => new[]
+    {
+        new object[] { Shape(36, 40, 13, 9, 1, true, Activation.ReLU) },
+        new object[] { Shape(48, 64, 20, 21, 0, false, Activation.Tanh) },
+        new object[] { Shape(64, 64, 14, 14, 1) },
+    };
+
+    [Theory, Trait("Category", "Numeric")]
+    [MemberData(nameof(ThreadShapes))]
+    public void ThreadCounts_GiveBitIdenticalResults(RuntimeConv2DShape s)
+    {
+        Assert.True(ConvWinograd.Applies(G(s)));
+        Assert.True(ConvWinograd.AppliesData(G(s)));
+        var rng = new Random(5);
+        int batch = 3;
+        var x = NumericAssert.Random(rng, XLen(s, batch));
+        var w = NumericAssert.Random(rng, WLen(s));
+        var b = s.hasBias ? NumericAssert.Random(rng, s.outC) : Array.Empty<float>();
+        var dy = NumericAssert.Random(rng, YLen(s, batch));
+        float[]? y1 = null, dx1 = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var y = new float[YLen(s, batch)];
+            var dx = new float[XLen(s, batch)];
+            var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+            Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+            Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
+            if (y1 == null) { y1 = y; dx1 = dx; continue; }
+            NumericAssert.Identical($"y, {threads} threads", y, y1);
+            NumericAssert.Identical($"dx, {threads} threads", dx, dx1!);
+        }
+    }
+
+    [Fact]
+    public void Applies_ToTheBenchmarkShapes_AndNotToOthers()
+    {
+        foreach (int c in new[] { 64, 128, 256 })
+        {
+            int hw = 56 * 64 / c;
+            var s = Shape(c, c, hw, hw, 1);
+            Assert.True(ConvWinograd.Applies(G(s)), $"forward {s}");
+            Assert.True(ConvWinograd.AppliesData(G(s)), $"backward-data {s}");
+        }
+        var baseShape = Shape(128, 128, 28, 28, 1);
+        var stride2 = baseShape with { strideH = 2, strideW = 2, outH = 14, outW = 14 };
+        var k5 = baseShape with { kH = 5, kW = 5, padH = 2, padW = 2 };
+        var grouped = baseShape with { groups = 2 };
+        var dilated = baseShape with { dilationH = 2, dilationW = 2, padH = 2, padW = 2 };
+        var narrow = Shape(16, 16, 28, 28, 1);
+        foreach (var s in new[] { stride2, k5, grouped, dilated, narrow })
+        {
+            Assert.False(ConvWinograd.Applies(G(s)), $"forward {s}");
+            Assert.False(ConvWinograd.AppliesData(G(s)), $"backward-data {s}");
+        }
+    }
+
+    [Fact]
+    public void FastPath_DoesNotAllocate()
+    {
+        var s = Shape(64, 64, 12, 12, 1, true, Activation.ReLU);
+        int batch = 2;
+        var rng = new Random(9);
+        var x = NumericAssert.Random(rng, XLen(s, batch));
+        var w = NumericAssert.Random(rng, WLen(s));
+        var b = NumericAssert.Random(rng, s.outC);
+        var y = new float[YLen(s, batch)];
+        var dx = new float[x.Length];
+        var scratch = new float[Conv2D.ScratchFloats(s, batch, 2)];
+        foreach (int threads in new[] { 1, 2 })
+        {
+            for (int warm = 0; warm < 20; warm++)
+            {
+                Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+                Conv2D.BackwardData(s, w, y, dx, batch, scratch, threads);
+            }
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+            Conv2D.BackwardData(s, w, y, dx, batch, scratch, threads);
+            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+        }
+    }
+}
