@@ -73,6 +73,15 @@ public static unsafe class Conv2D
     {
         var g = Geom(s);
         CheckBackward(g, s.HasBias, x, w, y, dy, dx, dw, db, batch);
+        if (ConvDirectBackward.Applies(g))
+        {
+            // small stride-1 layers: derivative, bias, weight and input gradients in one pass over the batch
+            KernelChecks.Scratch(scratch, ConvDirectBackward.Scratch(g, threads));
+            fixed (float* px = x, pw = w, py = y, pdy = dy, pdx = dx, pdw = dw, pdb = db, ps = scratch)
+                ConvDirectBackward.Run(g, s.Activation, px, pw, py, pdy, dx.IsEmpty ? null : pdx, pdw,
+                    s.HasBias ? pdb : null, batch, ps, threads);
+            return;
+        }
         Activations.ApplyDerivative(s.Activation, Activations.DefaultLeakySlope, y, dy);
         BackwardWeights(s, x, dy, dw, db, batch, scratch, threads);
         if (!dx.IsEmpty) BackwardData(s, w, dy, dx, batch, scratch, threads);

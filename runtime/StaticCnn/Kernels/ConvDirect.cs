@@ -316,7 +316,8 @@ internal static unsafe class ConvDirect
     private static int WTileFloats(in ConvGeom g) => WBlockMax(g) * g.KW * V;
 
     public static long WeightsScratch(in ConvGeom g, int threads)
-        => WAccFloats(g) + 16 + (long)Math.Max(1, threads) * PerPart(g);
+        => Math.Max(WAccFloats(g) + 16 + (long)Math.Max(1, threads) * PerPart(g),
+            ConvDirectBackward.Applies(g) ? ConvDirectBackward.Scratch(g, threads) : 0);   // also sizes the fused backward
 
     private struct WCtx
     {

@@ -1,0 +1,510 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>
+/// The whole backward of a small stride-1 convolution in one pass over the batch (the layers <see cref="ConvDirect"/>
+/// runs forward: ≤ 32 output channels, KW 3 or 5, rows of at least one vector): per sample the activation
+/// derivative and the bias sum (one pass over dY), the weight gradient, and the input gradient as a convolution of
+/// the padded dY with the flipped kernel. Every sample's data is touched while it is in cache, and the work splits
+/// over the batch, so two threads share it evenly.
+/// </summary>
+/// <remarks>
+/// Determinism: the batch is cut into chunks that depend on the shape and the batch only (never on the thread count);
+/// each chunk's weight and bias gradients are reduced inside one part (register accumulators over the chunk's
+/// samples, then the lane sums) into its own slot, and the slots are added into dW/db in chunk order at the end.
+/// dX is per sample (one part writes it). Results are therefore bit-identical for any thread count.
+/// </remarks>
+internal static unsafe class ConvDirectBackward
+{
+    private const int V = 8;              // Vector256<float> lanes
+    private const int OcBlockMax = 6;     // backward-data tile: up to 6 input channels × 2 vectors
+    private const int Slack = 3 * V + 64;
+    private const int MaxChunks = 16;
+    private const int GroupFloats = 48 * 1024;   // padded inputs of one sample group (≈ 192 KB, stays in L2)
+
+    /// <summary>Shapes this path takes: the direct backward-weights shapes whose flipped convolution has non-negative padding.</summary>
+    public static bool Applies(in ConvGeom g)
+        => ConvDirect.AppliesWeights(g) && g.KH - 1 - g.PH >= 0 && g.KW - 1 - g.PW >= 0;
+
+    private static int Hp(in ConvGeom g) => Math.Max(g.OH + g.KH - 1, g.PH + g.H);
+    private static int Wp(in ConvGeom g) => Math.Max(g.OW + g.KW - 1, g.PW + g.W);
+    private static int ImgFloats(in ConvGeom g) => (g.Cin * Hp(g) * Wp(g) + 15) & ~15;
+    // padded dY for backward-data (the flipped convolution's input)
+    private static int Hd(in ConvGeom g) => Math.Max(g.H + g.KH - 1, g.KH - 1 - g.PH + g.OH);
+    private static int Wd(in ConvGeom g) => Math.Max(g.W + g.KW - 1, g.KW - 1 - g.PW + g.OW);
+    private static int DyImgFloats(in ConvGeom g) => ((g.Cout * Hd(g) * Wd(g) + Slack) + 15) & ~15;
+
+    /// <summary>Samples padded together (the weight-gradient tile runs over all of them with its accumulators in registers).</summary>
+    private static int Group(in ConvGeom g) => Math.Clamp(GroupFloats / ImgFloats(g), 1, 8);
+
+    /// <summary>Gradient slots: at most 16, fewer for layers with many weights; depends on the shape only.</summary>
+    private static int ChunksMax(in ConvGeom g) => Math.Clamp((1 << 20) / (g.Cout * g.K + g.Cout), 1, MaxChunks);
+
+    private static int Chunks(in ConvGeom g, int batch) => Math.Min(ChunksMax(g), (batch + Group(g) - 1) / Group(g));
+
+    private static long PerPart(in ConvGeom g) => (long)Group(g) * ImgFloats(g) + DyImgFloats(g) + (long)g.Cout * V + 4 * V + 32;
+
+    private static long SlotFloats(in ConvGeom g) => ((long)g.Cout * g.K + g.Cout + 15) & ~15;
+
+    /// <summary>Floats of scratch for any batch and <paramref name="threads"/> threads.</summary>
+    public static long Scratch(in ConvGeom g, int threads)
+        => (((long)g.Cout * g.K + 15) & ~15) + ChunksMax(g) * SlotFloats(g) + (long)Math.Max(1, threads) * PerPart(g) + 32;
+
+    private struct Ctx
+    {
+        public ConvGeom G;
+        public float* X, Wf, Y, Dy, Dx, Slots, Parts;
+        public int Batch, Chunks, PerPart;
+        public Activation Act;
+    }
+
+    /// <summary>
+    /// dy ← dy·f'(y) in place, then dw += , db += (db null without bias), dx += (dx null: not needed).
+    /// </summary>
+    public static void Run(in ConvGeom g, Activation act, float* x, float* w, float* y, float* dy, float* dx,
+        float* dw, float* db, int batch, float* scratch, int threads)
+    {
+        int K = g.K, M = g.Cout;
+        float* wf = Gemm.Align(scratch);
+        float* slots = wf + (((long)M * K + 15) & ~15);
+        int chunks = Chunks(g, batch);
+        if (dx != null)
+        {
+            // wf[ic][oc, kh, kw] = w[oc][ic, KH−1−kh, KW−1−kw]
+            int kk = g.KK;
+            for (int ic = 0; ic < g.Cin; ic++)
+                for (int oc = 0; oc < M; oc++)
+                {
+                    float* s = w + (nint)oc * K + (nint)ic * kk + (kk - 1);
+                    float* d = wf + ((nint)ic * M + oc) * kk;
+                    for (int j = 0; j < kk; j++) d[j] = s[-j];
+                }
+        }
+        var ctx = new Ctx
+        {
+            G = g, X = x, Wf = wf, Y = y, Dy = dy, Dx = dx, Batch = batch, Chunks = chunks, Act = act,
+            Slots = slots, Parts = slots + ChunksMax(g) * SlotFloats(g), PerPart = checked((int)PerPart(g)),
+        };
+        int parts = Math.Min(chunks, GemmWorkers.Parts(threads, 3 * g.Macs * batch, 1L << 20));
+        if (parts <= 1) Part(&ctx, 0, 1);
+        else GemmWorkers.Run(parts, &Part, &ctx);
+
+        // dw += Σ_chunks slot, db likewise: every element summed in chunk order
+        long slot = SlotFloats(g);
+        int nw = M * K;
+        for (int i = 0; i < nw; i++)
+        {
+            float s = slots[i];
+            for (int c = 1; c < chunks; c++) s += slots[c * slot + i];
+            dw[i] += s;
+        }
+        if (db != null)
+            for (int o = 0; o < M; o++)
+            {
+                float s = slots[nw + o];
+                for (int c = 1; c < chunks; c++) s += slots[c * slot + nw + o];
+                db[o] += s;
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Part(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        int c0 = (int)((long)c.Chunks * t / parts), c1 = (int)((long)c.Chunks * (t + 1) / parts);
+        if (c0 >= c1) return;
+        int hp = Hp(g), wp = Wp(g), plane = hp * wp, img = ImgFloats(g), group = Group(g);
+        int hd = Hd(g), wd = Wd(g), dplane = hd * wd, dimg = DyImgFloats(g);
+        int M = g.Cout, N = g.N, K = g.K, nw = M * K;
+        float* xp = Gemm.Align(c.Parts + (nint)t * c.PerPart);
+        float* dyp = xp + (nint)group * img;
+        float* bacc = dyp + dimg;
+        float* tmp = bacc + M * V;
+        // the padding borders stay zero: each sample only overwrites the interior
+        Gemm.Zero(xp, group * img);
+        if (c.Dx != null) Gemm.Zero(dyp, dimg);
+        int rem = g.OW % V, nrem = N % V;
+        int* bits = stackalloc int[2 * V];
+        for (int j = 0; j < V; j++) { bits[j] = j >= V - rem ? -1 : 0; bits[V + j] = j >= V - nrem ? -1 : 0; }
+        Vector256<float> mask = Vector256.Load(bits).AsSingle(), nmask = Vector256.Load(bits + V).AsSingle();
+        int wblk = g.KW == 3 ? 4 : 3, wblocks = (M + wblk - 1) / wblk;
+        long slot = SlotFloats(g);
+        for (int ch = c0; ch < c1; ch++)
+        {
+            int n0 = (int)((long)c.Batch * ch / c.Chunks), n1 = (int)((long)c.Batch * (ch + 1) / c.Chunks);
+            float* sw = c.Slots + ch * slot;
+            float* sb = sw + nw;
+            Gemm.Zero(bacc, M * V);
+            for (int g0 = n0; g0 < n1; g0 += group)
+            {
+                int gs = Math.Min(group, n1 - g0);
+                // 1. dy ← dy·f'(y), bias lanes, padded inputs
+                for (int s = 0; s < gs; s++)
+                {
+                    int n = g0 + s;
+                    float* dyn = c.Dy + (nint)n * M * N;
+                    float* yn = c.Y + (nint)n * M * N;
+                    if (c.Act != Activation.None && c.Act != Activation.ReLU)
+                        Activations.ApplyDerivative(c.Act, Activations.DefaultLeakySlope, new ReadOnlySpan<float>(yn, M * N), new Span<float>(dyn, M * N));
+                    DerivBias(dyn, yn, bacc, M, N, c.Act == Activation.ReLU, nmask);
+                    float* xs = c.X + (nint)n * g.Cin * g.InPlane;
+                    float* xd = xp + (nint)s * img;
+                    for (int ic = 0; ic < g.Cin; ic++)
+                    {
+                        float* src = xs + (nint)ic * g.InPlane;
+                        float* dst = xd + (nint)ic * plane + (nint)g.PH * wp + g.PW;
+                        for (int i = 0; i < g.H; i++) Gemm.Copy(src + (nint)i * g.W, dst + (nint)i * wp, g.W);
+                    }
+                }
+                // 2. weight gradient over the group's samples
+                float* dyg = c.Dy + (nint)g0 * M * N;
+                bool first = g0 == n0;
+                for (int blk = 0; blk < wblocks; blk++)
+                {
+                    int oc0 = (int)((long)M * blk / wblocks), ocs = (int)((long)M * (blk + 1) / wblocks) - oc0;
+                    float* dyb = dyg + (nint)oc0 * N;
+                    for (int ic = 0; ic < g.Cin; ic++)
+                        for (int kh = 0; kh < g.KH; kh++)
+                        {
+                            float* xr = xp + (nint)ic * plane + (nint)kh * wp;
+                            float* dst = sw + (((nint)oc0 * g.Cin + ic) * g.KH + kh) * g.KW;
+                            if (g.KW == 3)
+                                switch (ocs)
+                                {
+                                    case 4: WTile<O4, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
+                                    case 3: WTile<O3, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
+                                    case 2: WTile<O2, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
+                                    default: WTile<O1, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
+                                }
+                            else
+                                switch (ocs)
+                                {
+                                    case 3: WTile<O3, O5>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
+                                    case 2: WTile<O2, O5>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
+                                    default: WTile<O1, O5>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
+                                }
+                        }
+                }
+                // 3. input gradient: dx += conv(pad(dy), flipped w)
+                if (c.Dx != null)
+                    for (int s = 0; s < gs; s++)
+                    {
+                        int n = g0 + s;
+                        float* dyn = c.Dy + (nint)n * M * N;
+                        int pt = g.KH - 1 - g.PH, pl = g.KW - 1 - g.PW;
+                        for (int oc = 0; oc < M; oc++)
+                        {
+                            float* src = dyn + (nint)oc * N;
+                            float* dst = dyp + (nint)oc * dplane + (nint)pt * wd + pl;
+                            for (int i = 0; i < g.OH; i++) Gemm.Copy(src + (nint)i * g.OW, dst + (nint)i * wd, g.OW);
+                        }
+                        DataSample(g, dyp, wd, dplane, c.Wf, c.Dx + (nint)n * g.Cin * g.InPlane, tmp);
+                    }
+            }
+            for (int o = 0; o < M; o++) sb[o] = Vector256.Sum(Vector256.Load(bacc + o * V));
+        }
+    }
+
+    /// <summary>dy ← dy·(y &gt; 0) when <paramref name="relu"/>; bacc[oc] += the lanes of dy (the tail vector masked).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DerivBias(float* dy, float* y, float* bacc, int M, int N, bool relu, Vector256<float> nmask)
+    {
+        for (int oc = 0; oc < M; oc++)
+        {
+            float* d = dy + (nint)oc * N, yy = y + (nint)oc * N;
+            Vector256<float> a0 = Vector256.Load(bacc + oc * V), a1 = Vector256<float>.Zero;
+            int i = 0;
+            if (relu)
+            {
+                for (; i + 2 * V <= N; i += 2 * V)
+                {
+                    var v0 = Vector256.Load(d + i) & Vector256.GreaterThan(Vector256.Load(yy + i), Vector256<float>.Zero);
+                    var v1 = Vector256.Load(d + i + V) & Vector256.GreaterThan(Vector256.Load(yy + i + V), Vector256<float>.Zero);
+                    v0.Store(d + i);
+                    v1.Store(d + i + V);
+                    a0 += v0;
+                    a1 += v1;
+                }
+                for (; i + V <= N; i += V)
+                {
+                    var v0 = Vector256.Load(d + i) & Vector256.GreaterThan(Vector256.Load(yy + i), Vector256<float>.Zero);
+                    v0.Store(d + i);
+                    a0 += v0;
+                }
+                if (i < N)
+                {
+                    // the last vector overlaps masked values: masking again changes nothing; only new lanes are summed
+                    i = N - V;
+                    var v0 = Vector256.Load(d + i) & Vector256.GreaterThan(Vector256.Load(yy + i), Vector256<float>.Zero);
+                    v0.Store(d + i);
+                    a1 += v0 & nmask;
+                }
+            }
+            else
+            {
+                for (; i + 2 * V <= N; i += 2 * V)
+                {
+                    a0 += Vector256.Load(d + i);
+                    a1 += Vector256.Load(d + i + V);
+                }
+                for (; i + V <= N; i += V) a0 += Vector256.Load(d + i);
+                if (i < N) a1 += Vector256.Load(d + N - V) & nmask;
+            }
+            (a0 + a1).Store(bacc + oc * V);
+        }
+    }
+
+    private interface ICount { int Value { get; } }
+    private readonly struct O1 : ICount { public int Value => 1; }
+    private readonly struct O2 : ICount { public int Value => 2; }
+    private readonly struct O3 : ICount { public int Value => 3; }
+    private readonly struct O4 : ICount { public int Value => 4; }
+    private readonly struct O5 : ICount { public int Value => 5; }
+    private readonly struct O6 : ICount { public int Value => 6; }
+
+    /// <summary>
+    /// dst[o·Cin·KH·KW + kw] (=, or += when not <paramref name="first"/>) Σ over the group's samples and the plane of
+    /// dy[o] · xpad[ic, oh + kh, ow + kw]: the accumulators (channel, kw) stay in registers for the whole group.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WTile<TO, TK>(in ConvGeom g, float* xr, int wp, int img, float* dy, int samples,
+        Vector256<float> mask, float* dst, bool first) where TO : struct, ICount where TK : struct, ICount
+    {
+        int no = default(TO).Value, nk = default(TK).Value;
+        int N = g.N, OW = g.OW, OH = g.OH;
+        nint dys = (nint)g.Cout * N;
+        Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default, a04 = default;
+        Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default;
+        Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default;
+        Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default, a34 = default;
+        for (int s = 0; s < samples; s++, xr += img, dy += dys)
+        {
+            float* d0 = dy, d1 = dy + 1 * (nint)N, d2 = dy + 2 * (nint)N, d3 = dy + 3 * (nint)N;
+            float* xrow = xr;
+            for (int oh = 0; oh < OH; oh++, xrow += wp)
+            {
+                int ow = 0;
+                bool tail = false;
+                while (true)
+                {
+                    if (ow + V > OW)
+                    {
+                        if (ow >= OW) break;
+                        ow = OW - V;
+                        tail = true;
+                    }
+                    nint q = (nint)oh * OW + ow;
+                    Vector256<float> y0 = default, y1 = default, y2 = default, y3 = default, xv;
+                    if (no > 0) y0 = Vector256.Load(d0 + q);
+                    if (no > 1) y1 = Vector256.Load(d1 + q);
+                    if (no > 2) y2 = Vector256.Load(d2 + q);
+                    if (no > 3) y3 = Vector256.Load(d3 + q);
+                    if (tail)
+                    {
+                        if (no > 0) y0 &= mask;
+                        if (no > 1) y1 &= mask;
+                        if (no > 2) y2 &= mask;
+                        if (no > 3) y3 &= mask;
+                    }
+                    float* xk = xrow + ow;
+                    if (nk > 0)
+                    {
+                        xv = Vector256.Load(xk);
+                        if (no > 0) a00 = Gemm.Fma(y0, xv, a00);
+                        if (no > 1) a10 = Gemm.Fma(y1, xv, a10);
+                        if (no > 2) a20 = Gemm.Fma(y2, xv, a20);
+                        if (no > 3) a30 = Gemm.Fma(y3, xv, a30);
+                    }
+                    if (nk > 1)
+                    {
+                        xv = Vector256.Load(xk + 1);
+                        if (no > 0) a01 = Gemm.Fma(y0, xv, a01);
+                        if (no > 1) a11 = Gemm.Fma(y1, xv, a11);
+                        if (no > 2) a21 = Gemm.Fma(y2, xv, a21);
+                        if (no > 3) a31 = Gemm.Fma(y3, xv, a31);
+                    }
+                    if (nk > 2)
+                    {
+                        xv = Vector256.Load(xk + 2);
+                        if (no > 0) a02 = Gemm.Fma(y0, xv, a02);
+                        if (no > 1) a12 = Gemm.Fma(y1, xv, a12);
+                        if (no > 2) a22 = Gemm.Fma(y2, xv, a22);
+                        if (no > 3) a32 = Gemm.Fma(y3, xv, a32);
+                    }
+                    if (nk > 3)
+                    {
+                        xv = Vector256.Load(xk + 3);
+                        if (no > 0) a03 = Gemm.Fma(y0, xv, a03);
+                        if (no > 1) a13 = Gemm.Fma(y1, xv, a13);
+                        if (no > 2) a23 = Gemm.Fma(y2, xv, a23);
+                        if (no > 3) a33 = Gemm.Fma(y3, xv, a33);
+                    }
+                    if (nk > 4)
+                    {
+                        xv = Vector256.Load(xk + 4);
+                        if (no > 0) a04 = Gemm.Fma(y0, xv, a04);
+                        if (no > 1) a14 = Gemm.Fma(y1, xv, a14);
+                        if (no > 2) a24 = Gemm.Fma(y2, xv, a24);
+                        if (no > 3) a34 = Gemm.Fma(y3, xv, a34);
+                    }
+                    if (tail) break;
+                    ow += V;
+                }
+            }
+        }
+        nint os = (nint)g.Cin * g.KH * g.KW;
+        if (no > 0) Put<TK>(dst, a00, a01, a02, a03, a04, first);
+        if (no > 1) Put<TK>(dst + os, a10, a11, a12, a13, a14, first);
+        if (no > 2) Put<TK>(dst + 2 * os, a20, a21, a22, a23, a24, first);
+        if (no > 3) Put<TK>(dst + 3 * os, a30, a31, a32, a33, a34, first);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Put<TK>(float* d, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2,
+        Vector256<float> v3, Vector256<float> v4, bool first) where TK : struct, ICount
+    {
+        int nk = default(TK).Value;
+        if (first)
+        {
+            if (nk > 0) d[0] = Vector256.Sum(v0);
+            if (nk > 1) d[1] = Vector256.Sum(v1);
+            if (nk > 2) d[2] = Vector256.Sum(v2);
+            if (nk > 3) d[3] = Vector256.Sum(v3);
+            if (nk > 4) d[4] = Vector256.Sum(v4);
+        }
+        else
+        {
+            if (nk > 0) d[0] += Vector256.Sum(v0);
+            if (nk > 1) d[1] += Vector256.Sum(v1);
+            if (nk > 2) d[2] += Vector256.Sum(v2);
+            if (nk > 3) d[3] += Vector256.Sum(v3);
+            if (nk > 4) d[4] += Vector256.Sum(v4);
+        }
+    }
+
+    // ---- backward data: dx[ic, ih, iw] += Σ_oc Σ_kh Σ_kw wf[ic, oc, kh, kw] · dyp[oc, ih + kh, iw + kw] ------------
+
+    /// <summary>One sample's dx += the flipped convolution of its padded dY (channel blocks of ≤ 6, row vectors).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DataSample(in ConvGeom g, float* dyp, int wd, int dplane, float* wf, float* dx, float* tmp)
+    {
+        int blocks = (g.Cin + OcBlockMax - 1) / OcBlockMax;
+        int kt = g.Cout * g.KK;
+        for (int blk = 0; blk < blocks; blk++)
+        {
+            int ic0 = (int)((long)g.Cin * blk / blocks), ics = (int)((long)g.Cin * (blk + 1) / blocks) - ic0;
+            float* wb = wf + (nint)ic0 * kt;
+            float* xb = dx + (nint)ic0 * g.InPlane;
+            switch (ics)
+            {
+                case 6: DBlock<O6>(g, dyp, wd, dplane, wb, xb, tmp); break;
+                case 5: DBlock<O5>(g, dyp, wd, dplane, wb, xb, tmp); break;
+                case 4: DBlock<O4>(g, dyp, wd, dplane, wb, xb, tmp); break;
+                case 3: DBlock<O3>(g, dyp, wd, dplane, wb, xb, tmp); break;
+                case 2: DBlock<O2>(g, dyp, wd, dplane, wb, xb, tmp); break;
+                default: DBlock<O1>(g, dyp, wd, dplane, wb, xb, tmp); break;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DBlock<TO>(in ConvGeom g, float* dyp, int wd, int dplane, float* w, float* dx, float* tmp)
+        where TO : struct, ICount
+    {
+        int W = g.W, H = g.H, P = g.InPlane;
+        if (W == V)
+        {
+            // rows exactly one vector wide: the tile's vectors are consecutive rows
+            int step = default(TO).Value > 4 ? 2 : 3;
+            for (int ih = 0; ih < H; ih += step)
+            {
+                int rows = Math.Min(step, H - ih);
+                float* xr = dyp + (nint)ih * wd;
+                float* yr = dx + (nint)ih * W;
+                if (rows == 3) DTile<TO, O3>(g, xr, wd, wd, dplane, w, yr, P, false, 3 * V, tmp);
+                else if (rows == 2) DTile<TO, O2>(g, xr, wd, wd, dplane, w, yr, P, false, 2 * V, tmp);
+                else DTile<TO, O1>(g, xr, wd, wd, dplane, w, yr, P, false, V, tmp);
+            }
+            return;
+        }
+        for (int ih = 0; ih < H; ih++)
+        {
+            int iw0 = 0;
+            while (iw0 < W)
+            {
+                int rem = W - iw0;
+                int nv = rem > 2 * V ? 3 : rem > V ? 2 : 1;
+                if (nv == 3 && (default(TO).Value > 4 || (rem > 3 * V && rem <= 4 * V))) nv = 2;
+                float* xr = dyp + (nint)ih * wd + iw0;
+                float* yr = dx + (nint)ih * W + iw0;
+                int span = nv * V;
+                bool spill = span > rem;
+                if (nv == 3) DTile<TO, O3>(g, xr, V, wd, dplane, w, yr, P, spill, Math.Min(rem, span), tmp);
+                else if (nv == 2) DTile<TO, O2>(g, xr, V, wd, dplane, w, yr, P, spill, Math.Min(rem, span), tmp);
+                else DTile<TO, O1>(g, xr, V, wd, dplane, w, yr, P, spill, Math.Min(rem, span), tmp);
+                iw0 += span;
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DTile<TO, TN>(in ConvGeom g, float* xr, int xs, int wd, int dplane, float* w, float* y,
+        int ldy, bool spill, int valid, float* tmp) where TO : struct, ICount where TN : struct, ICount
+    {
+        int no = default(TO).Value, nv = default(TN).Value;
+        int K = g.Cout * g.KK, KH = g.KH, KW = g.KW;
+        float* w0 = w, w1 = no > 1 ? w + 1 * K : w, w2 = no > 2 ? w + 2 * K : w, w3 = no > 3 ? w + 3 * K : w, w4 = no > 4 ? w + 4 * K : w, w5 = no > 5 ? w + 5 * K : w;
+        Vector256<float> a00 = default, a01 = default, a02 = default;
+        Vector256<float> a10 = default, a11 = default, a12 = default;
+        Vector256<float> a20 = default, a21 = default, a22 = default;
+        Vector256<float> a30 = default, a31 = default, a32 = default;
+        Vector256<float> a40 = default, a41 = default, a42 = default;
+        Vector256<float> a50 = default, a51 = default, a52 = default;
+        int k = 0;
+        for (int oc = 0; oc < g.Cout; oc++)
+            for (int kh = 0; kh < KH; kh++)
+            {
+                float* xrow = xr + (nint)oc * dplane + (nint)kh * wd;
+                for (int kw = 0; kw < KW; kw++, k++)
+                {
+                    float* xk = xrow + kw;
+                    Vector256<float> x0 = Vector256.Load(xk), x1 = default, x2 = default, wv;
+                    if (nv > 1) x1 = Vector256.Load(xk + xs);
+                    if (nv > 2) x2 = Vector256.Load(xk + 2 * xs);
+                    if (no > 0) { wv = Vector256.Create(w0[k]); a00 = Gemm.Fma(x0, wv, a00); if (nv > 1) a01 = Gemm.Fma(x1, wv, a01); if (nv > 2) a02 = Gemm.Fma(x2, wv, a02); }
+                    if (no > 1) { wv = Vector256.Create(w1[k]); a10 = Gemm.Fma(x0, wv, a10); if (nv > 1) a11 = Gemm.Fma(x1, wv, a11); if (nv > 2) a12 = Gemm.Fma(x2, wv, a12); }
+                    if (no > 2) { wv = Vector256.Create(w2[k]); a20 = Gemm.Fma(x0, wv, a20); if (nv > 1) a21 = Gemm.Fma(x1, wv, a21); if (nv > 2) a22 = Gemm.Fma(x2, wv, a22); }
+                    if (no > 3) { wv = Vector256.Create(w3[k]); a30 = Gemm.Fma(x0, wv, a30); if (nv > 1) a31 = Gemm.Fma(x1, wv, a31); if (nv > 2) a32 = Gemm.Fma(x2, wv, a32); }
+                    if (no > 4) { wv = Vector256.Create(w4[k]); a40 = Gemm.Fma(x0, wv, a40); if (nv > 1) a41 = Gemm.Fma(x1, wv, a41); if (nv > 2) a42 = Gemm.Fma(x2, wv, a42); }
+                    if (no > 5) { wv = Vector256.Create(w5[k]); a50 = Gemm.Fma(x0, wv, a50); if (nv > 1) a51 = Gemm.Fma(x1, wv, a51); if (nv > 2) a52 = Gemm.Fma(x2, wv, a52); }
+                }
+            }
+        if (no > 0) AddStore<TN>(y + 0 * (nint)ldy, a00, a01, a02, spill, valid, tmp);
+        if (no > 1) AddStore<TN>(y + 1 * (nint)ldy, a10, a11, a12, spill, valid, tmp);
+        if (no > 2) AddStore<TN>(y + 2 * (nint)ldy, a20, a21, a22, spill, valid, tmp);
+        if (no > 3) AddStore<TN>(y + 3 * (nint)ldy, a30, a31, a32, spill, valid, tmp);
+        if (no > 4) AddStore<TN>(y + 4 * (nint)ldy, a40, a41, a42, spill, valid, tmp);
+        if (no > 5) AddStore<TN>(y + 5 * (nint)ldy, a50, a51, a52, spill, valid, tmp);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddStore<TN>(float* y, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2,
+        bool spill, int valid, float* tmp) where TN : struct, ICount
+    {
+        int nv = default(TN).Value;
+        if (!spill)
+        {
+            (v0 + Vector256.Load(y)).Store(y);
+            if (nv > 1) (v1 + Vector256.Load(y + V)).Store(y + V);
+            if (nv > 2) (v2 + Vector256.Load(y + 2 * V)).Store(y + 2 * V);
+            return;
+        }
+        v0.Store(tmp);
+        if (nv > 1) v1.Store(tmp + V);
+        if (nv > 2) v2.Store(tmp + 2 * V);
+        for (int j = 0; j < valid; j++) y[j] += tmp[j];
+    }
+}
