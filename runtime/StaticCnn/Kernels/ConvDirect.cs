@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticCnn.Kernels;
 
@@ -120,20 +121,27 @@ internal static unsafe class ConvDirect
         }
     }
 
-    /// <summary>The zero-padded copy of one sample, plus zeroed slack for the vector tails.</summary>
+    /// <summary>
+    /// The zero-padded copy of one sample, plus zeroed slack for the vector tails. Row by row with whole vectors: the
+    /// row is zeroed (the last vector may run into the next row, written after it, or into the slack, zeroed last),
+    /// then the source row is copied in whole vectors and a scalar tail (never reading past the source row).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(in ConvGeom g, float* xs, float* xp, int hp, int wp, int plane)
     {
+        int W = g.W, PW = g.PW, H = g.H, PH = g.PH;
         for (int ic = 0; ic < g.Cin; ic++)
         {
             float* dst = xp + (nint)ic * plane;
-            float* src = xs + (nint)ic * g.InPlane;
+            float* src = xs + (nint)ic * g.InPlane - (nint)PH * W;
             for (int i = 0; i < hp; i++, dst += wp)
             {
-                int si = i - g.PH;
-                if ((uint)si >= (uint)g.H) { Gemm.Zero(dst, wp); continue; }
-                if (g.PW > 0) Gemm.Zero(dst, g.PW);
-                Gemm.Copy(src + (nint)si * g.W, dst + g.PW, g.W);
-                if (wp > g.PW + g.W) Gemm.Zero(dst + g.PW + g.W, wp - g.PW - g.W);
+                for (int j = 0; j < wp; j += V) Vector256<float>.Zero.Store(dst + j);
+                if ((uint)(i - PH) >= (uint)H) continue;
+                float* sr = src + (nint)i * W, dr = dst + PW;
+                int j2 = 0;
+                for (; j2 + V <= W; j2 += V) Vector256.Load(sr + j2).Store(dr + j2);
+                for (; j2 < W; j2++) dr[j2] = sr[j2];
             }
         }
         Gemm.Zero(xp + (nint)g.Cin * plane, Slack);
@@ -536,11 +544,14 @@ internal static unsafe class ConvDirect
     {
         int K = g.K, M = g.Cout, hp = Hp(g), wp = Wp(g), plane = hp * wp;
         float* wt = Gemm.Align(scratch);
-        // 8 source rows at a time, read forward; each k writes 8 consecutive floats
+        // 8 source rows at a time, read forward; each k writes 8 consecutive floats (8×8 blocks transposed in registers)
         for (int o0 = 0; o0 < M; o0 += V)
         {
             float* s0 = w + (nint)o0 * K, d = wt + o0;
-            for (int k = 0; k < K; k++, d += M)
+            int k = 0;
+            if (Avx.IsSupported)
+                for (; k + V <= K; k += V, d += V * M) Transpose8(s0 + k, K, d, M);
+            for (; k < K; k++, d += M)
             {
                 float* sk = s0 + k;
                 d[0] = sk[0]; d[1] = sk[K]; d[2] = sk[2 * K]; d[3] = sk[3 * K];
@@ -559,6 +570,26 @@ internal static unsafe class ConvDirect
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
         if (parts <= 1) ChannelPart(&ctx, 0, 1);
         else GemmWorkers.Run(parts, &ChannelPart, &ctx);
+    }
+
+    /// <summary>d[j·ldd + i] = s[i·lds + j] for an 8×8 block.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8(float* s, int lds, float* d, int ldd)
+    {
+        Vector256<float> r0 = Vector256.Load(s), r1 = Vector256.Load(s + lds), r2 = Vector256.Load(s + 2 * (nint)lds), r3 = Vector256.Load(s + 3 * (nint)lds);
+        Vector256<float> r4 = Vector256.Load(s + 4 * (nint)lds), r5 = Vector256.Load(s + 5 * (nint)lds), r6 = Vector256.Load(s + 6 * (nint)lds), r7 = Vector256.Load(s + 7 * (nint)lds);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Avx.Permute2x128(u0, u4, 0x20).Store(d);
+        Avx.Permute2x128(u1, u5, 0x20).Store(d + ldd);
+        Avx.Permute2x128(u2, u6, 0x20).Store(d + 2 * (nint)ldd);
+        Avx.Permute2x128(u3, u7, 0x20).Store(d + 3 * (nint)ldd);
+        Avx.Permute2x128(u0, u4, 0x31).Store(d + 4 * (nint)ldd);
+        Avx.Permute2x128(u1, u5, 0x31).Store(d + 5 * (nint)ldd);
+        Avx.Permute2x128(u2, u6, 0x31).Store(d + 6 * (nint)ldd);
+        Avx.Permute2x128(u3, u7, 0x31).Store(d + 7 * (nint)ldd);
     }
 
     private const int PixTile = 6;

@@ -425,31 +425,61 @@ internal static unsafe class Pool2x2
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxForward(float* x, float* y, int inW, int outH, int outW)
     {
+        // A row's tail may take one more whole vector when its reads stay inside the plane's 2·outH input rows and its
+        // writes inside the plane's output: the extra lanes land on the next output row, which is written after it.
+        int inEnd = 2 * outH * inW, outEnd = outH * outW;
         for (int oh = 0; oh < outH; oh++)
         {
             float* r0 = x + 2 * oh * inW, r1 = r0 + inW, yr = y + oh * outW;
-            int ow = 0;
+            int ow = 0, rIn = (2 * oh + 1) * inW, rOut = oh * outW;
             if (Avx512F.IsSupported)
+            {
                 for (; ow + 16 <= outW; ow += 16)
                 {
                     Split(r0 + 2 * ow, out Vector512<float> e0, out Vector512<float> o0);
                     Split(r1 + 2 * ow, out Vector512<float> e1, out Vector512<float> o1);
                     Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
                 }
+                if (outW - ow > 8 && rIn + 2 * ow + 32 <= inEnd && rOut + ow + 16 <= outEnd)
+                {
+                    Split(r0 + 2 * ow, out Vector512<float> e0, out Vector512<float> o0);
+                    Split(r1 + 2 * ow, out Vector512<float> e1, out Vector512<float> o1);
+                    Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
+                    continue;
+                }
+            }
             if (Avx2.IsSupported)
+            {
                 for (; ow + 8 <= outW; ow += 8)
                 {
                     Split(r0 + 2 * ow, out Vector256<float> e0, out Vector256<float> o0);
                     Split(r1 + 2 * ow, out Vector256<float> e1, out Vector256<float> o1);
                     Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
                 }
+                if (outW - ow > 4 && rIn + 2 * ow + 16 <= inEnd && rOut + ow + 8 <= outEnd)
+                {
+                    Split(r0 + 2 * ow, out Vector256<float> e0, out Vector256<float> o0);
+                    Split(r1 + 2 * ow, out Vector256<float> e1, out Vector256<float> o1);
+                    Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
+                    continue;
+                }
+            }
             if (Sse2.IsSupported)
+            {
                 for (; ow + 4 <= outW; ow += 4)
                 {
                     Split(r0 + 2 * ow, out Vector128<float> e0, out Vector128<float> o0);
                     Split(r1 + 2 * ow, out Vector128<float> e1, out Vector128<float> o1);
                     Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
                 }
+                if (outW - ow > 0 && rIn + 2 * ow + 8 <= inEnd && rOut + ow + 4 <= outEnd)
+                {
+                    Split(r0 + 2 * ow, out Vector128<float> e0, out Vector128<float> o0);
+                    Split(r1 + 2 * ow, out Vector128<float> e1, out Vector128<float> o1);
+                    Take(Take(e0, o0), Take(e1, o1)).Store(yr + ow);
+                    continue;
+                }
+            }
             for (; ow < outW; ow++)
             {
                 int c = 2 * ow;
