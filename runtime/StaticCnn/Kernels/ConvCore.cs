@@ -236,7 +236,9 @@ internal static unsafe class ConvCore
     };
 
     public static long BackwardWeightsScratch(in ConvGeom g, int threads)
-        => ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads) : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * BwdWeightPerPart(g);
+        => ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads)
+           : UseWide(g) ? WideWeightsScratch(g)
+           : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * BwdWeightPerPart(g);
 
     private static long BwdWeightPerPart(in ConvGeom g)
         => (long)PChunk * ((g.M + Gemm.NR - 1) / Gemm.NR * Gemm.NR) + 16 + (long)BwdWeightRowsMax * PChunk + 16;
@@ -503,6 +505,11 @@ internal static unsafe class ConvCore
             ConvDirect.BackwardWeights(g, x, dy, dw, batch, scratch, threads);
             return;
         }
+        if (UseWide(g))
+        {
+            BackwardWeightsWide(g, x, dy, dw, batch, scratch, threads);
+            return;
+        }
         int M = g.M, K = g.K;
         float* ct = Gemm.Align(scratch);
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
@@ -574,6 +581,123 @@ internal static unsafe class ConvCore
                     for (int k = k0; k < kEnd; k++) dd[k] += s[(nint)k * M];
                 }
             }
+        }
+    }
+
+    // ---- backward weights, stride 1: dwᵀ tiles read the im2col rows in place from a padded image -------------
+    //
+    // Per sample: (1) pad the image (as the forward's wide path) and pack dyᵀ into panels [N][DwCols] (one dispatch,
+    // channels and panels split over the parts); (2) every tile of DwRows im2col rows × DwCols output channels runs
+    // its whole pixel range in registers (Gemm.DwTile: A broadcast from padded[offs[k] + oh·Wp + ow], B = the dyᵀ
+    // panel). Between samples a tile waits in scratch (tile layout); after the last sample it is added transposed into
+    // dw. Tiles are split over the parts; each dw element is dw + one FMA chain over (sample, pixel) in order, as in
+    // the general path, whatever the partition.
+
+    private static int DwPanels(in ConvGeom g) => (g.M + Gemm.DwCols - 1) / Gemm.DwCols;
+    private static long DwPanelFloats(in ConvGeom g) => (long)g.N * Gemm.DwCols;
+    private static long DwImageFloats(in ConvGeom g) => (long)g.Cg * WideHp(g) * WideWp(g);
+
+    private static long DwTiles(in ConvGeom g) => (long)g.G * DwPanels(g) * ((g.K + Gemm.DwRows - 1) / Gemm.DwRows);
+
+    private static long WideWeightsScratch(in ConvGeom g)
+        => g.K + 16 + g.G * (DwImageFloats(g) + 16) + (long)g.G * DwPanels(g) * DwPanelFloats(g) + 16
+           + DwTiles(g) * Gemm.DwRows * Gemm.DwCols + 32;
+
+    private struct DwCtx
+    {
+        public ConvGeom G;
+        public float* X, Dy, Dw, Xp, Bt, Acc;
+        public int* Offs;
+        public long Image;
+        public int Hp, Wp;
+        public bool First, Last;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void BackwardWeightsWide(in ConvGeom g, float* x, float* dy, float* dw, int batch, float* scratch, int threads)
+    {
+        int hp = WideHp(g), wp = WideWp(g), plane = hp * wp;
+        int* offs = (int*)Gemm.Align(scratch);
+        for (int k = 0, ic = 0; ic < g.Cg; ic++)
+            for (int kh = 0; kh < g.KH; kh++)
+                for (int kw = 0; kw < g.KW; kw++, k++)
+                    offs[k] = ic * plane + kh * g.DH * wp + kw * g.DW;
+        long image = (DwImageFloats(g) + 15) / 16 * 16;
+        float* xp = Gemm.Align((float*)offs + g.K + 16);
+        float* bt = Gemm.Align(xp + g.G * image);
+        float* acc = Gemm.Align(bt + g.G * DwPanels(g) * DwPanelFloats(g));
+        var ctx = new DwCtx { G = g, Dw = dw, Xp = xp, Bt = bt, Acc = acc, Offs = offs, Image = image, Hp = hp, Wp = wp };
+        int packParts = GemmWorkers.Parts(threads, (long)g.G * (g.Cg * plane + (long)g.M * g.N), 1L << 15);
+        int parts = GemmWorkers.Parts(threads, g.Macs, 1L << 20);
+        for (int n = 0; n < batch; n++)
+        {
+            ctx.X = x + (nint)n * g.Cin * g.InPlane;
+            ctx.Dy = dy + (nint)n * g.Cout * g.N;
+            ctx.First = n == 0;
+            ctx.Last = n == batch - 1;
+            GemmWorkers.Run(packParts, &DwPackPart, &ctx);
+            GemmWorkers.Run(parts, &DwTilePart, &ctx);
+        }
+    }
+
+    /// <summary>Pads this part's share of the image channels and packs its share of the dyᵀ panels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DwPackPart(void* p, int t, int parts)
+    {
+        ref DwCtx c = ref *(DwCtx*)p;
+        ConvGeom g = c.G;
+        int hp = c.Hp, wp = c.Wp, plane = hp * wp, N = g.N, M = g.M, dc = Gemm.DwCols;
+        var (lo, hi) = Range((long)g.G * g.Cg, t, parts);
+        for (long it = lo; it < hi; it++)
+        {
+            int grp = (int)(it / g.Cg), ic = (int)(it - (long)grp * g.Cg);
+            float* dst = c.Xp + grp * c.Image + (nint)ic * plane;
+            float* src = c.X + ((nint)grp * g.Cg + ic) * g.InPlane;
+            for (int i = 0; i < hp; i++, dst += wp)
+            {
+                int si = i - g.PH;
+                if ((uint)si >= (uint)g.H) { Gemm.Zero(dst, wp); continue; }
+                if (g.PW > 0) Gemm.Zero(dst, g.PW);
+                Gemm.Copy(src + (nint)si * g.W, dst + g.PW, g.W);
+                if (wp > g.PW + g.W) Gemm.Zero(dst + g.PW + g.W, wp - g.PW - g.W);
+            }
+        }
+        int panels = DwPanels(g);
+        (lo, hi) = Range((long)g.G * panels, t, parts);
+        for (long it = lo; it < hi; it++)
+        {
+            int grp = (int)(it / panels), q = (int)(it - (long)grp * panels);
+            int oc0 = q * dc, cols = Math.Min(dc, M - oc0);
+            float* bp = c.Bt + it * DwPanelFloats(g);
+            // bp[p·dc + j] = dy[grp·M + oc0 + j][p]; zero columns past M
+            Gemm.Transpose(c.Dy + ((nint)grp * M + oc0) * N, N, cols, N, bp, dc, false);
+            if (cols < dc)
+                for (int px = 0; px < N; px++) Gemm.Zero(bp + (nint)px * dc + cols, dc - cols);
+        }
+    }
+
+    /// <summary>This part's share of the (group, panel, row tile) items: a dwᵀ tile over all pixels, added into dw.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DwTilePart(void* p, int t, int parts)
+    {
+        ref DwCtx c = ref *(DwCtx*)p;
+        ConvGeom g = c.G;
+        int K = g.K, M = g.M, dr = Gemm.DwRows, dc = Gemm.DwCols;
+        int tilesK = (K + dr - 1) / dr, panels = DwPanels(g);
+        float* tmp = stackalloc float[Gemm.MaxDwTile + 16];
+        tmp = Gemm.Align(tmp);
+        var (lo, hi) = Range((long)g.G * panels * tilesK, t, parts);
+        for (long it = lo; it < hi; it++)
+        {
+            long gq = it / tilesK;
+            int tk = (int)(it - gq * tilesK);
+            int grp = (int)(gq / panels), q = (int)(gq - (long)grp * panels);
+            int k0 = tk * dr, rows = Math.Min(dr, K - k0);
+            int oc0 = q * dc, cols = Math.Min(dc, M - oc0);
+            float* acc = c.Acc + it * (dr * dc);
+            Gemm.DwTile(c.Xp + grp * c.Image, c.Offs + k0, rows, c.Bt + gq * DwPanelFloats(g), g.OH, g.OW, c.Wp,
+                c.First ? null : acc, c.Last ? tmp : acc);
+            if (c.Last) Gemm.Transpose(tmp, dc, rows, cols, c.Dw + ((nint)grp * M + oc0) * K + k0, K, true);
         }
     }
 
