@@ -64,18 +64,28 @@ internal static unsafe class ConvWinograd
         return mr * Math.Clamp(8192 / (g.Cin * mr), 1, 4);
     }
 
+    /// <summary>
+    /// Stride between the 16 transform planes: a multiple of 4 KiB plus one cache line, so the 16 streams a transform
+    /// reads or writes fall into 16 different L1 sets (a 4 KiB multiple would put them all into one 8-way set).
+    /// </summary>
+    private static int PlaneStride(long floats) => checked((int)(((floats + 1023) & ~1023L) + 16));
+    private static int EsV(in ConvGeom g) => PlaneStride((long)g.Cin * Ldv(g));
+    private static int EsU(in ConvGeom g) => PlaneStride((long)Mb(g) * g.Cin);
+    private static int EsM(in ConvGeom g) => PlaneStride((long)Mb(g) * NB);
+
     private static long InPart(in ConvGeom g) => 16L * TWpad(g) + 2L * (TWpad(g) + 32) + Slack;
     private static long GemmPart(in ConvGeom g)
     {
         long mb = Mb(g);
-        return T * mb * g.Cin + 16 + T * mb * NB + 32 + g.Cin + 16 + 9 * 16 + 16 * 16 + 4 * 16 + Slack;
+        return (long)T * EsU(g) + 16 + (long)T * EsM(g) + 32 + g.Cin + 16 + 9 * 16 + 16 * 16 + 4 * 16 + 16
+               + (long)T * 16 * g.Cin + Slack;
     }
 
     private static long PerPart(in ConvGeom g) => Math.Max(InPart(g), GemmPart(g)) + 16;
 
     /// <summary>Floats of scratch the forward of <paramref name="g"/> needs.</summary>
     public static long Scratch(in ConvGeom g, int threads)
-        => (long)T * g.Cin * Ldv(g) + 32 + (long)Math.Max(1, threads) * PerPart(g);
+        => (long)T * EsV(g) + 32 + (long)Math.Max(1, threads) * PerPart(g);
 
     /// <summary>Floats of scratch backward-data of <paramref name="g"/> needs.</summary>
     public static long DataScratch(in ConvGeom g, int threads) => Scratch(Flipped(g), threads);
@@ -109,7 +119,7 @@ internal static unsafe class ConvWinograd
             Ldv = Ldv(g), PerPart = checked((int)PerPart(g)),
         };
         c.V = Gemm.Align(scratch);
-        c.Scratch = Gemm.Align(c.V + (nint)T * g.Cin * c.Ldv + 16);
+        c.Scratch = Gemm.Align(c.V + (nint)T * EsV(g) + 16);
         int th = TH(g), tw = TW(g);
         int rows = batch * th, band = BandRows(g);
         int ocBlocks = (g.Cout + Mb(g) - 1) / Mb(g);
@@ -157,12 +167,7 @@ internal static unsafe class ConvWinograd
                     if ((uint)ih >= (uint)g.H) { Gemm.Zero(h, 4 * twp); continue; }
                     float* row = plane + (nint)ih * g.W;
                     // deinterleave: ev[j] = x[2j − PW], od[j] = x[2j + 1 − PW] (zero outside), j ∈ [0, twp + vw]
-                    for (int j = 0; j <= twp + vw; j++)
-                    {
-                        int iw = 2 * j - g.PW;
-                        ev[j] = (uint)iw < (uint)g.W ? row[iw] : 0f;
-                        od[j] = (uint)(iw + 1) < (uint)g.W ? row[iw + 1] : 0f;
-                    }
+                    Deinterleave(row, g.W, g.PW, twp + vw + 1, ev, od);
                     for (int j = 0; j < twp; j += vw)
                     {
                         Vector<float> e0 = Ld(ev + j), e1 = Ld(ev + j + 1), o0 = Ld(od + j), o1 = Ld(od + j + 1);
@@ -176,7 +181,7 @@ internal static unsafe class ConvWinograd
                 float* h0 = hbuf + (nint)(first & 3) * 4 * twp, h1 = hbuf + (nint)((first + 1) & 3) * 4 * twp;
                 float* h2 = hbuf + (nint)((first + 2) & 3) * 4 * twp, h3 = hbuf + (nint)((first + 3) & 3) * 4 * twp;
                 nint col = (nint)(gr - c.R0) * tw;
-                nint es = (nint)g.Cin * ldv;
+                nint es = EsV(g);
                 float* v = c.V + (nint)ic * ldv + col;
                 for (int k = 0; k < 4; k++)
                 {
@@ -192,6 +197,47 @@ internal static unsafe class ConvWinograd
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>ev[j] = row[2j − pw], od[j] = row[2j + 1 − pw] for j ∈ [0, count), zero outside [0, w).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Deinterleave(float* row, int w, int pw, int count, float* ev, float* od)
+    {
+        int j = 0;
+        for (; j < count && 2 * j - pw < 0; j++)
+        {
+            int iw = 2 * j - pw;
+            ev[j] = 0f;
+            od[j] = (uint)(iw + 1) < (uint)w ? row[iw + 1] : 0f;
+        }
+        if (Avx2.IsSupported)
+        {
+            // 16 consecutive inputs → 8 even, 8 odd (in-lane shuffle, then fix the 128-bit lane order)
+            for (; j + 8 <= count && 2 * j - pw + 16 <= w; j += 8)
+            {
+                float* src = row + 2 * j - pw;
+                Vector256<float> a = Avx.LoadVector256(src), b = Avx.LoadVector256(src + 8);
+                Vector256<float> e = Avx.Shuffle(a, b, 0x88), o = Avx.Shuffle(a, b, 0xDD);
+                Avx.Store(ev + j, Avx2.Permute4x64(e.AsDouble(), 0xD8).AsSingle());
+                Avx.Store(od + j, Avx2.Permute4x64(o.AsDouble(), 0xD8).AsSingle());
+            }
+        }
+        else if (Sse.IsSupported)
+        {
+            for (; j + 4 <= count && 2 * j - pw + 8 <= w; j += 4)
+            {
+                float* src = row + 2 * j - pw;
+                Vector128<float> a = Sse.LoadVector128(src), b = Sse.LoadVector128(src + 4);
+                Sse.Store(ev + j, Sse.Shuffle(a, b, 0x88));
+                Sse.Store(od + j, Sse.Shuffle(a, b, 0xDD));
+            }
+        }
+        for (; j < count; j++)
+        {
+            int iw = 2 * j - pw;
+            ev[j] = (uint)iw < (uint)w ? row[iw] : 0f;
+            od[j] = (uint)(iw + 1) < (uint)w ? row[iw + 1] : 0f;
         }
     }
 
@@ -216,11 +262,14 @@ internal static unsafe class ConvWinograd
         var (lo, hi) = Range((long)ocBlocks * colBlocks, t, parts);
         if (lo >= hi) return;
         float* ub = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
-        float* mbuf = Gemm.Align(ub + (nint)T * mb * cin + 16);
-        int* offs = (int*)Gemm.Align(mbuf + (nint)T * mb * NB + 32);
+        int esU = EsU(g), esM = EsM(g);
+        float* mbuf = Gemm.Align(ub + (nint)T * esU + 16);
+        int* offs = (int*)Gemm.Align(mbuf + (nint)T * esM + 32);
         float* tmp = Gemm.Align((float*)(offs + cin) + 16);
+        float* vt = Gemm.Align(tmp + 9 * 16 + 16 * 16 + 4 * 16);   // tail columns, transposed: [e][16][cin]
         for (int k = 0; k < cin; k++) offs[k] = k * c.Ldv;
-        int haveBlock = -1;
+        int haveBlock = -1, haveTail = -1;
+        int gran = Vector512.IsHardwareAccelerated ? 16 : 8;   // narrowest GEMM edge kernel
         for (long it = lo; it < hi; it++)
         {
             int ob = (int)(it / colBlocks), cb = (int)(it - (long)ob * colBlocks);
@@ -231,11 +280,91 @@ internal static unsafe class ConvWinograd
                 haveBlock = ob;
             }
             int c0 = cb * NB, c1 = Math.Min(cols, c0 + NB);
-            nint es = (nint)cin * c.Ldv;
-            for (int e = 0; e < T; e++)
-                Gemm.RunIndirect(rows, cin, ub + (nint)e * mb * cin, cin, c.V + e * es, offs, mbuf + (nint)e * mb * NB, NB,
-                    null, c0, c1);
+            int cm = c0 + (c1 - c0) / gran * gran;   // [c0, cm) through the GEMM; the < gran tail columns as dot products
+            nint es = EsV(g);
+            if (cm > c0)
+                for (int e = 0; e < T; e++)
+                    Gemm.RunIndirect(rows, cin, ub + (nint)e * esU, cin, c.V + e * es, offs, mbuf + (nint)e * esM, NB,
+                        null, c0, cm);
+            if (cm < c1)
+            {
+                if (haveTail != cm)
+                {
+                    for (int e = 0; e < T; e++)
+                        for (int j = cm; j < c1; j++)
+                        {
+                            float* src = c.V + e * es + j, dst = vt + ((nint)e * 16 + (j - cm)) * cin;
+                            for (int k = 0; k < cin; k++) dst[k] = src[(nint)k * c.Ldv];
+                        }
+                    haveTail = cm;
+                }
+                TailDots(ub, esU, vt, cin, rows, c1 - cm, mbuf + (cm - c0), esM);
+            }
             OutputTransform(ref c, oc0, rows, c0, c1, mbuf, mb, tmp);
+        }
+    }
+
+    /// <summary>m[e][ocl][j] = Σ_ic u[e][ocl][ic]·vt[e][j][ic] for j &lt; tail: the GEMM's last few columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TailDots(float* ub, nint esU, float* vt, int cin, int rows, int tail, float* m, nint esM)
+    {
+        int vw = Vector<float>.Count, cv = cin / vw * vw;
+        for (int e = 0; e < T; e++)
+            for (int j = 0; j < tail; j++)
+            {
+                float* v = vt + ((nint)e * 16 + j) * cin;
+                int r = 0;
+                for (; r + 4 <= rows; r += 4)
+                {
+                    float* u0 = ub + e * esU + (nint)r * cin;
+                    float* u1 = u0 + cin, u2 = u1 + cin, u3 = u2 + cin;
+                    Vector<float> a0 = Vector<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+                    for (int k = 0; k < cv; k += vw)
+                    {
+                        Vector<float> b = Ld(v + k);
+                        a0 += Ld(u0 + k) * b;
+                        a1 += Ld(u1 + k) * b;
+                        a2 += Ld(u2 + k) * b;
+                        a3 += Ld(u3 + k) * b;
+                    }
+                    float s0 = Vector.Sum(a0), s1 = Vector.Sum(a1), s2 = Vector.Sum(a2), s3 = Vector.Sum(a3);
+                    for (int k = cv; k < cin; k++)
+                    {
+                        s0 += u0[k] * v[k]; s1 += u1[k] * v[k]; s2 += u2[k] * v[k]; s3 += u3[k] * v[k];
+                    }
+                    float* mo = m + e * esM + (nint)r * NB + j;
+                    mo[0] = s0; mo[NB] = s1; mo[2 * NB] = s2; mo[3 * NB] = s3;
+                }
+                for (; r < rows; r++)
+                {
+                    float* u0 = ub + e * esU + (nint)r * cin;
+                    Vector<float> a0 = Vector<float>.Zero;
+                    for (int k = 0; k < cv; k += vw) a0 += Ld(u0 + k) * Ld(v + k);
+                    float s0 = Vector.Sum(a0);
+                    for (int k = cv; k < cin; k++) s0 += u0[k] * v[k];
+                    m[e * esM + (nint)r * NB + j] = s0;
+                }
+            }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Ld8(float* p) => Avx.LoadVector256(p);
+
+    /// <summary>dst[0..16) (=, +=) interleave(a, b) (+ bias when storing).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store2(float* dst, Vector256<float> a, Vector256<float> b, bool accumulate, Vector256<float> bias)
+    {
+        Vector256<float> lo = Avx.UnpackLow(a, b), hi = Avx.UnpackHigh(a, b);
+        Vector256<float> r0 = Avx.Permute2x128(lo, hi, 0x20), r1 = Avx.Permute2x128(lo, hi, 0x31);
+        if (accumulate)
+        {
+            Avx.Store(dst, Avx.LoadVector256(dst) + r0);
+            Avx.Store(dst + 8, Avx.LoadVector256(dst + 8) + r1);
+        }
+        else
+        {
+            Avx.Store(dst, r0 + bias);
+            Avx.Store(dst + 8, r1 + bias);
         }
     }
 
@@ -246,14 +375,28 @@ internal static unsafe class ConvWinograd
         int cin = g.Cin, vw = Vector<float>.Count;
         float* gk = tmp;            // [9][vw]
         float* ut = tmp + 9 * 16;   // [16][vw]
-        nint es = (nint)mb * cin;
+        nint es = EsU(g);
         var half = new Vector<float>(0.5f);
-        for (int ocl = 0; ocl < rows; ocl++)
+        // read the weights in memory order: OIHW rows for forward; for flipped weights ([Cin_t][Cout_t][3][3]) the
+        // output channels of the block are the contiguous run, so they are the inner loop
+        int chunks = (cin + vw - 1) / vw;
+        for (int it = 0; it < rows * chunks; it++)
         {
+            int ocl, ic0;
+            if (flipped) { ic0 = it / rows * vw; ocl = it - ic0 / vw * rows; }
+            else { ocl = it / chunks; ic0 = (it - ocl * chunks) * vw; }
             int oc = oc0 + ocl;
-            for (int ic0 = 0; ic0 < cin; ic0 += vw)
             {
                 int n = Math.Min(vw, cin - ic0);
+                if (Avx.IsSupported && vw == 8 && n == 8)
+                {
+                    // 8 kernels (lane l = input channel ic0 + l) of 9 floats each: an 8×8 register transpose of
+                    // their first 8 floats, the 9th gathered; flipped kernels are the same floats in reverse order
+                    nint stride = flipped ? (nint)g.Cout * 9 : 9;
+                    float* s = flipped ? w + ((nint)ic0 * g.Cout + oc) * 9 : w + ((nint)oc * cin + ic0) * 9;
+                    Transpose8x9(s, stride, gk, flipped);
+                }
+                else
                 for (int l = 0; l < vw; l++)
                 {
                     if (l >= n) { for (int k = 0; k < 9; k++) gk[k * vw + l] = 0f; continue; }
@@ -287,6 +430,50 @@ internal static unsafe class ConvWinograd
         }
     }
 
+    /// <summary>gk[k·8 + l] = s[l·stride + k] (or s[l·stride + 8 − k] when reversed), k ∈ [0, 9), l ∈ [0, 8).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose8x9(float* s, nint stride, float* gk, bool reversed)
+    {
+        Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);
+        Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);
+        Vector256<float> r4 = Avx.LoadVector256(s + 4 * stride), r5 = Avx.LoadVector256(s + 5 * stride);
+        Vector256<float> r6 = Avx.LoadVector256(s + 6 * stride), r7 = Avx.LoadVector256(s + 7 * stride);
+        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        Vector256<float> c8 = Vector256.Create(s[8], s[stride + 8], s[2 * stride + 8], s[3 * stride + 8],
+            s[4 * stride + 8], s[5 * stride + 8], s[6 * stride + 8], s[7 * stride + 8]);
+        if (!reversed)
+        {
+            Avx.Store(gk, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(gk + 8, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(gk + 16, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(gk + 24, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(gk + 32, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(gk + 40, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(gk + 48, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(gk + 56, Avx.Permute2x128(u3, u7, 0x31));
+            Avx.Store(gk + 64, c8);
+        }
+        else
+        {
+            Avx.Store(gk + 64, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(gk + 56, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(gk + 48, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(gk + 40, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(gk + 32, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(gk + 24, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(gk + 16, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(gk + 8, Avx.Permute2x128(u3, u7, 0x31));
+            Avx.Store(gk, c8);
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Row(float* dst, nint es, int i, Vector<float> t0, Vector<float> t1, Vector<float> t2, Vector<float> half)
     {
@@ -303,7 +490,7 @@ internal static unsafe class ConvWinograd
     {
         ConvGeom g = c.G;
         int th = TH(g), tw = TW(g), vw = Vector<float>.Count;
-        nint es = (nint)mb * NB;
+        nint es = EsM(g);
         float* q0 = tmp, q1 = tmp + 16, q2 = tmp + 32, q3 = tmp + 48;
         for (int ocl = 0; ocl < rows; ocl++)
         {
@@ -335,6 +522,13 @@ internal static unsafe class ConvWinograd
                     St(q3, s11 - s12 - s13);
                     int len = Math.Min(vw, end - j);
                     int ow = 2 * (tw0 + (j - col));
+                    if (Avx.IsSupported && vw == 8 && len == 8 && ow + 16 <= g.OW && row1)
+                    {
+                        Vector256<float> bv = Vector256.Create(bias);
+                        Store2(y0 + ow, Ld8(q0), Ld8(q1), c.Accumulate, bv);
+                        Store2(y1 + ow, Ld8(q2), Ld8(q3), c.Accumulate, bv);
+                        continue;
+                    }
                     if (c.Accumulate)
                     {
                         for (int l = 0; l < len; l++, ow += 2)
