@@ -44,6 +44,12 @@ internal static unsafe class ConvDirectBackward
 
     private static int Chunks(in ConvGeom g, int batch) => Math.Min(ChunksMax(g), (batch + Group(g) - 1) / Group(g));
 
+    /// <summary>
+    /// Output channels per weight-gradient tile: (channels × KW) accumulators plus one dY vector per channel must fit
+    /// the register file (32 vector registers with AVX-512, 16 without).
+    /// </summary>
+    private static int WBlockMax(in ConvGeom g) => Vector512.IsHardwareAccelerated ? (g.KW == 3 ? 5 : 4) : (g.KW == 3 ? 4 : 3);
+
     private static long PerPart(in ConvGeom g) => (long)Group(g) * ImgFloats(g) + DyImgFloats(g) + (long)g.Cout * V + 4 * V + 32;
 
     private static long SlotFloats(in ConvGeom g) => ((long)g.Cout * g.K + g.Cout + 15) & ~15;
@@ -122,7 +128,7 @@ internal static unsafe class ConvDirectBackward
         float* xp = Gemm.Align(c.Parts + (nint)t * c.PerPart);
         float* dyp = xp + (nint)group * img;
         float* bacc = dyp + dimg;
-        float* tmp = bacc + M * V;
+        float* tmp = bacc + M * V;   // 4 vectors
         // the padding borders stay zero: each sample only overwrites the interior
         Gemm.Zero(xp, group * img);
         if (c.Dx != null) Gemm.Zero(dyp, dimg);
@@ -130,7 +136,7 @@ internal static unsafe class ConvDirectBackward
         int* bits = stackalloc int[2 * V];
         for (int j = 0; j < V; j++) { bits[j] = j >= V - rem ? -1 : 0; bits[V + j] = j >= V - nrem ? -1 : 0; }
         Vector256<float> mask = Vector256.Load(bits).AsSingle(), nmask = Vector256.Load(bits + V).AsSingle();
-        int wblk = g.KW == 3 ? 4 : 3, wblocks = (M + wblk - 1) / wblk;
+        int wblk = WBlockMax(g), wblocks = (M + wblk - 1) / wblk;
         long slot = SlotFloats(g);
         for (int ch = c0; ch < c1; ch++)
         {
@@ -174,6 +180,7 @@ internal static unsafe class ConvDirectBackward
                             if (g.KW == 3)
                                 switch (ocs)
                                 {
+                                    case 5: WTile<O5, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
                                     case 4: WTile<O4, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
                                     case 3: WTile<O3, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
                                     case 2: WTile<O2, O3>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
@@ -182,6 +189,7 @@ internal static unsafe class ConvDirectBackward
                             else
                                 switch (ocs)
                                 {
+                                    case 4: WTile<O4, O5>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
                                     case 3: WTile<O3, O5>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
                                     case 2: WTile<O2, O5>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
                                     default: WTile<O1, O5>(g, xr, wp, img, dyb, gs, mask, dst, first); break;
@@ -280,9 +288,10 @@ internal static unsafe class ConvDirectBackward
         Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default, a14 = default;
         Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default, a24 = default;
         Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default, a34 = default;
+        Vector256<float> a40 = default, a41 = default, a42 = default, a43 = default, a44 = default;
         for (int s = 0; s < samples; s++, xr += img, dy += dys)
         {
-            float* d0 = dy, d1 = dy + 1 * (nint)N, d2 = dy + 2 * (nint)N, d3 = dy + 3 * (nint)N;
+            float* d0 = dy, d1 = dy + 1 * (nint)N, d2 = dy + 2 * (nint)N, d3 = dy + 3 * (nint)N, d4 = dy + 4 * (nint)N;
             float* xrow = xr;
             for (int oh = 0; oh < OH; oh++, xrow += wp)
             {
@@ -297,17 +306,19 @@ internal static unsafe class ConvDirectBackward
                         tail = true;
                     }
                     nint q = (nint)oh * OW + ow;
-                    Vector256<float> y0 = default, y1 = default, y2 = default, y3 = default, xv;
+                    Vector256<float> y0 = default, y1 = default, y2 = default, y3 = default, y4 = default, xv;
                     if (no > 0) y0 = Vector256.Load(d0 + q);
                     if (no > 1) y1 = Vector256.Load(d1 + q);
                     if (no > 2) y2 = Vector256.Load(d2 + q);
                     if (no > 3) y3 = Vector256.Load(d3 + q);
+                    if (no > 4) y4 = Vector256.Load(d4 + q);
                     if (tail)
                     {
                         if (no > 0) y0 &= mask;
                         if (no > 1) y1 &= mask;
                         if (no > 2) y2 &= mask;
                         if (no > 3) y3 &= mask;
+                        if (no > 4) y4 &= mask;
                     }
                     float* xk = xrow + ow;
                     if (nk > 0)
@@ -317,6 +328,7 @@ internal static unsafe class ConvDirectBackward
                         if (no > 1) a10 = Gemm.Fma(y1, xv, a10);
                         if (no > 2) a20 = Gemm.Fma(y2, xv, a20);
                         if (no > 3) a30 = Gemm.Fma(y3, xv, a30);
+                        if (no > 4) a40 = Gemm.Fma(y4, xv, a40);
                     }
                     if (nk > 1)
                     {
@@ -325,6 +337,7 @@ internal static unsafe class ConvDirectBackward
                         if (no > 1) a11 = Gemm.Fma(y1, xv, a11);
                         if (no > 2) a21 = Gemm.Fma(y2, xv, a21);
                         if (no > 3) a31 = Gemm.Fma(y3, xv, a31);
+                        if (no > 4) a41 = Gemm.Fma(y4, xv, a41);
                     }
                     if (nk > 2)
                     {
@@ -333,6 +346,7 @@ internal static unsafe class ConvDirectBackward
                         if (no > 1) a12 = Gemm.Fma(y1, xv, a12);
                         if (no > 2) a22 = Gemm.Fma(y2, xv, a22);
                         if (no > 3) a32 = Gemm.Fma(y3, xv, a32);
+                        if (no > 4) a42 = Gemm.Fma(y4, xv, a42);
                     }
                     if (nk > 3)
                     {
@@ -341,6 +355,7 @@ internal static unsafe class ConvDirectBackward
                         if (no > 1) a13 = Gemm.Fma(y1, xv, a13);
                         if (no > 2) a23 = Gemm.Fma(y2, xv, a23);
                         if (no > 3) a33 = Gemm.Fma(y3, xv, a33);
+                        if (no > 4) a43 = Gemm.Fma(y4, xv, a43);
                     }
                     if (nk > 4)
                     {
@@ -349,6 +364,7 @@ internal static unsafe class ConvDirectBackward
                         if (no > 1) a14 = Gemm.Fma(y1, xv, a14);
                         if (no > 2) a24 = Gemm.Fma(y2, xv, a24);
                         if (no > 3) a34 = Gemm.Fma(y3, xv, a34);
+                        if (no > 4) a44 = Gemm.Fma(y4, xv, a44);
                     }
                     if (tail) break;
                     ow += V;
@@ -360,6 +376,7 @@ internal static unsafe class ConvDirectBackward
         if (no > 1) Put<TK>(dst + os, a10, a11, a12, a13, a14, first);
         if (no > 2) Put<TK>(dst + 2 * os, a20, a21, a22, a23, a24, first);
         if (no > 3) Put<TK>(dst + 3 * os, a30, a31, a32, a33, a34, first);
+        if (no > 4) Put<TK>(dst + 4 * os, a40, a41, a42, a43, a44, first);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -410,23 +427,32 @@ internal static unsafe class ConvDirectBackward
         }
     }
 
+    /// <summary>Vectors per backward-data tile: channels × vectors accumulators (24 with 32 registers, 12 with 16).</summary>
+    private static int MaxVecs(int channels) => Vector512.IsHardwareAccelerated ? Math.Min(4, 24 / channels) : Math.Min(3, 12 / channels);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DBlock<TO>(in ConvGeom g, float* dyp, int wd, int dplane, float* w, float* dx, float* tmp)
         where TO : struct, ICount
     {
         int W = g.W, H = g.H, P = g.InPlane;
-        if (W == V)
+        int maxv = MaxVecs(default(TO).Value);
+        if (W % V == 0 && W <= 4 * V && W / V <= maxv)
         {
-            // rows exactly one vector wide: the tile's vectors are consecutive rows
-            int step = default(TO).Value > 4 ? 2 : 3;
-            for (int ih = 0; ih < H; ih += step)
+            // whole rows, r rows per tile: vector j reads row j / m, column (j % m)·V; the output is contiguous
+            int m = W / V, r = Math.Max(1, maxv / m);
+            for (int ih = 0; ih < H; ih += r)
             {
-                int rows = Math.Min(step, H - ih);
+                int rows = Math.Min(r, H - ih), nv = rows * m;
                 float* xr = dyp + (nint)ih * wd;
                 float* yr = dx + (nint)ih * W;
-                if (rows == 3) DTile<TO, O3>(g, xr, wd, wd, dplane, w, yr, P, false, 3 * V, tmp);
-                else if (rows == 2) DTile<TO, O2>(g, xr, wd, wd, dplane, w, yr, P, false, 2 * V, tmp);
-                else DTile<TO, O1>(g, xr, wd, wd, dplane, w, yr, P, false, V, tmp);
+                nint o1 = 1 / m * wd + 1 % m * V, o2 = 2 / m * wd + 2 % m * V, o3 = 3 / m * wd + 3 % m * V;
+                switch (nv)
+                {
+                    case 4: DTile<TO, O4>(g, xr, o1, o2, o3, wd, dplane, w, yr, P, false, 0, tmp); break;
+                    case 3: DTile<TO, O3>(g, xr, o1, o2, o3, wd, dplane, w, yr, P, false, 0, tmp); break;
+                    case 2: DTile<TO, O2>(g, xr, o1, o2, o3, wd, dplane, w, yr, P, false, 0, tmp); break;
+                    default: DTile<TO, O1>(g, xr, o1, o2, o3, wd, dplane, w, yr, P, false, 0, tmp); break;
+                }
             }
             return;
         }
@@ -435,34 +461,39 @@ internal static unsafe class ConvDirectBackward
             int iw0 = 0;
             while (iw0 < W)
             {
-                int rem = W - iw0;
-                int nv = rem > 2 * V ? 3 : rem > V ? 2 : 1;
-                if (nv == 3 && (default(TO).Value > 4 || (rem > 3 * V && rem <= 4 * V))) nv = 2;
+                int rem = W - iw0, left = (rem + V - 1) / V;
+                int nv = Math.Min(maxv, left);
+                if (nv < left && left <= 2 * maxv) nv = (left + 1) / 2;   // split evenly: 5 vectors → 3 + 2
                 float* xr = dyp + (nint)ih * wd + iw0;
                 float* yr = dx + (nint)ih * W + iw0;
                 int span = nv * V;
                 bool spill = span > rem;
-                if (nv == 3) DTile<TO, O3>(g, xr, V, wd, dplane, w, yr, P, spill, Math.Min(rem, span), tmp);
-                else if (nv == 2) DTile<TO, O2>(g, xr, V, wd, dplane, w, yr, P, spill, Math.Min(rem, span), tmp);
-                else DTile<TO, O1>(g, xr, V, wd, dplane, w, yr, P, spill, Math.Min(rem, span), tmp);
+                int valid = Math.Min(rem, span);
+                switch (nv)
+                {
+                    case 4: DTile<TO, O4>(g, xr, V, 2 * V, 3 * V, wd, dplane, w, yr, P, spill, valid, tmp); break;
+                    case 3: DTile<TO, O3>(g, xr, V, 2 * V, 3 * V, wd, dplane, w, yr, P, spill, valid, tmp); break;
+                    case 2: DTile<TO, O2>(g, xr, V, 2 * V, 3 * V, wd, dplane, w, yr, P, spill, valid, tmp); break;
+                    default: DTile<TO, O1>(g, xr, V, 2 * V, 3 * V, wd, dplane, w, yr, P, spill, valid, tmp); break;
+                }
                 iw0 += span;
             }
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void DTile<TO, TN>(in ConvGeom g, float* xr, int xs, int wd, int dplane, float* w, float* y,
-        int ldy, bool spill, int valid, float* tmp) where TO : struct, ICount where TN : struct, ICount
+    private static void DTile<TO, TN>(in ConvGeom g, float* xr, nint o1, nint o2, nint o3, int wd, int dplane, float* w,
+        float* y, int ldy, bool spill, int valid, float* tmp) where TO : struct, ICount where TN : struct, ICount
     {
         int no = default(TO).Value, nv = default(TN).Value;
         int K = g.Cout * g.KK, KH = g.KH, KW = g.KW;
         float* w0 = w, w1 = no > 1 ? w + 1 * K : w, w2 = no > 2 ? w + 2 * K : w, w3 = no > 3 ? w + 3 * K : w, w4 = no > 4 ? w + 4 * K : w, w5 = no > 5 ? w + 5 * K : w;
-        Vector256<float> a00 = default, a01 = default, a02 = default;
-        Vector256<float> a10 = default, a11 = default, a12 = default;
-        Vector256<float> a20 = default, a21 = default, a22 = default;
-        Vector256<float> a30 = default, a31 = default, a32 = default;
-        Vector256<float> a40 = default, a41 = default, a42 = default;
-        Vector256<float> a50 = default, a51 = default, a52 = default;
+        Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector256<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector256<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector256<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        Vector256<float> a40 = default, a41 = default, a42 = default, a43 = default;
+        Vector256<float> a50 = default, a51 = default, a52 = default, a53 = default;
         int k = 0;
         for (int oc = 0; oc < g.Cout; oc++)
             for (int kh = 0; kh < KH; kh++)
@@ -471,28 +502,29 @@ internal static unsafe class ConvDirectBackward
                 for (int kw = 0; kw < KW; kw++, k++)
                 {
                     float* xk = xrow + kw;
-                    Vector256<float> x0 = Vector256.Load(xk), x1 = default, x2 = default, wv;
-                    if (nv > 1) x1 = Vector256.Load(xk + xs);
-                    if (nv > 2) x2 = Vector256.Load(xk + 2 * xs);
-                    if (no > 0) { wv = Vector256.Create(w0[k]); a00 = Gemm.Fma(x0, wv, a00); if (nv > 1) a01 = Gemm.Fma(x1, wv, a01); if (nv > 2) a02 = Gemm.Fma(x2, wv, a02); }
-                    if (no > 1) { wv = Vector256.Create(w1[k]); a10 = Gemm.Fma(x0, wv, a10); if (nv > 1) a11 = Gemm.Fma(x1, wv, a11); if (nv > 2) a12 = Gemm.Fma(x2, wv, a12); }
-                    if (no > 2) { wv = Vector256.Create(w2[k]); a20 = Gemm.Fma(x0, wv, a20); if (nv > 1) a21 = Gemm.Fma(x1, wv, a21); if (nv > 2) a22 = Gemm.Fma(x2, wv, a22); }
-                    if (no > 3) { wv = Vector256.Create(w3[k]); a30 = Gemm.Fma(x0, wv, a30); if (nv > 1) a31 = Gemm.Fma(x1, wv, a31); if (nv > 2) a32 = Gemm.Fma(x2, wv, a32); }
-                    if (no > 4) { wv = Vector256.Create(w4[k]); a40 = Gemm.Fma(x0, wv, a40); if (nv > 1) a41 = Gemm.Fma(x1, wv, a41); if (nv > 2) a42 = Gemm.Fma(x2, wv, a42); }
-                    if (no > 5) { wv = Vector256.Create(w5[k]); a50 = Gemm.Fma(x0, wv, a50); if (nv > 1) a51 = Gemm.Fma(x1, wv, a51); if (nv > 2) a52 = Gemm.Fma(x2, wv, a52); }
+                    Vector256<float> x0 = Vector256.Load(xk), x1 = default, x2 = default, x3 = default, wv;
+                    if (nv > 1) x1 = Vector256.Load(xk + o1);
+                    if (nv > 2) x2 = Vector256.Load(xk + o2);
+                    if (nv > 3) x3 = Vector256.Load(xk + o3);
+                    if (no > 0) { wv = Vector256.Create(w0[k]); a00 = Gemm.Fma(x0, wv, a00); if (nv > 1) a01 = Gemm.Fma(x1, wv, a01); if (nv > 2) a02 = Gemm.Fma(x2, wv, a02); if (nv > 3) a03 = Gemm.Fma(x3, wv, a03); }
+                    if (no > 1) { wv = Vector256.Create(w1[k]); a10 = Gemm.Fma(x0, wv, a10); if (nv > 1) a11 = Gemm.Fma(x1, wv, a11); if (nv > 2) a12 = Gemm.Fma(x2, wv, a12); if (nv > 3) a13 = Gemm.Fma(x3, wv, a13); }
+                    if (no > 2) { wv = Vector256.Create(w2[k]); a20 = Gemm.Fma(x0, wv, a20); if (nv > 1) a21 = Gemm.Fma(x1, wv, a21); if (nv > 2) a22 = Gemm.Fma(x2, wv, a22); if (nv > 3) a23 = Gemm.Fma(x3, wv, a23); }
+                    if (no > 3) { wv = Vector256.Create(w3[k]); a30 = Gemm.Fma(x0, wv, a30); if (nv > 1) a31 = Gemm.Fma(x1, wv, a31); if (nv > 2) a32 = Gemm.Fma(x2, wv, a32); if (nv > 3) a33 = Gemm.Fma(x3, wv, a33); }
+                    if (no > 4) { wv = Vector256.Create(w4[k]); a40 = Gemm.Fma(x0, wv, a40); if (nv > 1) a41 = Gemm.Fma(x1, wv, a41); if (nv > 2) a42 = Gemm.Fma(x2, wv, a42); if (nv > 3) a43 = Gemm.Fma(x3, wv, a43); }
+                    if (no > 5) { wv = Vector256.Create(w5[k]); a50 = Gemm.Fma(x0, wv, a50); if (nv > 1) a51 = Gemm.Fma(x1, wv, a51); if (nv > 2) a52 = Gemm.Fma(x2, wv, a52); if (nv > 3) a53 = Gemm.Fma(x3, wv, a53); }
                 }
             }
-        if (no > 0) AddStore<TN>(y + 0 * (nint)ldy, a00, a01, a02, spill, valid, tmp);
-        if (no > 1) AddStore<TN>(y + 1 * (nint)ldy, a10, a11, a12, spill, valid, tmp);
-        if (no > 2) AddStore<TN>(y + 2 * (nint)ldy, a20, a21, a22, spill, valid, tmp);
-        if (no > 3) AddStore<TN>(y + 3 * (nint)ldy, a30, a31, a32, spill, valid, tmp);
-        if (no > 4) AddStore<TN>(y + 4 * (nint)ldy, a40, a41, a42, spill, valid, tmp);
-        if (no > 5) AddStore<TN>(y + 5 * (nint)ldy, a50, a51, a52, spill, valid, tmp);
+        if (no > 0) AddStore<TN>(y + 0 * (nint)ldy, a00, a01, a02, a03, spill, valid, tmp);
+        if (no > 1) AddStore<TN>(y + 1 * (nint)ldy, a10, a11, a12, a13, spill, valid, tmp);
+        if (no > 2) AddStore<TN>(y + 2 * (nint)ldy, a20, a21, a22, a23, spill, valid, tmp);
+        if (no > 3) AddStore<TN>(y + 3 * (nint)ldy, a30, a31, a32, a33, spill, valid, tmp);
+        if (no > 4) AddStore<TN>(y + 4 * (nint)ldy, a40, a41, a42, a43, spill, valid, tmp);
+        if (no > 5) AddStore<TN>(y + 5 * (nint)ldy, a50, a51, a52, a53, spill, valid, tmp);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddStore<TN>(float* y, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2,
-        bool spill, int valid, float* tmp) where TN : struct, ICount
+        Vector256<float> v3, bool spill, int valid, float* tmp) where TN : struct, ICount
     {
         int nv = default(TN).Value;
         if (!spill)
@@ -500,11 +532,13 @@ internal static unsafe class ConvDirectBackward
             (v0 + Vector256.Load(y)).Store(y);
             if (nv > 1) (v1 + Vector256.Load(y + V)).Store(y + V);
             if (nv > 2) (v2 + Vector256.Load(y + 2 * V)).Store(y + 2 * V);
+            if (nv > 3) (v3 + Vector256.Load(y + 3 * V)).Store(y + 3 * V);
             return;
         }
         v0.Store(tmp);
         if (nv > 1) v1.Store(tmp + V);
         if (nv > 2) v2.Store(tmp + 2 * V);
+        if (nv > 3) v3.Store(tmp + 3 * V);
         for (int j = 0; j < valid; j++) y[j] += tmp[j];
     }
 }
