@@ -48,7 +48,7 @@ internal static unsafe class ConvDirectBackward
     /// Output channels per weight-gradient tile: (channels × KW) accumulators plus one dY vector per channel must fit
     /// the register file (32 vector registers with AVX-512, 16 without).
     /// </summary>
-    private static int WBlockMax(in ConvGeom g) => Vector512.IsHardwareAccelerated ? (g.KW == 3 ? 5 : 4) : (g.KW == 3 ? 4 : 3);
+    private static int WBlockMax(in ConvGeom g) => Vector512.IsHardwareAccelerated ? (g.KW == 3 ? 5 : 4) : (g.KW == 3 ? 3 : 2);
 
     private static long PerPart(in ConvGeom g) => (long)Group(g) * ImgFloats(g) + DyImgFloats(g) + (long)g.Cout * V + 4 * V + 32;
 
