@@ -28,8 +28,12 @@ namespace StaticCnn.Kernels;
 /// </remarks>
 internal static unsafe class ConvWinograd
 {
-    /// <summary>Smallest input and output channel counts routed here (measured crossover, see docs/KERNELS.md).</summary>
-    public const int MinCin = 32, MinCout = 33;
+    /// <summary>
+    /// Routing rule (measured crossover against the implicit-GEMM and direct kernels, docs/KERNELS.md): at least
+    /// <see cref="MinChannels"/> input and output channels and <see cref="MinPixels"/> output pixels; layers with
+    /// fewer than <see cref="WideChannels"/> channels on either side need <see cref="NarrowMinPixels"/> pixels.
+    /// </summary>
+    public const int MinChannels = 16, WideChannels = 32, MinPixels = 64, NarrowMinPixels = 400;
 
     private const int T = 16;               // transform elements (4×4)
     private const int NB = 96;              // tile columns per GEMM block
@@ -39,7 +43,8 @@ internal static unsafe class ConvWinograd
     /// <summary>True when forward of <paramref name="g"/> runs here.</summary>
     public static bool Applies(in ConvGeom g)
         => g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.G == 1
-           && g.Cin >= MinCin && g.Cout >= MinCout && g.OH >= 2 && g.OW >= 2;
+           && g.Cin >= MinChannels && g.Cout >= MinChannels && g.OH >= 2 && g.OW >= 2
+           && g.OH * g.OW >= (Math.Min(g.Cin, g.Cout) >= WideChannels ? MinPixels : NarrowMinPixels);
 
     /// <summary>True when backward-data of <paramref name="g"/> runs here (as the forward of the flipped geometry).</summary>
     public static bool AppliesData(in ConvGeom g) => g.SH == 1 && g.SW == 1 && Applies(Flipped(g));

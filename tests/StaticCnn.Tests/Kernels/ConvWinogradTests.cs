@@ -43,10 +43,13 @@ public unsafe class ConvWinogradTests
     {
         int pad = r.Next(3) switch { 0 => 0, 1 => 1, _ => r.Next(0, 3) };
         int ph = r.Next(4) == 0 ? Math.Max(0, pad + r.Next(-1, 2)) : pad;
-        int h = r.Next(3, 20), w = r.Next(3, 24);
-        var s = Shape(r.Next(ConvWinograd.MinCin, 80), r.Next(ConvWinograd.MinCout, 90), h, w, pad,
-            r.Next(2) == 0, (Activation)r.Next(5), ph);
-        if (s.outH < 2 || s.outW < 2) return RandomShape(r);
+        bool narrow = r.Next(4) == 0;   // 16…31 channels on one side: needs a larger image
+        int h = narrow ? r.Next(20, 30) : r.Next(7, 20), w = narrow ? r.Next(20, 33) : r.Next(7, 24);
+        int cin = r.Next(ConvWinograd.WideChannels, 80), cout = r.Next(ConvWinograd.WideChannels, 90);
+        if (narrow && r.Next(2) == 0) cin = r.Next(ConvWinograd.MinChannels, ConvWinograd.WideChannels);
+        else if (narrow) cout = r.Next(ConvWinograd.MinChannels, ConvWinograd.WideChannels);
+        var s = Shape(cin, cout, h, w, pad, r.Next(2) == 0, (Activation)r.Next(5), ph);
+        if (!ConvWinograd.Applies(G(s)) || !ConvWinograd.AppliesData(G(s))) return RandomShape(r);
         return s;
     }
 
@@ -59,6 +62,7 @@ public unsafe class ConvWinogradTests
         {
             var s = RandomShape(rng);
             Assert.True(ConvWinograd.Applies(G(s)), s.ToString());
+            Assert.True(ConvWinograd.AppliesData(G(s)), s.ToString());
             int batch = rng.Next(1, 4), threads = rng.Next(1, 3);
             bool accumulate = trial % 4 == 3;
             var x = NumericAssert.Random(rng, XLen(s, batch));
@@ -100,8 +104,7 @@ public unsafe class ConvWinogradTests
         for (int trial = 0; trial < 30; trial++)
         {
             var s = RandomShape(rng) with { activation = Activation.None };
-            (s.inC, s.outC) = (s.outC, s.inC);   // the flipped conv (dy → dx) must take this path
-            if (!ConvWinograd.AppliesData(G(s))) continue;
+            Assert.True(ConvWinograd.AppliesData(G(s)), s.ToString());
             int batch = rng.Next(1, 4), threads = rng.Next(1, 3);
             var w = NumericAssert.Random(rng, WLen(s));
             var dy = NumericAssert.Random(rng, YLen(s, batch));
@@ -181,8 +184,10 @@ public unsafe class ConvWinogradTests
         var k5 = baseShape with { kH = 5, kW = 5, padH = 2, padW = 2 };
         var grouped = baseShape with { groups = 2 };
         var dilated = baseShape with { dilationH = 2, dilationW = 2, padH = 2, padW = 2 };
-        var narrow = Shape(16, 16, 28, 28, 1);
-        foreach (var s in new[] { stride2, k5, grouped, dilated, narrow })
+        var narrow = Shape(16, 16, 14, 14, 1);      // few channels: only large images
+        var thin = Shape(8, 64, 56, 56, 1);
+        var small = Shape(256, 256, 7, 7, 1);       // 16 tiles for 49 pixels
+        foreach (var s in new[] { stride2, k5, grouped, dilated, narrow, thin, small })
         {
             Assert.False(ConvWinograd.Applies(G(s)), $"forward {s}");
             Assert.False(ConvWinograd.AppliesData(G(s)), $"backward-data {s}");
