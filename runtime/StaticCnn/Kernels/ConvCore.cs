@@ -349,12 +349,16 @@ internal static unsafe class ConvCore
             int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
             if (ng != padded)
             {
+                // pad only the rows this part's columns read: output rows [oh0, oh1] plus the kernel's reach
+                // (other rows may hold stale values; only discarded columns past OW or past c1 can read them)
+                int oh0 = tile0 * nr / wp, oh1 = (Math.Min(nw, tile1 * nr) - 1) / wp;
+                int i0 = oh0, i1 = Math.Min(hp, oh1 + g.DH * (g.KH - 1) + 1);
                 float* xs = c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane;
                 for (int ic = 0; ic < g.Cg; ic++)
                 {
-                    float* dst = xp + (nint)ic * plane;
+                    float* dst = xp + (nint)ic * plane + (nint)i0 * wp;
                     float* src = xs + (nint)ic * g.InPlane;
-                    for (int i = 0; i < hp; i++, dst += wp)
+                    for (int i = i0; i < i1; i++, dst += wp)
                     {
                         int si = i - g.PH;
                         if ((uint)si >= (uint)g.H) { Gemm.Zero(dst, wp); continue; }

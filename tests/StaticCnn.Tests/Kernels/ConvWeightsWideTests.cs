@@ -35,6 +35,7 @@ public class ConvWeightsWideTests
         new object[] { Shape(8, 36, 7, pad: 0) },                 // no padding
         new object[] { Shape(9, 34, 6, w: 13, padW: 0) },         // non-square, asymmetric padding
         new object[] { Shape(3, 33, 5, k: 1, pad: 0) },           // 1×1
+        new object[] { Shape(48, 64, 19, w: 23) },                // split mid-row over the parts
     };
 
     private static long XLen(RuntimeConv2DShape s, int n) => (long)n * s.inC * s.inH * s.inW;
@@ -67,6 +68,48 @@ public class ConvWeightsWideTests
                 if (dw1 == null) dw1 = dw;
                 else NumericAssert.Identical("dw vs 1 thread" + at, dw, dw1);
             }
+        }
+    }
+
+    /// <summary>
+    /// The stride-1 wide forward path (also backward-data, as the forward of dy with the flipped kernel): each part
+    /// pads only the image rows its output columns read, so 1, 2 and 3 threads must still agree bit for bit and
+    /// match the reference. Shapes large enough (≥ 2^20 MACs) to be split.
+    /// </summary>
+    [Theory, Trait("Category", "Numeric")]
+    [MemberData(nameof(Shapes))]
+    public void WideForwardAndBackwardData_ThreadCountsAreBitIdentical(RuntimeConv2DShape s)
+    {
+        var rng = new Random(37);
+        int batch = 2;
+        var x = NumericAssert.Random(rng, XLen(s, batch));
+        var w = NumericAssert.Random(rng, WLen(s));
+        var b = NumericAssert.Random(rng, s.outC);
+        var dy = NumericAssert.Random(rng, YLen(s, batch));
+        var yR = new float[YLen(s, batch)];
+        Conv2D.ForwardReference(s, x, w, b, yR, batch, Span<float>.Empty, 1);
+        var yA = new float[yR.Length];
+        Conv2D.ForwardReference(s, NumericAssert.Abs(x), NumericAssert.Abs(w), NumericAssert.Abs(b), yA, batch, Span<float>.Empty, 1);
+        var dx0 = NumericAssert.Random(rng, x.Length);
+        var dxR = (float[])dx0.Clone();
+        Conv2D.BackwardDataReference(s, w, dy, dxR, batch, Span<float>.Empty, 1);
+        var dxA = NumericAssert.Abs(dx0);
+        Conv2D.BackwardDataReference(s, NumericAssert.Abs(w), NumericAssert.Abs(dy), dxA, batch, Span<float>.Empty, 1);
+        float[]? y1 = null, dx1 = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            string at = $" ({s}, threads {threads})";
+            var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+            NumericAssert.Random(rng, scratch.Length).CopyTo(scratch, 0);     // stale scratch must not leak in
+            var y = new float[yR.Length];
+            Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+            NumericAssert.Close("y" + at, y, yR, yA, (long)(s.inC / s.groups) * s.kH * s.kW + 1);
+            var dx = (float[])dx0.Clone();
+            Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
+            NumericAssert.Close("dx" + at, dx, dxR, dxA, (long)(s.outC / s.groups) * s.kH * s.kW + 1);
+            if (y1 == null) { y1 = y; dx1 = dx; continue; }
+            NumericAssert.Identical("y vs 1 thread" + at, y, y1);
+            NumericAssert.Identical("dx vs 1 thread" + at, dx, dx1!);
         }
     }
 }
