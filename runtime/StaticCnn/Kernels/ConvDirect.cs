@@ -97,7 +97,7 @@ internal static unsafe class ConvDirect
         long lo = items * t / parts, hi = items * (t + 1) / parts;
         if (lo >= hi) return;
         float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
-        float* tr = c.U == null ? null : Gemm.Align(xp + PerPart(g));
+        float* tr = c.U == null ? null : Gemm.Align(xp + PerPart(g));   // the F(2,3) path skips the padded copy
         int padded = -1;
         float* tmp = stackalloc float[3 * V];
         for (long it = lo; it < hi; it++)
@@ -105,8 +105,8 @@ internal static unsafe class ConvDirect
             int n = (int)(it / blocks), blk = (int)(it - (long)n * blocks);
             if (n != padded)
             {
-                Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
-                if (tr != null) TransformInput23(g, xp, hp, wp, tr);
+                if (tr != null) TransformInput23(g, c.X + (nint)n * g.Cin * g.InPlane, tr);
+                else Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
                 padded = n;
             }
             int oc0 = (int)((long)g.Cout * blk / blocks), ocs = (int)((long)g.Cout * (blk + 1) / blocks) - oc0;
@@ -118,11 +118,11 @@ internal static unsafe class ConvDirect
                 float* ub = c.U + (nint)oc0 * g.Cin * 12;
                 switch (ocs)
                 {
-                    case 5: Block23<O5>(g, hp, tr, ub, bb, yb, c.Relu); break;
-                    case 4: Block23<O4>(g, hp, tr, ub, bb, yb, c.Relu); break;
-                    case 3: Block23<O3>(g, hp, tr, ub, bb, yb, c.Relu); break;
-                    case 2: Block23<O2>(g, hp, tr, ub, bb, yb, c.Relu); break;
-                    default: Block23<O1>(g, hp, tr, ub, bb, yb, c.Relu); break;
+                    case 5: Block23<O5>(g, tr, ub, bb, yb, c.Relu); break;
+                    case 4: Block23<O4>(g, tr, ub, bb, yb, c.Relu); break;
+                    case 3: Block23<O3>(g, tr, ub, bb, yb, c.Relu); break;
+                    case 2: Block23<O2>(g, tr, ub, bb, yb, c.Relu); break;
+                    default: Block23<O1>(g, tr, ub, bb, yb, c.Relu); break;
                 }
             }
             else switch (ocs)
@@ -224,6 +224,9 @@ internal static unsafe class ConvDirect
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Bias(float* b, int j) => b == null ? Vector256<float>.Zero : Vector256.Create(b[j]);
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Bias512(float* b, int j) => b == null ? Vector512<float>.Zero : Vector512.Create(b[j]);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TO, TN>(in ConvGeom g, float* xr, int xs, int wp, int plane, float* w, float* b, float* y,
         int ldy, bool accumulate, bool relu, bool spill, int valid, float* tmp) where TO : struct, ICount where TN : struct, ICount
@@ -306,6 +309,10 @@ internal static unsafe class ConvDirect
         if (no > 4) Store<TN>(y + 4 * (nint)ldy, a40, a41, a42, accumulate, relu, spill, valid, tmp);
         if (no > 5) Store<TN>(y + 5 * (nint)ldy, a50, a51, a52, accumulate, relu, spill, valid, tmp);
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Act(Vector512<float> v, bool relu)
+        => relu ? Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, Vector512<float>.Zero) : v;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Act(Vector256<float> v, bool relu)
@@ -542,76 +549,102 @@ internal static unsafe class ConvDirect
         if (no > 3 && nk > 4) a34.Store(acc + (3 * nk + 4) * V);
     }
 
-    // ---- forward, 3×3 rows by Winograd F(2,3) along the row ----------------------------------------------------------
+    // ---- forward, 3×3 by Winograd F(2,3) down the columns --------------------------------------------------------------
     //
-    // Two neighbouring outputs of one kernel row, y0 = d0·g0 + d1·g1 + d2·g2 and y1 = d1·g0 + d2·g1 + d3·g2, take four
-    // products instead of six: m0 = (d0 − d2)·g0, m1 = (d1 + d2)·(g0 + g1 + g2)/2, m2 = (d2 − d1)·(g0 − g1 + g2)/2,
-    // m3 = (d1 − d3)·g2; y0 = m0 + m1 + m2, y1 = m1 − m2 − m3. The transforms are linear, so the four products are
-    // accumulated over (ic, kh) first and combined once per output pair. Lanes are output pairs (8 pairs = 16 outputs
-    // per Vector256); the input rows are transformed once per sample (t0..t3 per pair), the weights once per call.
+    // Two vertically neighbouring outputs of one kernel column, y0 = d0·g0 + d1·g1 + d2·g2 and y1 = d1·g0 + d2·g1 +
+    // d3·g2 (d = input rows 2i … 2i+3, g = the column's taps kh = 0, 1, 2), take four products instead of six:
+    // m0 = (d0 − d2)·g0, m1 = (d1 + d2)·(g0 + g1 + g2)/2, m2 = (d2 − d1)·(g0 − g1 + g2)/2, m3 = (d1 − d3)·g2;
+    // y0 = m0 + m1 + m2, y1 = m1 − m2 − m3. The transforms are linear, so the four products are accumulated over
+    // (ic, kw) and combined once per pair of output rows. Lanes run along the row as in the direct kernel, so the input
+    // transform is whole-row vector arithmetic (no shuffles) and the outputs are plain row stores; it is taken once per
+    // sample straight from the unpadded input (the padded copy is skipped), the weight transform once per call.
     // Cuts the FMAs of a 3×3 layer by a third; results differ from the direct sum by float rounding only.
 
-    /// <summary>3×3, stride 1, rows a whole number of 16 outputs (Cifar10Net's 32- and 16-wide layers).</summary>
-    public static bool Rows23(in ConvGeom g) => Avx2.IsSupported && Applies(g) && g.KH == 3 && g.KW == 3 && g.OW % (2 * V) == 0;
+    /// <summary>3×3, stride 1, an even number of output rows a whole number of vectors wide (Cifar10Net's 3×3 layers).</summary>
+    public static bool Rows23(in ConvGeom g)
+        => Avx2.IsSupported && Applies(g) && g.KH == 3 && g.KW == 3 && g.OW % V == 0 && g.OH % 2 == 0 && Wp(g) == g.OW + 2;
 
     private static long U23Floats(in ConvGeom g) => (long)g.Cout * g.Cin * 12 + 16;
-    /// <summary>Per part: Cin × Hp rows of 4 transformed rows of OW/2 pairs.</summary>
-    private static long T23Floats(in ConvGeom g) => (long)g.Cin * Hp(g) * 2 * g.OW + 32;
+    /// <summary>Per part: Cin × OH/2 row pairs of 4 transformed rows, Wp wide.</summary>
+    private static long T23Floats(in ConvGeom g) => (long)g.Cin * g.OH * 2 * Wp(g) + 32;
 
-    /// <summary>u[oc][ic][kh] = (g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2) of each kernel row.</summary>
+    /// <summary>u[oc][ic][kw] = (g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2) of each kernel column g = w[oc, ic, 0..2, kw].</summary>
     private static void TransformWeights23(in ConvGeom g, float* w, float* u)
     {
-        int rows = g.Cout * g.Cin * 3;
-        for (int r = 0; r < rows; r++, w += 3, u += 4)
-        {
-            float g0 = w[0], g1 = w[1], g2 = w[2];
-            u[0] = g0;
-            u[1] = (g0 + g1 + g2) * 0.5f;
-            u[2] = (g0 - g1 + g2) * 0.5f;
-            u[3] = g2;
-        }
+        int cols = g.Cout * g.Cin;
+        for (int r = 0; r < cols; r++, w += 9)
+            for (int kw = 0; kw < 3; kw++, u += 4)
+            {
+                float g0 = w[kw], g1 = w[3 + kw], g2 = w[6 + kw];
+                u[0] = g0;
+                u[1] = (g0 + g1 + g2) * 0.5f;
+                u[2] = (g0 - g1 + g2) * 0.5f;
+                u[3] = g2;
+            }
     }
 
-    /// <summary>t[ic][r] = (d0 − d2, d1 + d2, d2 − d1, d1 − d3) of every output pair of padded row r, 4 rows of OW/2.</summary>
+    /// <summary>
+    /// t[ic][i] = (p0 − p2, p1 + p2, p2 − p1, p1 − p3) for output row pair i, p = zero-padded input rows 2i … 2i+3,
+    /// 4 rows of Wp floats, read from the unpadded sample <paramref name="xs"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformInput23(in ConvGeom g, float* xp, int hp, int wp, float* t)
+    private static void TransformInput23(in ConvGeom g, float* xs, float* t)
     {
-        int np = g.OW / 2, rows = g.Cin * hp, plane = hp * wp;
-        for (int r = 0; r < rows; r++, t += 4 * np)
+        int np = g.OH / 2, wp = Wp(g), W = g.W, H = g.H, PH = g.PH, PW = g.PW;
+        float* zero = stackalloc float[1];
+        for (int ic = 0; ic < g.Cin; ic++)
         {
-            int ic = r / hp, i = r - ic * hp;
-            float* x = xp + (nint)ic * plane + (nint)i * wp;
-            for (int j = 0; j < np; j += V)
+            float* src = xs + (nint)ic * g.InPlane;
+            for (int i = 0; i < np; i++, t += 4 * wp)
             {
-                SplitEvenOdd(x + 2 * j, out Vector256<float> e0, out Vector256<float> o0);
-                SplitEvenOdd(x + 2 * j + 2, out Vector256<float> e2, out Vector256<float> o2);
-                (e0 - e2).Store(t + j);
-                (o0 + e2).Store(t + np + j);
-                (e2 - o0).Store(t + 2 * np + j);
-                (o0 - o2).Store(t + 3 * np + j);
+                int s0 = 2 * i - PH;
+                float* p0 = (uint)s0 < (uint)H ? src + (nint)s0 * W : null;
+                float* p1 = (uint)(s0 + 1) < (uint)H ? src + (nint)(s0 + 1) * W : null;
+                float* p2 = (uint)(s0 + 2) < (uint)H ? src + (nint)(s0 + 2) * W : null;
+                float* p3 = (uint)(s0 + 3) < (uint)H ? src + (nint)(s0 + 3) * W : null;
+                float* t0 = t, t1 = t + wp, t2 = t + 2 * wp, t3 = t + 3 * wp;
+                for (int c = 0; c < PW; c++) { t0[c] = 0; t1[c] = 0; t2[c] = 0; t3[c] = 0; }
+                for (int c = PW + W; c < wp; c++) { t0[c] = 0; t1[c] = 0; t2[c] = 0; t3[c] = 0; }
+                t0 += PW; t1 += PW; t2 += PW; t3 += PW;
+                int j = 0;
+                for (; j + V <= W; j += V)
+                {
+                    Vector256<float> d0 = p0 == null ? default : Vector256.Load(p0 + j), d1 = p1 == null ? default : Vector256.Load(p1 + j);
+                    Vector256<float> d2 = p2 == null ? default : Vector256.Load(p2 + j), d3 = p3 == null ? default : Vector256.Load(p3 + j);
+                    (d0 - d2).Store(t0 + j);
+                    (d1 + d2).Store(t1 + j);
+                    (d2 - d1).Store(t2 + j);
+                    (d1 - d3).Store(t3 + j);
+                }
+                for (; j < W; j++)
+                {
+                    float d0 = p0 == null ? 0 : p0[j], d1 = p1 == null ? 0 : p1[j], d2 = p2 == null ? 0 : p2[j], d3 = p3 == null ? 0 : p3[j];
+                    t0[j] = d0 - d2; t1[j] = d1 + d2; t2[j] = d2 - d1; t3[j] = d1 - d3;
+                }
             }
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SplitEvenOdd(float* p, out Vector256<float> even, out Vector256<float> odd)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Block23<TO>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu) where TO : struct, ICount
     {
-        Vector256<float> a = Vector256.Load(p), b = Vector256.Load(p + V);
-        even = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
-        odd = Avx2.Permute4x64(Avx.Shuffle(a, b, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();
+        int np = g.OH / 2, wp = Wp(g), OW = g.OW;
+        nint icStride = (nint)np * 4 * wp;
+        if (Vector512.IsHardwareAccelerated && OW % (2 * V) == 0)
+        {
+            for (int i = 0; i < np; i++)
+                for (int ow = 0; ow < OW; ow += 2 * V)
+                    Tile23W<TO>(g.Cin, icStride, wp, t + (nint)i * 4 * wp + ow, u, b, y + (nint)2 * i * OW + ow, OW, g.N, relu);
+            return;
+        }
+        for (int i = 0; i < np; i++)
+            for (int ow = 0; ow < OW; ow += V)
+                Tile23<TO>(g.Cin, icStride, wp, t + (nint)i * 4 * wp + ow, u, b, y + (nint)2 * i * OW + ow, OW, g.N, relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block23<TO>(in ConvGeom g, int hp, float* t, float* u, float* b, float* y, bool relu) where TO : struct, ICount
-    {
-        int np = g.OW / 2, rowT = 4 * np;
-        for (int oh = 0; oh < g.OH; oh++)
-            for (int j = 0; j < np; j += V)
-                Tile23<TO>(g.Cin, hp, np, t + (nint)oh * rowT + j, u, b, y + (nint)oh * g.OW + 2 * j, g.N, relu);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile23<TO>(int cin, int hp, int np, float* t, float* u, float* b, float* y, int ldy, bool relu) where TO : struct, ICount
+    private static void Tile23<TO>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu)
+        where TO : struct, ICount
     {
         int no = default(TO).Value, ou = cin * 12;
         Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
@@ -624,13 +657,12 @@ internal static unsafe class ConvDirect
         if (no > 2) a21 = Bias(b, 2);
         if (no > 3) a31 = Bias(b, 3);
         if (no > 4) a41 = Bias(b, 4);
-        nint icStride = (nint)hp * 4 * np;
         for (int ic = 0; ic < cin; ic++, t += icStride)
         {
-            float* tk = t;
-            for (int kh = 0; kh < 3; kh++, tk += 4 * np, u += 4)
+            for (int kw = 0; kw < 3; kw++, u += 4)
             {
-                Vector256<float> t0 = Vector256.Load(tk), t1 = Vector256.Load(tk + np), t2 = Vector256.Load(tk + 2 * np), t3 = Vector256.Load(tk + 3 * np);
+                float* tk = t + kw;
+                Vector256<float> t0 = Vector256.Load(tk), t1 = Vector256.Load(tk + wp), t2 = Vector256.Load(tk + 2 * wp), t3 = Vector256.Load(tk + 3 * wp);
                 if (no > 0)
                 {
                     a00 = Gemm.Fma(t0, Vector256.Create(u[0]), a00); a01 = Gemm.Fma(t1, Vector256.Create(u[1]), a01);
@@ -662,21 +694,87 @@ internal static unsafe class ConvDirect
                 }
             }
         }
-        if (no > 0) Store23(y, a00, a01, a02, a03, relu);
-        if (no > 1) Store23(y + ldy, a10, a11, a12, a13, relu);
-        if (no > 2) Store23(y + 2 * (nint)ldy, a20, a21, a22, a23, relu);
-        if (no > 3) Store23(y + 3 * (nint)ldy, a30, a31, a32, a33, relu);
-        if (no > 4) Store23(y + 4 * (nint)ldy, a40, a41, a42, a43, relu);
+        if (no > 0) Store23(y, ow, a00, a01, a02, a03, relu);
+        if (no > 1) Store23(y + ldy, ow, a10, a11, a12, a13, relu);
+        if (no > 2) Store23(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu);
+        if (no > 3) Store23(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu);
+        if (no > 4) Store23(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu);
     }
 
-    /// <summary>y0 = m0 + m1 + m2 (even outputs), y1 = m1 − m2 − m3 (odd), interleaved into 16 outputs.</summary>
+    /// <summary>Row 2i: m0 + m1 + m2; row 2i + 1: m1 − m2 − m3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store23(float* y, Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, bool relu)
+    private static void Store23(float* y, int ow, Vector256<float> m0, Vector256<float> m1, Vector256<float> m2, Vector256<float> m3, bool relu)
     {
-        Vector256<float> y0 = Act(m0 + m1 + m2, relu), y1 = Act(m1 - m2 - m3, relu);
-        Vector256<float> lo = Avx.UnpackLow(y0, y1), hi = Avx.UnpackHigh(y0, y1);
-        Avx.Permute2x128(lo, hi, 0x20).Store(y);
-        Avx.Permute2x128(lo, hi, 0x31).Store(y + V);
+        Act(m0 + m1 + m2, relu).Store(y);
+        Act(m1 - m2 - m3, relu).Store(y + ow);
+    }
+
+    /// <summary>Vector512 form of <see cref="Tile23{TO}"/>: 16 outputs per row (rows a multiple of 16 wide, AVX-512).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile23W<TO>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu)
+        where TO : struct, ICount
+    {
+        int no = default(TO).Value, ou = cin * 12;
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        Vector512<float> a40 = default, a41 = default, a42 = default, a43 = default;
+        if (no > 0) a01 = Bias512(b, 0);
+        if (no > 1) a11 = Bias512(b, 1);
+        if (no > 2) a21 = Bias512(b, 2);
+        if (no > 3) a31 = Bias512(b, 3);
+        if (no > 4) a41 = Bias512(b, 4);
+        for (int ic = 0; ic < cin; ic++, t += icStride)
+        {
+            for (int kw = 0; kw < 3; kw++, u += 4)
+            {
+                float* tk = t + kw;
+                Vector512<float> t0 = Vector512.Load(tk), t1 = Vector512.Load(tk + wp), t2 = Vector512.Load(tk + 2 * wp), t3 = Vector512.Load(tk + 3 * wp);
+                if (no > 0)
+                {
+                    a00 = Gemm.Fma(t0, Vector512.Create(u[0]), a00); a01 = Gemm.Fma(t1, Vector512.Create(u[1]), a01);
+                    a02 = Gemm.Fma(t2, Vector512.Create(u[2]), a02); a03 = Gemm.Fma(t3, Vector512.Create(u[3]), a03);
+                }
+                if (no > 1)
+                {
+                    float* v = u + ou;
+                    a10 = Gemm.Fma(t0, Vector512.Create(v[0]), a10); a11 = Gemm.Fma(t1, Vector512.Create(v[1]), a11);
+                    a12 = Gemm.Fma(t2, Vector512.Create(v[2]), a12); a13 = Gemm.Fma(t3, Vector512.Create(v[3]), a13);
+                }
+                if (no > 2)
+                {
+                    float* v = u + 2 * ou;
+                    a20 = Gemm.Fma(t0, Vector512.Create(v[0]), a20); a21 = Gemm.Fma(t1, Vector512.Create(v[1]), a21);
+                    a22 = Gemm.Fma(t2, Vector512.Create(v[2]), a22); a23 = Gemm.Fma(t3, Vector512.Create(v[3]), a23);
+                }
+                if (no > 3)
+                {
+                    float* v = u + 3 * ou;
+                    a30 = Gemm.Fma(t0, Vector512.Create(v[0]), a30); a31 = Gemm.Fma(t1, Vector512.Create(v[1]), a31);
+                    a32 = Gemm.Fma(t2, Vector512.Create(v[2]), a32); a33 = Gemm.Fma(t3, Vector512.Create(v[3]), a33);
+                }
+                if (no > 4)
+                {
+                    float* v = u + 4 * ou;
+                    a40 = Gemm.Fma(t0, Vector512.Create(v[0]), a40); a41 = Gemm.Fma(t1, Vector512.Create(v[1]), a41);
+                    a42 = Gemm.Fma(t2, Vector512.Create(v[2]), a42); a43 = Gemm.Fma(t3, Vector512.Create(v[3]), a43);
+                }
+            }
+        }
+        if (no > 0) Store23W(y, ow, a00, a01, a02, a03, relu);
+        if (no > 1) Store23W(y + ldy, ow, a10, a11, a12, a13, relu);
+        if (no > 2) Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu);
+        if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu);
+        if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu);
+    }
+
+    /// <summary>Vector512 form of <see cref="Store23"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store23W(float* y, int ow, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3, bool relu)
+    {
+        Act(m0 + m1 + m2, relu).Store(y);
+        Act(m1 - m2 - m3, relu).Store(y + ow);
     }
 
     // ---- forward vectorised over output channels: OutC = 8 or 16 on rows narrower than two vectors ----------------

@@ -5,10 +5,10 @@ using Xunit;
 namespace StaticCnn.Tests.Kernels;
 
 /// <summary>
-/// The direct forward's Winograd F(2,3) row path (3×3, stride 1, ≤ 32 output channels, rows a multiple of 16
-/// outputs: Cifar10Net's 32- and 16-wide layers) against the scalar reference, within a rounding bound: the row
-/// transforms add and subtract kernel taps and inputs before multiplying, so the bound takes three times the
-/// direct sum's reduction length (cross terms such as d1·g0 cancel only in exact arithmetic).
+/// The direct forward's Winograd F(2,3) path down the columns (3×3, stride 1, ≤ 32 output channels, an even number
+/// of output rows a multiple of 8 wide: Cifar10Net's 3×3 layers) against the scalar reference, within a rounding
+/// bound: the transforms add and subtract kernel taps and input rows before multiplying, so the bound takes three
+/// times the direct sum's reduction length (cross terms such as d1·g0 cancel only in exact arithmetic).
 /// </summary>
 [Trait("Category", "Numeric")]
 public class ConvRows23Tests
@@ -20,10 +20,12 @@ public class ConvRows23Tests
         { 1, 10, 32, 32, 10, 1, 1 },    // Conv2
         { 1, 10, 16, 16, 5, 1, 1 },     // Conv3
         { 1, 5, 16, 16, 20, 1, 1 },     // Conv4
+        { 1, 20, 8, 8, 10, 1, 1 },      // Conv5 (one vector wide)
         { 2, 1, 16, 48, 7, 1, 0 },      // 48 wide, one input channel, no activation
-        { 3, 4, 9, 18, 32, 0, 3 },      // no padding (18 → 16), odd height, 32 channels, tanh
-        { 2, 6, 5, 16, 11, 1, 4 },      // 11 channels (blocks of unequal size), leaky ReLU
-        { 1, 2, 3, 32, 1, 1, 2 },       // one output channel, sigmoid
+        { 3, 4, 10, 18, 32, 0, 3 },     // no padding (10×18 → 8×16), 32 channels, tanh
+        { 2, 6, 6, 22, 11, 2, 4 },      // padding 2 (output larger than input: 8×24), 11 channels, leaky ReLU
+        { 1, 2, 2, 32, 1, 1, 2 },       // two rows (the pair reads padding above and below), one channel, sigmoid
+        { 2, 3, 7, 16, 4, 1, 1 },       // 7 rows: odd output height takes the direct kernel
     };
 
     [Theory, MemberData(nameof(Shapes))]
