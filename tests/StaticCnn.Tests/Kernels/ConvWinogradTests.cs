@@ -136,6 +136,45 @@ public unsafe class ConvWinogradTests
         return worst;
     }
 
+    /// <summary>Wide inputs split the tile rows into several bands, one of them across two samples.</summary>
+    [Fact, Trait("Category", "Numeric")]
+    public void SeveralBands_AcrossSamples_MatchReference()
+    {
+        var rng = new Random(47);
+        foreach (var s in new[] { Shape(256, 16, 40, 40, 1, true, Activation.ReLU), Shape(16, 256, 40, 40, 1, false) })
+        {
+            Assert.True(ConvWinograd.Applies(G(s)) && ConvWinograd.AppliesData(G(s)), s.ToString());
+            int batch = 2;
+            var x = NumericAssert.Random(rng, XLen(s, batch));
+            var w = NumericAssert.Random(rng, WLen(s));
+            var b = s.hasBias ? NumericAssert.Random(rng, s.outC) : Array.Empty<float>();
+            var dy = NumericAssert.Random(rng, YLen(s, batch));
+            var s0 = s with { activation = Activation.None };
+            var yr = new float[YLen(s, batch)];
+            var abs = new float[yr.Length];
+            Conv2D.ForwardReference(s, x, w, b, yr, batch, Span<float>.Empty, 1);
+            Conv2D.ForwardReference(s0, NumericAssert.Abs(x), NumericAssert.Abs(w), NumericAssert.Abs(b), abs, batch, Span<float>.Empty, 1);
+            var dxr = new float[x.Length];
+            var adx = new float[x.Length];
+            Conv2D.BackwardDataReference(s, w, dy, dxr, batch, Span<float>.Empty, 1);
+            Conv2D.BackwardDataReference(s, NumericAssert.Abs(w), NumericAssert.Abs(dy), adx, batch, Span<float>.Empty, 1);
+            float[]? y1 = null, dx1 = null;
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+                var y = new float[yr.Length];
+                var dx = new float[x.Length];
+                Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+                Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
+                Check($"y ({s}, threads {threads})", y, yr, abs, s.inC * 9L);
+                Check($"dx ({s}, threads {threads})", dx, dxr, adx, s.outC * 9L);
+                if (y1 == null) { y1 = y; dx1 = dx; continue; }
+                NumericAssert.Identical("y, 2 threads", y, y1);
+                NumericAssert.Identical("dx, 2 threads", dx, dx1!);
+            }
+        }
+    }
+
     public static IEnumerable<object[]> ThreadShapes() => new[]
     {
         new object[] { Shape(36, 40, 13, 9, 1, true, Activation.ReLU) },
