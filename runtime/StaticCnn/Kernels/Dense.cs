@@ -38,9 +38,13 @@ public static unsafe class Dense
         int inF = s.In, outF = s.Out;
         fixed (float* px = x, pw = w, pb = b, py = y, ps = scratch)
         {
-            var ctx = new Ctx { Op = batch < GemvBatch ? OpGemv : OpForward, X = px, W = pw, B = s.HasBias ? pb : null, Y = py,
-                In = inF, Out = outF, Batch = batch, Scratch = ps + (nint)outF * batch + 16, PerPart = Gemm.PackFloats(Math.Max(Math.Max(inF, outF), batch)) };
-            Run(ref ctx, threads, (long)batch * inF * outF);
+            bool gemv = batch < GemvBatch;
+            var ctx = new Ctx { Op = gemv ? OpGemv : OpForward, X = px, W = pw, B = s.HasBias ? pb : null, Y = py,
+                In = inF, Out = outF, Batch = batch, Scratch = ps + (nint)outF * batch + 16, PerPart = Gemm.PackFloats(Math.Max(Math.Max(inF, outF), batch)),
+                Relu = gemv && s.Activation == Activation.ReLU };
+            if (gemv && GemmWorkers.Parts(threads, (long)batch * inF * outF, 1L << 20) <= 1) Part(&ctx, 0, 1);   // small: no pool hand-off
+            else Run(ref ctx, threads, (long)batch * inF * outF);
+            if (ctx.Relu) return;                                                                             // applied in the GEMV store
         }
         Activations.ApplyForward(s.Activation, Activations.DefaultLeakySlope, y);
     }
@@ -95,6 +99,7 @@ public static unsafe class Dense
     private struct Ctx
     {
         public int Op, In, Out, Batch, PerPart;
+        public bool Relu;       // GEMV: ReLU fused into the store
         public float* X, W, B, Y, DyT, Dx, Dw, Scratch;
     }
 
@@ -141,6 +146,8 @@ public static unsafe class Dense
                     int o = o0;
                     for (; o + 4 <= o1; o += 4) Dot4(xn, c.W + (nint)o * c.In, c.In, c.B == null ? null : c.B + o, yn + o);
                     for (; o < o1; o++) yn[o] = (c.B == null ? 0f : c.B[o]) + Dot(xn, c.W + (nint)o * c.In, c.In);
+                    if (c.Relu)
+                        for (o = o0; o < o1; o++) yn[o] = yn[o] > 0f ? yn[o] : 0f;   // as Activations' ReLU
                 }
                 break;
             }
@@ -211,6 +218,9 @@ public static unsafe class Dense
             Vector512<float> acc = Vector512<float>.Zero;
             for (; i + 16 <= n; i += 16) acc = Gemm.Fma(Vector512.Load(x + i), Vector512.Load(w + i), acc);
             s = Vector512.Sum(acc);
+            // the tail in one narrower vector each (8, then 4), summed after the wide part: no long scalar chain
+            if (i + 8 <= n) { s += Vector256.Sum(Vector256.Load(x + i) * Vector256.Load(w + i)); i += 8; }
+            if (i + 4 <= n) { s += Vector128.Sum(Vector128.Load(x + i) * Vector128.Load(w + i)); i += 4; }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
@@ -246,6 +256,20 @@ public static unsafe class Dense
                 a3 = Gemm.Fma(xv, Vector512.Load(w3 + i), a3);
             }
             s0 = Vector512.Sum(a0); s1 = Vector512.Sum(a1); s2 = Vector512.Sum(a2); s3 = Vector512.Sum(a3);
+            if (i + 8 <= n)
+            {
+                var xv = Vector256.Load(x + i);
+                s0 += Vector256.Sum(xv * Vector256.Load(w0 + i)); s1 += Vector256.Sum(xv * Vector256.Load(w1 + i));
+                s2 += Vector256.Sum(xv * Vector256.Load(w2 + i)); s3 += Vector256.Sum(xv * Vector256.Load(w3 + i));
+                i += 8;
+            }
+            if (i + 4 <= n)
+            {
+                var xv = Vector128.Load(x + i);
+                s0 += Vector128.Sum(xv * Vector128.Load(w0 + i)); s1 += Vector128.Sum(xv * Vector128.Load(w1 + i));
+                s2 += Vector128.Sum(xv * Vector128.Load(w2 + i)); s3 += Vector128.Sum(xv * Vector128.Load(w3 + i));
+                i += 4;
+            }
         }
         else if (Vector256.IsHardwareAccelerated)
         {
