@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticCnn.Kernels;
 
@@ -256,7 +257,7 @@ internal static unsafe class ConvCore
     {
         public ConvGeom G;
         public float* X, W, B, Y, Scratch;
-        public int Batch, PerPart;
+        public int Batch, PerPart, MBlocks;
         public bool Accumulate;
         public Activation Act;
     }
@@ -276,12 +277,16 @@ internal static unsafe class ConvCore
         }
         if (UseWide(g))
         {
+            int wparts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+            // few column tiles (e.g. 5 at 14×14): split the output channels too, or the parts get 2 and 3 tiles
+            long wtiles = (long)batch * g.G * (((g.OH - 1) * WideWp(g) + g.OW + Gemm.NR - 1) / Gemm.NR);
+            int mBlocks = wparts > 1 && wtiles < 16 * wparts ? Math.Min(wparts, (g.M + Gemm.MR - 1) / Gemm.MR) : 1;
             var wctx = new FwdCtx
             {
                 G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)WidePerPart(g)),
-                Accumulate = accumulate, Act = act,
+                Accumulate = accumulate, Act = act, MBlocks = mBlocks,
             };
-            GemmWorkers.Run(GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20), &ForwardWidePart, &wctx);
+            GemmWorkers.Run(wparts, &ForwardWidePart, &wctx);
             return;
         }
         var ctx = new FwdCtx
@@ -330,7 +335,8 @@ internal static unsafe class ConvCore
         int hp = WideHp(g), wp = WideWp(g), plane = hp * wp;
         int nw = (g.OH - 1) * wp + g.OW;           // columns of the wide output grid (oh·Wp + ow)
         int tiles = (nw + nr - 1) / nr;
-        long items = (long)c.Batch * g.G * tiles;
+        int mb = c.MBlocks, mRows = ((M + mb - 1) / mb + Gemm.MR - 1) / Gemm.MR * Gemm.MR;
+        long items = (long)c.Batch * g.G * mb * tiles;     // (sample, group, output-channel block, column tile)
         var (lo, hi) = Range(items, t, parts);
         if (lo >= hi) return;
         float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
@@ -341,18 +347,23 @@ internal static unsafe class ConvCore
                 for (int kw = 0; kw < g.KW; kw++, k++)
                     offs[k] = ic * plane + kh * g.DH * wp + kw * g.DW;
         long padded = -1;
+        int padLo = 0, padHi = 0;
         while (lo < hi)
         {
-            long ng = lo / tiles;
-            int tile0 = (int)(lo - ng * tiles);
+            long ngm = lo / tiles;
+            int tile0 = (int)(lo - ngm * tiles);
             int tile1 = (int)Math.Min(tiles, tile0 + (hi - lo));
+            lo += tile1 - tile0;
+            long ng = ngm / mb;
+            int blk = (int)(ngm - ng * mb), m0 = blk * mRows, m1 = Math.Min(M, m0 + mRows);
+            if (m0 >= m1) continue;
             int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
-            if (ng != padded)
+            // pad only the rows this part's columns read: output rows [oh0, oh1] plus the kernel's reach
+            // (other rows may hold stale values; only discarded columns past OW or past c1 can read them)
+            int oh0 = tile0 * nr / wp, oh1 = (Math.Min(nw, tile1 * nr) - 1) / wp;
+            int i0 = oh0, i1 = Math.Min(hp, oh1 + g.DH * (g.KH - 1) + 1);
+            if (ng != padded || i0 < padLo || i1 > padHi)
             {
-                // pad only the rows this part's columns read: output rows [oh0, oh1] plus the kernel's reach
-                // (other rows may hold stale values; only discarded columns past OW or past c1 can read them)
-                int oh0 = tile0 * nr / wp, oh1 = (Math.Min(nw, tile1 * nr) - 1) / wp;
-                int i0 = oh0, i1 = Math.Min(hp, oh1 + g.DH * (g.KH - 1) + 1);
                 float* xs = c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane;
                 for (int ic = 0; ic < g.Cg; ic++)
                 {
@@ -369,6 +380,8 @@ internal static unsafe class ConvCore
                 }
                 Gemm.Zero(xp + (nint)g.Cg * plane, Gemm.MaxNR + 16);
                 padded = ng;
+                padLo = i0;
+                padHi = i1;
             }
             float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
             float* wg = c.W + (nint)grp * M * K;
@@ -377,11 +390,11 @@ internal static unsafe class ConvCore
             for (int j0 = c0; j0 < c1; j0 += ncb)
             {
                 int j1 = Math.Min(c1, j0 + ncb);
-                Gemm.RunIndirect(M, K, wg, K, xp, offs, cblk, ncb, bg, j0, j1);
+                Gemm.RunIndirect(m1 - m0, K, wg + (nint)m0 * K, K, xp, offs, cblk, ncb, bg == null ? null : bg + m0, j0, j1);
                 // wide grid → NCHW output (drop the columns ow ≥ OW)
-                for (int oc = 0; oc < M; oc++)
+                for (int oc = m0; oc < m1; oc++)
                 {
-                    float* crow = cblk + (nint)oc * ncb;
+                    float* crow = cblk + (nint)(oc - m0) * ncb;
                     float* yrow = yg + (nint)oc * N;
                     int q = j0;
                     while (q < j1)
@@ -398,7 +411,6 @@ internal static unsafe class ConvCore
                     }
                 }
             }
-            lo += tile1 - tile0;
         }
     }
 
@@ -699,6 +711,16 @@ internal static unsafe class ConvCore
             int k0 = tk * dr, rows = Math.Min(dr, K - k0);
             int oc0 = q * dc, cols = Math.Min(dc, M - oc0);
             float* acc = c.Acc + it * (dr * dc);
+            if (c.Last && Sse.IsSupported && it + 1 < hi)
+            {
+                // the next tile's dw rows (one line each), to L2 while this tile computes: dw is read once, and at
+                // 256×2304 floats it does not fit in L2
+                long gq1 = (it + 1) / tilesK;
+                int tk1 = (int)(it + 1 - gq1 * tilesK), grp1 = (int)(gq1 / panels), q1 = (int)(gq1 - (long)grp1 * panels);
+                int oc1 = q1 * dc, cols1 = Math.Min(dc, M - oc1);
+                float* d1 = c.Dw + ((nint)grp1 * M + oc1) * K + tk1 * dr;
+                for (int j = 0; j < cols1; j++) Sse.Prefetch1(d1 + (nint)j * K);
+            }
             Gemm.DwTile(c.Xp + grp * c.Image, c.Offs + k0, rows, c.Bt + gq * DwPanelFloats(g), g.OH, g.OW, c.Wp,
                 c.First ? null : acc, c.Last ? tmp : acc);
             if (c.Last) Gemm.Transpose(tmp, dc, rows, cols, c.Dw + ((nint)grp * M + oc0) * K + k0, K, true);

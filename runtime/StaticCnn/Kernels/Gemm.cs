@@ -57,8 +57,11 @@ internal readonly unsafe struct IndirectRows : IBRows
 /// is then compacted into NCHW (the Wp − OW extra columns per row are the price). Other strides: B packed per
 /// (KC × NC) block straight from the image (implicit im2col, no column buffer). Backward-data with stride 1 is the
 /// forward engine on dy with the flipped, transposed kernel (padding D·(K−1) − P); other strides use Wᵀ·dy into a
-/// column block and col2im. Backward-weights computes dWᵀ = col·dyᵀ with A = im2col rows of a 256-pixel chunk and
-/// B = dyᵀ packed, accumulating over the batch in scratch, then adds into dw. Loop order (BLIS): NC → KC → NR panel
+/// column block and col2im. Backward-weights with stride 1 runs <see cref="DwTile"/>: a dWᵀ tile (im2col rows ×
+/// output channels) over the whole pixel range, A broadcast in place from the padded image, B = dyᵀ packed into
+/// panels once per sample, the tile added transposed into dw (docs/KERNELS.md). Other strides compute dWᵀ = col·dyᵀ
+/// with A = im2col rows of a 256-pixel chunk and B = dyᵀ packed, accumulating over the batch in scratch, then add
+/// into dw. Loop order (BLIS): NC → KC → NR panel
 /// → MR tile; KC ≈ 256 (K split evenly; 96…256 measured flat), NC = 16 panels.</para>
 /// <para><b>Determinism.</b> Every C element is one FMA chain over k in increasing order from its start value (bias,
 /// 0 or old C), with a KC split fixed by the shape, whatever the tile or thread it lands in: results do not depend
