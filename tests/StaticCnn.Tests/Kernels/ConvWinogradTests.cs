@@ -175,6 +175,49 @@ public unsafe class ConvWinogradTests
         }
     }
 
+    /// <summary>ConvTranspose2D 3×3 stride 1 runs its forward as Conv2D backward-data and its backward-data as Conv2D forward.</summary>
+    [Fact, Trait("Category", "Numeric")]
+    public void ConvTranspose2D_Stride1_MatchesReference()
+    {
+        var rng = new Random(53);
+        foreach (int pad in new[] { 0, 1, 2 })
+        {
+            var s = new RuntimeConvTranspose2DShape
+            {
+                inC = 40, inH = 11, inW = 14, outC = 36, kH = 3, kW = 3, strideH = 1, strideW = 1, padH = pad, padW = pad,
+                dilationH = 1, dilationW = 1, groups = 1, hasBias = true, activation = Activation.LeakyReLU,
+            };
+            s.outH = s.inH - 2 * pad + 2;
+            s.outW = s.inW - 2 * pad + 2;
+            var g = ConvTranspose2D.Geom(s);
+            Assert.True(ConvWinograd.AppliesData(g) && ConvWinograd.Applies(g), s.ToString());
+            int batch = 2;
+            var x = NumericAssert.Random(rng, (long)batch * s.inC * s.inH * s.inW);
+            var w = NumericAssert.Random(rng, (long)s.inC * s.outC * 9);
+            var b = NumericAssert.Random(rng, s.outC);
+            var yr = new float[batch * s.outC * s.outH * s.outW];
+            var abs = new float[yr.Length];
+            ConvTranspose2D.ForwardReference(s, x, w, b, yr, batch, Span<float>.Empty, 1);
+            var s0 = s with { activation = Activation.None };
+            ConvTranspose2D.ForwardReference(s0, NumericAssert.Abs(x), NumericAssert.Abs(w), NumericAssert.Abs(b), abs, batch, Span<float>.Empty, 1);
+            var dy = NumericAssert.Random(rng, yr.Length);
+            var dxr = new float[x.Length];
+            var adx = new float[x.Length];
+            ConvTranspose2D.BackwardDataReference(s0, w, dy, dxr, batch, Span<float>.Empty, 1);
+            ConvTranspose2D.BackwardDataReference(s0, NumericAssert.Abs(w), NumericAssert.Abs(dy), adx, batch, Span<float>.Empty, 1);
+            foreach (int threads in new[] { 1, 2 })
+            {
+                var scratch = new float[ConvTranspose2D.ScratchFloats(s, batch, threads)];
+                var y = new float[yr.Length];
+                var dx = new float[x.Length];
+                ConvTranspose2D.Forward(s, x, w, b, y, batch, scratch, threads);
+                ConvTranspose2D.BackwardData(s0, w, dy, dx, batch, scratch, threads);
+                Check($"y ({s}, threads {threads})", y, yr, abs, s.inC * 9L);
+                Check($"dx ({s}, threads {threads})", dx, dxr, adx, s.outC * 9L);
+            }
+        }
+    }
+
     public static IEnumerable<object[]> ThreadShapes() => new[]
     {
         new object[] { Shape(36, 40, 13, 9, 1, true, Activation.ReLU) },
