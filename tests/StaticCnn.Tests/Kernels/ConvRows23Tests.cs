@@ -5,8 +5,8 @@ using Xunit;
 namespace StaticCnn.Tests.Kernels;
 
 /// <summary>
-/// The direct forward's Winograd F(2,3) path down the columns (3×3, stride 1, ≤ 32 output channels, an even number
-/// of output rows a multiple of 8 wide: Cifar10Net's 3×3 layers) against the scalar reference, within a rounding
+/// The direct forward's Winograd F(2,3) path down the columns (3×3 and 5×5 (F(2,3) + F(2,2)), stride 1, ≤ 32 output
+/// channels, an even number of output rows at least 16 wide: Cifar10Net, LeNet-5's Conv1; narrower shapes below check the direct kernel) against the scalar reference, within a rounding
 /// bound: the transforms add and subtract kernel taps and input rows before multiplying, so the bound takes three
 /// times the direct sum's reduction length (cross terms such as d1·g0 cancel only in exact arithmetic).
 /// </summary>
@@ -15,31 +15,50 @@ public class ConvRows23Tests
 {
     public static TheoryData<int, int, int, int, int, int, int> Shapes => new()
     {
-        // batch, inC, H, W, outC, pad, activation
+        // batch, inC, H, W, outC, pad, activation (k = 3 unless given in the 5×5 list)
         { 1, 3, 32, 32, 10, 1, 1 },     // Cifar10Net Conv1
         { 1, 10, 32, 32, 10, 1, 1 },    // Conv2
         { 1, 10, 16, 16, 5, 1, 1 },     // Conv3
         { 1, 5, 16, 16, 20, 1, 1 },     // Conv4
-        { 1, 20, 8, 8, 10, 1, 1 },      // Conv5 (one vector wide)
+        { 1, 20, 8, 8, 10, 1, 1 },      // Conv5 (8 wide: direct kernel)
         { 2, 1, 16, 48, 7, 1, 0 },      // 48 wide, one input channel, no activation
         { 3, 4, 10, 18, 32, 0, 3 },     // no padding (10×18 → 8×16), 32 channels, tanh
         { 2, 6, 6, 22, 11, 2, 4 },      // padding 2 (output larger than input: 8×24), 11 channels, leaky ReLU
         { 1, 2, 2, 32, 1, 1, 2 },       // two rows (the pair reads padding above and below), one channel, sigmoid
         { 2, 3, 7, 16, 4, 1, 1 },       // 7 rows: odd output height takes the direct kernel
+        { 1, 3, 12, 28, 6, 1, 1 },      // 28 wide: the last tile overlaps (16 + 12 → tiles at 0 and 12)
+        { 2, 2, 6, 11, 3, 1, 0 },       // 11 wide: direct kernel
+    };
+
+    public static TheoryData<int, int, int, int, int, int, int> Shapes5 => new()
+    {
+        // batch, inC, H, W, outC, pad, activation; 5×5
+        { 1, 1, 28, 28, 6, 2, 1 },      // LeNet-5 Conv1
+        { 1, 10, 8, 8, 20, 2, 1 },      // Cifar10Net Conv6 (8 wide: direct kernel)
+        { 2, 3, 14, 20, 7, 0, 3 },      // no padding (14×20 → 10×16), tanh
+        { 1, 4, 10, 21, 5, 2, 0 },      // 21 wide: overlapping last tile (0 and 5), no activation
+        { 3, 2, 6, 32, 12, 2, 4 },      // 32 wide, 12 channels, leaky ReLU
     };
 
     [Theory, MemberData(nameof(Shapes))]
     public void Forward_matches_reference(int n, int inC, int h, int w, int outC, int pad, int act)
+        => Check(n, inC, h, w, outC, 3, pad, act);
+
+    [Theory, MemberData(nameof(Shapes5))]
+    public void Forward_5x5_matches_reference(int n, int inC, int h, int w, int outC, int pad, int act)
+        => Check(n, inC, h, w, outC, 5, pad, act);
+
+    private static void Check(int n, int inC, int h, int w, int outC, int k, int pad, int act)
     {
         var s = new RuntimeConv2DShape
         {
-            inC = inC, inH = h, inW = w, outC = outC, kH = 3, kW = 3, strideH = 1, strideW = 1, padH = pad, padW = pad,
+            inC = inC, inH = h, inW = w, outC = outC, kH = k, kW = k, strideH = 1, strideW = 1, padH = pad, padW = pad,
             dilationH = 1, dilationW = 1, groups = 1, hasBias = act != 0, activation = (Activation)act,
-            outH = h + 2 * pad - 2, outW = w + 2 * pad - 2,
+            outH = h + 2 * pad - k + 1, outW = w + 2 * pad - k + 1,
         };
         var rng = new Random(h * 1000 + w * 10 + outC);
         var x = NumericAssert.Random(rng, (long)n * inC * h * w);
-        var wt = NumericAssert.Random(rng, (long)outC * inC * 9);
+        var wt = NumericAssert.Random(rng, (long)outC * inC * k * k);
         var b = s.hasBias ? NumericAssert.Random(rng, outC) : Array.Empty<float>();
         int yLen = n * outC * s.outH * s.outW;
         var yr = new float[yLen];
@@ -51,7 +70,7 @@ public class ConvRows23Tests
         {
             var y = NumericAssert.Random(rng, yLen);
             Conv2D.Forward(s, x, wt, b, y, n, new float[Conv2D.ScratchFloats(s, n, t)], t);
-            NumericAssert.Close($"y ({s}, {t} threads)", y, yr, abs, 3L * inC * 9 + 1);
+            NumericAssert.Close($"y ({s}, {t} threads)", y, yr, abs, 3L * inC * k * k + 1);
             if (first == null) first = y;
             else NumericAssert.Identical($"y at {t} threads vs 1", first, y);
         }
