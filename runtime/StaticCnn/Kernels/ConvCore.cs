@@ -609,6 +609,9 @@ internal static unsafe class ConvCore
     // dw. Tiles are split over the parts; each dw element is dw + one FMA chain over (sample, pixel) in order, as in
     // the general path, whatever the partition.
 
+    /// <summary>Largest dyᵀ panel chunk (bytes) one pass of the tiles runs over (64@56: one pass of 401 KB).</summary>
+    private const int DwChunkBytes = 512 * 1024;
+
     private static int DwPanels(in ConvGeom g) => (g.M + Gemm.DwCols - 1) / Gemm.DwCols;
     private static long DwPanelFloats(in ConvGeom g) => (long)g.N * Gemm.DwCols;
     private static long DwImageFloats(in ConvGeom g) => (long)g.Cg * WideHp(g) * WideWp(g);
@@ -703,27 +706,35 @@ internal static unsafe class ConvCore
         float* tmp = stackalloc float[Gemm.MaxDwTile + 16];
         tmp = Gemm.Align(tmp);
         var (lo, hi) = Range((long)g.G * panels * tilesK, t, parts);
-        for (long it = lo; it < hi; it++)
+        // output rows per pass: a dyᵀ panel chunk of ≤ DwChunkBytes stays in L2 while the tiles stream over it
+        int ohStep = Math.Max(1, DwChunkBytes / (g.OW * dc * sizeof(float)));
+        for (int oh0 = 0; oh0 < g.OH; oh0 += ohStep)
         {
-            long gq = it / tilesK;
-            int tk = (int)(it - gq * tilesK);
-            int grp = (int)(gq / panels), q = (int)(gq - (long)grp * panels);
-            int k0 = tk * dr, rows = Math.Min(dr, K - k0);
-            int oc0 = q * dc, cols = Math.Min(dc, M - oc0);
-            float* acc = c.Acc + it * (dr * dc);
-            if (c.Last && Sse.IsSupported && it + 1 < hi)
+            int nrows = Math.Min(ohStep, g.OH - oh0);
+            bool first = c.First && oh0 == 0, last = c.Last && oh0 + nrows == g.OH;
+            for (long it = lo; it < hi; it++)
             {
-                // the next tile's dw rows (one line each), to L2 while this tile computes: dw is read once, and at
-                // 256×2304 floats it does not fit in L2
-                long gq1 = (it + 1) / tilesK;
-                int tk1 = (int)(it + 1 - gq1 * tilesK), grp1 = (int)(gq1 / panels), q1 = (int)(gq1 - (long)grp1 * panels);
-                int oc1 = q1 * dc, cols1 = Math.Min(dc, M - oc1);
-                float* d1 = c.Dw + ((nint)grp1 * M + oc1) * K + tk1 * dr;
-                for (int j = 0; j < cols1; j++) Sse.Prefetch1(d1 + (nint)j * K);
+                long gq = it / tilesK;
+                int tk = (int)(it - gq * tilesK);
+                int grp = (int)(gq / panels), q = (int)(gq - (long)grp * panels);
+                int k0 = tk * dr, rows = Math.Min(dr, K - k0);
+                int oc0 = q * dc, cols = Math.Min(dc, M - oc0);
+                float* acc = c.Acc + it * (dr * dc);
+                if (last && Sse.IsSupported && it + 1 < hi)
+                {
+                    // the next tile's dw rows (one line each), to L2 while this tile computes: dw is read once, and
+                    // at 256×2304 floats it does not fit in L2
+                    long gq1 = (it + 1) / tilesK;
+                    int tk1 = (int)(it + 1 - gq1 * tilesK), grp1 = (int)(gq1 / panels), q1 = (int)(gq1 - (long)grp1 * panels);
+                    int oc1 = q1 * dc, cols1 = Math.Min(dc, M - oc1);
+                    float* d1 = c.Dw + ((nint)grp1 * M + oc1) * K + tk1 * dr;
+                    for (int j = 0; j < cols1; j++) Sse.Prefetch1(d1 + (nint)j * K);
+                }
+                Gemm.DwTile(c.Xp + grp * c.Image + (nint)oh0 * c.Wp, c.Offs + k0, rows,
+                    c.Bt + gq * DwPanelFloats(g) + (nint)oh0 * g.OW * dc, nrows, g.OW, c.Wp,
+                    first ? null : acc, last ? tmp : acc);
+                if (last) Gemm.Transpose(tmp, dc, rows, cols, c.Dw + ((nint)grp * M + oc0) * K + k0, K, true);
             }
-            Gemm.DwTile(c.Xp + grp * c.Image, c.Offs + k0, rows, c.Bt + gq * DwPanelFloats(g), g.OH, g.OW, c.Wp,
-                c.First ? null : acc, c.Last ? tmp : acc);
-            if (c.Last) Gemm.Transpose(tmp, dc, rows, cols, c.Dw + ((nint)grp * M + oc0) * K + k0, K, true);
         }
     }
 

@@ -36,6 +36,7 @@ public class ConvWeightsWideTests
         new object[] { Shape(9, 34, 6, w: 13, padW: 0) },         // non-square, asymmetric padding
         new object[] { Shape(3, 33, 5, k: 1, pad: 0) },           // 1×1
         new object[] { Shape(48, 64, 19, w: 23) },                // split mid-row over the parts
+        new object[] { Shape(2, 40, 72, w: 80) },                 // > 512 KB of dyᵀ per panel: several row passes
     };
 
     private static long XLen(RuntimeConv2DShape s, int n) => (long)n * s.inC * s.inH * s.inW;
