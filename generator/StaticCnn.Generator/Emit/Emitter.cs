@@ -358,6 +358,18 @@ internal static class Emitter
         w.Line("return s;");
         w.Close();
         w.Line();
+        w.Line("/// <summary>The largest float scratch the inference forward (<c>ForwardInference</c>) alone needs: no backward scratch.</summary>");
+        w.Open("private static int ForwardScratchFloats(int batch, int threads)");
+        w.Line("int s = 0;");
+        foreach (LayerModel l in layers)
+        {
+            var e = new EmitContext(w, plan, l.Index);
+            string? expr = LayerRegistry.Get(l.Kind).ForwardScratchExpression(e);
+            if (expr != null) w.Line("s = global::System.Math.Max(s, " + expr + "); // " + l.Member);
+        }
+        w.Line("return s;");
+        w.Close();
+        w.Line();
 
         // ---- INetwork members ----
         w.Line("/// <inheritdoc/>");

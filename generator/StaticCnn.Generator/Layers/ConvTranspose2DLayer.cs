@@ -51,6 +51,9 @@ internal sealed class ConvTranspose2DLayer : LayerKind
     public override string? ScratchExpression(EmitContext e)
         => "global::StaticCnn.Kernels.ConvTranspose2D.ScratchFloats(" + e.Shape + ", batch, threads)";
 
+    public override string? ForwardScratchExpression(EmitContext e)
+        => "global::StaticCnn.Kernels.ConvTranspose2D.ForwardScratchFloats(" + e.Shape + ", batch, threads)";
+
     public override void EmitForward(EmitContext e, bool train)
         => e.Call("ConvTranspose2D", "Forward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y + ", batch, scratch, threads");
 

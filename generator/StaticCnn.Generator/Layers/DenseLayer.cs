@@ -34,6 +34,9 @@ internal sealed class DenseLayer : LayerKind
     public override string? ScratchExpression(EmitContext e)
         => "global::StaticCnn.Kernels.Dense.ScratchFloats(" + e.Shape + ", batch, threads)";
 
+    public override string? ForwardScratchExpression(EmitContext e)
+        => "global::StaticCnn.Kernels.Dense.ForwardScratchFloats(" + e.Shape + ", batch, threads)";
+
     public override void EmitForward(EmitContext e, bool train)
         => e.Call("Dense", "Forward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y + ", batch, scratch, threads");
 

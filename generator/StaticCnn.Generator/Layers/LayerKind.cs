@@ -33,6 +33,9 @@ internal abstract class LayerKind
 
     /// <summary>An expression of the float scratch this layer's kernels need (with <c>batch</c> and <c>threads</c> in scope), or null.</summary>
     public virtual string? ScratchExpression(EmitContext e) => null;
+
+    /// <summary>The float scratch of the layer's inference forward alone (at most <see cref="ScratchExpression"/>), or null.</summary>
+    public virtual string? ForwardScratchExpression(EmitContext e) => ScratchExpression(e);
 }
 
 /// <summary>Mirror of StaticCnn.Activation (the generator does not reference the runtime).</summary>

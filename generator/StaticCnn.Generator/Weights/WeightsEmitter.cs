@@ -97,11 +97,11 @@ internal static class WeightsEmitter
         w.Line("/// <summary>");
         w.Line("/// Float workspace of the static-memory <c>Infer</c> for <paramref name=\"batch\"/> samples: activations");
         w.Line("/// (InferenceWorkspaceFloatsPerSample), MaxPool argmax ints (ArgmaxIntsPerSample, stored in the same buffer) and the");
-        w.Line("/// kernels' single-thread scratch. Allocate it once (e.g. for MaxInferBatch) and reuse it.");
+        w.Line("/// kernels' single-thread forward scratch (no backward scratch). Allocate it once (e.g. for MaxInferBatch) and reuse it.");
         w.Line("/// </summary>");
         w.Open("public static long InferWorkspaceFloats(int batch)");
         w.Line("if (batch < 1 || batch > MaxInferBatch) throw new global::System.ArgumentOutOfRangeException(nameof(batch), batch, $\"batch must be in 1..{MaxInferBatch}.\");");
-        w.Line("return (long)(InferenceWorkspaceFloatsPerSample + ArgmaxIntsPerSample) * batch + ScratchFloats(batch, 1);");
+        w.Line("return (long)(InferenceWorkspaceFloatsPerSample + ArgmaxIntsPerSample) * batch + ForwardScratchFloats(batch, 1);");
         w.Close();
         w.Line();
         w.Line("/// <summary>Inference with the embedded weights on caller memory: no instance, no allocation, single thread.</summary>");

@@ -55,6 +55,18 @@ public static unsafe class Conv2D
         return checked((int)ConvCore.Scratch(g, threads));
     }
 
+    /// <summary>
+    /// Floats of scratch <see cref="Forward"/> alone needs (the forward path chosen for this shape: direct, column
+    /// Winograd, channel-wise, GEMM, Winograd F(2×2,3×3)); at most <see cref="ScratchFloats"/>. Inference-only
+    /// workspaces use it, since backward scratch is often much larger.
+    /// </summary>
+    public static int ForwardScratchFloats<TS>(TS s, int batch, int threads) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        return checked((int)ConvCore.ForwardScratch(g, threads));
+    }
+
     /// <summary>y = act(conv(x, w) + b). PyTorch: <c>F.conv2d</c> followed by the activation.</summary>
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         Span<float> y, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape

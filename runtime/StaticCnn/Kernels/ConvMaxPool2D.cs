@@ -14,6 +14,10 @@ public static unsafe class ConvMaxPool2D
     public static int ScratchFloats<TC>(TC conv, int batch, int threads) where TC : struct, IConv2DShape
         => Conv2D.ScratchFloats(conv, batch, threads);
 
+    /// <summary>Floats of scratch <see cref="Forward"/> needs: the convolution's forward scratch (<see cref="Conv2D.ForwardScratchFloats"/>).</summary>
+    public static int ForwardScratchFloats<TC>(TC conv, int batch, int threads) where TC : struct, IConv2DShape
+        => Conv2D.ForwardScratchFloats(conv, batch, threads);
+
     /// <summary>convY = act(conv(x, w) + b); y = maxpool(convY).</summary>
     public static void Forward<TC, TP>(TC conv, TP pool, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         Span<float> convY, Span<float> y, int batch, Span<float> scratch, int threads)

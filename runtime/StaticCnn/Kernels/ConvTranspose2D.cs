@@ -30,6 +30,14 @@ public static unsafe class ConvTranspose2D
         return checked((int)ConvCore.Scratch(g, threads));
     }
 
+    /// <summary>Floats of scratch <see cref="Forward"/> alone needs (the convolution's backward-data path); at most <see cref="ScratchFloats"/>.</summary>
+    public static int ForwardScratchFloats<TS>(TS s, int batch, int threads) where TS : struct, IConvTranspose2DShape
+    {
+        var g = Geom(s);
+        Conv2D.Validate(g);
+        return checked((int)ConvCore.BackwardDataScratch(g, threads));
+    }
+
     /// <summary>y = act(conv_transpose2d(x, w) + b).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,

@@ -25,6 +25,10 @@ public static unsafe class Dense
     public static int ScratchFloats<TS>(TS s, int batch, int threads) where TS : struct, IDenseShape
         => checked((int)ScratchLong(s.In, s.Out, batch, threads));
 
+    /// <summary>Floats of scratch <see cref="Forward"/> alone needs (the same as <see cref="ScratchFloats"/>: forward packs as much as backward).</summary>
+    public static int ForwardScratchFloats<TS>(TS s, int batch, int threads) where TS : struct, IDenseShape
+        => ScratchFloats(s, batch, threads);
+
     /// <summary>Below <see cref="GemvBatch"/> samples nothing is packed: forward is a GEMV, backward runs row updates.</summary>
     private static long ScratchLong(int inF, int outF, int batch, int threads)
         => batch < GemvBatch ? 16 : (long)outF * batch + 16 + (long)Math.Max(1, threads) * Gemm.PackFloats(Math.Max(Math.Max(inF, outF), batch));
