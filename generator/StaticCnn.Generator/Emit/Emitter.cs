@@ -601,7 +601,7 @@ internal static class Emitter
         Locals(w);
         w.Line(Span + " grd = _gradients.Span;");
         w.Line();
-        w.Line("ws.Slice(GradStart * mb, GradFloatsPerSample * mb).Clear(); // every activation-gradient region");
+        w.Line("global::StaticCnn.Kernels.Elementwise.Clear(ws.Slice(GradStart * mb, GradFloatsPerSample * mb), threads); // every activation-gradient region");
         w.Line("dOutput.CopyTo(ws.Slice(" + last.Member + "GradOffset * mb, batch * OutputSize));");
         w.Line();
         for (int i = layers.Count - 1; i >= 0; i--)

@@ -47,6 +47,41 @@ public static class Elementwise
         for (int i = 0; i < x.Length; i++) y[i] += x[i];
     }
 
+    /// <summary>
+    /// y = 0 on up to <paramref name="threads"/> threads (contiguous ranges of 16 K floats; one thread below 128 K
+    /// floats, where waking a worker costs more than it saves). The networks' backward clears its activation-gradient
+    /// regions with this. PyTorch: <c>t.zero_()</c>.
+    /// </summary>
+    public static void Clear(Span<float> y, int threads)
+    {
+        if (threads < 1) throw new ArgumentOutOfRangeException(nameof(threads), threads, "threads must be at least 1.");
+        int units = (y.Length + ClearBlock - 1) / ClearBlock;
+        if (threads == 1 || units < 2 * ClearMinBlocks)
+        {
+            y.Clear();
+            return;
+        }
+        unsafe
+        {
+            fixed (float* p = y)
+                OpsParallel.For(units, threads, new ClearWork { Y = p, Length = y.Length }, OpsParallel.Grain / ClearMinBlocks);
+        }
+    }
+
+    private const int ClearBlock = 16 * 1024, ClearMinBlocks = 4;
+
+    private unsafe struct ClearWork : IRangeWork
+    {
+        public float* Y;
+        public int Length;
+
+        public void Run(int start, int end)
+        {
+            long a = (long)start * ClearBlock, b = Math.Min(Length, (long)end * ClearBlock);
+            new Span<float>(Y + a, (int)(b - a)).Clear();
+        }
+    }
+
     private static void Check(int x, int y)
     {
         if (x != y) throw new ArgumentException($"x has {x} elements but y has {y}; they must be equal.");

@@ -1,21 +1,33 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.ExceptionServices;
 
 namespace StaticCnn.Kernels;
 
 /// <summary>
-/// A small persistent worker pool for the GEMM-based kernels: <c>Run(parts, fn, ctx)</c> calls
-/// <c>fn(ctx, t, parts)</c> for every t, part 0 on the calling thread. No allocation per call (threads are created
-/// once, when a larger part count is first asked for). With one part the pool is not touched at all. If another
-/// caller holds the pool (another thread, or a nested call from inside a part), the parts run one after another on
-/// the calling thread: the kernels' results never depend on the partition, so this changes timing only.
+/// A small persistent worker pool for the kernels: <c>Run(parts, fn, ctx)</c> calls <c>fn(ctx, t, parts)</c> for every
+/// t, part 0 on the calling thread. No allocation per call (threads are created once, when a larger part count is
+/// first asked for). With one part the pool is not touched at all. If another caller holds the pool (another thread,
+/// or a nested call from inside a part), the parts run one after another on the calling thread: the kernels' results
+/// never depend on the partition, so this changes timing only.
+/// <para>
+/// Wake-ups: a training step makes dozens of dispatches a few hundred microseconds apart, and a worker parked in the
+/// kernel needs tens of microseconds to wake, all of it on the critical path. So after a part a worker spins for
+/// <see cref="SpinMicroseconds"/> watching the dispatch counter before it parks on its semaphore; a dispatch that finds
+/// the worker still spinning costs no system call. An idle pool parks after that bounded spin and burns no core.
+/// </para>
 /// </summary>
 internal static unsafe class GemmWorkers
 {
+    /// <summary>How long a worker keeps watching for the next dispatch before it parks.</summary>
+    internal const int SpinMicroseconds = 50;
+
     private sealed class Worker
     {
         public readonly SemaphoreSlim Go = new(0);
         public int Part;
+        public long Ticket;     // incremented by the dispatcher once per dispatch this worker takes part in
+        public int Parked;      // 1 while the worker is (about to be) blocked on Go; the dispatcher takes it back and releases
     }
 
     private static int _busy;   // 1 while a caller owns the pool (not re-entrant: a nested call runs inline)
@@ -24,7 +36,14 @@ internal static unsafe class GemmWorkers
     private static void* _ctx;
     private static int _parts;
     private static int _pending;
+    private static long _dispatches;
     private static Exception? _error;
+    private static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
+
+    /// <summary>Pooled dispatches so far, and how many of the worker hand-offs found the worker parked (for tests).</summary>
+    internal static long Dispatches => Volatile.Read(ref _dispatches);
+    internal static long ParkedWakeups => Volatile.Read(ref _parkedWakeups);
+    private static long _parkedWakeups;
 
     /// <summary>Runs <paramref name="fn"/>(ctx, t, parts) for t in [0, parts).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -47,11 +66,19 @@ internal static unsafe class GemmWorkers
             _ctx = ctx;
             _parts = parts;
             _error = null;
+            var workers = _workers;
             Volatile.Write(ref _pending, parts - 1);
+            _dispatches++;
             for (int i = 0; i < parts - 1; i++)
             {
-                _workers[i].Part = i + 1;
-                _workers[i].Go.Release();
+                var w = workers[i];
+                w.Part = i + 1;
+                Interlocked.Increment(ref w.Ticket);   // full fence: fn, ctx, parts and Part are visible before the ticket
+                if (Interlocked.Exchange(ref w.Parked, 0) == 1)
+                {
+                    _parkedWakeups++;
+                    w.Go.Release();
+                }
             }
             try
             {
@@ -94,9 +121,11 @@ internal static unsafe class GemmWorkers
     private static void Loop(object? state)
     {
         var w = (Worker)state!;
+        long seen = 0;
         while (true)
         {
-            w.Go.Wait();
+            WaitForTicket(w, seen);
+            seen++;   // exactly one ticket per dispatch: the next one waits for this part to finish
             try
             {
                 _fn(_ctx, w.Part, _parts);
@@ -106,6 +135,28 @@ internal static unsafe class GemmWorkers
                 _error = e;
             }
             Interlocked.Decrement(ref _pending);
+        }
+    }
+
+    /// <summary>Returns once <c>w.Ticket</c> moved past <paramref name="seen"/>: spins for a bounded time, then parks.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void WaitForTicket(Worker w, long seen)
+    {
+        long start = Stopwatch.GetTimestamp();
+        int i = 0;
+        while (Volatile.Read(ref w.Ticket) == seen)
+        {
+            Thread.SpinWait(8);
+            if ((++i & 15) == 0 && Stopwatch.GetTimestamp() - start > SpinTicks)
+            {
+                // Park: announce it, then look once more (the dispatcher moves the ticket before it reads Parked;
+                // both sides use full fences, so one of them sees the other).
+                Interlocked.Exchange(ref w.Parked, 1);
+                if (Volatile.Read(ref w.Ticket) != seen && Interlocked.Exchange(ref w.Parked, 0) == 1)
+                    return;           // took the announcement back before the dispatcher saw it: no release is coming
+                w.Go.Wait();          // the dispatcher took the announcement (now or later): its release wakes us
+                return;
+            }
         }
     }
 
