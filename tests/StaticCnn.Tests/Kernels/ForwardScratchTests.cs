@@ -14,7 +14,7 @@ public class ForwardScratchTests
 {
     private const float Sentinel = -12345.678f;
 
-    private enum Path { Direct, ColumnWinograd, ChannelWise, GemmWide, GemmNarrow, Winograd, Fallback }
+    private enum Path { Direct, ColumnWinograd, ChannelWise, ChannelWise23, GemmWide, GemmNarrow, Winograd, Fallback }
 
     public static TheoryData<string, int, int, int, int, int, int, int, int> Shapes => new()
     {
@@ -22,8 +22,9 @@ public class ForwardScratchTests
         { "Direct", 2, 3, 10, 10, 6, 3, 1, 0 },             // 8-wide rows: direct kernel, no row transform
         { "ColumnWinograd", 1, 1, 28, 28, 6, 5, 1, 2 },     // LeNet-5 Conv1: column F(2,3) on 28-wide rows
         { "ColumnWinograd", 2, 4, 18, 18, 10, 3, 1, 1 },    // column F(2,3), 3×3
-        { "ChannelWise", 1, 6, 14, 14, 16, 5, 1, 0 },       // LeNet-5 Conv2: channel-wise (10-wide rows)
-        { "ChannelWise", 3, 5, 9, 9, 8, 3, 1, 1 },
+        { "ChannelWise23", 1, 6, 14, 14, 16, 5, 1, 0 },     // LeNet-5 Conv2: channel-wise on column pairs (10-wide rows)
+        { "ChannelWise23", 3, 5, 6, 6, 16, 3, 1, 1 },       // channel-wise on column pairs, 3×3
+        { "ChannelWise", 3, 5, 9, 9, 8, 3, 1, 1 },          // odd row width: channel-wise, one column at a time
         { "GemmWide", 2, 8, 12, 12, 48, 3, 1, 1 },          // 48 channels, stride 1: implicit GEMM on the padded image
         { "GemmNarrow", 2, 8, 13, 13, 40, 3, 2, 1 },        // stride 2: packed GEMM
         { "Winograd", 1, 32, 12, 12, 48, 3, 1, 1 },         // F(2×2,3×3)
@@ -33,7 +34,7 @@ public class ForwardScratchTests
     private static Path Route(in ConvGeom g)
     {
         if (ConvDirect.Applies(g))
-            return ConvDirect.ChannelWise(g) ? Path.ChannelWise : ConvDirect.Rows23(g) ? Path.ColumnWinograd : Path.Direct;
+            return ConvDirect.ChannelWise23(g) ? Path.ChannelWise23 : ConvDirect.ChannelWise(g) ? Path.ChannelWise : ConvDirect.Rows23(g) ? Path.ColumnWinograd : Path.Direct;
         if (ConvWinograd.Applies(g)) return Path.Winograd;
         return g.SH == 1 && g.SW == 1 ? Path.GemmWide : Path.GemmNarrow;
     }
@@ -66,7 +67,7 @@ public class ForwardScratchTests
         var s = Conv(inC, h, w, outC, k, stride, pad);
         var g = Conv2D.Geom(s);
         if (Vector256.IsHardwareAccelerated && Avx2.IsSupported)
-            Assert.Equal(path, Route(g).ToString());
+            Assert.Equal(path == "ChannelWise23" && !Avx512F.IsSupported ? "ChannelWise" : path, Route(g).ToString());
         var rng = new Random(h * 31 + outC);
         var x = Rand(rng, n * inC * h * w);
         var wt = Rand(rng, outC * inC * k * k);
