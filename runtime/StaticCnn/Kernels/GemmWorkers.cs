@@ -12,9 +12,10 @@ namespace StaticCnn.Kernels;
 /// never depend on the partition, so this changes timing only.
 /// <para>
 /// Wake-ups: a training step makes dozens of dispatches a few hundred microseconds apart, and a worker parked in the
-/// kernel needs tens of microseconds to wake, all of it on the critical path. So after a part a worker spins for
-/// <see cref="SpinMicroseconds"/> watching the dispatch counter before it parks on its semaphore; a dispatch that finds
-/// the worker still spinning costs no system call. An idle pool parks after that bounded spin and burns no core.
+/// kernel needs tens of microseconds to wake, all of it on the critical path. So after a part a worker watches its
+/// ticket for <see cref="SpinMicroseconds"/> before it parks on its semaphore (a few pause loops, then
+/// <c>Thread.Yield</c>, so that a thread that needs the CPU gets it); a dispatch that finds the worker still watching
+/// costs no wake-up. An idle pool parks after that bounded spin and burns no core.
 /// </para>
 /// </summary>
 internal static unsafe class GemmWorkers
@@ -38,7 +39,14 @@ internal static unsafe class GemmWorkers
     private static int _pending;
     private static long _dispatches;
     private static Exception? _error;
-    private static readonly long SpinTicks = Math.Max(1, Stopwatch.Frequency * SpinMicroseconds / 1_000_000);
+    private static readonly long SpinTicks = Stopwatch.Frequency * SpinSetting() / 1_000_000;
+
+    /// <summary>
+    /// <see cref="SpinMicroseconds"/>, or the environment variable <c>STATICCNN_WORKER_SPIN_US</c> (0–100000; 0 parks
+    /// at once), as OpenMP's <c>KMP_BLOCKTIME</c>: read once, when the pool is first used.
+    /// </summary>
+    private static long SpinSetting()
+        => int.TryParse(Environment.GetEnvironmentVariable("STATICCNN_WORKER_SPIN_US"), out int us) ? Math.Clamp(us, 0, 100_000) : SpinMicroseconds;
 
     /// <summary>Pooled dispatches so far, and how many of the worker hand-offs found the worker parked (for tests).</summary>
     internal static long Dispatches => Volatile.Read(ref _dispatches);
@@ -146,8 +154,11 @@ internal static unsafe class GemmWorkers
         int i = 0;
         while (Volatile.Read(ref w.Ticket) == seen)
         {
-            Thread.SpinWait(8);
-            if ((++i & 15) == 0 && Stopwatch.GetTimestamp() - start > SpinTicks)
+            // a few pause loops, then yield: a runnable thread that needs this CPU (another process, or the caller
+            // itself when the CPUs are shared) gets it at once, and the worker still sees the next dispatch quickly
+            if (i < 32) Thread.SpinWait(8);
+            else Thread.Yield();
+            if ((++i & 3) == 0 && Stopwatch.GetTimestamp() - start > SpinTicks)
             {
                 // Park: announce it, then look once more (the dispatcher moves the ticket before it reads Parked;
                 // both sides use full fences, so one of them sees the other).

@@ -48,6 +48,28 @@ public unsafe class GemmWorkersTests
     }
 
     [Fact]
+    public void An_idle_worker_parks_after_its_bounded_spin_and_a_busy_one_does_not()
+    {
+        Counters c = default;
+        bool parked = false;
+        for (int attempt = 0; attempt < 20 && !parked; attempt++)
+        {
+            GemmWorkers.Run(2, &CountPart, &c);
+            Thread.Sleep(20 + GemmWorkers.SpinMicroseconds / 1000);   // far past the spin window
+            long before = GemmWorkers.ParkedWakeups;
+            GemmWorkers.Run(2, &CountPart, &c);
+            parked = GemmWorkers.ParkedWakeups > before;
+        }
+        Assert.True(parked, "the worker never parked while idle");
+        // back to back, the dispatches find the worker still watching (allow a few wake-ups: the tests share the CPUs)
+        long wakeups = GemmWorkers.ParkedWakeups, dispatches = GemmWorkers.Dispatches;
+        for (int i = 0; i < 2_000; i++) GemmWorkers.Run(2, &CountPart, &c);
+        long made = GemmWorkers.Dispatches - dispatches;
+        Assert.True(made == 0 || GemmWorkers.ParkedWakeups - wakeups < made * 9 / 10,
+            $"{GemmWorkers.ParkedWakeups - wakeups} of {made} back-to-back dispatches had to wake a parked worker");
+    }
+
+    [Fact]
     public void Mixed_part_counts_in_a_row_run_every_part_exactly_once()
     {
         Counters c = default;
