@@ -67,7 +67,13 @@ public class EmbeddedTests
         long before = GC.GetAllocatedBytesForCurrentThread();
         for (int i = 0; i < 100; i++) { LeNet5.Infer(x, output, workspace, 4); LeNet5.Infer(x.AsSpan(0, LeNet5.InputSize), output.AsSpan(0, LeNet5.OutputSize), workspace, 1); }
         long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+#if DEBUG
+        // Unoptimized code does not expand the span-over-RVA-data intrinsic behind EmbeddedParameters: each read
+        // allocates a small runtime field handle object (72 bytes on .NET 10). Optimized builds allocate nothing.
+        Assert.InRange(allocated, 0, 200 * 128);
+#else
         Assert.Equal(0, allocated);
+#endif
     }
 
     [Fact]
