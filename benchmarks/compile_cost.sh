@@ -12,7 +12,9 @@ WORK="$(mktemp -d "${TMPDIR:-/tmp}/staticcnn-compile.XXXXXX")"
 echo "== $(date -Is)  $(uptime)"
 for NET in "${NETS[@]}"; do
   D="$WORK/$NET"; mkdir -p "$D"
-  cp "$ROOT/benchmarks/StaticCnn.Benchmarks/Networks/$NET.cs" "$D/"
+  SRC="$ROOT/benchmarks/StaticCnn.Benchmarks/Networks/$NET.cs"
+  [ -f "$SRC" ] || SRC="$ROOT/samples/$NET/$NET.cs"          # LeNet-5 lives in its sample (the benchmarks link it)
+  cp "$SRC" "$D/"
   cat > "$D/CompileCost.csproj" <<XML
 <Project Sdk="Microsoft.NET.Sdk">
   <PropertyGroup>
