@@ -1078,18 +1078,9 @@ internal static unsafe class ConvDirect
     {
         Vector256<float> r0 = Vector256.Load(s), r1 = Vector256.Load(s + lds), r2 = Vector256.Load(s + 2 * (nint)lds), r3 = Vector256.Load(s + 3 * (nint)lds);
         Vector256<float> r4 = Vector256.Load(s + 4 * (nint)lds), r5 = Vector256.Load(s + 5 * (nint)lds), r6 = Vector256.Load(s + 6 * (nint)lds), r7 = Vector256.Load(s + 7 * (nint)lds);
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1), t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5), t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE), u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE), u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Avx.Permute2x128(u0, u4, 0x20).Store(d);
-        Avx.Permute2x128(u1, u5, 0x20).Store(d + ldd);
-        Avx.Permute2x128(u2, u6, 0x20).Store(d + 2 * (nint)ldd);
-        Avx.Permute2x128(u3, u7, 0x20).Store(d + 3 * (nint)ldd);
-        Avx.Permute2x128(u0, u4, 0x31).Store(d + 4 * (nint)ldd);
-        Avx.Permute2x128(u1, u5, 0x31).Store(d + 5 * (nint)ldd);
-        Avx.Permute2x128(u2, u6, 0x31).Store(d + 6 * (nint)ldd);
-        Avx.Permute2x128(u3, u7, 0x31).Store(d + 7 * (nint)ldd);
+        VectorMath.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        r0.Store(d); r1.Store(d + ldd); r2.Store(d + 2 * (nint)ldd); r3.Store(d + 3 * (nint)ldd);
+        r4.Store(d + 4 * (nint)ldd); r5.Store(d + 5 * (nint)ldd); r6.Store(d + 6 * (nint)ldd); r7.Store(d + 7 * (nint)ldd);
     }
 
     private const int PixTile = 6;

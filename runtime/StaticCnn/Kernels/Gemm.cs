@@ -903,22 +903,9 @@ internal static unsafe class Gemm
         Vector256<float> r2 = Avx.LoadVector256(s + 2 * lds), r3 = Avx.LoadVector256(s + 3 * lds);
         Vector256<float> r4 = Avx.LoadVector256(s + 4 * lds), r5 = Avx.LoadVector256(s + 5 * lds);
         Vector256<float> r6 = Avx.LoadVector256(s + 6 * lds), r7 = Avx.LoadVector256(s + 7 * lds);
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        Store8(d, Avx.Permute2x128(u0, u4, 0x20), add);
-        Store8(d + ldd, Avx.Permute2x128(u1, u5, 0x20), add);
-        Store8(d + 2 * ldd, Avx.Permute2x128(u2, u6, 0x20), add);
-        Store8(d + 3 * ldd, Avx.Permute2x128(u3, u7, 0x20), add);
-        Store8(d + 4 * ldd, Avx.Permute2x128(u0, u4, 0x31), add);
-        Store8(d + 5 * ldd, Avx.Permute2x128(u1, u5, 0x31), add);
-        Store8(d + 6 * ldd, Avx.Permute2x128(u2, u6, 0x31), add);
-        Store8(d + 7 * ldd, Avx.Permute2x128(u3, u7, 0x31), add);
+        VectorMath.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        Store8(d, r0, add); Store8(d + ldd, r1, add); Store8(d + 2 * ldd, r2, add); Store8(d + 3 * ldd, r3, add);
+        Store8(d + 4 * ldd, r4, add); Store8(d + 5 * ldd, r5, add); Store8(d + 6 * ldd, r6, add); Store8(d + 7 * ldd, r7, add);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
