@@ -395,20 +395,13 @@ internal static unsafe class ConvWinograd
                 int n = Math.Min(vw, cin - ic0);
                 if (Avx.IsSupported && vw == 8 && n == 8)
                 {
-                    // 8 kernels (lane l = input channel ic0 + l) transposed in registers and transformed straight
-                    // into the 16 planes: no round trip through tmp
-                    nint stride8 = flipped ? (nint)g.Cout * 9 : 9;
-                    float* s8 = flipped ? w + ((nint)ic0 * g.Cout + oc) * 9 : w + ((nint)oc * cin + ic0) * 9;
-                    if (!flipped && Sse.IsSupported)
-                    {
-                        // the weights stream in from beyond L2 once per call: ask for the chunk 4 ahead (72 floats each)
-                        byte* pf = (byte*)(s8 + 4 * 72);
-                        Sse.Prefetch0(pf); Sse.Prefetch0(pf + 64); Sse.Prefetch0(pf + 128); Sse.Prefetch0(pf + 192);
-                        Sse.Prefetch0(pf + 256);
-                    }
-                    TransformWeights8(s8, stride8, flipped, ub + (nint)ocl * cin + ic0, es);
-                    continue;
+                    // 8 kernels (lane l = input channel ic0 + l) of 9 floats each: an 8×8 register transpose of
+                    // their first 8 floats, the 9th gathered; flipped kernels are the same floats in reverse order
+                    nint stride = flipped ? (nint)g.Cout * 9 : 9;
+                    float* s = flipped ? w + ((nint)ic0 * g.Cout + oc) * 9 : w + ((nint)oc * cin + ic0) * 9;
+                    Transpose8x9(s, stride, gk, flipped);
                 }
+                else
                 for (int l = 0; l < vw; l++)
                 {
                     if (l >= n) { for (int k = 0; k < 9; k++) gk[k * vw + l] = 0f; continue; }
@@ -442,12 +435,9 @@ internal static unsafe class ConvWinograd
         }
     }
 
-    /// <summary>
-    /// The transform of 8 kernels (lane l at s + l·stride, 9 floats, reversed when flipped) into the 16 planes at
-    /// dst + e·es, in registers: an 8×8 transpose feeds the same arithmetic as the generic path (bit-identical).
-    /// </summary>
+    /// <summary>gk[k·8 + l] = s[l·stride + k] (or s[l·stride + 8 − k] when reversed), k ∈ [0, 9), l ∈ [0, 8).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void TransformWeights8(float* s, nint stride, bool reversed, float* dst, nint es)
+    private static void Transpose8x9(float* s, nint stride, float* gk, bool reversed)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);
         Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);
@@ -461,39 +451,32 @@ internal static unsafe class ConvWinograd
         Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
         Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
         Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-        // the 9th floats: lane l of the vector at s + l·stride + 8 − l is s[l·stride + 8] (every load stays within
-        // [s, s + 7·stride + 9)), merged by immediate blends instead of 8 scalar inserts
-        Vector256<float> c8 = Avx.LoadVector256(s + 8);
-        c8 = Avx.Blend(c8, Avx.LoadVector256(s + stride + 7), 0x02);
-        c8 = Avx.Blend(c8, Avx.LoadVector256(s + 2 * stride + 6), 0x04);
-        c8 = Avx.Blend(c8, Avx.LoadVector256(s + 3 * stride + 5), 0x08);
-        c8 = Avx.Blend(c8, Avx.LoadVector256(s + 4 * stride + 4), 0x10);
-        c8 = Avx.Blend(c8, Avx.LoadVector256(s + 5 * stride + 3), 0x20);
-        c8 = Avx.Blend(c8, Avx.LoadVector256(s + 6 * stride + 2), 0x40);
-        c8 = Avx.Blend(c8, Avx.LoadVector256(s + 7 * stride + 1), 0x80);
-        Vector256<float> k0 = Avx.Permute2x128(u0, u4, 0x20), k1 = Avx.Permute2x128(u1, u5, 0x20);
-        Vector256<float> k2 = Avx.Permute2x128(u2, u6, 0x20), k3 = Avx.Permute2x128(u3, u7, 0x20);
-        Vector256<float> k4 = Avx.Permute2x128(u0, u4, 0x31), k5 = Avx.Permute2x128(u1, u5, 0x31);
-        Vector256<float> k6 = Avx.Permute2x128(u2, u6, 0x31), k7 = Avx.Permute2x128(u3, u7, 0x31);
-        Vector256<float> g00, g01, g02, g10, g11, g12, g20, g21, g22;
-        if (!reversed) { g00 = k0; g01 = k1; g02 = k2; g10 = k3; g11 = k4; g12 = k5; g20 = k6; g21 = k7; g22 = c8; }
-        else { g00 = c8; g01 = k7; g02 = k6; g10 = k5; g11 = k4; g12 = k3; g20 = k2; g21 = k1; g22 = k0; }
-        Vector256<float> half = Vector256.Create(0.5f);
-        Row8(dst, es, 0, g00, g01, g02, half);
-        Row8(dst, es, 1, half * (g00 + g10 + g20), half * (g01 + g11 + g21), half * (g02 + g12 + g22), half);
-        Row8(dst, es, 2, half * (g00 - g10 + g20), half * (g01 - g11 + g21), half * (g02 - g12 + g22), half);
-        Row8(dst, es, 3, g20, g21, g22, half);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Row8(float* dst, nint es, int i, Vector256<float> t0, Vector256<float> t1, Vector256<float> t2,
-        Vector256<float> half)
-    {
-        float* d = dst + 4 * i * es;
-        Avx.Store(d, t0);
-        Avx.Store(d + es, half * (t0 + t1 + t2));
-        Avx.Store(d + 2 * es, half * (t0 - t1 + t2));
-        Avx.Store(d + 3 * es, t2);
+        Vector256<float> c8 = Vector256.Create(s[8], s[stride + 8], s[2 * stride + 8], s[3 * stride + 8],
+            s[4 * stride + 8], s[5 * stride + 8], s[6 * stride + 8], s[7 * stride + 8]);
+        if (!reversed)
+        {
+            Avx.Store(gk, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(gk + 8, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(gk + 16, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(gk + 24, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(gk + 32, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(gk + 40, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(gk + 48, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(gk + 56, Avx.Permute2x128(u3, u7, 0x31));
+            Avx.Store(gk + 64, c8);
+        }
+        else
+        {
+            Avx.Store(gk + 64, Avx.Permute2x128(u0, u4, 0x20));
+            Avx.Store(gk + 56, Avx.Permute2x128(u1, u5, 0x20));
+            Avx.Store(gk + 48, Avx.Permute2x128(u2, u6, 0x20));
+            Avx.Store(gk + 40, Avx.Permute2x128(u3, u7, 0x20));
+            Avx.Store(gk + 32, Avx.Permute2x128(u0, u4, 0x31));
+            Avx.Store(gk + 24, Avx.Permute2x128(u1, u5, 0x31));
+            Avx.Store(gk + 16, Avx.Permute2x128(u2, u6, 0x31));
+            Avx.Store(gk + 8, Avx.Permute2x128(u3, u7, 0x31));
+            Avx.Store(gk, c8);
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
