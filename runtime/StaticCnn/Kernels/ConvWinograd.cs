@@ -443,38 +443,19 @@ internal static unsafe class ConvWinograd
         Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);
         Vector256<float> r4 = Avx.LoadVector256(s + 4 * stride), r5 = Avx.LoadVector256(s + 5 * stride);
         Vector256<float> r6 = Avx.LoadVector256(s + 6 * stride), r7 = Avx.LoadVector256(s + 7 * stride);
-        Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-        Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-        Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-        Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-        Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-        Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-        Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-        Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+        VectorMath.Transpose8x8(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
         Vector256<float> c8 = Vector256.Create(s[8], s[stride + 8], s[2 * stride + 8], s[3 * stride + 8],
             s[4 * stride + 8], s[5 * stride + 8], s[6 * stride + 8], s[7 * stride + 8]);
         if (!reversed)
         {
-            Avx.Store(gk, Avx.Permute2x128(u0, u4, 0x20));
-            Avx.Store(gk + 8, Avx.Permute2x128(u1, u5, 0x20));
-            Avx.Store(gk + 16, Avx.Permute2x128(u2, u6, 0x20));
-            Avx.Store(gk + 24, Avx.Permute2x128(u3, u7, 0x20));
-            Avx.Store(gk + 32, Avx.Permute2x128(u0, u4, 0x31));
-            Avx.Store(gk + 40, Avx.Permute2x128(u1, u5, 0x31));
-            Avx.Store(gk + 48, Avx.Permute2x128(u2, u6, 0x31));
-            Avx.Store(gk + 56, Avx.Permute2x128(u3, u7, 0x31));
+            Avx.Store(gk, r0); Avx.Store(gk + 8, r1); Avx.Store(gk + 16, r2); Avx.Store(gk + 24, r3);
+            Avx.Store(gk + 32, r4); Avx.Store(gk + 40, r5); Avx.Store(gk + 48, r6); Avx.Store(gk + 56, r7);
             Avx.Store(gk + 64, c8);
         }
         else
         {
-            Avx.Store(gk + 64, Avx.Permute2x128(u0, u4, 0x20));
-            Avx.Store(gk + 56, Avx.Permute2x128(u1, u5, 0x20));
-            Avx.Store(gk + 48, Avx.Permute2x128(u2, u6, 0x20));
-            Avx.Store(gk + 40, Avx.Permute2x128(u3, u7, 0x20));
-            Avx.Store(gk + 32, Avx.Permute2x128(u0, u4, 0x31));
-            Avx.Store(gk + 24, Avx.Permute2x128(u1, u5, 0x31));
-            Avx.Store(gk + 16, Avx.Permute2x128(u2, u6, 0x31));
-            Avx.Store(gk + 8, Avx.Permute2x128(u3, u7, 0x31));
+            Avx.Store(gk + 64, r0); Avx.Store(gk + 56, r1); Avx.Store(gk + 48, r2); Avx.Store(gk + 40, r3);
+            Avx.Store(gk + 32, r4); Avx.Store(gk + 24, r5); Avx.Store(gk + 16, r6); Avx.Store(gk + 8, r7);
             Avx.Store(gk, c8);
         }
     }
