@@ -346,30 +346,12 @@ internal static class Emitter
         w.Line();
 
         // ---- scratch ----
-        w.Line("/// <summary>The largest float scratch any kernel of this network needs for <paramref name=\"batch\"/> samples on <paramref name=\"threads\"/> threads.</summary>");
-        w.Open("private static int ScratchFloats(int batch, int threads)");
-        w.Line("int s = 0;");
-        foreach (LayerModel l in layers)
-        {
-            var e = new EmitContext(w, plan, l.Index);
-            string? expr = LayerRegistry.Get(l.Kind).ScratchExpression(e);
-            if (expr != null) w.Line("s = global::System.Math.Max(s, " + expr + "); // " + l.Member);
-        }
-        w.Line("return s;");
-        w.Close();
-        w.Line();
-        w.Line("/// <summary>The largest float scratch the inference forward (<c>ForwardInference</c>) alone needs: no backward scratch.</summary>");
-        w.Open("private static int ForwardScratchFloats(int batch, int threads)");
-        w.Line("int s = 0;");
-        foreach (LayerModel l in layers)
-        {
-            var e = new EmitContext(w, plan, l.Index);
-            string? expr = LayerRegistry.Get(l.Kind).ForwardScratchExpression(e);
-            if (expr != null) w.Line("s = global::System.Math.Max(s, " + expr + "); // " + l.Member);
-        }
-        w.Line("return s;");
-        w.Close();
-        w.Line();
+        EmitScratchMax(w, plan, layers, "ScratchFloats",
+            "The largest float scratch any kernel of this network needs for <paramref name=\"batch\"/> samples on <paramref name=\"threads\"/> threads.",
+            (k, e) => k.ScratchExpression(e));
+        EmitScratchMax(w, plan, layers, "ForwardScratchFloats",
+            "The largest float scratch the inference forward (<c>ForwardInference</c>) alone needs: no backward scratch.",
+            (k, e) => k.ForwardScratchExpression(e));
 
         // ---- INetwork members ----
         w.Line("/// <inheritdoc/>");
@@ -463,6 +445,23 @@ internal static class Emitter
         }
         Close(w, h);
         return w.ToString();
+    }
+
+    /// <summary>Emits <c>private static int {name}(int batch, int threads)</c>: the largest of the layers' scratch expressions.</summary>
+    private static void EmitScratchMax(SourceWriter w, NetworkPlan plan, IEnumerable<LayerModel> layers, string name, string doc,
+        Func<LayerKind, EmitContext, string?> expression)
+    {
+        w.Line("/// <summary>" + doc + "</summary>");
+        w.Open("private static int " + name + "(int batch, int threads)");
+        w.Line("int s = 0;");
+        foreach (LayerModel l in layers)
+        {
+            string? expr = expression(LayerRegistry.Get(l.Kind), new EmitContext(w, plan, l.Index));
+            if (expr != null) w.Line("s = global::System.Math.Max(s, " + expr + "); // " + l.Member);
+        }
+        w.Line("return s;");
+        w.Close();
+        w.Line();
     }
 
     private static string LayerComment(NetworkPlan plan, LayerModel l)
