@@ -24,7 +24,7 @@ public sealed class TrainingHistory
 
     internal void Add(EpochRecord r) => _epochs.Add(r);
 
-    /// <summary>The history as CSV with a header line.</summary>
+    /// <summary>The history as CSV with a header line; accuracies are fractions in [0, 1], as in <see cref="EpochRecord"/>.</summary>
     public string ToCsv()
     {
         var sb = new StringBuilder("epoch,train_loss,train_accuracy,val_loss,val_accuracy,val_topk,lr,seconds,images_per_second\n");
@@ -35,31 +35,65 @@ public sealed class TrainingHistory
         return sb.ToString();
     }
 
-    /// <summary>Loss (left) and accuracy (right) curves, train solid and validation dashed, as a standalone SVG document.</summary>
+    /// <summary>
+    /// Loss (left) and accuracy in % (right) against the epoch, train solid and validation dashed, with "nice" tick
+    /// values (1, 2, 2.5 or 5 × 10^k), a marker at <see cref="BestEpoch"/> and a legend, as a standalone SVG document
+    /// of <see cref="SvgWidth"/> × <see cref="SvgHeight"/> pixels in which every element lies inside the canvas.
+    /// Non-finite values are left out of the curves. Not thread-safe against a concurrent <see cref="Trainer.Fit"/>
+    /// that is still adding epochs.
+    /// </summary>
     public string ToSvg(string title = "Training history")
     {
-        const int W = 840, H = 340, panelW = 380, top = 40, plotH = 250, left1 = 50, left2 = 480;
+        const int W = SvgWidth, H = SvgHeight, top = 48, plotH = 226, panelW = 320, left1 = 64, left2 = 484;
         var sb = new StringBuilder();
         sb.Append(CultureInfo.InvariantCulture, $"<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{W}\" height=\"{H}\" viewBox=\"0 0 {W} {H}\" font-family=\"sans-serif\" font-size=\"11\">\n");
-        sb.Append(CultureInfo.InvariantCulture, $"<rect width=\"{W}\" height=\"{H}\" fill=\"white\"/>\n<text x=\"{W / 2}\" y=\"20\" text-anchor=\"middle\" font-size=\"14\">{Escape(title)}</text>\n");
-        Panel(sb, "loss", left1, top, panelW, plotH, e => e.TrainLoss, e => e.ValidationLoss, fromZero: false);
-        Panel(sb, "accuracy", left2, top, panelW, plotH, e => e.TrainAccuracy, e => e.ValidationAccuracy, fromZero: false);
-        sb.Append(CultureInfo.InvariantCulture, $"<g transform=\"translate({left1},{H - 20})\"><line x1=\"0\" y1=\"-4\" x2=\"24\" y2=\"-4\" stroke=\"#1f77b4\" stroke-width=\"2\"/><text x=\"30\" y=\"0\">train</text>");
-        sb.Append("<line x1=\"80\" y1=\"-4\" x2=\"104\" y2=\"-4\" stroke=\"#d62728\" stroke-width=\"2\" stroke-dasharray=\"5,3\"/><text x=\"110\" y=\"0\">validation</text></g>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"0\" y=\"0\" width=\"{W}\" height=\"{H}\" fill=\"white\"/>\n<text x=\"{W / 2}\" y=\"22\" text-anchor=\"middle\" font-size=\"15\">{Escape(title)}</text>\n");
+
+        // The monitored metric of BestEpoch, as the trainer chose it: validation accuracy, or training accuracy without validation.
+        EpochRecord? best = null;
+        foreach (var e in _epochs) if (e.Epoch == BestEpoch) best = e;
+        bool bestOnValidation = best is not null && float.IsFinite(best.ValidationAccuracy);
+        float bestValue = best is null ? float.NaN : 100f * (bestOnValidation ? best.ValidationAccuracy : best.TrainAccuracy);
+
+        string lossLabel = LossName is null ? "loss" : $"loss ({LossName})";
+        Panel(sb, lossLabel, left1, top, panelW, plotH, e => e.TrainLoss, e => e.ValidationLoss, 0, double.PositiveInfinity, best, float.NaN);
+        Panel(sb, "accuracy (%)", left2, top, panelW, plotH, e => 100f * e.TrainAccuracy, e => 100f * e.ValidationAccuracy, 0, 100, best, bestValue);
+
+        // Legend, bottom left.
+        int ly = H - 14;
+        sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left1}\" y1=\"{ly - 4}\" x2=\"{left1 + 24}\" y2=\"{ly - 4}\" stroke=\"{TrainColor}\" stroke-width=\"2\"/><text x=\"{left1 + 30}\" y=\"{ly}\">train</text>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left1 + 80}\" y1=\"{ly - 4}\" x2=\"{left1 + 104}\" y2=\"{ly - 4}\" stroke=\"{ValidationColor}\" stroke-width=\"2\" stroke-dasharray=\"5,3\"/><text x=\"{left1 + 110}\" y=\"{ly}\">validation</text>\n");
+        if (best is not null && float.IsFinite(bestValue))
+        {
+            string what = bestOnValidation ? "validation accuracy" : "training accuracy";
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left1 + 190}\" y1=\"{ly - 10}\" x2=\"{left1 + 190}\" y2=\"{ly + 2}\" stroke=\"{BestColor}\" stroke-dasharray=\"3,3\"/><circle cx=\"{left1 + 190}\" cy=\"{ly - 4}\" r=\"4\" fill=\"{BestColor}\"/>");
+            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{left1 + 200}\" y=\"{ly}\">best: epoch {best.Epoch}, {what} {bestValue:0.00} %</text>\n");
+        }
         sb.Append("</svg>\n");
         return sb.ToString();
     }
 
-    /// <summary>An HTML page with the SVG and the table of epochs.</summary>
+    /// <summary>Width of <see cref="ToSvg"/>'s canvas in pixels.</summary>
+    public const int SvgWidth = 840;
+    /// <summary>Height of <see cref="ToSvg"/>'s canvas in pixels.</summary>
+    public const int SvgHeight = 360;
+
+    /// <summary>
+    /// What the trainer's loss figures are (e.g. <c>cross-entropy, label smoothing 0.1</c>): the objective that
+    /// <see cref="EpochRecord.TrainLoss"/> and <see cref="EpochRecord.ValidationLoss"/> measure; null when unknown.
+    /// </summary>
+    public string? LossName { get; internal set; }
+
+    /// <summary>An HTML page with the SVG and the table of epochs (accuracies in %; loss as in <see cref="LossName"/>).</summary>
     public string ToHtml(string title = "Training history")
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(Escape(title)).Append("</title>");
         sb.Append("<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head><body>\n");
         sb.Append(ToSvg(title));
-        sb.Append("<table><tr><th>epoch</th><th>train loss</th><th>train acc</th><th>val loss</th><th>val acc</th><th>val top-k</th><th>lr</th><th>s</th><th>img/s</th></tr>\n");
+        sb.Append("<table><tr><th>epoch</th><th>train loss</th><th>train acc (%)</th><th>val loss</th><th>val acc (%)</th><th>val top-k (%)</th><th>lr</th><th>s</th><th>img/s</th></tr>\n");
         foreach (var e in _epochs)
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Epoch}</td><td>{F(e.TrainLoss)}</td><td>{F(e.TrainAccuracy)}</td><td>{F(e.ValidationLoss)}</td><td>{F(e.ValidationAccuracy)}</td><td>{F(e.ValidationTopK)}</td><td>{F(e.LearningRate)}</td><td>{e.Seconds:0.##}</td><td>{e.ImagesPerSecond:0}</td></tr>\n");
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Epoch}</td><td>{F(e.TrainLoss)}</td><td>{P(e.TrainAccuracy)}</td><td>{F(e.ValidationLoss)}</td><td>{P(e.ValidationAccuracy)}</td><td>{P(e.ValidationTopK)}</td><td>{F(e.LearningRate)}</td><td>{e.Seconds:0.##}</td><td>{e.ImagesPerSecond:0}</td></tr>\n");
         sb.Append("</table></body></html>\n");
         return sb.ToString();
     }
@@ -69,46 +103,59 @@ public sealed class TrainingHistory
     /// <summary>Writes <see cref="ToHtml"/> to a file.</summary>
     public void SaveHtml(string path, string title = "Training history") => File.WriteAllText(path, ToHtml(title));
 
-    private void Panel(StringBuilder sb, string label, int x0, int y0, int w, int h, Func<EpochRecord, float> train, Func<EpochRecord, float> val, bool fromZero)
+    private const string TrainColor = "#1f77b4", ValidationColor = "#d62728", BestColor = "#2ca02c";
+
+    private void Panel(StringBuilder sb, string label, int x0, int y0, int w, int h, Func<EpochRecord, float> train, Func<EpochRecord, float> val,
+        double floor, double ceiling, EpochRecord? best, float bestValue)
     {
         double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
         foreach (var e in _epochs)
             foreach (float v in new[] { train(e), val(e) })
                 if (float.IsFinite(v)) { lo = Math.Min(lo, v); hi = Math.Max(hi, v); }
-        if (double.IsInfinity(lo)) { lo = 0; hi = 1; }
-        if (fromZero) lo = Math.Min(lo, 0);
-        if (hi - lo < 1e-9) { hi += 0.5; lo -= 0.5; }
-        double pad = (hi - lo) * 0.05;
-        lo -= pad; hi += pad;
-        int n = Math.Max(2, _epochs.Count);
-        double X(int i) => x0 + (double)w * i / (n - 1);
-        double Y(double v) => y0 + h - h * (v - lo) / (hi - lo);
+        if (double.IsInfinity(lo)) { lo = floor; hi = Math.Min(ceiling, floor + 1); }
+        var yTicks = AxisTicks.Nice(lo, hi, 6, floor, ceiling);
+        double yLo = yTicks.Ticks[0], yHi = yTicks.Ticks[^1];
+
+        int eMin = int.MaxValue, eMax = int.MinValue;
+        foreach (var e in _epochs) { eMin = Math.Min(eMin, e.Epoch); eMax = Math.Max(eMax, e.Epoch); }
+        if (eMin > eMax) (eMin, eMax) = (1, 1);
+        double xLo = eMin, xHi = eMax;
+        if (xHi - xLo < 1) { xLo -= 0.5; xHi += 0.5; } // one epoch: a point in the middle
+        double X(double epoch) => x0 + w * (epoch - xLo) / (xHi - xLo);
+        double Y(double v) => y0 + h - h * (Math.Clamp(v, yLo, yHi) - yLo) / (yHi - yLo);
+
         sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x0}\" y=\"{y0}\" width=\"{w}\" height=\"{h}\" fill=\"none\" stroke=\"#888\"/>\n");
-        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + w / 2}\" y=\"{y0 - 6}\" text-anchor=\"middle\">{label}</text>\n");
-        for (int k = 0; k <= 4; k++)
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + w / 2}\" y=\"{y0 - 8}\" text-anchor=\"middle\" font-size=\"12\">{Escape(label)}</text>\n");
+        foreach (double v in yTicks.Ticks)
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" y1=\"{Y(v):0.#}\" x2=\"{x0 + w}\" y2=\"{Y(v):0.#}\" stroke=\"#e4e4e4\"/><text x=\"{x0 - 5}\" y=\"{Y(v) + 4:0.#}\" text-anchor=\"end\">{AxisTicks.Format(v, yTicks.Step)}</text>\n");
+        foreach (double e in AxisTicks.NiceIntegers(eMin, eMax, 10))
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{X(e):0.#}\" y1=\"{y0 + h}\" x2=\"{X(e):0.#}\" y2=\"{y0 + h + 4}\" stroke=\"#888\"/><text x=\"{X(e):0.#}\" y=\"{y0 + h + 16}\" text-anchor=\"middle\">{e:0}</text>\n");
+        sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{x0 + w / 2}\" y=\"{y0 + h + 33}\" text-anchor=\"middle\">epoch</text>\n");
+        if (best is not null)
         {
-            double v = lo + (hi - lo) * k / 4;
-            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{x0}\" y1=\"{Y(v):0.#}\" x2=\"{x0 + w}\" y2=\"{Y(v):0.#}\" stroke=\"#eee\"/><text x=\"{x0 - 4}\" y=\"{Y(v) + 4:0.#}\" text-anchor=\"end\">{v:0.###}</text>\n");
+            double bx = X(best.Epoch);
+            sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{bx:0.#}\" y1=\"{y0}\" x2=\"{bx:0.#}\" y2=\"{y0 + h}\" stroke=\"{BestColor}\" stroke-dasharray=\"3,3\"/>\n");
         }
-        for (int i = 0; i < _epochs.Count; i++)
-            sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{X(i):0.#}\" y=\"{y0 + h + 14}\" text-anchor=\"middle\">{_epochs[i].Epoch}</text>\n");
-        Line(sb, train, X, Y, "#1f77b4", "");
-        Line(sb, val, X, Y, "#d62728", " stroke-dasharray=\"5,3\"");
+        Line(sb, train, X, Y, TrainColor, "");
+        Line(sb, val, X, Y, ValidationColor, " stroke-dasharray=\"5,3\"");
+        if (best is not null && float.IsFinite(bestValue))
+            sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(best.Epoch):0.#}\" cy=\"{Y(bestValue):0.#}\" r=\"4\" fill=\"{BestColor}\"/>\n");
     }
 
-    private void Line(StringBuilder sb, Func<EpochRecord, float> f, Func<int, double> x, Func<double, double> y, string color, string extra)
+    private void Line(StringBuilder sb, Func<EpochRecord, float> f, Func<double, double> x, Func<double, double> y, string color, string extra)
     {
         var pts = new StringBuilder();
-        for (int i = 0; i < _epochs.Count; i++)
+        foreach (var e in _epochs)
         {
-            float v = f(_epochs[i]);
+            float v = f(e);
             if (!float.IsFinite(v)) continue;
-            pts.Append(CultureInfo.InvariantCulture, $"{x(i):0.#},{y(v):0.#} ");
+            pts.Append(CultureInfo.InvariantCulture, $"{x(e.Epoch):0.#},{y(v):0.#} ");
         }
         if (pts.Length == 0) return;
         sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{extra} points=\"{pts.ToString().TrimEnd()}\"/>\n");
     }
 
+    private static string P(float v) => float.IsNaN(v) ? "" : (100 * v).ToString("0.00", CultureInfo.InvariantCulture);
     private static string F(float v) => float.IsNaN(v) ? "" : v.ToString("0.######", CultureInfo.InvariantCulture);
     private static string Escape(string s) => s.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }
