@@ -7,6 +7,9 @@ namespace StaticCnn.Losses;
 public sealed class BceWithLogitsLoss : ElementwiseLoss
 {
     /// <inheritdoc/>
+    public override string Name => "BCE with logits";
+
+    /// <inheritdoc/>
     protected override double Element(float x, float t, out double derivative)
     {
         double xd = x;

@@ -28,6 +28,9 @@ public sealed class CrossEntropyLoss : Loss
     /// <inheritdoc/>
     public override bool UsesLabels => true;
 
+    /// <summary><c>CE</c>, or <c>CE, smoothing ε</c> with label smoothing.</summary>
+    public override string Name => LabelSmoothing > 0 ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"CE, smoothing {LabelSmoothing:0.####}") : "CE";
+
     /// <inheritdoc/>
     public override float Compute(ReadOnlySpan<float> output, LossTargets targets, Span<float> gradient, int batch)
     {

@@ -15,6 +15,8 @@ public sealed class HuberLoss : ElementwiseLoss
 
     /// <summary>Where the quadratic part turns linear.</summary>
     public float Delta { get; }
+    /// <inheritdoc/>
+    public override string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Huber, delta {Delta:0.####}");
 
     /// <inheritdoc/>
     protected override double Element(float x, float t, out double derivative)

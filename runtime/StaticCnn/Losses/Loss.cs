@@ -37,6 +37,13 @@ public abstract class Loss
     /// <summary>Whether this loss reads <see cref="LossTargets.Labels"/> (classification) rather than values.</summary>
     public virtual bool UsesLabels => false;
 
+    /// <summary>
+    /// Short name of the objective with its options, used to label loss figures in progress lines, plots and
+    /// <see cref="Training.EvaluationResult.LossName"/> (e.g. <c>CE</c>, <c>CE, smoothing 0.1</c>, <c>MSE</c>).
+    /// Default: the class name without the "Loss" suffix.
+    /// </summary>
+    public virtual string Name => GetType().Name.EndsWith("Loss", StringComparison.Ordinal) ? GetType().Name[..^4] : GetType().Name;
+
     /// <summary>Checks lengths common to every loss and returns the outputs per sample.</summary>
     protected static int CheckShapes(ReadOnlySpan<float> output, Span<float> gradient, int batch)
     {

@@ -4,6 +4,9 @@ namespace StaticCnn.Losses;
 public sealed class MseLoss : ElementwiseLoss
 {
     /// <inheritdoc/>
+    public override string Name => "MSE";
+
+    /// <inheritdoc/>
     protected override double Element(float x, float t, out double derivative)
     {
         double d = (double)x - t;

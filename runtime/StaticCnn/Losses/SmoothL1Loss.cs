@@ -15,6 +15,8 @@ public sealed class SmoothL1Loss : ElementwiseLoss
 
     /// <summary>Where the quadratic part turns linear.</summary>
     public float Beta { get; }
+    /// <inheritdoc/>
+    public override string Name => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"smooth L1, beta {Beta:0.####}");
 
     /// <inheritdoc/>
     protected override double Element(float x, float t, out double derivative)

@@ -44,8 +44,8 @@ public static class Trainer
         var oneHot = loss.UsesLabels ? null : new AlignedBuffer<float>(options.BatchSize * outSize);
         var layerGradients = LayerGradientSlices(network);
         float[]? bestParameters = null, bestBuffers = null;
-        var history = new TrainingHistory();
-        var progress = new Progress(options, network.Name);
+        var history = new TrainingHistory { LossName = loss.Name };
+        var progress = new Progress(options, network.Name, loss.Name);
         using var iterator = new BatchIterator(train, options.BatchSize, options.Shuffle, options.Seed, options.DropLast, options.Augmentation);
         if (iterator.BatchesPerEpoch == 0) throw new ArgumentException($"With DropLast, {train.Count} samples make no batch of {options.BatchSize}.", nameof(options));
 
@@ -146,7 +146,9 @@ public static class Trainer
 
     /// <summary>
     /// Loss, accuracy and top-k accuracy of <paramref name="network"/> on <paramref name="data"/> in inference mode
-    /// (Keras: <c>model.evaluate</c>). Default loss: cross-entropy; default batch: the network's <see cref="INetwork.MaxBatch"/>.
+    /// (Keras: <c>model.evaluate</c>). Default loss: plain cross-entropy (<see cref="EvaluationResult.LossName"/> "CE");
+    /// pass the training loss (e.g. with label smoothing) to get the figure <see cref="Trainer.Fit"/> prints as val loss.
+    /// Default batch: the network's <see cref="INetwork.MaxBatch"/>.
     /// </summary>
     public static EvaluationResult Evaluate(INetwork network, InMemoryDataset data, int batchSize = 0, Loss? loss = null, int topK = 5)
     {
@@ -179,7 +181,7 @@ public static class Trainer
             correctK += Metrics.TopKCorrect(y, labels, batch, topK);
         }
         int n = Math.Max(1, data.Count);
-        return new EvaluationResult((float)(lossSum / n), (float)correct / n, (float)correctK / n, topK, data.Count);
+        return new EvaluationResult((float)(lossSum / n), (float)correct / n, (float)correctK / n, topK, data.Count) { LossName = loss.Name };
     }
 
     private static ReadOnlySpan<float> OneHot(Span<float> buffer, ReadOnlySpan<int> labels, int batch, int classes)
@@ -237,10 +239,12 @@ public static class Trainer
         private readonly TimeSpan _interval;
         private readonly int _epochs;
         private readonly Stopwatch _since = new();
+        private readonly string _loss = "loss";
         private int _epoch, _batches;
 
-        public Progress(TrainingOptions options, string name)
+        public Progress(TrainingOptions options, string name, string lossName)
         {
+            _loss = ProgressText.LossLabel(lossName);
             ProgressMode mode = options.Progress;
             if (mode == ProgressMode.None) return;
             _out = options.Output ?? Console.Out;
@@ -260,7 +264,7 @@ public static class Trainer
         {
             if (_out is null || index == _batches || _since.Elapsed < _interval) return;
             _since.Restart();
-            string figures = string.Create(CultureInfo.InvariantCulture, $"loss {loss:0.0000}  acc {accuracy:P2}  {seen / Math.Max(seconds, 1e-9):0} img/s");
+            string figures = string.Create(CultureInfo.InvariantCulture, $"{_loss} {loss:0.0000}  acc {accuracy:P2}  {seen / Math.Max(seconds, 1e-9):0} img/s  ETA {ProgressText.Eta(index, _batches, seconds)}");
             if (_bar)
             {
                 const int width = 30;
@@ -275,9 +279,9 @@ public static class Trainer
         {
             if (_out is null) return;
             string val = float.IsNaN(r.ValidationLoss) ? "" : string.Create(CultureInfo.InvariantCulture,
-                $" | val loss {r.ValidationLoss:0.0000}  acc {r.ValidationAccuracy:P2}  top-{topK} {r.ValidationTopK:P2}");
+                $" | val {_loss} {r.ValidationLoss:0.0000}  acc {r.ValidationAccuracy:P2}  top-{topK} {r.ValidationTopK:P2}");
             string line = string.Create(CultureInfo.InvariantCulture,
-                $"Epoch {r.Epoch}/{_epochs}: loss {r.TrainLoss:0.0000}  acc {r.TrainAccuracy:P2}{val} | lr {r.LearningRate:G4} | {r.Seconds:0.0} s, {r.ImagesPerSecond:0} img/s");
+                $"Epoch {r.Epoch}/{_epochs}: {_loss} {r.TrainLoss:0.0000}  acc {r.TrainAccuracy:P2}{val} | lr {r.LearningRate:G4} | {r.Seconds:0.0} s, {r.ImagesPerSecond:0} img/s");
             if (_bar) _out.Write("\r" + line + new string(' ', 10) + Environment.NewLine);
             else _out.WriteLine(line);
             _out.Flush();

@@ -73,4 +73,11 @@ public sealed class TrainingOptions
 }
 
 /// <summary>Loss and accuracies of a network over a dataset.</summary>
-public readonly record struct EvaluationResult(float Loss, float Accuracy, float TopKAccuracy, int TopK, int Count);
+public readonly record struct EvaluationResult(float Loss, float Accuracy, float TopKAccuracy, int TopK, int Count)
+{
+    /// <summary>
+    /// What <see cref="Loss"/> measures (<see cref="Losses.Loss.Name"/>): <c>CE</c> for <see cref="Trainer.Evaluate"/>'s
+    /// default plain cross-entropy, <c>CE, smoothing 0.1</c> when that loss is passed (as the epoch line's val loss).
+    /// </summary>
+    public string? LossName { get; init; }
+}
