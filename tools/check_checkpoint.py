@@ -2,9 +2,10 @@
 """Loads a StaticCnn checkpoint (safetensors, PyTorch state_dict names) into the PyTorch reference network, runs the
 bundled Fashion-MNIST test subset and optionally compares logits with a predictions file.
 
-    /usr/bin/python3 tools/check_checkpoint.py lenet5.safetensors
-    /usr/bin/python3 tools/check_checkpoint.py lenet5.safetensors \\
-        --predictions tests/Fixtures/training/lenet5_trained_1epoch_predictions.safetensors
+    /usr/bin/python3 tools/check_checkpoint.py out/lenet5.safetensors \\
+        --predictions out/lenet5.predictions.safetensors       # what samples/LeNet5 writes (its --out DIR, default out/)
+    /usr/bin/python3 tools/check_checkpoint.py tests/Fixtures/training/lenet5_trained_1epoch.safetensors \\
+        --predictions tests/Fixtures/training/lenet5_trained_1epoch_predictions.safetensors --allow-extra
     /usr/bin/python3 tools/check_checkpoint.py cifar.safetensors --net cifar10net --predictions cifar_preds.safetensors
 
 A predictions file holds "input" (N,C,H,W float32) and "logits" (N,10), optionally "labels"; the script runs the

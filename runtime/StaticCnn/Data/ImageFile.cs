@@ -40,12 +40,8 @@ public sealed class DecodedImage
     /// a channel count other than 1 or 3, or <paramref name="std"/> is not positive.</exception>
     public float[] ToTensor(TensorShape shape, float mean = 0f, float std = 1f)
     {
-        if (shape.Height != Height || shape.Width != Width)
-            throw new ArgumentException($"The image is {Width}×{Height} pixels (width×height) but the network takes {shape.Width}×{shape.Height} ({shape}); resize it first.", nameof(shape));
-        if (shape.Channels is not (1 or 3))
-            throw new ArgumentException($"The network takes {shape.Channels} channels; an image gives 1 (gray) or 3 (RGB).", nameof(shape));
-        if (!(std > 0) || !float.IsFinite(std) || !float.IsFinite(mean))
-            throw new ArgumentException($"std must be positive and finite and mean finite (got mean {mean}, std {std}).", nameof(std));
+        string? problem = Mismatch(shape, mean, std);
+        if (problem is not null) throw new ArgumentException(problem, nameof(shape));
         int plane = Height * Width;
         var result = new float[shape.Size];
         if (shape.Channels == Channels) Pixels.CopyTo(result, 0);
@@ -57,6 +53,18 @@ public sealed class DecodedImage
         if (mean != 0f || std != 1f)
             for (int i = 0; i < result.Length; i++) result[i] = (result[i] - mean) / std;
         return result;
+    }
+
+    /// <summary>Why this image cannot become an input of <paramref name="shape"/>, or null.</summary>
+    internal string? Mismatch(TensorShape shape, float mean, float std)
+    {
+        if (shape.Height != Height || shape.Width != Width)
+            return $"The image is {Width}×{Height} pixels (width×height) but the network takes {shape.Width}×{shape.Height} ({shape}); resize it first.";
+        if (shape.Channels is not (1 or 3))
+            return $"The network takes {shape.Channels} channels; an image gives 1 (gray) or 3 (RGB).";
+        if (!(std > 0) || !float.IsFinite(std) || !float.IsFinite(mean))
+            return $"std must be positive and finite and mean finite (got mean {mean}, std {std}).";
+        return null;
     }
 }
 
@@ -91,8 +99,9 @@ public static class ImageFile
     public static float[] Load(string path, TensorShape shape, float mean = 0f, float std = 1f)
     {
         var image = Read(path);
-        try { return image.ToTensor(shape, mean, std); }
-        catch (ArgumentException e) { throw new ArgumentException($"{path}: {e.Message}", nameof(path), e); }
+        string? problem = image.Mismatch(shape, mean, std);
+        if (problem is not null) throw new ArgumentException($"{path}: {problem}"); // the message names the file
+        return image.ToTensor(shape, mean, std);
     }
 
     /// <summary>Decodes PGM or PNG bytes; <paramref name="name"/> is used in messages.</summary>
