@@ -66,9 +66,14 @@ internal static class AxisTicks
             }
     }
 
-    /// <summary>A tick value with as many decimals as the step needs (0.25 → 2, 0.5 → 1, 20 → 0), invariant culture.</summary>
+    /// <summary>
+    /// A tick value with as many decimals as the step needs (0.25 → 2, 0.5 → 1, 20 → 0), invariant culture; from 1e5
+    /// and for steps below 1e-4 in exponent form (2.5e6).
+    /// </summary>
     public static string Format(double value, double step)
     {
+        if (value != 0 && (Math.Abs(value) >= 1e5 || step < 1e-4)) // 2.5e6, 1e-5: short enough for the margin
+            return value.ToString("0.##e0", CultureInfo.InvariantCulture);
         int decimals = Decimals(step);
         string s = value.ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
         return s.StartsWith('-') && double.Parse(s, CultureInfo.InvariantCulture) == 0 ? s[1..] : s; // no "-0.0"

@@ -39,7 +39,7 @@ public sealed class TrainingHistory
     /// Loss (left) and accuracy in % (right) against the epoch, train solid and validation dashed, with "nice" tick
     /// values (1, 2, 2.5 or 5 × 10^k), a marker at <see cref="BestEpoch"/> and a legend, as a standalone SVG document
     /// of <see cref="SvgWidth"/> × <see cref="SvgHeight"/> pixels in which every element lies inside the canvas.
-    /// Non-finite values are left out of the curves. Not thread-safe against a concurrent <see cref="Trainer.Fit"/>
+    /// A non-finite value breaks its curve; a lone point is a dot. Not thread-safe against a concurrent <see cref="Trainer.Fit"/>
     /// that is still adding epochs.
     /// </summary>
     public string ToSvg(string title = "Training history")
@@ -56,7 +56,7 @@ public sealed class TrainingHistory
         float bestValue = best is null ? float.NaN : 100f * (bestOnValidation ? best.ValidationAccuracy : best.TrainAccuracy);
 
         string lossLabel = LossName is null ? "loss" : $"loss ({LossName})";
-        Panel(sb, lossLabel, left1, top, panelW, plotH, e => e.TrainLoss, e => e.ValidationLoss, 0, double.PositiveInfinity, best, float.NaN);
+        Panel(sb, lossLabel, left1, top, panelW, plotH, e => e.TrainLoss, e => e.ValidationLoss, double.NegativeInfinity, double.PositiveInfinity, best, float.NaN);
         Panel(sb, "accuracy (%)", left2, top, panelW, plotH, e => 100f * e.TrainAccuracy, e => 100f * e.ValidationAccuracy, 0, 100, best, bestValue);
 
         // Legend, bottom left.
@@ -142,17 +142,31 @@ public sealed class TrainingHistory
             sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{X(best.Epoch):0.#}\" cy=\"{Y(bestValue):0.#}\" r=\"4\" fill=\"{BestColor}\"/>\n");
     }
 
+    /// <summary>A curve; a NaN/∞ epoch breaks it (no line across it), and a lone point is drawn as a dot.</summary>
     private void Line(StringBuilder sb, Func<EpochRecord, float> f, Func<double, double> x, Func<double, double> y, string color, string extra)
     {
         var pts = new StringBuilder();
+        int count = 0;
+        void Flush()
+        {
+            if (count == 1)
+            {
+                string[] xy = pts.ToString().TrimEnd().Split(',');
+                sb.Append(CultureInfo.InvariantCulture, $"<circle cx=\"{xy[0]}\" cy=\"{xy[1]}\" r=\"2.5\" fill=\"{color}\"/>\n");
+            }
+            else if (count > 1)
+                sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{extra} points=\"{pts.ToString().TrimEnd()}\"/>\n");
+            pts.Clear();
+            count = 0;
+        }
         foreach (var e in _epochs)
         {
             float v = f(e);
-            if (!float.IsFinite(v)) continue;
+            if (!float.IsFinite(v)) { Flush(); continue; }
             pts.Append(CultureInfo.InvariantCulture, $"{x(e.Epoch):0.#},{y(v):0.#} ");
+            count++;
         }
-        if (pts.Length == 0) return;
-        sb.Append(CultureInfo.InvariantCulture, $"<polyline fill=\"none\" stroke=\"{color}\" stroke-width=\"2\"{extra} points=\"{pts.ToString().TrimEnd()}\"/>\n");
+        Flush();
     }
 
     private static string P(float v) => float.IsNaN(v) ? "" : (100 * v).ToString("0.00", CultureInfo.InvariantCulture);

@@ -36,13 +36,18 @@ public class HistoryPlotTests
         new object[] { "empty", new TrainingHistory() },
         new object[] { "100 epochs", Made(100, e => (1f / e, 1 - 1f / e, 1.1f / e, 1 - 1.1f / e), 97) },
         new object[] { "negative loss", Made(6, e => (-0.5f * e, 0.2f, -0.4f * e, 0.3f), 6, "custom") },
+        new object[] { "huge loss", Made(3, e => (3e9f * e, 0.1f * e, float.NaN, float.NaN), 3) },
     };
 
     [Theory]
     [MemberData(nameof(Histories))]
     public void EveryElementLiesInsideTheCanvas(string name, TrainingHistory h)
     {
-        XDocument doc = XDocument.Parse(h.ToSvg("LeNet-5 on Fashion-MNIST"));
+        string text = h.ToSvg("LeNet-5 on Fashion-MNIST");
+        // SCNN_DUMP_SVG=DIR writes each plot there, to look at (rsvg-convert DIR/typical.svg -o typical.png).
+        if (Environment.GetEnvironmentVariable("SCNN_DUMP_SVG") is { Length: > 0 } dir)
+            File.WriteAllText(Path.Combine(dir, Regex.Replace(name, "[^a-z0-9]+", "-") + ".svg"), text);
+        XDocument doc = XDocument.Parse(text);
         XElement svg = doc.Root!;
         double[] vb = svg.Attribute("viewBox")!.Value.Split(' ').Select(D).ToArray();
         Assert.Equal(new double[] { 0, 0, TrainingHistory.SvgWidth, TrainingHistory.SvgHeight }, vb);
@@ -118,6 +123,21 @@ public class HistoryPlotTests
         Assert.DoesNotContain("1.283", svg);
     }
 
+    [Fact]
+    public void NegativeLossIsPlottedAndNonFiniteEpochsBreakTheCurve()
+    {
+        string neg = Made(6, e => (-0.5f * e, 0.2f, -0.4f * e, 0.3f), 6, "custom").ToSvg();
+        var labels = XDocument.Parse(neg).Root!.Descendants().Where(e => e.Name.LocalName == "text" && (string?)e.Attribute("text-anchor") == "end"
+            && D(e.Attribute("x")!.Value) < 420).Select(e => D(e.Value)).ToArray();
+        Assert.True(labels[0] <= -3 && labels[^1] >= -0.4, string.Join(", ", labels)); // the axis covers −3 … −0.4
+
+        // Train loss NaN at epoch 3: two segments (epochs 1–2 and 4–5); a lone finite point (epoch 7) is a dot.
+        string gap = Made(7, e => (e is 3 or 6 ? float.NaN : 1f / e, 0.5f, float.NaN, float.NaN), 1).ToSvg();
+        var lossCurves = Regex.Matches(gap, "<polyline[^>]*stroke=\"#1f77b4\"[^>]*points=\"([^\"]*)\"").Select(m => m.Groups[1].Value.Split(' ').Length).ToArray();
+        Assert.Equal(new[] { 2, 2, 7 }, lossCurves); // loss: 1–2, 4–5; accuracy: all 7
+        Assert.Equal(1, Regex.Matches(gap, "<circle[^>]*r=\"2.5\" fill=\"#1f77b4\"").Count);
+    }
+
     [Theory]
     [InlineData(0.901, 1.283, 6)]
     [InlineData(0, 1, 6)]
@@ -152,6 +172,9 @@ public class HistoryPlotTests
         Assert.Equal("1.0", AxisTicks.Format(1, 0.1));
         Assert.Equal("20", AxisTicks.Format(20, 5));
         Assert.Equal("0.0", AxisTicks.Format(-1e-17, 0.1));
+        Assert.Equal("2.5e6", AxisTicks.Format(2.5e6, 5e5));
+        Assert.Equal("0", AxisTicks.Format(0, 5e5));
+        Assert.Equal("2e-5", AxisTicks.Format(2e-5, 1e-5));
         Assert.Equal(new double[] { 2, 4, 6, 8, 10, 12 }, AxisTicks.NiceIntegers(1, 12, 10));
         Assert.Equal(new double[] { 1, 2, 3 }, AxisTicks.NiceIntegers(1, 3, 10));
         Assert.Equal(new double[] { 10, 20, 30, 40, 50, 60, 70, 80, 90, 100 }, AxisTicks.NiceIntegers(1, 100, 10));
