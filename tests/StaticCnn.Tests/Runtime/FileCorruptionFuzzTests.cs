@@ -60,7 +60,7 @@ public class FileCorruptionFuzzTests : IDisposable
                     var extra = new byte[r.Next(1, 17)];
                     if (r.Next(2) == 0) r.NextBytes(extra); else Array.Fill(extra, (byte)' ');
                     kind = $"{extra.Length} bytes appended";
-                    return b.Concat(extra).ToArray();
+                    return [.. b, .. extra];
                 }
             case 5:
                 {
@@ -71,9 +71,9 @@ public class FileCorruptionFuzzTests : IDisposable
             case 6:
                 {
                     int p = r.Next(8, headerEnd);
-                    if (r.Next(2) == 0) { kind = $"header byte {p} deleted"; return b[..p].Concat(b[(p + 1)..]).ToArray(); }
+                    if (r.Next(2) == 0) { kind = $"header byte {p} deleted"; return [.. b.AsSpan(0, p), .. b.AsSpan(p + 1)]; }
                     kind = $"byte inserted at {p}";
-                    return b[..p].Concat(new[] { Interesting[r.Next(Interesting.Length)] }).Concat(b[p..]).ToArray();
+                    return [.. b.AsSpan(0, p), Interesting[r.Next(Interesting.Length)], .. b.AsSpan(p)];
                 }
             case 7:
                 {
@@ -107,6 +107,7 @@ public class FileCorruptionFuzzTests : IDisposable
         int cases = Cases(2000), loaded = 0, rejected = 0;
         var failures = new List<string>();
         var rng = new Random(Seed);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         string path = Path.Combine(_dir, "case.safetensors");
         for (int c = 0; c < cases; c++)
         {
@@ -138,7 +139,7 @@ public class FileCorruptionFuzzTests : IDisposable
                 else if (!net.Parameters.SequenceEqual(before)) failures.Add($"case {c} ({kind}): rejected, but the network changed");
             }
         }
-        _out.WriteLine($"checkpoint fuzz: {cases} cases (seed {Seed}), {loaded} loaded, {rejected} rejected, {failures.Count} failures");
+        _out.WriteLine($"checkpoint fuzz: {cases} cases (seed {Seed}), {loaded} loaded, {rejected} rejected, {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s");
         foreach (string f in failures.Take(40)) _out.WriteLine(f);
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases} cases failed:\n" + string.Join("\n", failures.Take(20)));
     }
@@ -161,6 +162,7 @@ public class FileCorruptionFuzzTests : IDisposable
         int cases = Cases(2000), read = 0, rejected = 0;
         var failures = new List<string>();
         var rng = new Random(Seed + 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         string path = Path.Combine(_dir, "case.idx");
         for (int c = 0; c < cases; c++)
         {
@@ -199,7 +201,7 @@ public class FileCorruptionFuzzTests : IDisposable
                 if (!Documented(e)) failures.Add($"case {c} ({kind}): {e.GetType().Name}: {e.Message}");
             }
         }
-        _out.WriteLine($"IDX fuzz: {cases} cases (seed {Seed + 1}), {read} read, {rejected} rejected, {failures.Count} failures");
+        _out.WriteLine($"IDX fuzz: {cases} cases (seed {Seed + 1}), {read} read, {rejected} rejected, {failures.Count} failures, {clock.Elapsed.TotalSeconds:F1} s");
         foreach (string f in failures.Take(40)) _out.WriteLine(f);
         Assert.True(failures.Count == 0, $"{failures.Count} of {cases} cases failed:\n" + string.Join("\n", failures.Take(20)));
     }
