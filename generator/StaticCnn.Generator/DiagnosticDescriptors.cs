@@ -114,4 +114,6 @@ internal static class DiagnosticDescriptors
         "Network '{0}': the weights file '{1}' has no tensor '{2}' (expected shape {3})", Weights);
     public static readonly DiagnosticDescriptor WeightsTensorMismatch = Error("SCNN0403", "Tensor shape or type mismatch",
         "Network '{0}': tensor '{1}' in '{2}' is {3} {4}, but the spec needs F32 {5}", Weights);
+    public static readonly DiagnosticDescriptor WeightsInvalidValues = Warning("SCNN0404", "Weights hold NaN, infinite or negative-variance values",
+        "Network '{0}': in '{1}', {2}; the embedded network will compute NaN or infinite outputs, so fix or retrain the weights", Weights);
 }

@@ -63,7 +63,7 @@ else
         }
         data = bytes;
     }
-    catch (Exception ex) when (ex is IOException or DataFormatException or UnauthorizedAccessException)
+    catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException)
     {
         Console.Error.WriteLine(ex.Message);
         return 2;

@@ -34,7 +34,7 @@ try
     train = Idx.LoadDataset(Path.Combine(dataDir, "train-images-idx3-ubyte.gz"), Path.Combine(dataDir, "train-labels-idx1-ubyte.gz"));
     test = Idx.LoadDataset(Path.Combine(dataDir, "t10k-images-idx3-ubyte.gz"), Path.Combine(dataDir, "t10k-labels-idx1-ubyte.gz"));
 }
-catch (Exception e) when (e is IOException or DataFormatException or UnauthorizedAccessException)
+catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
 {
     Console.Error.WriteLine($"Cannot read Fashion-MNIST from {dataDir}: {e.Message}");
     return 1;

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Text;
-using System.Text.Json;
 
 namespace StaticCnn.Embedded.Tests;
 
@@ -9,22 +8,31 @@ internal static class Safetensors
 {
     public sealed record Entry(int[] Shape, float[] Data);
 
+    /// <summary>The F32 tensors of a file, read by the project's one safetensors reader.</summary>
     public static Dictionary<string, Entry> Read(byte[] bytes)
     {
-        long n = BinaryPrimitives.ReadInt64LittleEndian(bytes);
-        using var doc = JsonDocument.Parse(bytes.AsMemory(8, (int)n));
-        var result = new Dictionary<string, Entry>();
-        foreach (JsonProperty p in doc.RootElement.EnumerateObject())
-        {
-            if (p.Name == "__metadata__" || p.Value.GetProperty("dtype").GetString() != "F32") continue;
-            int[] shape = p.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            long b = p.Value.GetProperty("data_offsets")[0].GetInt64(), e = p.Value.GetProperty("data_offsets")[1].GetInt64();
-            var data = new float[(e - b) / 4];
-            Buffer.BlockCopy(bytes, (int)(8 + n + b), data, 0, data.Length * 4);
-            result[p.Name] = new Entry(shape, data);
-        }
+        var file = StaticCnn.Checkpoints.SafeTensorsFile.Parse("weights.safetensors", bytes);
+        return file.Entries.Where(e => e.DType == "F32").ToDictionary(e => e.Name, e => new Entry(e.Shape, file.GetFloats(e.Name)));
+    }
+
+    /// <summary>The header JSON of a file and its data section.</summary>
+    public static (string Header, byte[] Data) Split(byte[] file)
+    {
+        int n = (int)BinaryPrimitives.ReadInt64LittleEndian(file);
+        return (Encoding.UTF8.GetString(file, 8, n), file[(8 + n)..]);
+    }
+
+    /// <summary>A file of the given header bytes and data, the length field saying <paramref name="header"/>.Length.</summary>
+    public static byte[] Join(byte[] header, byte[] data)
+    {
+        var result = new byte[8 + header.Length + data.Length];
+        BinaryPrimitives.WriteInt64LittleEndian(result, header.Length);
+        header.CopyTo(result, 8);
+        data.CopyTo(result, 8 + header.Length);
         return result;
     }
+
+    public static byte[] Join(string header, byte[] data) => Join(Encoding.UTF8.GetBytes(header), data);
 
     /// <summary>Writes tensors (name, dtype, shape, raw bytes) as a safetensors file.</summary>
     public static byte[] Write(IEnumerable<(string Name, string Dtype, int[] Shape, byte[] Data)> tensors)

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
+using System.Text;
 using Xunit;
 
 namespace StaticCnn.Embedded.Tests;
@@ -74,11 +75,11 @@ public class WeightsDiagnosticsTests
         }
     }
 
-    private static Diagnostic Single(ImmutableArray<Diagnostic> diagnostics, string id)
+    private static Diagnostic Single(ImmutableArray<Diagnostic> diagnostics, string id, DiagnosticSeverity severity = DiagnosticSeverity.Error)
     {
         Assert.True(diagnostics.Length >= 1 && diagnostics.All(d => d.Id == id), string.Join("\n", diagnostics));
         Diagnostic d = diagnostics[0];
-        Assert.Equal(DiagnosticSeverity.Error, d.Severity);
+        Assert.Equal(severity, d.Severity);
         Assert.Equal(2, d.Location.GetLineSpan().StartLinePosition.Line); // the [Network] attribute (0-based line 2)
         return d;
     }
@@ -115,7 +116,106 @@ public class WeightsDiagnosticsTests
     {
         byte[] good = Safetensors.Write(Tensors());
         var (gen, _, _) = Run(good.AsSpan(0, good.Length - 4).ToArray());
-        Assert.Contains("outside the file", Single(gen, "SCNN0401").GetMessage());
+        Assert.Contains("tensor 'fc.bias' ends at byte 996 of the data section, which has 992 bytes (the file is truncated or its data_offsets are corrupt)",
+            Single(gen, "SCNN0401").GetMessage());
+    }
+
+    /// <summary>
+    /// D2: a header of deeply nested JSON was parsed by a recursive reader without a depth limit and crashed the compiler
+    /// with a stack overflow. Now the one reader (src/StaticCnn.Spec/Formats) rejects it with SCNN0401.
+    /// </summary>
+    [Theory]
+    [InlineData("[", "the header does not start with '{'")]
+    [InlineData("{\"a\":[", "the header nests JSON deeper than 64 levels")]
+    [InlineData("{\"a\":{\"b\":", "the header nests JSON deeper than 64 levels")]
+    public void SCNN0401_DeeplyNestedJson_IsADiagnostic_NotAStackOverflow(string prefix, string expected)
+    {
+        string header = prefix.Length == 1 ? new string('[', 100_000) : prefix + string.Concat(Enumerable.Repeat(prefix[^1] == '[' ? "[" : "{\"b\":", 100_000));
+        var (gen, _, _) = Run(Safetensors.Join(header, []));
+        Assert.Contains(expected, Single(gen, "SCNN0401").GetMessage());
+    }
+
+    /// <summary>D4/D12: the build-time reader applies the runtime's rules (one reader): each case was accepted before.</summary>
+    [Theory]
+    [InlineData("length-minus-one", "the file has 1 trailing bytes: the tensors end at byte 996 of the data section, which has 997 bytes")]
+    [InlineData("trailing-garbage", "the file has 3 trailing bytes")]
+    [InlineData("duplicate-name", "the header names 'fc.bias' twice")]
+    [InlineData("fractional-offset", "tensor 'conv1.bias': data_offsets holds 72.5, not a non-negative integer")]
+    [InlineData("overlap", "tensors 'conv1.weight' [0, 72) and 'conv1.bias' [68, 76) overlap in the data section")]
+    [InlineData("gap", "the data section has a gap: bytes [72, 76) belong to no tensor (between 'conv1.weight' and 'conv1.bias')")]
+    [InlineData("non-utf8", "the header is not valid UTF-8")]
+    [InlineData("tab-padding", "only spaces (0x20) may pad the header")]
+    [InlineData("overflowing-shape", "tensor 'fc.bias': shape [65536, 65536, 65536, 16384] of F32 needs more bytes than a 64-bit size holds")]
+    public void SCNN0401_FramingAndHeaderRules(string corruption, string expected)
+    {
+        var (header, data) = Safetensors.Split(Safetensors.Write(Tensors()));
+        byte[] file = corruption switch
+        {
+            // A header padded with spaces (as every writer pads it) whose length field says one byte less: the last
+            // padding byte becomes the first data byte, and every tensor would be read one byte early.
+            "length-minus-one" => Pad(Safetensors.Join(header + "    ", data), -1),
+            "trailing-garbage" => Safetensors.Join(header, [.. data, 1, 2, 3]),
+            "duplicate-name" => Safetensors.Join(header.Replace("\"conv1.bias\"", "\"fc.bias\""), data),
+            "fractional-offset" => Safetensors.Join(header.Replace("[72,80]", "[72.5,80]"), data),
+            "overlap" => Safetensors.Join(header.Replace("[72,80]", "[68,76]"), data),
+            "gap" => Safetensors.Join(header.Replace("[72,80]", "[76,84]"), data),
+            "non-utf8" => Safetensors.Join([.. Encoding.UTF8.GetBytes(header[..^1]), .. ",\"x\":\""u8, 0xC0, 0xAF, .. "\"}"u8], data),
+            "tab-padding" => Safetensors.Join(header + "\t", data),
+            _ => Safetensors.Join(header.Replace("\"fc.bias\":{\"dtype\":\"F32\",\"shape\":[3]", "\"fc.bias\":{\"dtype\":\"F32\",\"shape\":[65536,65536,65536,16384]"), data),
+        };
+        var (gen, cs, hints) = Run(file);
+        Assert.Contains(expected, Single(gen, "SCNN0401").GetMessage());
+        Assert.True(cs.IsEmpty, string.Join("\n", cs)); // stubs, no cascade
+    }
+
+    private static byte[] Pad(byte[] file, int lengthDelta)
+    {
+        long n = System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(file);
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(file, n + lengthDelta);
+        return file;
+    }
+
+    [Fact]
+    public void NearMiss_SpacePaddedHeaderAndJsonWhitespace_NoDiagnostics()
+    {
+        var (header, data) = Safetensors.Split(Safetensors.Write(Tensors()));
+        var (gen, cs, _) = Run(Safetensors.Join(header.Replace(",", ",\n  ") + "       ", data));
+        Assert.Empty(gen);
+        Assert.True(cs.IsEmpty, string.Join("\n", cs));
+    }
+
+    /// <summary>SCNN0404: NaN, ±Inf and negative running_var are reported (a warning; the weights still embed).</summary>
+    [Theory]
+    [InlineData("conv1.weight", float.NaN, "tensor 'conv1.weight' holds 1 non-finite value (first: NaN at index 3)")]
+    [InlineData("fc.bias", float.PositiveInfinity, "tensor 'fc.bias' holds 1 non-finite value (first: ")]
+    [InlineData("bn1.running_var", -0.25f, "tensor 'bn1.running_var' holds 1 negative variance (first: -0.25 at index 1)")]
+    public void SCNN0404_InvalidValues_Warn(string tensor, float value, string expected)
+    {
+        var (gen, cs, hints) = Run(Safetensors.Write(WithValue(tensor, value)));
+        Diagnostic d = Single(gen, "SCNN0404", DiagnosticSeverity.Warning);
+        Assert.StartsWith($"Network 'Small': in 'w.safetensors', {expected}", d.GetMessage());
+        Assert.EndsWith("the embedded network will compute NaN or infinite outputs, so fix or retrain the weights", d.GetMessage());
+        Assert.True(cs.IsEmpty, string.Join("\n", cs));
+        Assert.Contains("T.Small.Embedded.g.cs", hints);
+    }
+
+    [Fact]
+    public void NearMiss_SCNN0404_NegativeMeanAndZeroVariance_NoDiagnostics()
+    {
+        var tensors = WithValue("bn1.running_mean", -7f).Select(t => t.Item1 == "bn1.running_var" ? (t.Item1, t.Item2, t.Item3, new byte[8]) : t);
+        var (gen, _, _) = Run(Safetensors.Write(tensors));
+        Assert.Empty(gen);
+    }
+
+    private static List<(string, string, int[], byte[])> WithValue(string tensor, float value)
+    {
+        var list = Tensors();
+        int i = list.FindIndex(t => t.Item1 == tensor);
+        byte[] data = (byte[])list[i].Item4.Clone();
+        int at = Math.Min(3, data.Length / 4 - 1);
+        BitConverter.TryWriteBytes(data.AsSpan(4 * at), value);
+        list[i] = (list[i].Item1, list[i].Item2, list[i].Item3, data);
+        return list;
     }
 
     [Fact]

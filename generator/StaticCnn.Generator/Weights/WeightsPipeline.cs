@@ -8,6 +8,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using StaticCnn.Generator.Model;
 using StaticCnn.Generator.Pipeline;
+using StaticCnn.Formats;
 
 namespace StaticCnn.Generator.Weights;
 
@@ -16,7 +17,7 @@ namespace StaticCnn.Generator.Weights;
 /// <code>
 /// ForAttributeWithMetadataName([Network]) → WeightsRequest          [tracking name "WeightsRequest"]
 /// AdditionalTextsProvider (*.safetensors) → WeightsFile              [tracking name "WeightsFile"]
-/// (NetworkPlan, requests, files) → EmbeddedNetwork (SCNN0400–0403)   [tracking name "Weights"] → WeightsEmitter
+/// (NetworkPlan, requests, files) → EmbeddedNetwork (SCNN0400–0404)   [tracking name "Weights"] → WeightsEmitter
 /// </code>
 /// <para>
 /// Reading the file: an <see cref="AdditionalText"/> only offers the file as decoded text, which is lossy for a
@@ -100,24 +101,31 @@ internal static class WeightsPipeline
             return new WeightsFile(text.Path, ex.Message, EquatableArray<WeightsTensor>.Empty);
         }
         ct.ThrowIfCancellationRequested();
-        List<SafetensorsReader.Entry>? entries = SafetensorsReader.ReadHeader(bytes, out string? error);
-        if (entries == null) return new WeightsFile(text.Path, error, EquatableArray<WeightsTensor>.Empty);
-        var tensors = new List<WeightsTensor>(entries.Count);
-        foreach (SafetensorsReader.Entry e in entries)
+        // The one safetensors reader (src/StaticCnn.Spec/Formats), shared with the runtime's checkpoint loader.
+        string? error = SafetensorsFormat.Parse(bytes, out SafetensorsHeader? header);
+        if (error != null) return new WeightsFile(text.Path, error, EquatableArray<WeightsTensor>.Empty);
+        var tensors = new List<WeightsTensor>(header!.Tensors.Count);
+        foreach (SafetensorsTensor e in header.Tensors)
         {
-            long elements = 1;
-            foreach (int d in e.Shape) elements *= d;
             EquatableArray<float> data = EquatableArray<float>.Empty;
-            if (e.Dtype == "F32")
-            {
-                if (e.End - e.Begin != elements * 4)
-                    return new WeightsFile(text.Path, "tensor '" + e.Name + "' has " + (e.End - e.Begin) + " data bytes, but its shape [" + string.Join(", ", e.Shape) + "] needs " + elements * 4,
-                        EquatableArray<WeightsTensor>.Empty);
-                data = SafetensorsReader.ReadF32(bytes, e);
-            }
-            tensors.Add(new WeightsTensor(e.Name, e.Dtype, e.Shape, data));
+            if (e.DType == "F32") data = ReadF32(bytes, header.DataStart + e.Begin, (int)e.ElementCount);
+            tensors.Add(new WeightsTensor(e.Name, e.DType, e.Shape, data));
         }
         return new WeightsFile(text.Path, null, tensors.ToArray());
+    }
+
+    /// <summary>The <paramref name="count"/> little-endian F32 values at byte <paramref name="at"/> of <paramref name="bytes"/>.</summary>
+    private static float[] ReadF32(byte[] bytes, long at, int count)
+    {
+        var data = new float[count];
+        if (BitConverter.IsLittleEndian) Buffer.BlockCopy(bytes, checked((int)at), data, 0, checked(4 * count));
+        else
+            for (int i = 0; i < count; i++)
+            {
+                long p = at + 4L * i;
+                data[i] = BitConverter.ToSingle(new[] { bytes[p + 3], bytes[p + 2], bytes[p + 1], bytes[p] }, 0);
+            }
+        return data;
     }
 
     /// <summary>Finds the file a request names among the AdditionalFiles.</summary>
@@ -165,6 +173,7 @@ internal static class WeightsPipeline
 
         var byName = new Dictionary<string, WeightsTensor>(StringComparer.Ordinal);
         foreach (WeightsTensor t in file.Tensors) byName[t.Name] = t;
+        var warnings = new List<DiagnosticInfo>();
         var parameters = new float[plan.ParameterCount];
         var buffers = new float[plan.BufferCount];
         for (int i = 0; i < model.Layers.Count; i++)
@@ -188,10 +197,13 @@ internal static class WeightsPipeline
                 }
                 float[] arena = tm.Arena == TensorArena.Parameter ? parameters : buffers;
                 t.Data.AsSpan().CopyTo(arena.AsSpan(plan.Layers[i].TensorOffsets[k], tm.Length));
+                // The value rule of the runtime loader (finite values, running_var ≥ 0): a warning here, the weights still embed.
+                string? invalid = SafetensorsFormat.DescribeInvalidValues(name, t.Data.AsSpan());
+                if (invalid != null) warnings.Add(new DiagnosticInfo(DiagnosticDescriptors.WeightsInvalidValues.Id, request.Where, new[] { cls, request.Path, invalid }));
             }
         }
         if (diagnostics.Count > 0) return Fail();
-        return new EmbeddedNetwork(plan, request.Path, true, parameters, buffers, EquatableArray<DiagnosticInfo>.Empty);
+        return new EmbeddedNetwork(plan, request.Path, true, parameters, buffers, warnings.ToArray());
     }
 
     private static string Dims(IEnumerable<int> dims) => "[" + string.Join(", ", dims) + "]";

@@ -75,9 +75,42 @@ public class DataTests : IDisposable
             _ => new byte[] { 0x1F, 0x8B, 8, 0, 1, 2, 3 },
         };
         string path = Write(kind, bytes);
-        var ex = Assert.Throws<DataFormatException>(() => Idx.Read(path));
+        var ex = Assert.Throws<InvalidDataException>(() => Idx.Read(path));
         Assert.Contains(expected, ex.Message);
-        Assert.StartsWith(path, ex.Message);
+        Assert.StartsWith(path + ": ", ex.Message);
+    }
+
+    [Fact]
+    public void OverflowingDimensions_AreRejected_NotWrapped()
+    {
+        // D8: 20 bytes declaring 65536^4 elements; the unchecked product wrapped to 0 and the file was accepted.
+        var bytes = new byte[] { 0, 0, 8, 4, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0 };
+        string path = Write("overflow", bytes);
+        var ex = Assert.Throws<InvalidDataException>(() => Idx.Read(path));
+        Assert.Equal($"{path}: declares dimensions [65536, 65536, 65536, 65536], whose product overflows a 64-bit count.", ex.Message);
+        // Near miss: a product that fits (and is 0) with no data is a valid empty file.
+        var (dims, data) = Idx.Read(Write("empty", new byte[] { 0, 0, 8, 2, 0, 1, 0, 0, 0, 0, 0, 0 }));
+        Assert.Equal(new[] { 65536, 0 }, dims);
+        Assert.Empty(data);
+    }
+
+    [Fact]
+    public void ADirectoryCorruptGzipAndBadArguments_ThrowTheDocumentedExceptions()
+    {
+        Assert.Equal($"{_dir}: is a directory, not a file.", Assert.Throws<InvalidDataException>(() => Idx.Read(_dir)).Message);
+        Assert.Throws<FileNotFoundException>(() => Idx.Read(Path.Combine(_dir, "none")));
+        byte[] gz;
+        using (var ms = new MemoryStream())
+        {
+            using (var z = new GZipStream(ms, CompressionLevel.Fastest, leaveOpen: true)) z.Write(IdxImages(2, 3, 3));
+            gz = ms.ToArray();
+        }
+        gz[^6] ^= 0xFF; // the CRC-32 of the gzip trailer
+        string bad = Write("crc.gz", gz);
+        Assert.StartsWith(bad + ": is a corrupt or truncated gzip file", Assert.Throws<InvalidDataException>(() => Idx.Read(bad)).Message);
+        string images = Write("img", IdxImages(1, 2, 2));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Idx.ReadImages(images, out _, out _, out _, std: 0f));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Idx.ReadImages(images, out _, out _, out _, mean: float.NaN));
     }
 
     [Fact]

@@ -1,14 +1,15 @@
 using System.Buffers.Binary;
-using System.Text;
 using System.Text.Json;
+using StaticCnn.Checkpoints;
 
 namespace StaticCnn.Tests.Support;
 
 /// <summary>
 /// A PyTorch reference fixture: the tensors and the string metadata of one safetensors file under
 /// <c>tests/Fixtures</c>, made by <c>tools/make_fixtures.py</c> (schema: <c>tests/Fixtures/README.md</c>).
-/// A minimal reader, independent of the runtime's checkpoint code, so that the fixtures check the runtime and not
-/// the other way round. F32 tensors load as <c>float[]</c>, I64 as <c>long[]</c>, I32 as <c>int[]</c>.
+/// The file is read and validated by the project's one safetensors reader (<see cref="SafeTensorsFile"/>, over
+/// <c>src/StaticCnn.Spec/Formats/SafetensorsFormat.cs</c>), so every fixture PyTorch wrote is also a check of that
+/// reader. F32 tensors load as <c>float[]</c>, F64 as <c>double[]</c>, I64 as <c>long[]</c>, I32 as <c>int[]</c>.
 /// </summary>
 public sealed class Fixture
 {
@@ -47,44 +48,26 @@ public sealed class Fixture
             : Enumerable.Empty<string>();
 
     /// <summary>Loads a safetensors file from an absolute or working-directory-relative path.</summary>
+    /// <exception cref="InvalidDataException">The file is not valid safetensors, or holds a dtype other than F32, F64, I32, I64.</exception>
     public static Fixture LoadFile(string path)
     {
-        byte[] bytes = File.ReadAllBytes(path);
-        if (bytes.Length < 8) throw new InvalidDataException($"{path}: shorter than the 8-byte header length");
-        ulong headerLen = BinaryPrimitives.ReadUInt64LittleEndian(bytes);
-        if (headerLen > (ulong)(bytes.Length - 8)) throw new InvalidDataException($"{path}: header length {headerLen} exceeds the file");
-        int dataStart = 8 + (int)headerLen;
-        using var doc = JsonDocument.Parse(bytes.AsMemory(8, (int)headerLen));
+        SafeTensorsFile file = SafeTensorsFile.Read(path);
         var tensors = new Dictionary<string, FixtureTensor>(StringComparer.Ordinal);
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var entry in doc.RootElement.EnumerateObject())
+        foreach (SafeTensorEntry entry in file.Entries)
         {
-            if (entry.Name == "__metadata__")
-            {
-                foreach (var m in entry.Value.EnumerateObject()) metadata[m.Name] = m.Value.GetString() ?? "";
-                continue;
-            }
-            string dtype = entry.Value.GetProperty("dtype").GetString()!;
-            int[] shape = entry.Value.GetProperty("shape").EnumerateArray().Select(e => e.GetInt32()).ToArray();
-            var offsets = entry.Value.GetProperty("data_offsets");
-            long begin = offsets[0].GetInt64(), end = offsets[1].GetInt64();
-            long count = 1;
-            foreach (int d in shape) count *= d;
-            int elem = dtype switch { "F32" => 4, "I32" => 4, "I64" => 8, "F64" => 8,
-                _ => throw new InvalidDataException($"{path}: {entry.Name} has unsupported dtype {dtype}") };
-            if (end - begin != count * elem || begin < 0 || dataStart + end > bytes.Length)
-                throw new InvalidDataException($"{path}: {entry.Name} ({dtype} [{string.Join(",", shape)}]) has data_offsets [{begin},{end}] that do not fit");
-            var raw = bytes.AsSpan(dataStart + (int)begin, (int)(end - begin));
-            Array data = dtype switch
+            ReadOnlySpan<byte> raw = file.Bytes(entry.Name);
+            long count = entry.Length;
+            Array data = entry.DType switch
             {
                 "F32" => Read(raw, count, 4, s => BinaryPrimitives.ReadSingleLittleEndian(s)),
                 "F64" => Read(raw, count, 8, s => BinaryPrimitives.ReadDoubleLittleEndian(s)),
                 "I32" => Read(raw, count, 4, s => BinaryPrimitives.ReadInt32LittleEndian(s)),
-                _ => Read(raw, count, 8, s => BinaryPrimitives.ReadInt64LittleEndian(s)),
+                "I64" => Read(raw, count, 8, s => BinaryPrimitives.ReadInt64LittleEndian(s)),
+                _ => throw new InvalidDataException($"{path}: {entry.Name} has unsupported dtype {entry.DType}"),
             };
-            tensors[entry.Name] = new FixtureTensor(entry.Name, dtype, shape, data);
+            tensors[entry.Name] = new FixtureTensor(entry.Name, entry.DType, entry.Shape, data);
         }
-        return new Fixture(path, tensors, metadata);
+        return new Fixture(path, tensors, new Dictionary<string, string>(file.Metadata, StringComparer.Ordinal));
     }
 
     private delegate T SpanReader<T>(ReadOnlySpan<byte> s);
