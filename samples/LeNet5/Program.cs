@@ -128,7 +128,7 @@ static int Predict(Options o)
     }
     using var net = new LeNet5(maxBatch: 1);
     try { Checkpoint.Load(net, checkpoint); }
-    catch (Exception e) when (e is CheckpointException or IOException or UnauthorizedAccessException)
+    catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
     {
         Console.Error.WriteLine($"Cannot load {checkpoint}: {e.Message}");
         return 1;
