@@ -216,7 +216,7 @@ appx=$work/app-nogenerator
 rm -rf "$appx"; mkdir -p "$appx"; cp "$app/Program.cs" "$app/PackageApp.csproj" "$appx/"
 cat >"$appx/Directory.Build.targets" <<'EOF'
 <Project>
-  <Target Name="DropStaticCnnGenerator" AfterTargets="ResolvePackageAssets;ResolveLockFileAnalyzers" BeforeTargets="CoreCompile">
+  <Target Name="DropStaticCnnGenerator" AfterTargets="ResolveLockFileAnalyzers">
     <ItemGroup><Analyzer Remove="@(Analyzer)" Condition="'%(Filename)' == 'StaticCnn.Generator'" /></ItemGroup>
   </Target>
 </Project>
