@@ -46,6 +46,13 @@ if [ -x tools/test_native.sh ]; then
   passed=$((passed + p)); failed=$((failed + f))
 fi
 
+if [ -x tools/test_package.sh ]; then
+  echo "=== NuGet package from a new project: pack, dotnet add package, train, NativeAOT (net10.0)"
+  if tools/test_package.sh 2>&1 | tee "$log"; then :; else status=1; fi
+  p=$(grep -c '^package: PASS' "$log" || true); f=$(grep -c '^package: FAIL' "$log" || true)
+  passed=$((passed + p)); failed=$((failed + f))
+fi
+
 rm -f "$log"
 [ "$failed" -gt 0 ] && status=1
 echo "tests: $passed passed, $failed failed, $skipped skipped"
