@@ -129,9 +129,9 @@ public static class Activations
 
     private readonly struct ReluOp : IVecOp1
     {
-        public Vector128<float> Invoke(Vector128<float> a) => Vector128.AndNot(a, Vector128.LessThan(a, Vector128<float>.Zero));
-        public Vector256<float> Invoke(Vector256<float> a) => Vector256.AndNot(a, Vector256.LessThan(a, Vector256<float>.Zero));
-        public Vector512<float> Invoke(Vector512<float> a) => Vector512.AndNot(a, Vector512.LessThan(a, Vector512<float>.Zero));
+        public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero, a);
+        public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero, a);
+        public Vector512<float> Invoke(Vector512<float> a) => Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero, a);
     }
 
     private readonly struct LeakyOp(float slope) : IVecOp1
@@ -158,9 +158,9 @@ public static class Activations
     // Derivative ops: a = y (saved output), b = dy.
     private readonly struct ReluDOp : IVecOp2
     {
-        public Vector128<float> Invoke(Vector128<float> y, Vector128<float> d) => Vector128.AndNot(d, Vector128.LessThanOrEqual(y, Vector128<float>.Zero));
-        public Vector256<float> Invoke(Vector256<float> y, Vector256<float> d) => Vector256.AndNot(d, Vector256.LessThanOrEqual(y, Vector256<float>.Zero));
-        public Vector512<float> Invoke(Vector512<float> y, Vector512<float> d) => Vector512.AndNot(d, Vector512.LessThanOrEqual(y, Vector512<float>.Zero));
+        public Vector128<float> Invoke(Vector128<float> y, Vector128<float> d) => Vector128.ConditionalSelect(Vector128.LessThanOrEqual(y, Vector128<float>.Zero), Vector128<float>.Zero, d);
+        public Vector256<float> Invoke(Vector256<float> y, Vector256<float> d) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(y, Vector256<float>.Zero), Vector256<float>.Zero, d);
+        public Vector512<float> Invoke(Vector512<float> y, Vector512<float> d) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(y, Vector512<float>.Zero), Vector512<float>.Zero, d);
     }
 
     private readonly struct LeakyDOp(float slope) : IVecOp2
