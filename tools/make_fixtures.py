@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Makes StaticCnn's PyTorch reference fixtures (safetensors) under tests/Fixtures/.
 
-    /usr/bin/python3 tools/make_fixtures.py [--only layers|networks|training] [--out tests/Fixtures]
+    /usr/bin/python3 tools/make_fixtures.py [--only layers|networks|training|nonfinite] [--out tests/Fixtures]
 
 Needs PyTorch 1.13 (CPU) and the bundled Fashion-MNIST subset (tools/make_data_subset.py).
 Every case is seeded on its own (torch.manual_seed(crc32(case name))), so adding a case changes no other file.
@@ -691,12 +691,141 @@ def make_trained(out_dir):
     print(f"  {os.path.relpath(path2, REPO)}  {os.path.getsize(path2)} B")
 
 
+# ----------------------------------------------------------------------------------------------------------------
+# Non-finite values: how NaN and ±Inf travel through every kernel (PyTorch's behaviour is the specification)
+# ----------------------------------------------------------------------------------------------------------------
+
+NAN, INF = float("nan"), float("inf")
+
+# name: (Cin, Cout, k, stride, pad, H, W); each shape selects another Conv2D forward algorithm on AVX2/AVX-512
+# (column-pair Winograd, direct, channel-wise, GEMM, wide implicit GEMM, Winograd F(2x2,3x3)); tests/StaticCnn.Tests/
+# Kernels/NonFiniteTests.cs asserts which one.
+NONFINITE_CONVS = {
+    "rows23": (1, 6, 5, 1, 2, 16, 16),
+    "direct": (3, 4, 3, 1, 1, 8, 8),
+    "chanwise": (4, 8, 3, 1, 1, 6, 6),
+    "gemm": (3, 8, 3, 2, 1, 9, 9),
+    "wide": (4, 40, 3, 1, 1, 8, 8),
+    "winograd": (40, 40, 3, 1, 1, 8, 8),
+}
+
+
+def make_nonfinite(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    name = "nan_propagation"
+    seed = seed_of(name)
+    torch.manual_seed(seed)
+    t = {}
+
+    # Element-wise activations on 37 values (vector bodies and tails at every width), specials in both.
+    x = torch.randn(37) * 2
+    for i, v in ((0, NAN), (3, INF), (5, -INF), (8, -0.0), (17, NAN), (20, INF), (33, NAN), (35, INF), (36, -INF)):
+        x[i] = v
+    gy = torch.randn(37)
+    t["act.x"], t["act.grad_output"] = x, gy
+    for act, fn in (("relu", F.relu), ("leaky_relu", lambda v: F.leaky_relu(v, 0.01)), ("sigmoid", torch.sigmoid),
+                    ("tanh", torch.tanh)):
+        xg = x.clone().requires_grad_(True)
+        y = fn(xg)
+        y.backward(gy)
+        t[f"{act}.y"], t[f"{act}.grad_input"] = y.detach(), xg.grad
+
+    # Softmax over 10 classes: finite, one NaN, +Inf, -Inf, two +Inf, all -Inf; and over channels of 5x3x3 maps.
+    sm = torch.randn(6, 10)
+    sm[1, 4] = NAN
+    sm[2, 7] = INF
+    sm[3, 2] = -INF
+    sm[4, 0], sm[4, 9] = INF, INF
+    sm[5, :] = -INF
+    t["softmax.x"], t["softmax.y"] = sm, torch.softmax(sm, 1)
+    sp = torch.randn(2, 5, 3, 3)
+    sp[0, 1, 0, 0], sp[0, 3, 1, 2], sp[1, 0, 2, 2], sp[1, 4, 2, 2] = NAN, INF, -INF, NAN
+    t["softmax_spatial.x"], t["softmax_spatial.y"] = sp, torch.softmax(sp, 1)
+
+    # Pools on 3x8x36 (output rows 18 wide: vector bodies and tails): NaN, two NaN in one window, ±Inf, a -Inf window.
+    px = torch.randn(1, 3, 8, 36)
+    for (c, h, w, v) in ((0, 0, 0, NAN), (0, 2, 5, NAN), (0, 3, 5, NAN), (0, 4, 33, INF), (0, 5, 34, -INF),
+                         (1, 1, 17, NAN), (1, 6, 35, NAN), (2, 0, 3, INF), (2, 7, 20, -INF), (2, 3, 30, NAN)):
+        px[0, c, h, w] = v
+    px[0, 1, 4:6, 10:12] = -INF
+    pg = {}
+    t["pool.x"] = px
+    for pname, k, s, p in (("maxpool2", 2, 2, 0), ("maxpool3", 3, 2, 1)):
+        xg = px.clone().requires_grad_(True)
+        y, idx = F.max_pool2d(xg, k, s, p, return_indices=True)
+        g = torch.randn(y.shape)
+        y.backward(g)
+        t[f"{pname}.y"], t[f"{pname}.indices"], t[f"{pname}.grad_output"], t[f"{pname}.grad_input"] = \
+            y.detach(), idx, g, xg.grad
+    for pname, k, s, p in (("avgpool2", 2, 2, 0), ("avgpool3", 3, 1, 1)):
+        t[f"{pname}.y"] = F.avg_pool2d(px, k, s, p, ceil_mode=False, count_include_pad=True)
+
+    # Conv2D + ReLU: a NaN input (forward and backward) and a ±Inf input (forward; pre-activation kept too).
+    for cname, (cin, cout, k, stride, pad, h, w) in NONFINITE_CONVS.items():
+        conv = nn.Conv2d(cin, cout, k, stride=stride, padding=pad)
+        p = f"conv.{cname}."
+        t[p + "weight"], t[p + "bias"] = conv.weight.detach().clone(), conv.bias.detach().clone()
+        xn = torch.randn(1, cin, h, w)
+        xn[0, 0, 3, 5] = NAN
+        xn[0, cin - 1, h - 2, w - 1] = NAN
+        xi = torch.randn(1, cin, h, w)
+        xi[0, 0, 1, 2] = INF
+        xi[0, cin - 1, h - 3, w - 2] = -INF
+        t[p + "x_nan"], t[p + "x_inf"] = xn, xi
+        xg = xn.clone().requires_grad_(True)
+        conv.zero_grad()
+        pre = conv(xg)
+        y = F.relu(pre)
+        dy = torch.randn(y.shape)
+        y.backward(dy)
+        t[p + "pre_nan"], t[p + "y_nan"], t[p + "grad_output"] = pre.detach(), y.detach(), dy
+        t[p + "grad_input_nan"], t[p + "grad_weight_nan"], t[p + "grad_bias_nan"] = \
+            xg.grad, conv.weight.grad.clone(), conv.bias.grad.clone()
+        with torch.no_grad():
+            pre = conv(xi)
+            t[p + "pre_inf"], t[p + "y_inf"] = pre, F.relu(pre)
+            if stride == 1 and pre.shape[2] % 2 == 0 and pre.shape[3] % 2 == 0:
+                t[p + "pooled_nan"] = F.max_pool2d(t[p + "y_nan"], 2)
+                t[p + "pooled_inf"] = F.max_pool2d(t[p + "y_inf"], 2)
+
+    md = base_metadata(name, "PyTorch's outputs for inputs holding NaN, +Inf and -Inf: relu, leaky_relu(0.01), sigmoid, "
+                             "tanh (values and input gradients), softmax(dim=1), max_pool2d (values, indices, input "
+                             "gradients), avg_pool2d (count_include_pad=True), nn.Conv2d (default init) + relu for "
+                             "six shapes (forward, and backward for the NaN input), max_pool2d(2) of those", seed)
+    md["convs"] = dumps({k: list(v) for k, v in NONFINITE_CONVS.items()})
+    path = os.path.join(out_dir, f"{name}.safetensors")
+    safetensors_io.save(path, t, md)
+    print(f"  {os.path.relpath(path, REPO)}  {os.path.getsize(path)} B")
+
+    # LeNet-5 logits for a batch of two bundled training images, the first with one NaN pixel.
+    name = "lenet5_nan"
+    seed = seed_of(name)
+    torch.manual_seed(seed)
+    model = LeNet5().eval()
+    train_x, _ = load_fashion_mnist("train")
+    x = train_x[:2].clone()
+    x[0, 0, 14, 14] = NAN
+    with torch.no_grad():
+        logits = model(x)
+    weights = {k: v.detach().clone() for k, v in model.state_dict().items()}
+    tensors = {"input": x}
+    tensors.update(weights)
+    tensors["logits"] = logits
+    md = base_metadata(name, f"LeNet5 (PyTorch default init after torch.manual_seed({seed})) on the first 2 images of the "
+                             f"bundled Fashion-MNIST training subset ({PIXEL_SCALING}), pixel (14, 14) of the first "
+                             "set to NaN: its logits are NaN, the second sample's are finite", seed)
+    md.update({"network": "LeNet5", "parameters": dumps(list(weights.keys())), "input_shape": dumps(list(x.shape))})
+    path = os.path.join(out_dir, f"{name}.safetensors")
+    safetensors_io.save(path, tensors, md)
+    print(f"  {os.path.relpath(path, REPO)}  logits[0] {logits[0, :3].tolist()}  logits[1] {logits[1, :3].tolist()}")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(REPO, "tests", "Fixtures"))
-    ap.add_argument("--only", choices=["layers", "networks", "training"], action="append")
+    ap.add_argument("--only", choices=["layers", "networks", "training", "nonfinite"], action="append")
     args = ap.parse_args(argv)
-    parts = args.only or ["layers", "networks", "training"]
+    parts = args.only or ["layers", "networks", "training", "nonfinite"]
     if "layers" in parts:
         print("layers:")
         make_layers(os.path.join(args.out, "layers"))
@@ -706,6 +835,9 @@ def main(argv=None):
     if "training" in parts:
         print("training:")
         make_training(os.path.join(args.out, "training"))
+    if "nonfinite" in parts:
+        print("nonfinite:")
+        make_nonfinite(os.path.join(args.out, "nonfinite"))
     return 0
 
 

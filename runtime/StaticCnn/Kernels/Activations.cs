@@ -5,7 +5,10 @@ namespace StaticCnn.Kernels;
 
 /// <summary>
 /// Element-wise activations: as layers (ReLU, LeakyReLU, Sigmoid, Tanh) and fused into Conv2D/Dense outputs.
-/// Backward uses the saved output y, never the input: ReLU y &gt; 0; LeakyReLU y &gt; 0 ? 1 : slope; Sigmoid y(1 − y); Tanh 1 − y².
+/// Backward uses the saved output y, never the input: ReLU y &lt;= 0 ? 0 : 1; LeakyReLU y &gt; 0 ? 1 : slope; Sigmoid y(1 − y); Tanh 1 − y².
+/// Non-finite values behave as in PyTorch: ReLU keeps NaN (relu(NaN) = NaN, relu(−0) = −0) and its derivative passes dy
+/// where y is NaN (PyTorch's <c>threshold_backward(grad, result, 0)</c> zeroes only where y ≤ 0); LeakyReLU, Sigmoid and
+/// Tanh keep NaN, map ±∞ to their limits (tests/StaticCnn.Tests/Kernels/NonFiniteTests.cs, against PyTorch).
 /// The fast entry points are SIMD (Vector512/256/128); ReLU, LeakyReLU and every derivative are bit-identical to the
 /// <c>…Reference</c> twins, Sigmoid and Tanh agree to a few ulp (polynomial exp instead of <see cref="MathF.Exp"/>).
 /// PyTorch: <c>nn.ReLU()</c>, <c>nn.LeakyReLU(slope)</c>, <c>nn.Sigmoid()</c>, <c>nn.Tanh()</c>.
@@ -74,7 +77,7 @@ public static class Activations
     private static float Scalar(Activation kind, float slope, float v) => kind switch
     {
         Activation.None => v,
-        Activation.ReLU => v > 0f ? v : 0f,
+        Activation.ReLU => v < 0f ? 0f : v,                   // NaN and -0 pass, as PyTorch's clamp_min(x, 0)
         Activation.LeakyReLU => v > 0f ? v : v * slope,
         Activation.Sigmoid => 1f / (1f + MathF.Exp(-v)),
         Activation.Tanh => MathF.Tanh(v),
@@ -84,7 +87,7 @@ public static class Activations
     private static float ScalarDerivative(Activation kind, float slope, float y, float dy) => kind switch
     {
         Activation.None => dy,
-        Activation.ReLU => y > 0f ? dy : 0f,
+        Activation.ReLU => y <= 0f ? 0f : dy,                 // PyTorch's threshold_backward: passes where y is NaN
         Activation.LeakyReLU => y > 0f ? dy : dy * slope,
         Activation.Sigmoid => dy * (y * (1f - y)),
         Activation.Tanh => dy * (1f - y * y),
@@ -126,9 +129,9 @@ public static class Activations
 
     private readonly struct ReluOp : IVecOp1
     {
-        public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128<float>.Zero), a, Vector128<float>.Zero);
-        public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256<float>.Zero), a, Vector256<float>.Zero);
-        public Vector512<float> Invoke(Vector512<float> a) => Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512<float>.Zero), a, Vector512<float>.Zero);
+        public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero, a);
+        public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero, a);
+        public Vector512<float> Invoke(Vector512<float> a) => Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero, a);
     }
 
     private readonly struct LeakyOp(float slope) : IVecOp1
@@ -155,9 +158,9 @@ public static class Activations
     // Derivative ops: a = y (saved output), b = dy.
     private readonly struct ReluDOp : IVecOp2
     {
-        public Vector128<float> Invoke(Vector128<float> y, Vector128<float> d) => Vector128.ConditionalSelect(Vector128.GreaterThan(y, Vector128<float>.Zero), d, Vector128<float>.Zero);
-        public Vector256<float> Invoke(Vector256<float> y, Vector256<float> d) => Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero), d, Vector256<float>.Zero);
-        public Vector512<float> Invoke(Vector512<float> y, Vector512<float> d) => Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero), d, Vector512<float>.Zero);
+        public Vector128<float> Invoke(Vector128<float> y, Vector128<float> d) => Vector128.ConditionalSelect(Vector128.LessThanOrEqual(y, Vector128<float>.Zero), Vector128<float>.Zero, d);
+        public Vector256<float> Invoke(Vector256<float> y, Vector256<float> d) => Vector256.ConditionalSelect(Vector256.LessThanOrEqual(y, Vector256<float>.Zero), Vector256<float>.Zero, d);
+        public Vector512<float> Invoke(Vector512<float> y, Vector512<float> d) => Vector512.ConditionalSelect(Vector512.LessThanOrEqual(y, Vector512<float>.Zero), Vector512<float>.Zero, d);
     }
 
     private readonly struct LeakyDOp(float slope) : IVecOp2

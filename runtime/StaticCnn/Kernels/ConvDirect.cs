@@ -313,11 +313,11 @@ internal static unsafe class ConvDirect
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Act(Vector512<float> v, bool relu)
-        => relu ? Vector512.ConditionalSelect(Vector512.GreaterThan(v, Vector512<float>.Zero), v, Vector512<float>.Zero) : v;
+        => relu ? Vector512.ConditionalSelect(Vector512.LessThan(v, Vector512<float>.Zero), Vector512<float>.Zero, v) : v;   // NaN passes, as Activations' ReLU
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Act(Vector256<float> v, bool relu)
-        => relu ? Vector256.ConditionalSelect(Vector256.GreaterThan(v, Vector256<float>.Zero), v, Vector256<float>.Zero) : v;
+        => relu ? Vector256.ConditionalSelect(Vector256.LessThan(v, Vector256<float>.Zero), Vector256<float>.Zero, v) : v;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<TN>(float* y, Vector256<float> v0, Vector256<float> v1, Vector256<float> v2,

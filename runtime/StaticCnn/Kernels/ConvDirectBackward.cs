@@ -237,7 +237,7 @@ internal static unsafe class ConvDirectBackward
         }
     }
 
-    /// <summary>dy ← dy·(y &gt; 0) when <paramref name="relu"/>; bacc[oc] += the lanes of dy (the tail vector masked).</summary>
+    /// <summary>dy ← (y &lt;= 0 ? 0 : dy) when <paramref name="relu"/> (passes at NaN, as PyTorch); bacc[oc] += the lanes of dy (the tail vector masked).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void DerivBias(float* dy, float* y, float* bacc, int M, int N, bool relu, Vector256<float> nmask)
     {
@@ -250,8 +250,8 @@ internal static unsafe class ConvDirectBackward
             {
                 for (; i + 2 * V <= N; i += 2 * V)
                 {
-                    var v0 = Vector256.Load(d + i) & Vector256.GreaterThan(Vector256.Load(yy + i), Vector256<float>.Zero);
-                    var v1 = Vector256.Load(d + i + V) & Vector256.GreaterThan(Vector256.Load(yy + i + V), Vector256<float>.Zero);
+                    var v0 = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Load(yy + i), Vector256<float>.Zero), Vector256<float>.Zero, Vector256.Load(d + i));
+                    var v1 = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Load(yy + i + V), Vector256<float>.Zero), Vector256<float>.Zero, Vector256.Load(d + i + V));
                     v0.Store(d + i);
                     v1.Store(d + i + V);
                     a0 += v0;
@@ -259,7 +259,7 @@ internal static unsafe class ConvDirectBackward
                 }
                 for (; i + V <= N; i += V)
                 {
-                    var v0 = Vector256.Load(d + i) & Vector256.GreaterThan(Vector256.Load(yy + i), Vector256<float>.Zero);
+                    var v0 = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Load(yy + i), Vector256<float>.Zero), Vector256<float>.Zero, Vector256.Load(d + i));
                     v0.Store(d + i);
                     a0 += v0;
                 }
@@ -267,7 +267,7 @@ internal static unsafe class ConvDirectBackward
                 {
                     // the last vector overlaps masked values: masking again changes nothing; only new lanes are summed
                     i = N - V;
-                    var v0 = Vector256.Load(d + i) & Vector256.GreaterThan(Vector256.Load(yy + i), Vector256<float>.Zero);
+                    var v0 = Vector256.ConditionalSelect(Vector256.LessThanOrEqual(Vector256.Load(yy + i), Vector256<float>.Zero), Vector256<float>.Zero, Vector256.Load(d + i));
                     v0.Store(d + i);
                     a1 += v0 & nmask;
                 }

@@ -150,8 +150,7 @@ public static unsafe class Dense
                     int o = o0;
                     for (; o + 4 <= o1; o += 4) Dot4(xn, c.W + (nint)o * c.In, c.In, c.B == null ? null : c.B + o, yn + o);
                     for (; o < o1; o++) yn[o] = (c.B == null ? 0f : c.B[o]) + Dot(xn, c.W + (nint)o * c.In, c.In);
-                    if (c.Relu)
-                        for (o = o0; o < o1; o++) yn[o] = yn[o] > 0f ? yn[o] : 0f;   // as Activations' ReLU
+                    if (c.Relu) Activations.ApplyForward(Activation.ReLU, 0f, new Span<float>(yn + o0, o1 - o0));   // NaN passes
                 }
                 break;
             }

@@ -184,6 +184,8 @@ public static class Softmax
         fixed (float* p = v) return GlobalAvgPool.Sum(p, v.Length);
     }
 
+    // NaN: net10.0's Vector256.Max is IEEE 754:2019 maximum (NaN wins); net8.0's maxps may drop a NaN already in acc,
+    // but the row is all NaN either way, because that element's exp(x − m) is NaN and so is the sum (NonFiniteTests).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static float Max(ReadOnlySpan<float> v)
     {

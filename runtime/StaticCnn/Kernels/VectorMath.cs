@@ -25,6 +25,9 @@ internal interface IVecOp2
 /// exp is Cephes' expf polynomial (≈1 ulp) evaluated with separate multiplies and adds (no FMA), so every width gives
 /// bit-identical results; tails run one element at a time in lane 0 of a Vector128, so an element's result does not depend on
 /// its position. exp(x) is 0 below −87.34, +∞ above 88.72, and exp(88) in between (callers only use x ≤ 0 there).
+/// exp(NaN) is NaN: the clamp puts x second in Max/Min, so that the NaN survives both on net10.0 (IEEE 754:2019
+/// maximum/minimum, which propagate NaN) and on net8.0, whose x86 Max/Min are maxps/minps (they return the second operand
+/// when either is NaN).
 /// </summary>
 internal static class VectorMath
 {
@@ -61,7 +64,7 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<float> Exp(Vector512<float> x)
     {
-        Vector512<float> xc = Vector512.Min(Vector512.Max(x, Vector512.Create(ExpZero)), Vector512.Create(ExpClampHi));
+        Vector512<float> xc = Vector512.Min(Vector512.Create(ExpClampHi), Vector512.Max(Vector512.Create(ExpZero), x));
         Vector512<float> fx = Vector512.Floor(xc * Vector512.Create(Log2E) + Vector512.Create(0.5f));
         Vector512<float> r = xc - fx * Vector512.Create(C1) - fx * Vector512.Create(C2);
         Vector512<float> z = r * r;
@@ -80,7 +83,7 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<float> Exp(Vector256<float> x)
     {
-        Vector256<float> xc = Vector256.Min(Vector256.Max(x, Vector256.Create(ExpZero)), Vector256.Create(ExpClampHi));
+        Vector256<float> xc = Vector256.Min(Vector256.Create(ExpClampHi), Vector256.Max(Vector256.Create(ExpZero), x));
         Vector256<float> fx = Vector256.Floor(xc * Vector256.Create(Log2E) + Vector256.Create(0.5f));
         Vector256<float> r = xc - fx * Vector256.Create(C1) - fx * Vector256.Create(C2);
         Vector256<float> z = r * r;
@@ -99,7 +102,7 @@ internal static class VectorMath
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<float> Exp(Vector128<float> x)
     {
-        Vector128<float> xc = Vector128.Min(Vector128.Max(x, Vector128.Create(ExpZero)), Vector128.Create(ExpClampHi));
+        Vector128<float> xc = Vector128.Min(Vector128.Create(ExpClampHi), Vector128.Max(Vector128.Create(ExpZero), x));
         Vector128<float> fx = Vector128.Floor(xc * Vector128.Create(Log2E) + Vector128.Create(0.5f));
         Vector128<float> r = xc - fx * Vector128.Create(C1) - fx * Vector128.Create(C2);
         Vector128<float> z = r * r;

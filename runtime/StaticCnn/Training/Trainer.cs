@@ -19,8 +19,10 @@ public static class Trainer
     /// Trains <paramref name="network"/> on <paramref name="train"/> (Keras: <c>model.fit</c>).
     /// </summary>
     /// <returns>Per-epoch loss, accuracy, learning rate and time.</returns>
-    /// <exception cref="TrainingDivergedException">A loss or gradient became NaN or infinite (with <see cref="TrainingOptions.CheckFinite"/>).</exception>
-    /// <exception cref="ArgumentException">The data does not fit the network or the batch size exceeds <see cref="INetwork.MaxBatch"/>.</exception>
+    /// <exception cref="TrainingDivergedException">A loss, gradient, parameter or buffer became NaN or infinite (with <see cref="TrainingOptions.CheckFinite"/>).</exception>
+    /// <exception cref="ArgumentException">The data does not fit the network (sample size; a label outside 0..OutputSize−1;
+    /// with <see cref="TrainingOptions.CheckFinite"/>, a NaN/±∞ pixel), checked before the first step so that nothing is
+    /// trained, or the batch size exceeds <see cref="INetwork.MaxBatch"/>.</exception>
     public static TrainingHistory Fit(INetwork network, InMemoryDataset train, TrainingOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(network);
@@ -28,6 +30,9 @@ public static class Trainer
         options ??= new TrainingOptions();
         CheckData(network, train, nameof(train));
         if (options.Validation is not null) CheckData(network, options.Validation, nameof(options.Validation));
+        TrainingChecks.ValidateData(network, train, options.Loss ?? new CrossEntropyLoss(), options.CheckFinite, nameof(train));
+        if (options.Validation is not null)
+            TrainingChecks.ValidateData(network, options.Validation, options.Loss ?? new CrossEntropyLoss(), options.CheckFinite, nameof(options.Validation));
         if (options.BatchSize <= 0 || options.BatchSize > network.MaxBatch)
             throw new ArgumentException($"The batch size {options.BatchSize} must be in 1..{network.MaxBatch} (the network's MaxBatch).", nameof(options));
         if (train.Count == 0) throw new ArgumentException("The training set is empty.", nameof(train));
@@ -83,6 +88,7 @@ public static class Trainer
                         if (!float.IsNaN(m) && optimizer.Momentum > 0) optimizer.Momentum = m; // as PyTorch, only an optimizer that uses momentum is cycled
                     }
                     optimizer.Step(network.Parameters, network.Gradients);
+                    if (options.CheckFinite && TrainingChecks.CheckState(network, epoch, step, l) is { } bad) throw bad;
                     schedule?.StepBatch();
 
                     lossSum += (double)l * batch;
@@ -150,11 +156,14 @@ public static class Trainer
     /// pass the training loss (e.g. with label smoothing) to get the figure <see cref="Trainer.Fit"/> prints as val loss.
     /// Default batch: the network's <see cref="INetwork.MaxBatch"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">The data does not fit the network: sample size, a label outside 0..OutputSize−1
+    /// or a NaN/±∞ pixel (named by sample index), checked before the first batch.</exception>
     public static EvaluationResult Evaluate(INetwork network, InMemoryDataset data, int batchSize = 0, Loss? loss = null, int topK = 5)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(data);
         CheckData(network, data, nameof(data));
+        TrainingChecks.ValidateData(network, data, loss ?? new CrossEntropyLoss(), checkFinite: true, nameof(data));
         if (batchSize <= 0) batchSize = network.MaxBatch;
         if (batchSize > network.MaxBatch) throw new ArgumentException($"The batch size {batchSize} exceeds the network's MaxBatch {network.MaxBatch}.", nameof(batchSize));
         loss ??= new CrossEntropyLoss();

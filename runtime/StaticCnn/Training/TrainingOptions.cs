@@ -62,7 +62,12 @@ public sealed class TrainingOptions
     public float ClipGradientNorm { get; init; }
     /// <summary>k of the validation top-k accuracy. Default 5.</summary>
     public int TopK { get; init; } = 5;
-    /// <summary>Check the loss and the gradients for NaN/Inf every step and throw <see cref="TrainingDivergedException"/>. Default true.</summary>
+    /// <summary>
+    /// Check the loss and the gradients before every optimizer step, and every parameter and buffer (BatchNorm running
+    /// statistics included) after it, for NaN/±∞, and throw <see cref="TrainingDivergedException"/> naming the layer or
+    /// tensor; also reject training and validation images holding NaN/±∞ before the first step (ArgumentException
+    /// naming the sample). Each check is one vectorized pass. Default true.
+    /// </summary>
     public bool CheckFinite { get; init; } = true;
     /// <summary>Progress display. Default <see cref="ProgressMode.Auto"/>.</summary>
     public ProgressMode Progress { get; init; } = ProgressMode.Auto;
