@@ -5,6 +5,7 @@
     tests/Fixtures/onnx/resnet18.onnx   ResNet-18 as torchvision's (BasicBlock, BatchNorm, downsample), width 16, 3x32x32 -> 10
     tests/Fixtures/onnx/unet.onnx       a small U-Net (padded 3x3 convolutions, ConvTranspose and bilinear up-sampling,
                                         skip concatenations), 1x64x64 -> 2x64x64
+    tests/Fixtures/onnx/ops.onnx        the remaining patterns (see Ops), 3x8x8 -> 7
     tests/Fixtures/onnx/unsupported_op.onnx    a Conv followed by Erf (no StaticCnn layer)
     tests/Fixtures/onnx/unsupported_attr.onnx  a MaxPool with ceil_mode=1 (StaticCnn pools floor)
 
@@ -111,6 +112,29 @@ class UNet(nn.Module):
         return self.out(d1)
 
 
+class Ops(nn.Module):
+    """The remaining patterns: the input used twice, Sigmoid fused, LeakyReLU(0.2), padded AvgPool, nearest Upsample,
+    a Reshape to a constant (-1, n), a hand-written x @ W + b (MatMul + Add, parameters without a module prefix),
+    LeakyReLU(0.01) fused into it, Softmax over the features."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(3, 3, 3, padding=1)
+        self.conv2 = nn.Conv2d(3, 4, (3, 1), stride=(2, 1), padding=(1, 0))
+        self.w = nn.Parameter(torch.randn(4 * 8 * 16, 7) * 0.05)
+        self.b = nn.Parameter(torch.randn(7) * 0.1)
+
+    def forward(self, x):
+        y = torch.sigmoid(self.conv(x)) + x                      # Conv+Sigmoid, Add with the input
+        y = F.leaky_relu(y, 0.2)
+        y = F.avg_pool2d(y, 3, stride=1, padding=1)               # count_include_pad=True
+        y = F.interpolate(y, scale_factor=2, mode="nearest")      # 3x16x16
+        y = self.conv2(y)                                         # 4x8x16 (rectangular kernel and stride)
+        y = y.view(-1, 4 * 8 * 16)
+        y = F.leaky_relu(y @ self.w + self.b)
+        return F.softmax(y, dim=1)
+
+
 class Unsupported(nn.Module):
     def __init__(self):
         super().__init__()
@@ -156,6 +180,7 @@ def main():
     export(LeNet5(), (1, 28, 28), "lenet5")
     export(ResNet18(16), (3, 32, 32), "resnet18")
     export(UNet(), (1, 64, 64), "unet")
+    export(Ops(), (3, 8, 8), "ops")
     export(Unsupported(), (1, 8, 8), "unsupported_op")
     export(CeilPool(), (1, 9, 9), "unsupported_attr")
 

@@ -18,7 +18,7 @@ public class ImportTests(ITestOutputHelper output)
 {
     private static readonly string FixtureDir = Path.Combine(AppContext.BaseDirectory, "Fixtures", "onnx");
 
-    public static TheoryData<string> Models => new() { "lenet5", "resnet18", "unet" };
+    public static TheoryData<string> Models => new() { "lenet5", "resnet18", "unet", "ops" };
 
     private static string ImportedDir([CallerFilePath] string here = "") => Path.Combine(Path.GetDirectoryName(here)!, "Imported");
 
@@ -46,6 +46,7 @@ public class ImportTests(ITestOutputHelper output)
         "lenet5" => new Lenet5(maxBatch),
         "resnet18" => new Resnet18(maxBatch),
         "unet" => new Unet(maxBatch),
+        "ops" => new Ops(maxBatch),
         _ => throw new ArgumentException(model),
     };
 

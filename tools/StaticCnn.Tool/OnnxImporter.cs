@@ -42,6 +42,8 @@ public static class OnnxImporter
         public int Layer = -1;     // producing layer index, −1 = the network input
         public bool Flat;          // (N, features) after Flatten/Reshape, not yet consumed
         public int FlatNodeIndex = -1;
+        public int[]? Pads;        // zero padding (top, left, bottom, right) of a Pad node, for the AveragePool or Conv after it
+        public int PadNodeIndex = -1;
     }
 
     private sealed class Builder
@@ -165,6 +167,28 @@ public static class OnnxImporter
                     Alias(new Value { Layer = x.Layer, Flat = true, FlatNodeIndex = n });
                     break;
                 }
+                case "Pad":
+                {
+                    // PyTorch exports F.avg_pool2d(padding=p) as Pad + AveragePool (and F.pad + conv as Pad + Conv):
+                    // zero padding of H and W folds into the next layer's padding.
+                    Value x = In(0);
+                    string mode = node.Attr("mode")?.S ?? "constant";
+                    if (mode != "constant") throw Unsupported(node, "mode", $"mode = {mode}; only constant (zero) padding is supported");
+                    long[]? pads = node.Attr("pads")?.Ints;
+                    if (node.Inputs.Length > 1 && node.Inputs[1].Length > 0)
+                        pads = constants.TryGetValue(node.Inputs[1], out OnnxTensor? pt) ? pt.Ints : throw Unsupported(node, null, "the pads are computed at run time");
+                    if (node.Inputs.Length > 2 && node.Inputs[2].Length > 0
+                        && (!constants.TryGetValue(node.Inputs[2], out OnnxTensor? cv) || (cv.Floats ?? cv.Ints?.Select(v => (float)v).ToArray())?.Any(v => v != 0) != false))
+                        throw Unsupported(node, null, "the padding value is not 0");
+                    if (pads is not { Length: 8 } || pads[0] != 0 || pads[1] != 0 || pads[4] != 0 || pads[5] != 0 || pads.Any(v => v < 0))
+                        throw Unsupported(node, "pads", $"pads [{string.Join(", ", pads ?? Array.Empty<long>())}]; only non-negative padding of H and W of a 4-D tensor is supported");
+                    bool next = consumers.TryGetValue(node.Outputs[0], out var pc) && pc.Count == 1 && Uses(node.Outputs[0]) == 1
+                        && g.Nodes[pc[0]].OpType is "AveragePool" or "Conv";
+                    if (!next) throw Unsupported(node, null, "zero padding is supported only as the only input of an AveragePool or Conv, whose padding it becomes");
+                    if (x.Flat || x.Pads != null) throw Unsupported(node, null, "the input is already flattened or padded");
+                    Alias(new Value { Layer = x.Layer, Pads = new[] { (int)pads[2], (int)pads[3], (int)pads[6], (int)pads[7] }, PadNodeIndex = n });
+                    break;
+                }
                 case "Conv":
                     ImportConv(node, In(0), Const(1, "weight"), node.Inputs.Length > 2 && node.Inputs[2].Length > 0 ? Const(2, "bias") : null);
                     break;
@@ -216,7 +240,7 @@ public static class OnnxImporter
                     if (node.Inputs.Length < 2) throw Unsupported(node, null, "fewer than two inputs");
                     var ins = Enumerable.Range(0, node.Inputs.Length).Select(In).ToList();
                     var (act, outNode, names) = FuseActivation(node);
-                    string args = string.Join(", ", ins.Select(v => "nameof(" + MemberOf(v) + ")"));
+                    string args = string.Join(", ", ins.Select(v => Ref(MemberOf(v))));
                     AddLayer(node, outNode, NameFor(node, "Add"), "Add(" + args + (act != null ? ", Activation = Activation." + act : "") + ")", null, names, fromSet: true);
                     break;
                 }
@@ -225,7 +249,7 @@ public static class OnnxImporter
                     long axis = node.Attr("axis")?.I ?? 0;
                     if (axis is not (1 or -3)) throw Unsupported(node, "axis", $"axis = {axis}; only the channel axis (1) is supported");
                     var ins = Enumerable.Range(0, node.Inputs.Length).Select(In).ToList();
-                    AddLayer(node, node, NameFor(node, "Concat"), "Concat(" + string.Join(", ", ins.Select(v => "nameof(" + MemberOf(v) + ")")) + ")", null, node.Display, fromSet: true);
+                    AddLayer(node, node, NameFor(node, "Concat"), "Concat(" + string.Join(", ", ins.Select(v => Ref(MemberOf(v)))) + ")", null, node.Display, fromSet: true);
                     break;
                 }
                 case "Resize":
@@ -252,7 +276,7 @@ public static class OnnxImporter
                     break;
                 }
                 default:
-                    throw Unsupported(node, null, "no StaticCnn layer computes it (supported: Conv, ConvTranspose, Gemm, MatMul+Add, BatchNormalization, MaxPool, AveragePool, GlobalAveragePool, Add, Sum, Concat, Resize, Upsample, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Flatten, Reshape, Identity, Dropout, Constant)");
+                    throw Unsupported(node, null, "no StaticCnn layer computes it (supported: Conv, ConvTranspose, Gemm, MatMul+Add, BatchNormalization, MaxPool, AveragePool, Pad before AveragePool/Conv, GlobalAveragePool, Add, Sum, Concat, Resize, Upsample, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Flatten, Reshape, Identity, Dropout, Constant)");
             }
         }
 
@@ -272,17 +296,20 @@ public static class OnnxImporter
         string MemberOf(Value v)
         {
             if (v.Flat && !IsFlatLayer(v)) throw new OnnxImportException($"the output of node '{g.Nodes[v.FlatNodeIndex].Display}' (op {g.Nodes[v.FlatNodeIndex].OpType}) is flattened and then used by a layer other than Gemm/MatMul; StaticCnn flattens only inside Dense");
+            if (v.Pads != null) throw new OnnxImportException($"the padded output of node '{g.Nodes[v.PadNodeIndex].Display}' (op Pad) is used by a layer that cannot take its padding");
             return v.Layer < 0 ? "Input" : b.Layers[v.Layer].Member;
         }
 
         // Adds a layer whose single input is x; From is written when x is not the previous layer.
         void Add(OnnxNode node, Value x, string kind, string args, string? pyName, string nodes, OnnxNode? outNode = null)
         {
-            if (x.Flat && kind != "Dense" && !IsFlatLayer(x) && kind is not ("ReLU" or "Sigmoid" or "Tanh" or "LeakyReLU" or "Softmax"))
-                MemberOf(x); // throws the flattened-input error
-            string from = x.Layer == b.Layers.Count - 1 ? "" : "From = nameof(" + (x.Layer < 0 ? "Input" : b.Layers[x.Layer].Member) + ")";
-            if (x.Flat && !IsFlatLayer(x) && kind != "Dense")
-                throw new OnnxImportException($"node '{node.Display}' (op {node.OpType}) consumes the flattened output of node '{g.Nodes[x.FlatNodeIndex].Display}'; StaticCnn flattens only inside Dense");
+            // An element-wise activation commutes with flattening, so it may sit between Flatten and Gemm (and Dense
+            // flattens its input anyway); any other layer on a flattened C×H×W tensor has no StaticCnn equivalent.
+            if (x.Flat && !IsFlatLayer(x) && kind is not ("Dense" or "ReLU" or "Sigmoid" or "Tanh" or "LeakyReLU"))
+                throw new OnnxImportException($"node '{node.Display}' (op {node.OpType}) consumes the flattened output of node '{g.Nodes[x.FlatNodeIndex].Display}'; StaticCnn flattens only inside Dense (Flatten/Reshape must feed Gemm or MatMul)");
+            if (x.Pads != null && kind is not ("Conv2D" or "AvgPool2D"))
+                throw new OnnxImportException($"node '{node.Display}' (op {node.OpType}) consumes the padded output of node '{g.Nodes[x.PadNodeIndex].Display}'");
+            string from = x.Layer == b.Layers.Count - 1 ? "" : "From = " + Ref(x.Layer < 0 ? "Input" : b.Layers[x.Layer].Member);
             string all = string.Join(", ", new[] { args, from, pyName != null ? "Name = " + Str(pyName) : "" }.Where(s => s.Length > 0));
             string attr = kind + (all.Length > 0 ? "(" + all + ")" : "");
             AddLayer(node, outNode ?? node, NameFor(node, pyName ?? kind), attr, pyName, nodes, fromSet: false);
@@ -363,7 +390,7 @@ public static class OnnxImporter
             int[] dl = Ints(node, "dilations", 2, new[] { 1, 1 });
             if (dl[0] != dl[1]) throw Unsupported(node, "dilations", $"dilations [{dl[0]}, {dl[1]}] differ; StaticCnn's Conv2D has one dilation");
             int groups = (int)(node.Attr("group")?.I ?? 1);
-            string pad = ConvPads(node, kh, kw, s, dl[0]);
+            string pad = ConvPads(node, kh, kw, s, dl[0], x.Pads);
             var (act, outNode, nodes) = FuseActivation(node);
             string pyName = PrefixOf(node, w, "weight", "Conv");
             var args = new List<string> { ((int)w.Dims[0]).ToString(CultureInfo.InvariantCulture) };
@@ -374,7 +401,7 @@ public static class OnnxImporter
             if (groups != 1) args.Add("Groups = " + groups);
             if (bias == null) args.Add("Bias = false");
             if (act != null) args.Add("Activation = Activation." + act);
-            Add(node, x, "Conv2D", string.Join(", ", args), pyName, nodes, outNode);
+            Add(node, x, "Conv2D", string.Join(", ", args), pyName, x.Pads != null ? g.Nodes[x.PadNodeIndex].Display + " + " + nodes : nodes, outNode);
             Tensor(pyName + ".weight", w.Dims, w.Floats!);
             if (bias != null) Tensor(pyName + ".bias", bias.Dims, CheckLength(node, bias, w.Dims[0], "bias"));
         }
@@ -464,13 +491,20 @@ public static class OnnxImporter
             int[] s = Ints(node, "strides", 2, new[] { 1, 1 });
             if (s[0] != s[1]) throw Unsupported(node, "strides", $"strides [{s[0]}, {s[1]}] differ");
             int[] p = Ints(node, "pads", 4, new[] { 0, 0, 0, 0 });
-            if (p.Distinct().Count() != 1) throw Unsupported(node, "pads", $"pads [{string.Join(", ", p)}] are not all equal");
-            if (!max && p[0] != 0 && (node.Attr("count_include_pad")?.I ?? 0) == 0)
+            if (x.Pads != null)
+            {
+                // Zeros padded by a Pad node are averaged like any input: count_include_pad = 1 semantics.
+                if (p.Any(v => v != 0)) throw Unsupported(node, "pads", "pads on top of a Pad node");
+                p = x.Pads;
+                if (p.Distinct().Count() != 1) throw Unsupported(g.Nodes[x.PadNodeIndex], "pads", $"the padding [{string.Join(", ", p)}] of H and W is not the same on every side");
+            }
+            else if (p.Distinct().Count() != 1) throw Unsupported(node, "pads", $"pads [{string.Join(", ", p)}] are not all equal");
+            if (!max && x.Pads == null && p[0] != 0 && (node.Attr("count_include_pad")?.I ?? 0) == 0)
                 throw Unsupported(node, "count_include_pad", "count_include_pad = 0 with padding; StaticCnn's AvgPool2D counts the padding (PyTorch's default)");
             var args = new List<string> { k[0].ToString(CultureInfo.InvariantCulture) };
             if (s[0] != k[0]) args.Add("Stride = " + s[0]);
             if (p[0] != 0) args.Add("Padding = " + p[0]);
-            Add(node, x, max ? "MaxPool2D" : "AvgPool2D", string.Join(", ", args), null, node.Display);
+            Add(node, x, max ? "MaxPool2D" : "AvgPool2D", string.Join(", ", args), null, x.Pads != null ? g.Nodes[x.PadNodeIndex].Display + " + " + node.Display : node.Display);
         }
 
         void ImportResize(OnnxNode node, Value x)
@@ -509,9 +543,10 @@ public static class OnnxImporter
             Add(node, x, "Upsample", ((int)f[2]).ToString(CultureInfo.InvariantCulture) + (upMode != null ? ", Mode = UpsampleMode." + upMode : ""), null, node.Display);
         }
 
-        string ConvPads(OnnxNode node, int kh, int kw, int[] s, int dilation)
+        string ConvPads(OnnxNode node, int kh, int kw, int[] s, int dilation, int[]? extra)
         {
             string autoPad = node.Attr("auto_pad")?.S ?? "NOTSET";
+            if (extra != null && autoPad != "NOTSET") throw Unsupported(node, "auto_pad", $"auto_pad = {autoPad} after a Pad node");
             if (autoPad == "VALID") return "";
             if (autoPad == "SAME_UPPER")
             {
@@ -520,6 +555,7 @@ public static class OnnxImporter
             }
             if (autoPad != "NOTSET") throw Unsupported(node, "auto_pad", $"auto_pad = {autoPad}; only NOTSET, VALID and SAME_UPPER are supported");
             int[] p = Ints(node, "pads", 4, new[] { 0, 0, 0, 0 });
+            if (extra != null) p = new[] { p[0] + extra[0], p[1] + extra[1], p[2] + extra[2], p[3] + extra[3] };
             if (p[0] != p[2] || p[1] != p[3])
             {
                 // PyTorch's padding='same' with an even kernel pads more at the end: that is StaticCnn's PaddingMode.Same.
@@ -634,6 +670,9 @@ public static class OnnxImporter
         for (int j = 0; j < parts.Length - 1; j++) if (parts[j].Contains('.')) start = j;
         return string.Join(".", parts.Skip(start).Take(parts.Length - 1 - start));
     }
+
+    /// <summary>A reference to a layer in an attribute: <c>nameof(Conv1)</c>, or the string "Input" for the network input.</summary>
+    private static string Ref(string member) => member == "Input" ? "\"Input\"" : "nameof(" + member + ")";
 
     private static string F(float v) => v.ToString("R", CultureInfo.InvariantCulture);
 
