@@ -73,6 +73,17 @@ public static class OnnxImporter
     /// <summary>Imports a parsed model.</summary>
     public static ImportResult Import(OnnxModel model, ImportOptions options)
     {
+        try { return ImportGraph(model, options); }
+        catch (Exception ex) when (ex is not OnnxImportException and (IndexOutOfRangeException or ArgumentException or InvalidCastException or OverflowException or KeyNotFoundException or NullReferenceException))
+        {
+            // A graph that is well-formed protobuf but not a well-formed ONNX graph (a node without its inputs, a tensor
+            // without data): still an error message, never a crash.
+            throw new OnnxImportException($"the graph is malformed ({ex.GetType().Name}: {ex.Message})", ex);
+        }
+    }
+
+    private static ImportResult ImportGraph(OnnxModel model, ImportOptions options)
+    {
         OnnxGraph g = model.Graph;
         string className = options.ClassName ?? "ImportedNetwork";
         if (!IsIdentifier(className)) throw new OnnxImportException($"'{className}' is not a valid C# class name (--name)");
@@ -105,6 +116,7 @@ public static class OnnxImporter
         {
             if (absorbed.Contains(n)) continue;
             OnnxNode node = g.Nodes[n];
+            if (node.Outputs.Length == 0 || node.Outputs[0].Length == 0) throw Unsupported(node, null, "the node has no output");
             if (node.Domain is not ("" or "ai.onnx"))
                 throw Unsupported(node, null, $"the operator domain '{node.Domain}' is not the default ONNX domain");
             string op = node.OpType;
@@ -159,7 +171,7 @@ public static class OnnxImporter
                 case "Reshape":
                 {
                     Value x = In(0);
-                    if (!constants.TryGetValue(node.Inputs[1], out OnnxTensor? shape) || shape.Ints == null)
+                    if (node.Inputs.Length < 2 || !constants.TryGetValue(node.Inputs[1], out OnnxTensor? shape) || shape.Ints == null)
                         throw Unsupported(node, null, "the target shape is computed at run time; only a constant (batch, features) shape, as x.view(-1, n) or torch.flatten exports, is supported");
                     long[] s = shape.Ints;
                     bool flat = s.Length == 2 && (s[0] is -1 or 0 || s[1] == -1);

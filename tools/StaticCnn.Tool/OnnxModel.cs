@@ -63,7 +63,14 @@ public static class OnnxReader
         catch (InvalidProtocolBufferException ex) { throw new OnnxImportException($"{path} is not a valid ONNX file: {ex.Message}", ex); }
     }
 
-    /// <summary>Parses an ONNX ModelProto.</summary>
+    /// <summary>Parses an ONNX ModelProto held in memory; malformed protobuf throws <see cref="OnnxImportException"/>.</summary>
+    public static OnnxModel ParseChecked(byte[] bytes)
+    {
+        try { return Parse(bytes); }
+        catch (InvalidProtocolBufferException ex) { throw new OnnxImportException($"not a valid ONNX file: {ex.Message}", ex); }
+    }
+
+    /// <summary>Parses an ONNX ModelProto (throws Google.Protobuf's InvalidProtocolBufferException on malformed protobuf).</summary>
     public static OnnxModel Parse(byte[] bytes)
     {
         // ModelProto: producer_name 2, producer_version 3, graph 7, opset_import 8 (OperatorSetIdProto: domain 1, version 2).
