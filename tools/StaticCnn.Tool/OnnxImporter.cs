@@ -253,7 +253,7 @@ public static class OnnxImporter
                     var ins = Enumerable.Range(0, node.Inputs.Length).Select(In).ToList();
                     var (act, outNode, names) = FuseActivation(node);
                     string args = string.Join(", ", ins.Select(v => Ref(MemberOf(v))));
-                    AddLayer(node, outNode, NameFor(node, "Add"), "Add(" + args + (act != null ? ", Activation = Activation." + act : "") + ")", null, names, fromSet: true);
+                    AddLayer(outNode, NameFor(node, "Add"), "Add(" + args + (act != null ? ", Activation = Activation." + act : "") + ")", null, names);
                     break;
                 }
                 case "Concat":
@@ -261,7 +261,7 @@ public static class OnnxImporter
                     long axis = node.Attr("axis")?.I ?? 0;
                     if (axis is not (1 or -3)) throw Unsupported(node, "axis", $"axis = {axis}; only the channel axis (1) is supported");
                     var ins = Enumerable.Range(0, node.Inputs.Length).Select(In).ToList();
-                    AddLayer(node, node, NameFor(node, "Concat"), "Concat(" + string.Join(", ", ins.Select(v => Ref(MemberOf(v)))) + ")", null, node.Display, fromSet: true);
+                    AddLayer(node, NameFor(node, "Concat"), "Concat(" + string.Join(", ", ins.Select(v => Ref(MemberOf(v)))) + ")", null, node.Display);
                     break;
                 }
                 case "Resize":
@@ -324,10 +324,10 @@ public static class OnnxImporter
             string from = x.Layer == b.Layers.Count - 1 ? "" : "From = " + Ref(x.Layer < 0 ? "Input" : b.Layers[x.Layer].Member);
             string all = string.Join(", ", new[] { args, from, pyName != null ? "Name = " + Str(pyName) : "" }.Where(s => s.Length > 0));
             string attr = kind + (all.Length > 0 ? "(" + all + ")" : "");
-            AddLayer(node, outNode ?? node, NameFor(node, pyName ?? kind), attr, pyName, nodes, fromSet: false);
+            AddLayer(outNode ?? node, NameFor(node, pyName ?? kind), attr, pyName, nodes);
         }
 
-        void AddLayer(OnnxNode node, OnnxNode outNode, string member, string attr, string? pyName, string nodes, bool fromSet)
+        void AddLayer(OnnxNode outNode, string member, string attr, string? pyName, string nodes)
         {
             b.Layers.Add((member, attr, nodes, pyName));
             b.Members.Add(member);
