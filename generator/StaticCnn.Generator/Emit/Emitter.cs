@@ -114,6 +114,7 @@ internal static class Emitter
             "InferenceWorkspaceFloatsPerSample", "TrainingWorkspaceFloatsPerSample", "TrainingWorkspaceFixedFloats", "ArgmaxIntsPerSample" })
             Static(zero, "public const int " + zero + " = 0;");
         Static("ParameterCount", "public const long ParameterCount = 0;");
+        Static("PyTorchSource", "public const string PyTorchSource = \"\";");
         Static("SummaryText", "public const string SummaryText = " + Lit.String("network " + h.Name + " has compile errors (see the SCNN diagnostics)") + ";");
         Static("InferenceWorkspaceFloats", "public static long InferenceWorkspaceFloats(int batch) => 0;");
         Static("TrainingWorkspaceFloats", "public static long TrainingWorkspaceFloats(int batch) => 0;");
@@ -211,6 +212,7 @@ internal static class Emitter
         w.Line("public const int ArgmaxIntsPerSample = " + Lit.Int(plan.IntPerSample) + ";");
         w.Line("/// <summary>The summary table (also the class's doc comment and INetwork.Summary).</summary>");
         w.Line("public const string SummaryText = " + Lit.String(plan.Summary) + ";");
+        PyTorchEmitter.EmitMember(w, plan);
         w.Line();
         w.Line("/// <summary>Float workspace of Forward for <paramref name=\"batch\"/> samples (kernel scratch not included).</summary>");
         w.Line("public static long InferenceWorkspaceFloats(int batch) => (long)InferenceWorkspaceFloatsPerSample * batch;");

@@ -200,6 +200,7 @@ internal static class Parser
         "Layers", "Summary", "UseReferenceKernels", "Threads", "Seed", "Forward", "ForwardTrain", "Backward", "ZeroGradients",
         "GetActivation", "Dispose", "LoadEmbeddedWeights",
         "EmbeddedWeightsFile", "MaxInferBatch", "CHeader", "InferWorkspaceFloats", "Infer", "EmbeddedParameters", "EmbeddedBuffers",
+        "PyTorchSource",
     };
 
     /// <summary>Private members the generator adds.</summary>

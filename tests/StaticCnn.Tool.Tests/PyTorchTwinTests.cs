@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using StaticCnn.Checkpoints;
+using StaticCnn.Samples.Architectures;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace StaticCnn.Tool.Tests;
+
+/// <summary>A fact that runs only where /usr/bin/python3 imports torch (apt-get install -y python3-torch), and says so when skipped.</summary>
+public sealed class TorchFactAttribute : FactAttribute
+{
+    private static readonly Lazy<bool> s_available = new(() =>
+    {
+        try
+        {
+            if (!File.Exists(PyTorchTwinTests.Python)) return false;
+            using var p = Process.Start(new ProcessStartInfo(PyTorchTwinTests.Python, "-c \"import torch, numpy\"") { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            p.WaitForExit(60_000);
+            return p.HasExited && p.ExitCode == 0;
+        }
+        catch (Exception) { return false; }
+    });
+
+    public TorchFactAttribute()
+    {
+        if (!s_available.Value) Skip = "PyTorch is not installed for /usr/bin/python3 (apt-get install -y python3-torch): the PyTorch twin is checked only by its golden file";
+    }
+
+    /// <summary>Runs only with SCNN_SLOW=1 (as the model zoo's slow tests).</summary>
+    public bool Slow
+    {
+        get => _slow;
+        set { _slow = value; if (value && Skip == null && Environment.GetEnvironmentVariable("SCNN_SLOW") != "1") Skip = "slow: set SCNN_SLOW=1 to run"; }
+    }
+
+    private bool _slow;
+}
+
+/// <summary>
+/// The generator's PyTorch twin (<c>PyTorchSource</c>) of LeNet-5 and of samples/Architectures' ResNet-18 and U-Net: a
+/// checkpoint saved by <c>Checkpoint.Save</c> loads into it with strict=True (tools/run_pytorch_twin.py), and its output
+/// on the same input equals <c>Forward</c>'s. Metric: max |ours − PyTorch| / max |PyTorch| ≤ 1e-5.
+/// </summary>
+public class PyTorchTwinTests(ITestOutputHelper output)
+{
+    internal const string Python = "/usr/bin/python3";
+
+    private static string Tools([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "tools"));
+
+    [TorchFact, Trait("Category", "Numeric")]
+    public void LeNet5_TwinLoadsStrict_AndMatchesForward() => Check(new Twins.LeNet5(2, seed: 3), Twins.LeNet5.PyTorchSource, "LeNet5", batch: 2);
+
+    [TorchFact, Trait("Category", "Numeric")]
+    public void ResNet18_TwinLoadsStrict_AndMatchesForward() => Check(new ResNet18(1, seed: 3), ResNet18.PyTorchSource, "ResNet18", batch: 1);
+
+    [TorchFact, Trait("Category", "Numeric")]
+    public void SmallUNet_TwinLoadsStrict_AndMatchesForward() => Check(new Twins.SmallUNet(2, seed: 3), Twins.SmallUNet.PyTorchSource, "SmallUNet", batch: 2);
+
+    [TorchFact, Trait("Category", "Numeric")]
+    public void LayerKinds_TwinLoadsStrict_AndMatchesForward() => Check(new Twins.TwinCoverage(2, seed: 3), Twins.TwinCoverage.PyTorchSource, "TwinCoverage", batch: 2);
+
+    [TorchFact, Trait("Category", "Numeric")]
+    public void SquashingKinds_TwinMatchesForward() => Check(new Twins.TwinHead(2, seed: 3), Twins.TwinHead.PyTorchSource, "TwinHead", batch: 2);
+
+    /// <summary>samples/Architectures' full-size U-Net (1×572×572): about 90 s on 2 cores, so it runs with SCNN_SLOW=1.</summary>
+    [TorchFact(Slow = true), Trait("Category", "Numeric")]
+    public void UNet_TwinLoadsStrict_AndMatchesForward() => Check(new UNet(1, seed: 3), UNet.PyTorchSource, "UNet", batch: 1);
+
+    private void Check(INetwork net, string twinSource, string className, int batch)
+    {
+        using var _ = net;
+        string dir = Directory.CreateTempSubdirectory("scnn-twin-").FullName;
+        try
+        {
+            // Random running statistics, so that a BatchNorm wired to the wrong tensors shows.
+            var rng = new Random(11);
+            Span<float> buffers = net.Buffers;
+            foreach (TensorInfo t in net.Tensors)
+            {
+                if (t.Role != TensorRole.Buffer) continue;
+                int n = 1; foreach (int d in t.Shape) n *= d;
+                for (int i = 0; i < n; i++)
+                    buffers[t.Offset + i] = t.Name.EndsWith("running_var", StringComparison.Ordinal) ? 0.5f + (float)rng.NextDouble() : 0.2f * (float)(rng.NextDouble() - 0.5);
+            }
+            string twin = Path.Combine(dir, "twin.py"), ckpt = Path.Combine(dir, "ckpt.safetensors");
+            string input = Path.Combine(dir, "input.safetensors"), result = Path.Combine(dir, "output.safetensors");
+            File.WriteAllText(twin, twinSource);
+            Checkpoint.Save(net, ckpt);
+
+            TensorShape s = net.InputShape;
+            var x = new float[batch * s.Size];
+            for (int i = 0; i < x.Length; i++) x[i] = (float)(rng.NextDouble() * 2 - 1);
+            SafeTensorsFile.Write(input, new[] { new SafeTensor("input", new[] { batch, s.Channels, s.Height, s.Width }, x) });
+            var ours = new float[batch * net.OutputShape.Size];
+            var sw = Stopwatch.StartNew();
+            net.Forward(x, ours, batch);
+            long oursMs = sw.ElapsedMilliseconds;
+
+            sw.Restart();
+            var psi = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+            foreach (string a in new[] { Path.Combine(Tools(), "run_pytorch_twin.py"), twin, className, ckpt, input, result }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            string stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            long torchMs = sw.ElapsedMilliseconds;
+            Assert.True(p.ExitCode == 0, $"run_pytorch_twin.py exited {p.ExitCode}:\n{stderr}");
+
+            float[] theirs = SafeTensorsFile.Read(result).GetFloats("output");
+            Assert.Equal(ours.Length, theirs.Length);
+            double maxAbs = 0, maxRef = 0;
+            for (int i = 0; i < ours.Length; i++)
+            {
+                maxAbs = Math.Max(maxAbs, Math.Abs(ours[i] - theirs[i]));
+                maxRef = Math.Max(maxRef, Math.Abs(theirs[i]));
+            }
+            double rel = maxAbs / maxRef;
+            output.WriteLine($"{className}: {net.Tensors.Count} tensors; Forward (batch {batch}) {oursMs} ms, PyTorch process {torchMs} ms; "
+                + $"max |ours - torch| = {maxAbs:E3}, max |torch| = {maxRef:G4}, relative {rel:E3}");
+            Assert.True(maxRef > 1e-4, "the reference output is (nearly) zero: the comparison would prove nothing");
+            Assert.True(rel <= 1e-5, $"{className}: relative error {rel:E3} > 1e-5 (max abs {maxAbs:E3})");
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+}
