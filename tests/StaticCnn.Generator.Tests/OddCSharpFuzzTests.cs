@@ -148,7 +148,6 @@ public class OddCSharpFuzzTests
             bool bodies = input.SyntaxTrees.Contains(tree) || i < 0 || i % s_bodyEvery == 0;
             errors.AddRange((bodies ? model.GetDiagnostics() : model.GetDeclarationDiagnostics()).Where(d => d.Severity == DiagnosticSeverity.Error));
         }
-        errors.AddRange(run.OutputCompilation.GetDeclarationDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && d.Location.SourceTree == null));
         var own = new HashSet<string>();
         foreach (SyntaxTree tree in errors.Select(d => d.Location.SourceTree).OfType<SyntaxTree>().Where(t => input.SyntaxTrees.Contains(t)).Distinct())
             own.UnionWith(input.GetSemanticModel(tree).GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error && !GeneratorsJob.Contains(d.Id)).Select(Key));
