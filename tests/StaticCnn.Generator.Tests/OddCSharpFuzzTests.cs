@@ -23,7 +23,7 @@ namespace StaticCnn.Generator.Tests;
 /// names prefixed <c>S{i}_</c>), so every error is traced back to its spec by file or generated hint name. Specs are
 /// compiled 100 to a compilation; a compilation whose generator run threw is re-run spec by spec.</para>
 /// <para>Generated method bodies are bound for every 4th spec (<c>SCNN_ODD_FUZZ_BODY_EVERY</c>, 1 = all); the declarations
-/// of every spec. Bigger run: <c>SCNN_ODD_FUZZ_SPECS=20000 SCNN_ODD_FUZZ_SEED=7 SCNN_ODD_FUZZ_BODY_EVERY=1 dotnet test tests/StaticCnn.Generator.Tests -c Release
+/// and constructors of every spec. Bigger run: <c>SCNN_ODD_FUZZ_SPECS=20000 SCNN_ODD_FUZZ_SEED=7 SCNN_ODD_FUZZ_BODY_EVERY=1 dotnet test tests/StaticCnn.Generator.Tests -c Release
 /// --filter OddCSharpFuzzTests</c>.</para>
 /// </summary>
 [Collection("Fuzz")] // not beside FuzzTests, which measures process CPU time
@@ -145,8 +145,11 @@ public class OddCSharpFuzzTests
             // Binding the method bodies of a full generated network is the expensive part, and they do not depend on the
             // declaration form (the other fuzz and the golden files cover them): every BodyEvery-th spec's generated
             // bodies are bound, the others' declarations (members, constructor, partial implementations).
+            // Constructors are always bound: their initializer depends on the declaration form (CS8862 with a primary constructor).
             bool bodies = input.SyntaxTrees.Contains(tree) || i < 0 || i % s_bodyEvery == 0;
-            errors.AddRange((bodies ? model.GetDiagnostics() : model.GetDeclarationDiagnostics()).Where(d => d.Severity == DiagnosticSeverity.Error));
+            IEnumerable<Diagnostic> found = bodies ? model.GetDiagnostics() : model.GetDeclarationDiagnostics().Concat(
+                tree.GetRoot().DescendantNodes().OfType<Microsoft.CodeAnalysis.CSharp.Syntax.ConstructorDeclarationSyntax>().SelectMany(c => model.GetDiagnostics(c.Span)));
+            errors.AddRange(found.Where(d => d.Severity == DiagnosticSeverity.Error));
         }
         var own = new HashSet<string>();
         foreach (SyntaxTree tree in errors.Select(d => d.Location.SourceTree).OfType<SyntaxTree>().Where(t => input.SyntaxTrees.Contains(t)).Distinct())
