@@ -104,7 +104,6 @@ internal static class Parser
             Report(DiagnosticDescriptors.UnsupportedDeclaration, Where(primary.SyntaxTree, primary.Span), type.Name,
                 "has a primary constructor '" + primary + "', which the generated constructor would have to call",
                 "remove the parameter list and declare its values as members");
-        // ---- the class itself ----
         if (type.TypeParameters.Length > 0) Report(DiagnosticDescriptors.GenericNetwork, netWhere, type.Name);
         var containers = new List<string>();
         for (INamedTypeSymbol? t = type.ContainingType; t != null; t = t.ContainingType)
