@@ -65,6 +65,10 @@ internal static class DiagnosticDescriptors
         "The network class '{0}' is static, but a network is an object that owns its parameters and workspace; remove the 'static' modifier", Declaration);
     public static readonly DiagnosticDescriptor ReservedName = Error("SCNN0015", "Name used by the generated code",
         "'{0}' in network '{1}' has the name of {2}, which the generator adds to the class; rename it", Declaration);
+    public static readonly DiagnosticDescriptor UnsupportedDeclaration = Error("SCNN0016", "Unsupported network declaration",
+        "Network '{0}' {1}; {2}", Declaration);
+    public static readonly DiagnosticDescriptor PartialLayerWithoutAttribute = Error("SCNN0017", "Partial Layer property without a layer attribute",
+        "'{0}' in network '{1}' is a partial Layer property without a layer attribute, so it is not a layer and nothing implements it; add a layer attribute such as [Dense(10)], or implement the property", Declaration);
 
     // ---- SCNN01xx: shape and graph errors ----
     public static readonly DiagnosticDescriptor NonPositiveOutput = Error("SCNN0100", "Output size is not positive",

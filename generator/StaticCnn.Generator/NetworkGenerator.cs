@@ -20,7 +20,7 @@ public sealed class NetworkGenerator : IIncrementalGenerator
     {
         IncrementalValuesProvider<NetworkSpec> specs = context.SyntaxProvider
             .ForAttributeWithMetadataName(Parser.NetworkAttribute,
-                static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
+                static (node, _) => node is TypeDeclarationSyntax, // structs and interfaces too, to report SCNN0016
                 Parser.Parse)
             .WithTrackingName(TrackingNames.Parse);
         IncrementalValuesProvider<NetworkModel> models = specs.Select(Inference.Infer).WithTrackingName(TrackingNames.Infer);

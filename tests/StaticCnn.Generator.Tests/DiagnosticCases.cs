@@ -127,6 +127,11 @@ public static class DiagnosticCases
         new("DropoutRateOne", "SCNN0011", Net(Mnist, L("Conv2D(4)", "Conv1"), M("Dropout(1f)", "Drop")),
             "Layer 'Drop': Rate must be in [0, 1) (got 1)"),
 
+        new("UserImplementedLayer", "SCNN0008", Net(Mnist,
+                L("Conv2D(6)", "Conv1"),
+                "    /*!*/public partial Layer Conv1 { get => default; }"),
+            "'Conv1' carries a layer attribute but is not a non-static 'partial Layer Conv1 { get; }' property; remove this implementing declaration: the generator implements layer properties"),
+
         new("StaticNetwork", "SCNN0014", """
             using StaticCnn;
             namespace TestNets;
@@ -243,6 +248,77 @@ public static class DiagnosticCases
         new("PoolDropsRow", "SCNN0300", Net("InputChannels = 2, InputHeight = 7, InputWidth = 7", M("MaxPool2D(2)", "Pool")),
             "Layer 'Pool': with a 2×2 window and stride 2 on the 2×7×7 input from 'Input', the last 1 row(s)/column(s) are never read; adjust the padding or kernel so that (size + 2·padding − kernel) is a multiple of the stride")
         { Severity = DiagnosticSeverity.Warning },
+
+        // ---- SCNN0016: declaration forms the generated code cannot extend ----
+        new("PositionalRecord", "SCNN0016", """
+            using StaticCnn;
+            namespace TestNets;
+            [Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+            public partial record Positional/*!*/(int Q)
+            {
+                [Conv2D(6)] public partial Layer Conv1 { get; }
+            }
+            """,
+            "Network 'Positional' has a primary constructor '(int Q)', which the generated constructor would have to call; remove the parameter list and declare its values as members"),
+
+        new("PrimaryConstructor", "SCNN0016", """
+            using StaticCnn;
+            namespace TestNets;
+            [Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+            public partial class WithPrimary/*!*/(int q, string label)
+            {
+                public string Label => label + q;
+                [Conv2D(6)] public partial Layer Conv1 { get; }
+            }
+            """,
+            "Network 'WithPrimary' has a primary constructor '(int q, string label)', which the generated constructor would have to call; remove the parameter list and declare its values as members"),
+
+        new("FileLocalNetwork", "SCNN0016", """
+            using StaticCnn;
+            namespace TestNets;
+            [Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+            /*!*/file partial class Local
+            {
+                [Conv2D(6)] public partial Layer Conv1 { get; }
+            }
+            """,
+            "Network 'Local' is a file-local type ('file'), which generated code in another file cannot extend; remove the 'file' modifier (use 'internal')")
+        // Nothing can be generated for a file-local type, so the compiler's "no implementation" error on the layer remains.
+        { AllowedCompilerErrors = new[] { "CS9248" } },
+
+        new("NestedInFileLocal", "SCNN0016", """
+            using StaticCnn;
+            namespace TestNets;
+            /*!*/file partial class Holder
+            {
+                [Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+                public partial class Inner
+                {
+                    [Conv2D(6)] public partial Layer Conv1 { get; }
+                }
+            }
+            """,
+            "Network 'Inner' is nested in the file-local type 'Holder', which generated code in another file cannot extend; remove the 'file' modifier of 'Holder' (use 'internal')")
+        { AllowedCompilerErrors = new[] { "CS9248" } },
+
+        new("RecordStructNetwork", "SCNN0016", """
+            using StaticCnn;
+            namespace TestNets;
+            [/*!*/Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+            public partial record struct Rs
+            {
+                [Conv2D(6)] public partial Layer Conv1 { get; }
+            }
+            """,
+            "Network 'Rs' is a record struct, but a network is a class that owns its parameter and workspace buffers; declare it as 'partial class Rs'")
+        // CS0592: [Network] is valid on classes only; CS9248: nothing is generated for a struct.
+        { AllowedCompilerErrors = new[] { "CS0592", "CS9248" } },
+
+        // ---- SCNN0017: a partial Layer property that is no layer ----
+        new("PartialLayerWithoutAttribute", "SCNN0017", Net(Mnist,
+                L("Conv2D(6)", "Conv1"),
+                "    public partial Layer /*!*/Extra { get; }"),
+            "'Extra' in network 'Net' is a partial Layer property without a layer attribute, so it is not a layer and nothing implements it; add a layer attribute such as [Dense(10)], or implement the property"),
     };
 
     public static readonly NearMiss[] NearMisses =
@@ -309,5 +385,25 @@ public static class DiagnosticCases
         new("PoolPaddingHalf", "SCNN0115", Net(Mnist, L("MaxPool2D(3, Stride = 1, Padding = 1)", "Pool"))),
         new("AddTwoInputs", "SCNN0116", Net(Mnist, L("Conv2D(1, Padding = 1)", "Conv1"), L("Add(nameof(Conv1), \"Input\")", "Sum"))),
         new("StrideDividesExactly", "SCNN0300", Net(Mnist, L("Conv2D(4, Kernel = 2, Stride = 2)", "Conv1"), L("MaxPool2D(2)", "Pool"), L("Conv2D(4, Kernel = 3, Stride = 2, Padding = 1)", "Conv2"))),
+        new("RecordAndStructContainer", "SCNN0016", """
+            using StaticCnn;
+            namespace TestNets;
+            [Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+            public sealed partial record RecordNet
+            {
+                [Conv2D(6)] public partial Layer Conv1 { get; }
+            }
+            internal partial struct Holder
+            {
+                [Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
+                internal partial class Inner
+                {
+                    [Conv2D(6)] public partial Layer Conv1 { get; }
+                }
+            }
+            """),
+        new("PartialLayerImplementedByUser", "SCNN0017", Net(Mnist, L("Conv2D(6)", "Conv1"),
+            "    public partial Layer Alias { get; }",
+            "    public partial Layer Alias { get => Conv1; }")),
     };
 }

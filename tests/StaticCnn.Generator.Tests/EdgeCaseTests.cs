@@ -191,4 +191,100 @@ public class EdgeCaseTests
     {
         Assert.Equal("a?b?c*?/d", StaticCnn.Generator.Emit.Lit.Comment("a\nb\u2028c*/d"));
     }
+
+    // ---- hint names: the compiler compares them ignoring case, and a duplicate used to throw (CS8785), losing every network ----
+
+    private const string Net4 = "[Network(InputChannels = 1, InputHeight = 4, InputWidth = 4)]";
+
+    [Fact]
+    public void NamesCollidingIgnoringCaseArityOrKind_GetDistinctFiles()
+    {
+        GeneratorRun run = Clean($$"""
+            using StaticCnn;
+            namespace H
+            {
+                {{Net4}} public partial class Net { [Dense(2)] public partial Layer A { get; } }
+                {{Net4}} public partial class NET { [Dense(2)] public partial Layer A { get; } }
+                public partial class Outer { {{Net4}} public partial class Net { [Dense(2)] public partial Layer A { get; } } }
+                public partial class Outer<T> { {{Net4}} public partial class Net { [Dense(2)] public partial Layer A { get; } } }
+                public partial class Outer_1 { {{Net4}} public partial class Net { [Dense(2)] public partial Layer A { get; } } }
+                public partial class outer2 { {{Net4}} public partial class Net { [Dense(2)] public partial Layer A { get; } } }
+                {{Net4}} public partial class Solo { [Dense(2)] public partial Layer A { get; } }
+            }
+            namespace H.Outer2 { {{Net4}} public partial class Net { [Dense(2)] public partial Layer A { get; } } }
+            """);
+        var hints = run.GeneratedSources.Select(s => s.HintName).ToList();
+        Assert.Equal(8, hints.Count);
+        Assert.Equal(8, hints.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        Assert.All(run.GeneratedSources, s => Assert.Contains("public const int OutputSize = 2;", s.Text));
+        // Plain names stay plain; generic containers keep their arity; colliding ones get a disambiguator.
+        Assert.Contains("H.Solo.g.cs", hints);
+        Assert.Contains("H.Outer.Net.g.cs", hints);
+        Assert.Contains(hints, h => h.StartsWith("H.Outer_1.Net.-", StringComparison.Ordinal));
+        Assert.Contains(hints, h => h.StartsWith("H.Net.-", StringComparison.Ordinal));
+        Assert.Contains(hints, h => h.StartsWith("H.NET.-", StringComparison.Ordinal));
+        // Stable: the same source gives the same names.
+        Assert.Equal(hints, Clean(run.InputCompilation.SyntaxTrees.Single().ToString()).GeneratedSources.Select(s => s.HintName).ToList());
+    }
+
+    [Fact]
+    public void StrayLayerAttributes_InGenericAndCaseVariantClasses_GetDistinctFiles()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticCnn;
+            namespace H;
+            public partial class G<T> { [Dense(2)] public partial Layer A { get; } }
+            public partial class g { [Dense(2)] public partial Layer A { get; } }
+            public partial class Two { [Dense(2)] public partial Layer A { get; } [Dense(2)] public partial Layer a { get; } }
+            """);
+        Assert.True(run.Result.Exception is null, run.Describe());
+        Assert.Equal(4, run.GeneratorDiagnostics.Count(d => d.Id == "SCNN0012"));
+        Assert.Equal(4, run.GeneratedSources.Select(s => s.HintName).Distinct(StringComparer.OrdinalIgnoreCase).Count());
+        run.AssertNoCompilerErrors();
+    }
+
+    [Fact]
+    public void NetworkAttribute_OnTwoPartialDeclarations_GeneratesOnce()
+    {
+        GeneratorRun run = GeneratorHarness.Run($$"""
+            using StaticCnn;
+            namespace H;
+            {{Net4}} public partial class Twice { [Dense(2)] public partial Layer A { get; } }
+            {{Net4}} public partial class Twice { }
+            {{Net4}} public partial class Other { [Dense(3)] public partial Layer A { get; } }
+            """);
+        Assert.True(run.Result.Exception is null, run.Describe());
+        Assert.Equal(2, run.GeneratedSources.Count);
+        // The compiler's CS0579 (duplicate attribute) is the only error; the network itself is generated and complete.
+        Assert.Equal(new[] { "CS0579" }, run.CompilerErrors.Select(d => d.Id).Distinct());
+        Assert.Contains(run.GeneratedSources, s => s.HintName == "H.Twice.g.cs" && s.Text.Contains("public const int OutputSize = 2;"));
+    }
+
+    [Fact]
+    public void StrayLayerAttribute_BelowCSharp13_IsNotImplemented()
+    {
+        GeneratorRun run = GeneratorHarness.Run("""
+            using StaticCnn;
+            namespace H;
+            public partial class Stray { [Dense(2)] public partial Layer A { get; } }
+            """, Microsoft.CodeAnalysis.CSharp.LanguageVersion.CSharp12);
+        Assert.True(run.Result.Exception is null, run.Describe());
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SCNN0012");
+        Assert.Empty(run.GeneratedSources); // an implementation would be one more CS8703, in generated code
+        Assert.DoesNotContain(run.AllCompilerErrors, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
+    }
+
+    [Fact]
+    public void PrimaryConstructorNetwork_StubHasNoConstructor()
+    {
+        GeneratorRun run = GeneratorHarness.Run($$"""
+            using StaticCnn;
+            namespace H;
+            {{Net4}} public partial record N(int Q) { [Dense(2)] public partial Layer A { get; } }
+            public static class Use { public static int Q(N n) => n.Q + N.InputSize; }
+            """);
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SCNN0016");
+        run.AssertNoCompilerErrors();
+        Assert.DoesNotContain("public N(int maxBatch", run.AllGeneratedText);
+    }
 }

@@ -12,6 +12,7 @@ namespace StaticCnn.Generator.Tests;
 /// Random specs (seeded): every layer kind, arguments including zero, negative and huge values, references to unknown,
 /// later and own layers. The generator must never throw, and the output must never have compiler (CS) errors.
 /// </summary>
+[Collection("Fuzz")] // the fuzz tests measure process CPU time, so they do not run beside each other
 public class FuzzTests
 {
     private readonly ITestOutputHelper _out;

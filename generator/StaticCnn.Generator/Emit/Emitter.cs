@@ -96,7 +96,8 @@ internal static class Emitter
         if (!taken.Contains("CompileErrors"))
             w.Line("private static global::System.InvalidOperationException CompileErrors() => new global::System.InvalidOperationException(" + message + ");");
         w.Line();
-        w.Line("public " + Naming.Id(h.Name) + "(int maxBatch = 1, ulong seed = 0) => " + t + ";");
+        if (!taken.Contains(h.Name)) // the class's name in Taken: it has a primary constructor (SCNN0016), which a constructor here would have to call
+            w.Line("public " + Naming.Id(h.Name) + "(int maxBatch = 1, ulong seed = 0) => " + t + ";");
         foreach (MemberImpl m in model.Members) EmitMember(w, m, true);
         // The static members of a valid network, with what is known (the input) or zero/empty, so that user code written
         // against the network keeps compiling while it is invalid. A name the user's class already has (SCNN0015) is left

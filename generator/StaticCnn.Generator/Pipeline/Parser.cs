@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Globalization;
 using System.Linq;
+using System.Text;
 using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -49,18 +50,60 @@ internal static class Parser
         void Report(DiagnosticDescriptor d, SourceSpan? where, params string[] args) => diagnostics.Add(new DiagnosticInfo(d.Id, where, args));
 
         // ---- the class itself ----
+        // [Network] on several partial declarations of one class (the compiler reports CS0579): each is a match, but only
+        // the first (by file and position) describes the network; the others emit nothing and report nothing.
+        SyntaxReference? firstNetwork = type.GetAttributes()
+            .Where(a => a.AttributeClass != null && MetadataName(a.AttributeClass) == NetworkAttribute && a.ApplicationSyntaxReference != null)
+            .Select(a => a.ApplicationSyntaxReference!)
+            .OrderBy(r => r.SyntaxTree.FilePath, StringComparer.Ordinal).ThenBy(r => r.Span.Start).FirstOrDefault();
+        string hint = HintName(type) + ".g.cs";
+        if (firstNetwork != null && !(firstNetwork.SyntaxTree == node.SyntaxTree && node.Span.Contains(firstNetwork.Span)))
+            return new NetworkSpec(new TypeHeader("", EquatableArray<string>.Empty, "class", type.Name, "", false, hint), 1, 1, 1,
+                EquatableArray<LayerSpec>.Empty, EquatableArray<MemberImpl>.Empty, EquatableArray<DiagnosticInfo>.Empty, true);
+
         bool canEmit = true;
         if (!node.Modifiers.Any(SyntaxKind.PartialKeyword))
         {
             Report(DiagnosticDescriptors.NotPartial, netWhere, type.Name);
             canEmit = false;
         }
-        if (type.IsStatic)
+        if (type.TypeKind != TypeKind.Class)
+        {
+            // [Network] is for classes (CS0592 otherwise); a struct or interface cannot hold the network's buffers.
+            string what = type.TypeKind == TypeKind.Struct ? (type.IsRecord ? "a record struct" : "a struct") : type.TypeKind == TypeKind.Interface ? "an interface" : "not a class";
+            Report(DiagnosticDescriptors.UnsupportedDeclaration, netWhere, type.Name, "is " + what + ", but a network is a class that owns its parameter and workspace buffers",
+                "declare it as 'partial class " + type.Name + "'");
+            canEmit = false;
+        }
+        else if (type.IsStatic)
         {
             // A static class cannot implement INetwork or hold instance members: emit nothing, only the SCNN error.
             Report(DiagnosticDescriptors.StaticNetwork, netWhere, type.Name);
             canEmit = false;
         }
+        for (INamedTypeSymbol? t = type; t != null && canEmit; t = t.ContainingType)
+        {
+            if (!t.IsFileLocal) continue;
+            // A file-local type exists only in its own file, so the generated partial declaration (another file) cannot extend it.
+            SyntaxToken fileKeyword = t.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>()
+                .SelectMany(d => d.Modifiers).FirstOrDefault(m => m.IsKind(SyntaxKind.FileKeyword));
+            SourceSpan? at = fileKeyword.IsKind(SyntaxKind.FileKeyword) ? Where(fileKeyword.SyntaxTree!, fileKeyword.Span) : netWhere;
+            if (SymbolEqualityComparer.Default.Equals(t, type))
+                Report(DiagnosticDescriptors.UnsupportedDeclaration, at, type.Name, "is a file-local type ('file'), which generated code in another file cannot extend",
+                    "remove the 'file' modifier (use 'internal')");
+            else
+                Report(DiagnosticDescriptors.UnsupportedDeclaration, at, type.Name, "is nested in the file-local type '" + t.Name + "', which generated code in another file cannot extend",
+                    "remove the 'file' modifier of '" + t.Name + "' (use 'internal')");
+            canEmit = false;
+        }
+        // A primary constructor (positional record, class with a parameter list): the generated constructor would have to
+        // call it (CS8862). The stub then has no constructor.
+        ParameterListSyntax? primary = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<TypeDeclarationSyntax>()
+            .Select(d => d.ParameterList).FirstOrDefault(p => p != null);
+        if (primary != null && canEmit)
+            Report(DiagnosticDescriptors.UnsupportedDeclaration, Where(primary.SyntaxTree, primary.Span), type.Name,
+                "has a primary constructor '" + primary + "', which the generated constructor would have to call",
+                "remove the parameter list and declare its values as members");
         if (type.TypeParameters.Length > 0) Report(DiagnosticDescriptors.GenericNetwork, netWhere, type.Name);
         var containers = new List<string>();
         for (INamedTypeSymbol? t = type.ContainingType; t != null; t = t.ContainingType)
@@ -81,9 +124,6 @@ internal static class Parser
             Report(DiagnosticDescriptors.LanguageVersionTooLow, netWhere, type.Name, version.ToDisplayString());
 
         string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-        string hint = (ns.Length > 0 ? ns + "." : "") + string.Concat(containers.Select(c => c.Split(' ').Last().Split('<')[0] + "."))
-            + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(CultureInfo.InvariantCulture) : "") + ".g.cs";
-        hint = hint.Replace("@", ""); // verbatim identifiers (namespace @event): '@' is not allowed in a hint name
         var header = new TypeHeader(ns, containers.ToArray(), type.IsRecord ? "record" : "class", type.Name, TypeParameters(type), canEmit, hint);
 
         // ---- input shape ----
@@ -96,6 +136,7 @@ internal static class Parser
 
         // ---- layers: properties with a registered layer attribute, in declaration order ----
         var found = new List<(IPropertySymbol Prop, PropertyDeclarationSyntax? Syntax, List<(AttributeData Data, LayerKind Kind)> Attrs)>();
+        var unattributed = new List<IPropertySymbol>(); // partial Layer properties with no layer attribute and no implementation
         foreach (ISymbol member in type.GetMembers())
         {
             ct.ThrowIfCancellationRequested();
@@ -107,7 +148,11 @@ internal static class Parser
                 LayerKind? kind = LayerRegistry.FromAttribute(MetadataName(a.AttributeClass));
                 if (kind != null) attrs.Add((a, kind));
             }
-            if (attrs.Count == 0) continue;
+            if (attrs.Count == 0)
+            {
+                if (prop.IsPartialDefinition && prop.PartialImplementationPart == null && MetadataName(prop.Type) == LayerType) unattributed.Add(prop);
+                continue;
+            }
             var syntax = prop.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<PropertyDeclarationSyntax>()
                 .FirstOrDefault(p => p.Modifiers.Any(SyntaxKind.PartialKeyword)) ??
                 prop.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
@@ -172,8 +217,18 @@ internal static class Parser
                 Report(DiagnosticDescriptors.InvalidLayerMember, where, prop.Name, problem);
                 valid = false;
             }
+            // The user implemented the partial property: a second implementation would be CS9251/CS0102, so the
+            // generator implements nothing and reports the implementing declaration.
+            PropertyDeclarationSyntax? userImpl = prop.PartialImplementationPart?.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct))
+                .OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+            if (userImpl != null && problem == null)
+            {
+                Report(DiagnosticDescriptors.InvalidLayerMember, Where(userImpl.SyntaxTree, userImpl.Span), prop.Name,
+                    "remove this implementing declaration: the generator implements layer properties");
+                valid = false;
+            }
             bool isPartial = syntax != null && syntax.Modifiers.Any(SyntaxKind.PartialKeyword);
-            if (isPartial && partialProperties && syntax!.AccessorList != null)
+            if (isPartial && userImpl == null && partialProperties && syntax!.AccessorList != null)
             {
                 string modifiers = string.Join(" ", syntax.Modifiers.Select(m => m.Text));
                 var accessors = syntax.AccessorList.Accessors
@@ -183,7 +238,19 @@ internal static class Parser
             }
             layers.Add(new LayerSpec(prop.Name, valid ? kind.Kind : "", ReadArguments(data), where));
         }
+        // A partial Layer property without a layer attribute is no layer, and nothing would implement it (CS9248): say why,
+        // and implement it as throwing so that the SCNN error is the only one.
+        foreach (IPropertySymbol prop in unattributed)
+        {
+            var syntax = prop.DeclaringSyntaxReferences.Select(r => r.GetSyntax(ct)).OfType<PropertyDeclarationSyntax>().FirstOrDefault();
+            if (syntax == null) continue;
+            Report(DiagnosticDescriptors.PartialLayerWithoutAttribute, Where(syntax.SyntaxTree, syntax.Identifier.Span), prop.Name, type.Name);
+            if (partialProperties && syntax.AccessorList != null && !generated.ContainsKey(prop.Name))
+                members.Add(new MemberImpl(string.Join(" ", syntax.Modifiers.Select(m => m.Text)), prop.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), prop.Name,
+                    syntax.AccessorList.Accessors.Select(a => string.Join(" ", a.Modifiers.Select(m => m.Text).Concat(new[] { a.Keyword.Text })).Trim()).ToArray(), -1));
+        }
         if (layers.Count == 0) Report(DiagnosticDescriptors.NoLayers, netWhere, type.Name);
+        if (primary != null) taken.Add(type.Name); // the class's own name in Taken: the stub leaves out the constructor
         if (taken.Count > 0) header = header with { Taken = taken.ToArray() };
 
         return new NetworkSpec(header, inC, inH, inW, layers.ToArray(), members.ToArray(), diagnostics.ToArray(),
@@ -288,6 +355,9 @@ internal static class Parser
     private static string TypeParameters(INamedTypeSymbol t)
         => t.TypeParameters.Length == 0 ? "" : "<" + string.Join(", ", t.TypeParameters.Select(p => Naming.Id(p.Name))) + ">";
 
+    internal static SourceSpan Where(SyntaxTree tree, Microsoft.CodeAnalysis.Text.TextSpan span)
+        => new(tree.FilePath, span, tree.GetLineSpan(span).Span);
+
     internal static SourceSpan? Where(SyntaxReference? reference)
     {
         if (reference == null) return null;
@@ -295,13 +365,59 @@ internal static class Parser
         return new SourceSpan(tree.FilePath, reference.Span, tree.GetLineSpan(reference.Span).Span);
     }
 
-    /// <summary>Outer.Inner_1 for the type and its containers (arity after an underscore), unique within a namespace.</summary>
-    private static string OrphanTypePath(INamedTypeSymbol type)
+    /// <summary>
+    /// The generated file's name (without ".g.cs") for <paramref name="type"/>, or for a stray layer property
+    /// <paramref name="member"/> of it: namespace, containing types and the type, generic ones with their arity
+    /// (<c>H.Outer_1.Net</c>). Unique by construction: the compiler compares hint names ignoring case, so when a segment
+    /// has a sibling (another namespace, type or member in the same place) whose segment equals it ignoring case
+    /// (<c>Net</c> beside <c>NET</c>, namespace <c>Outer2</c> beside class <c>outer2</c>, <c>Pair&lt;T&gt;</c> beside
+    /// <c>Pair_1</c>), or the type is named like a generated suffix (<c>Layer</c>, <c>Embedded</c>), the name gets
+    /// <c>.-</c> and 16 hex digits of a 64-bit FNV-1a hash of the exact, kind-tagged path. An identifier cannot contain
+    /// '-', so such a name never equals a plain one; two of them differ unless their 64-bit hashes collide.
+    /// </summary>
+    internal static string HintName(INamedTypeSymbol type, ISymbol? member = null)
     {
-        string path = "";
-        for (INamedTypeSymbol? t = type; t != null; t = t.ContainingType)
-            path = t.Name + (t.Arity > 0 ? "_" + t.Arity.ToString(CultureInfo.InvariantCulture) : "") + (path.Length > 0 ? "." + path : "");
-        return path;
+        var chain = new List<ISymbol>();
+        if (member != null) chain.Add(member);
+        for (ISymbol? s = type; s is INamedTypeSymbol || s is INamespaceSymbol { IsGlobalNamespace: false }; s = s.ContainingSymbol) chain.Add(s);
+        chain.Reverse();
+        var readable = new StringBuilder();
+        var exact = new StringBuilder();
+        bool ambiguous = member == null && (string.Equals(type.Name, "Layer", StringComparison.OrdinalIgnoreCase) || string.Equals(type.Name, "Embedded", StringComparison.OrdinalIgnoreCase));
+        foreach (ISymbol s in chain)
+        {
+            string segment = Segment(s);
+            if (readable.Length > 0) readable.Append('.');
+            readable.Append(segment);
+            exact.Append(s is INamespaceSymbol ? 'N' : s is INamedTypeSymbol ? 'T' : 'M').Append(s.Name).Append('`')
+                .Append(s is INamedTypeSymbol nt ? nt.Arity : 0).Append('\u0001');
+            if (!ambiguous)
+            {
+                IEnumerable<ISymbol> siblings = s.ContainingSymbol switch
+                {
+                    INamespaceSymbol ns => ns.GetMembers(),
+                    INamedTypeSymbol t => t.GetMembers(),
+                    _ => Enumerable.Empty<ISymbol>(),
+                };
+                ambiguous = siblings.Any(o => !SymbolEqualityComparer.Default.Equals(o, s) && string.Equals(Segment(o), segment, StringComparison.OrdinalIgnoreCase));
+            }
+        }
+        if (ambiguous) readable.Append(".-").Append(Fnv1a64(exact.ToString()).ToString("x16", CultureInfo.InvariantCulture));
+        return readable.ToString();
+    }
+
+    private static string Segment(ISymbol s) =>
+        s is INamedTypeSymbol { Arity: > 0 } t ? t.Name + "_" + t.Arity.ToString(CultureInfo.InvariantCulture) : s.Name;
+
+    private static ulong Fnv1a64(string text)
+    {
+        ulong h = 14695981039346656037UL;
+        foreach (char c in text)
+        {
+            h ^= c;
+            h = unchecked(h * 1099511628211UL);
+        }
+        return h;
     }
 
     private static bool SameApplication(AttributeData a, AttributeData b)
@@ -332,8 +448,14 @@ internal static class Parser
 
             TypeHeader? header = null;
             MemberImpl? member = null;
+            // No implementation when it would not compile: before C# 13 (CS8703, the compiler reports the user's declaration),
+            // when the user implemented the property, or in a file-local type (generated code in another file cannot extend it).
+            bool fileLocal = false;
+            for (INamedTypeSymbol? t = type; t != null; t = t.ContainingType) fileLocal |= t.IsFileLocal;
             if (implementHere && ctx.TargetNode is PropertyDeclarationSyntax syntax && syntax.Modifiers.Any(SyntaxKind.PartialKeyword) && syntax.AccessorList != null
-                && type.TypeKind is TypeKind.Class or TypeKind.Struct)
+                && type.TypeKind is TypeKind.Class or TypeKind.Struct
+                && ((CSharpParseOptions)syntax.SyntaxTree.Options).LanguageVersion >= LanguageVersion.CSharp13
+                && prop.PartialImplementationPart == null && !fileLocal)
             {
                 bool partial = true;
                 var containers = new List<string>();
@@ -345,7 +467,7 @@ internal static class Parser
                 if (partial)
                 {
                     string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : "";
-                    string hint = ((ns.Length > 0 ? ns + "." : "") + OrphanTypePath(type) + "." + prop.MetadataName + ".Layer.g.cs").Replace("@", "");
+                    string hint = HintName(type, prop) + ".Layer.g.cs";
                     string keyword = Keyword(type);
                     header = new TypeHeader(ns, containers.ToArray(), keyword, type.Name, TypeParameters(type), true, hint);
                     member = new MemberImpl(string.Join(" ", syntax.Modifiers.Select(m => m.Text)), prop.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat),

@@ -77,13 +77,7 @@ internal static class WeightsPipeline
     }
 
     /// <summary>The generated file name of the network, as the Parser names it (the join key).</summary>
-    private static string HintName(INamedTypeSymbol type)
-    {
-        string ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() + "." : "";
-        string containers = "";
-        for (INamedTypeSymbol? t = type.ContainingType; t != null; t = t.ContainingType) containers = t.Name + "." + containers;
-        return (ns + containers + type.Name + (type.Arity > 0 ? "_" + type.Arity.ToString(System.Globalization.CultureInfo.InvariantCulture) : "") + ".g.cs").Replace("@", "");
-    }
+    private static string HintName(INamedTypeSymbol type) => Parser.HintName(type) + ".g.cs";
 
     /// <summary>Reads and parses one safetensors file listed in AdditionalFiles.</summary>
     [SuppressMessage("MicrosoftCodeAnalysisCorrectness", "RS1035:Do not use APIs banned for analyzers",
