@@ -13,7 +13,10 @@ namespace StaticCnn.Tests.Networks;
 /// two threads at once throws <see cref="InvalidOperationException"/> and never corrupts memory; contexts keep the
 /// weights alive after the network is disposed; sizes that do not fit and calls after Dispose get clear exceptions.
 /// Before the guard, the misuse tests killed the test host (AccessViolationException in ConvDirect).
+/// Not Category=Numeric: every result is compared bit for bit with the same process's sequential result, which does not
+/// depend on the instruction set, and the portable path is far too slow for 40,000 inferences.
 /// </summary>
+[Collection(nameof(ConcurrencyTests))]
 public sealed class ConcurrencyTests
 {
     private readonly ITestOutputHelper _out;
@@ -108,7 +111,6 @@ public sealed class ConcurrencyTests
     }
 
     [Fact]
-    [Trait("Category", "Numeric")]
     public void FourThreadsTimesTenThousandInferences_ThroughContexts_AreBitIdenticalToSequential()
     {
         using INetwork net = Prepared("LeNet5", 4);
@@ -124,7 +126,6 @@ public sealed class ConcurrencyTests
     }
 
     [Theory]
-    [Trait("Category", "Numeric")]
     [InlineData("MixedNet")]
     [InlineData("Cifar10Net")]
     public void ContextsOnOtherNetworks_AreBitIdenticalToSequential(string name)
@@ -138,7 +139,6 @@ public sealed class ConcurrencyTests
     /// at a time, the others run their parts inline (GemmWorkers.InlineWhileBusy counts them). Results stay bit-identical.
     /// </summary>
     [Fact]
-    [Trait("Category", "Numeric")]
     public void ContextsWithTwoKernelThreads_DispatchConcurrently_AndStayBitIdentical()
     {
         using INetwork net = Prepared("Cifar10Net", 4);
@@ -308,7 +308,7 @@ public sealed class ConcurrencyTests
             while (!disposed)
             {
                 try { net.Dispose(); disposed = true; }
-                catch (InvalidOperationException) { disposeRefused++; }
+                catch (InvalidOperationException) { disposeRefused++; Thread.Yield(); }
             }
             user.Join();
             Assert.Null(unexpected);
@@ -369,7 +369,6 @@ public sealed class ConcurrencyTests
 
     /// <summary>Three threads serve through contexts while the main thread disposes the network under them: every result stays exact.</summary>
     [Fact]
-    [Trait("Category", "Numeric")]
     public void DisposingTheNetworkWhileContextsRun_NeitherCrashesNorChangesTheirResults()
     {
         INetwork net = Prepared("Cifar10Net", 2);
@@ -520,3 +519,10 @@ public sealed class ConcurrencyTests
         Assert.Throws<InvalidOperationException>(() => arenas.Release());
     }
 }
+
+/// <summary>
+/// ConcurrencyTests run alone, not beside other test classes: they start their own threads, and the worker-pool counters
+/// they read (GemmWorkers.Dispatches, InlineWhileBusy) are process-wide.
+/// </summary>
+[CollectionDefinition(nameof(ConcurrencyTests), DisableParallelization = true)]
+public sealed class ConcurrencyCollection { }
