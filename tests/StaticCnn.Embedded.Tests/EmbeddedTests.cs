@@ -88,6 +88,32 @@ public class EmbeddedTests
         Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
     }
 
+    /// <summary>
+    /// Embedded-weights networks get the per-thread inference contexts too: four threads, one context each, on one
+    /// instance; every result equals the static Infer on the embedded weights.
+    /// </summary>
+    [Fact]
+    public void InferenceContexts_OnFourThreads_EqualStaticInfer()
+    {
+        const int batch = 3;
+        float[] x = Inputs(batch, 9);
+        var expected = new float[batch * LeNet5.OutputSize];
+        LeNet5.Infer(x, expected, new float[LeNet5.InferWorkspaceFloats(batch)], batch);
+        using var net = new LeNet5(maxBatch: 1);
+        int wrong = 0;
+        Parallel.For(0, 4, new ParallelOptions { MaxDegreeOfParallelism = 4 }, _ =>
+        {
+            using IInferenceContext ctx = net.CreateInferenceContext(maxBatch: batch);
+            var y = new float[expected.Length];
+            for (int i = 0; i < 500; i++)
+            {
+                ctx.Forward(x, y, batch);
+                if (!y.AsSpan().SequenceEqual(expected)) Interlocked.Increment(ref wrong);
+            }
+        });
+        Assert.Equal(0, wrong);
+    }
+
     [Fact]
     public void StaticInfer_ChecksItsArguments()
     {

@@ -126,6 +126,13 @@ public class EdgeCaseTests
     [InlineData("Dispose")]
     [InlineData("CompileErrors")]
     [InlineData("_parameters")]
+    [InlineData("CreateInferenceContext")]
+    [InlineData("BeginCall")]
+    [InlineData("EndCall")]
+    [InlineData("ThrowIfDisposed")]
+    [InlineData("ScratchFor")]
+    [InlineData("_arenas")]
+    [InlineData("_inUse")]
     public void LayerNamedLikeAGeneratedMember_IsReservedNameError(string member)
     {
         GeneratorRun run = GeneratorHarness.Run(Net(Small, L("Dense(10)", member)));

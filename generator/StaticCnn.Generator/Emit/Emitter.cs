@@ -141,6 +141,7 @@ internal static class Emitter
         Api("ZeroGradients", "void", "() => " + t + ";");
         Api("GetActivation", ReadOnlySpan, "(int layerIndex) => " + t + ";");
         Api("Summary", "string", " => " + t + ";");
+        Static("CreateInferenceContext", "public global::StaticCnn.IInferenceContext CreateInferenceContext(int maxBatch = 1, int threads = 1) => " + t + ";");
         Api("Dispose", "void", "() { }", "global::System.IDisposable");
         Close(w, h);
         return w.ToString();
@@ -309,6 +310,7 @@ internal static class Emitter
 
         // ---- state ----
         w.Line("private readonly int _maxBatch;");
+        w.Line("private readonly global::StaticCnn.SharedArenas _arenas;     // _parameters and _buffers, shared with the inference contexts");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _parameters; // " + Lit.Grouped(plan.ParameterCount) + " floats");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _gradients;  // same offsets");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _buffers;    // " + Lit.Grouped(plan.BufferCount) + " floats");
@@ -321,6 +323,7 @@ internal static class Emitter
         w.Line("private int _batch;      // batch of the last forward");
         w.Line("private int _trainBatch; // batch of the last ForwardTrain; 0 when Backward has nothing to work on");
         w.Line("private bool _disposed;");
+        w.Line("private int _inUse;      // 1 while a call runs: one instance serves one thread at a time (BeginCall, EndCall)");
         w.Line();
 
         // ---- constructor ----
@@ -329,16 +332,18 @@ internal static class Emitter
         w.Line("/// <param name=\"seed\">Seed of the parameter initialisation and of dropout.</param>");
         w.Open("public " + Naming.Id(name) + "(int maxBatch = 1, ulong seed = 0)");
         w.Line("if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, \"maxBatch must be at least 1.\");");
-        w.Line("long floats = TrainingWorkspaceFloats(maxBatch), ints = (long)ArgmaxIntsPerSample * maxBatch, scratch = ScratchFloats(maxBatch, 1);");
+        w.Line("long floats = TrainingWorkspaceFloats(maxBatch), ints = (long)ArgmaxIntsPerSample * maxBatch;");
         w.Line("if (floats > int.MaxValue || ints > int.MaxValue)");
         w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $\"A workspace for {maxBatch} samples needs {floats} floats, more than {int.MaxValue}; use a smaller maxBatch.\");");
+        w.Line("int scratch = ScratchFor(false, maxBatch, 1, nameof(maxBatch), maxBatch);");
         w.Line("_maxBatch = maxBatch;");
-        w.Line("_parameters = new global::StaticCnn.AlignedBuffer<float>((int)ParameterCount);");
+        w.Line("_arenas = new global::StaticCnn.SharedArenas((int)ParameterCount, BufferCount);");
+        w.Line("_parameters = _arenas.Parameters;");
         w.Line("_gradients = new global::StaticCnn.AlignedBuffer<float>((int)ParameterCount);");
-        w.Line("_buffers = new global::StaticCnn.AlignedBuffer<float>(BufferCount);");
+        w.Line("_buffers = _arenas.Buffers;");
         w.Line("_workspace = new global::StaticCnn.AlignedBuffer<float>((int)floats);");
         w.Line("_intWorkspace = new global::StaticCnn.AlignedBuffer<int>((int)ints);");
-        w.Line("_scratch = new global::StaticCnn.AlignedBuffer<float>((int)scratch);");
+        w.Line("_scratch = new global::StaticCnn.AlignedBuffer<float>(scratch);");
         w.Line("_seed = seed;");
         w.Line("global::StaticCnn.Initializers.ResetParameters(this, seed); // PyTorch defaults; BatchNorm running_var = 1");
         w.Line("LoadEmbeddedWeights(); // the trained values baked in at build time, when [Network(Weights = ...)] names a file");
@@ -355,6 +360,12 @@ internal static class Emitter
         EmitScratchMax(w, plan, layers, "ForwardScratchFloats",
             "The largest float scratch the inference forward (<c>ForwardInference</c>) alone needs: no backward scratch.",
             (k, e) => k.ForwardScratchExpression(e));
+        w.Line("/// <summary>ScratchFloats, or ForwardScratchFloats when <paramref name=\"forwardOnly\"/>, with a size beyond int.MaxValue reported as the caller's argument out of range.</summary>");
+        w.Open("private static int ScratchFor(bool forwardOnly, int batch, int threads, string parameterName, int value)");
+        w.Line("try { return forwardOnly ? ForwardScratchFloats(batch, threads) : ScratchFloats(batch, threads); }");
+        w.Line("catch (global::System.OverflowException) { throw global::StaticCnn.ThreadSafety.ScratchTooLarge(parameterName, value, batch, threads); }");
+        w.Close();
+        w.Line();
 
         // ---- INetwork members ----
         w.Line("/// <inheritdoc/>");
@@ -368,11 +379,11 @@ internal static class Emitter
         w.Line("/// <inheritdoc/>");
         w.Line("public int MaxBatch => _maxBatch;");
         w.Line("/// <inheritdoc/>");
-        w.Line("public " + Span + " Parameters => _parameters.Span;");
+        w.Line("public " + Span + " Parameters { get { ThrowIfDisposed(); return _parameters.Span; } }");
         w.Line("/// <inheritdoc/>");
-        w.Line("public " + Span + " Gradients => _gradients.Span;");
+        w.Line("public " + Span + " Gradients { get { ThrowIfDisposed(); return _gradients.Span; } }");
         w.Line("/// <inheritdoc/>");
-        w.Line("public " + Span + " Buffers => _buffers.Span;");
+        w.Line("public " + Span + " Buffers { get { ThrowIfDisposed(); return _buffers.Span; } }");
         w.Line("/// <inheritdoc/>");
         w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo> Tensors => s_tensorInfos;");
         w.Line("/// <inheritdoc/>");
@@ -384,15 +395,19 @@ internal static class Emitter
         w.Line("/// <inheritdoc/>");
         w.Open("public int Threads");
         w.Line("get => _threads;");
-        w.Open("set");
-        w.Line("if (value < 1) throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"Threads must be at least 1.\");");
-        w.Line("int need = ScratchFloats(_maxBatch, value);");
-        w.Line("if (need > _scratch.Length) { var old = _scratch; _scratch = new global::StaticCnn.AlignedBuffer<float>(need); old.Dispose(); }");
-        w.Line("_threads = value;");
-        w.Close();
+        Guarded(w, "set", () =>
+        {
+            w.Line("global::StaticCnn.ThreadSafety.CheckThreads(value, nameof(Threads));");
+            w.Line("int need = ScratchFor(false, _maxBatch, value, nameof(Threads), value);");
+            w.Line("if (need > _scratch.Length) { var old = _scratch; _scratch = new global::StaticCnn.AlignedBuffer<float>(need); old.Dispose(); }");
+            w.Line("_threads = value;");
+        });
         w.Close();
         w.Line("/// <inheritdoc/>");
-        w.Line("public ulong Seed { get => _seed; set { _seed = value; _step = 0; } }");
+        w.Open("public ulong Seed");
+        w.Line("get => _seed;");
+        Guarded(w, "set", () => w.Line("_seed = value; _step = 0;"));
+        w.Close();
         w.Line();
         foreach (MemberImpl m in model.Members) EmitMember(w, m, false);
         w.Line();
@@ -406,24 +421,57 @@ internal static class Emitter
         w.Line();
 
         w.Line("/// <inheritdoc/>");
-        w.Line("public void ZeroGradients() => _gradients.Span.Clear();");
+        Guarded(w, "public void ZeroGradients()", () => w.Line("_gradients.Span.Clear();"));
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Open("public " + ReadOnlySpan + " GetActivation(int layerIndex)");
-        w.Line("if ((uint)layerIndex >= LayerCount) throw new global::System.ArgumentOutOfRangeException(nameof(layerIndex), layerIndex, $\"{Name} has {LayerCount} layers.\");");
-        w.Line("return _workspace.Span.Slice(s_actOffsets[layerIndex] * _maxBatch, _batch * s_sizes[layerIndex]);");
+        Guarded(w, "public " + ReadOnlySpan + " GetActivation(int layerIndex)", () =>
+        {
+            w.Line("if ((uint)layerIndex >= LayerCount) throw new global::System.ArgumentOutOfRangeException(nameof(layerIndex), layerIndex, $\"{Name} has {LayerCount} layers.\");");
+            w.Line("return _workspace.Span.Slice(s_actOffsets[layerIndex] * _maxBatch, _batch * s_sizes[layerIndex]);");
+        });
+        w.Line();
+        w.Line("/// <inheritdoc/>");
+        w.Open("public global::StaticCnn.IInferenceContext CreateInferenceContext(int maxBatch = 1, int threads = 1)");
+        {
+            w.Line("// not guarded: it reads no workspace, so any thread may call it at any time; SharedArenas.AddOwner is atomic");
+            w.Line("ThrowIfDisposed();");
+            w.Line("if (maxBatch < 1) throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, \"maxBatch must be at least 1.\");");
+            w.Line("global::StaticCnn.ThreadSafety.CheckThreads(threads, nameof(threads));");
+            w.Line("long floats = InferenceWorkspaceFloats(maxBatch), ints = (long)ArgmaxIntsPerSample * maxBatch;");
+            w.Line("if (floats > int.MaxValue || ints > int.MaxValue)");
+            w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $\"An inference workspace for {maxBatch} samples needs {floats} floats, more than {int.MaxValue}; use a smaller maxBatch.\");");
+            w.Line("int scratch = threads > 1 ? ScratchFor(true, maxBatch, threads, nameof(threads), threads) : ScratchFor(true, maxBatch, 1, nameof(maxBatch), maxBatch);");
+            w.Line("return new global::StaticCnn.InferenceContext(Name, InputSize, OutputSize, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInference);");
+        }
         w.Close();
         w.Line();
-        w.Line("/// <summary>Frees the arenas and the workspace.</summary>");
+        w.Line("/// <summary>");
+        w.Line("/// Frees the workspace and the gradients, and the parameter and buffer arenas unless inference contexts still read them");
+        w.Line("/// (the last of them frees them). A second call does nothing.");
+        w.Line("/// </summary>");
+        w.Line("/// <exception cref=\"global::System.InvalidOperationException\">Another thread is inside a call on this instance.</exception>");
         w.Open("public void Dispose()");
+        w.Line("if (global::System.Threading.Interlocked.CompareExchange(ref _inUse, 1, 0) != 0) throw global::StaticCnn.ThreadSafety.ConcurrentUse(Name);");
+        w.Open("try");
         w.Line("if (_disposed) return;");
         w.Line("_disposed = true;");
-        w.Line("_parameters.Dispose(); _gradients.Dispose(); _buffers.Dispose();");
-        w.Line("_workspace.Dispose(); _intWorkspace.Dispose(); _scratch.Dispose();");
+        w.Line("_gradients.Dispose(); _workspace.Dispose(); _intWorkspace.Dispose(); _scratch.Dispose();");
+        w.Line("_arenas.Release(); // the parameter and buffer arenas: freed here, or by the last inference context");
+        w.Close();
+        w.Line("finally { EndCall(); }");
         w.Close();
         w.Line();
+        w.Line("/// <summary>Takes the single-thread flag (one instance serves one thread at a time), then checks disposal; EndCall releases it.</summary>");
+        w.Open("private void BeginCall()");
+        w.Line("if (global::System.Threading.Interlocked.CompareExchange(ref _inUse, 1, 0) != 0) throw global::StaticCnn.ThreadSafety.ConcurrentUse(Name);");
+        w.Line("if (_disposed) { EndCall(); throw new global::System.ObjectDisposedException(Name); }");
+        w.Close();
+        w.Line();
+        w.Line("private void EndCall() => global::System.Threading.Volatile.Write(ref _inUse, 0);");
+        w.Line();
+        w.Line("private void ThrowIfDisposed() { if (_disposed) throw new global::System.ObjectDisposedException(Name); }");
+        w.Line();
         w.Open("private void CheckBatch(int batch)");
-        w.Line("if (_disposed) throw new global::System.ObjectDisposedException(Name);");
         w.Line("if (batch < 1 || batch > _maxBatch)");
         w.Line("    throw new global::System.ArgumentException($\"batch must be in 1..{_maxBatch} (the maxBatch given at construction) but was {batch}.\", nameof(batch));");
         w.Close();
@@ -448,6 +496,21 @@ internal static class Emitter
         }
         Close(w, h);
         return w.ToString();
+    }
+
+    /// <summary>
+    /// A member whose body runs between <c>BeginCall()</c> and <c>EndCall()</c>: the single-thread guard of the instance
+    /// (docs/ARCHITECTURE.md, "Thread safety").
+    /// </summary>
+    private static void Guarded(SourceWriter w, string header, Action body)
+    {
+        w.Open(header);
+        w.Line("BeginCall();");
+        w.Open("try");
+        body();
+        w.Close();
+        w.Line("finally { EndCall(); }");
+        w.Close();
     }
 
     /// <summary>Emits <c>private static int {name}(int batch, int threads)</c>: the largest of the layers' scratch expressions.</summary>
@@ -521,23 +584,24 @@ internal static class Emitter
             w.Line("/// <summary>Training forward: batch statistics, dropout, every activation kept for <see cref=\"Backward\"/>. Allocates nothing.</summary>");
         else
             w.Line("/// <summary>Inference: BatchNorm running statistics, no dropout. Allocates nothing.</summary>");
-        w.Open("public void " + (train ? "ForwardTrain" : "Forward") + "(" + ReadOnlySpan + " input, " + Span + " output, int batch)");
-        w.Line("CheckBatch(batch);");
-        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + ");");
-        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
-        Locals(w);
-        if (train && hasDropout) w.Line("ulong stepSeed = Mix(unchecked(_seed + 0x9E3779B97F4A7C15UL * _step++));");
-        else if (train) w.Line("_step++;");
-        w.Line("_trainBatch = 0;");
-        w.Line("input.CopyTo(ws.Slice(InputActOffset * mb, batch * InputSize));");
-        w.Line();
-        foreach (LayerModel l in layers)
-            LayerBlock(w, plan, l.Index, LayerComment(plan, l), false, e => LayerRegistry.Get(l.Kind).EmitForward(e, train));
-        w.Line();
-        w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
-        w.Line("_batch = batch;");
-        if (train) w.Line("_trainBatch = batch;");
-        w.Close();
+        Guarded(w, "public void " + (train ? "ForwardTrain" : "Forward") + "(" + ReadOnlySpan + " input, " + Span + " output, int batch)", () =>
+        {
+            w.Line("CheckBatch(batch);");
+            w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + ");");
+            w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
+            Locals(w);
+            if (train && hasDropout) w.Line("ulong stepSeed = Mix(unchecked(_seed + 0x9E3779B97F4A7C15UL * _step++));");
+            else if (train) w.Line("_step++;");
+            w.Line("_trainBatch = 0;");
+            w.Line("input.CopyTo(ws.Slice(InputActOffset * mb, batch * InputSize));");
+            w.Line();
+            foreach (LayerModel l in layers)
+                LayerBlock(w, plan, l.Index, LayerComment(plan, l), false, e => LayerRegistry.Get(l.Kind).EmitForward(e, train));
+            w.Line();
+            w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
+            w.Line("_batch = batch;");
+            if (train) w.Line("_trainBatch = batch;");
+        });
     }
 
     /// <summary>
@@ -550,14 +614,15 @@ internal static class Emitter
         var layers = plan.Model.Layers;
         LayerModel last = layers[layers.Count - 1];
         w.Line("/// <summary>Inference: BatchNorm running statistics, no dropout. Allocates nothing.</summary>");
-        w.Open("public void Forward(" + ReadOnlySpan + " input, " + Span + " output, int batch)");
-        w.Line("CheckBatch(batch);");
-        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + "); // a literal: no string built per call");
-        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
-        w.Line("_trainBatch = 0;");
-        w.Line("ForwardInference(input, output, batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels);");
-        w.Line("_batch = batch;");
-        w.Close();
+        Guarded(w, "public void Forward(" + ReadOnlySpan + " input, " + Span + " output, int batch)", () =>
+        {
+            w.Line("CheckBatch(batch);");
+            w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + "); // a literal: no string built per call");
+            w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
+            w.Line("_trainBatch = 0;");
+            w.Line("ForwardInference(input, output, batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels);");
+            w.Line("_batch = batch;");
+        });
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The inference body on explicit memory (arguments already checked): <paramref name=\"ws\"/> holds at least");
@@ -590,11 +655,14 @@ internal static class Emitter
 
     private static void EmitBackward(SourceWriter w, NetworkPlan plan)
     {
+        w.Line("/// <inheritdoc/>");
+        Guarded(w, "public void Backward(" + ReadOnlySpan + " dOutput, " + Span + " dInput)", () => EmitBackwardBody(w, plan));
+    }
+
+    private static void EmitBackwardBody(SourceWriter w, NetworkPlan plan)
+    {
         var layers = plan.Model.Layers;
         LayerModel last = layers[layers.Count - 1];
-        w.Line("/// <inheritdoc/>");
-        w.Open("public void Backward(" + ReadOnlySpan + " dOutput, " + Span + " dInput)");
-        w.Line("if (_disposed) throw new global::System.ObjectDisposedException(Name);");
         w.Line("int batch = _trainBatch;");
         w.Line("if (batch == 0) throw new global::System.InvalidOperationException(\"Backward needs a preceding ForwardTrain (Forward does not keep what Backward needs).\");");
         w.Line("CheckLength(nameof(dOutput), batch * OutputSize, dOutput.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
@@ -615,6 +683,5 @@ internal static class Emitter
         }
         w.Line();
         w.Line("if (needInput) ws.Slice(InputGradOffset * mb, batch * InputSize).CopyTo(dInput);");
-        w.Close();
     }
 }

@@ -265,7 +265,7 @@ internal static class Parser
         "TrainingWorkspaceFixedFloats", "ArgmaxIntsPerSample", "SummaryText", "InferenceWorkspaceFloats", "TrainingWorkspaceFloats",
         "LayerInfos", "TensorInfos", "Name", "InputShape", "OutputShape", "MaxBatch", "Parameters", "Gradients", "Buffers", "Tensors",
         "Layers", "Summary", "UseReferenceKernels", "Threads", "Seed", "Forward", "ForwardTrain", "Backward", "ZeroGradients",
-        "GetActivation", "Dispose", "LoadEmbeddedWeights",
+        "GetActivation", "Dispose", "LoadEmbeddedWeights", "CreateInferenceContext",
         "EmbeddedWeightsFile", "MaxInferBatch", "CHeader", "InferWorkspaceFloats", "Infer", "EmbeddedParameters", "EmbeddedBuffers",
         "PyTorchSource",
     };
@@ -276,6 +276,7 @@ internal static class Parser
         "InputActOffset", "InputGradOffset", "GradStart", "GradFloatsPerSample", "s_actOffsets", "s_sizes", "s_layerInfos", "s_tensorInfos",
         "_maxBatch", "_parameters", "_gradients", "_buffers", "_workspace", "_intWorkspace", "_scratch", "_threads", "_seed", "_step",
         "_batch", "_trainBatch", "_disposed", "ScratchFloats", "ForwardScratchFloats", "CheckBatch", "CheckLength", "Mix", "LayerSeed", "ForwardInference", "CompileErrors",
+        "_arenas", "_inUse", "BeginCall", "EndCall", "ThrowIfDisposed", "ScratchFor",
     };
 
     /// <summary>Private members the generator adds per layer: <c>Conv1Shape</c>, <c>Conv1ActOffset</c>, <c>Conv1WeightOffset</c> …</summary>

@@ -53,6 +53,15 @@ internal static unsafe class GemmWorkers
     internal static long ParkedWakeups => Volatile.Read(ref _parkedWakeups);
     private static long _parkedWakeups;
 
+    /// <summary>
+    /// Dispatches that found the pool owned by another caller and ran their parts inline (for tests): several networks
+    /// or inference contexts dispatching at once. Safe by construction: the pool's shared state (function, context,
+    /// part count, pending count, error) is written only by the caller that owns <c>_busy</c>, and the owner waits for
+    /// all its parts before releasing it.
+    /// </summary>
+    internal static long InlineWhileBusy => Volatile.Read(ref _inlineWhileBusy);
+    private static long _inlineWhileBusy;
+
     /// <summary>Runs <paramref name="fn"/>(ctx, t, parts) for t in [0, parts).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int parts, delegate*<void*, int, int, void> fn, void* ctx)
@@ -64,6 +73,7 @@ internal static unsafe class GemmWorkers
         }
         if (Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
+            Interlocked.Increment(ref _inlineWhileBusy);
             for (int t = 0; t < parts; t++) fn(ctx, t, parts);
             return;
         }

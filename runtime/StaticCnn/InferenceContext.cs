@@ -1,0 +1,175 @@
+using System.ComponentModel;
+
+namespace StaticCnn;
+
+/// <summary>
+/// Inference on a network's weights with a workspace of its own: the way to serve several threads from one set of
+/// trained weights. Create one per thread with <see cref="INetwork.CreateInferenceContext"/>; each context runs the
+/// same code as <see cref="INetwork.Forward"/> (bit-identical results) and allocates nothing per call.
+/// PyTorch: one <c>torch.jit</c> module shared by several threads under <c>torch.inference_mode()</c>, each with its own activations.
+/// </summary>
+/// <remarks>
+/// <para>Thread safety: a context serves one thread at a time; a call that overlaps another call on the same context
+/// throws <see cref="InvalidOperationException"/>. Any number of contexts of one network may run at the same time,
+/// each with its own <see cref="Threads"/>, and beside the network's own calls.</para>
+/// <para>Weights: a context reads the network's live parameter and buffer arenas, it does not copy them. Changing them
+/// (training, loading a checkpoint, writing <see cref="INetwork.Parameters"/>) while a context call runs gives that
+/// call a mix of old and new weights (never a crash); do it between calls.</para>
+/// <para>Lifetime: a context keeps the weights alive. Disposing the network frees its own workspace and gradients at
+/// once, and its parameter and buffer arenas when the last of its contexts is disposed; its contexts keep working
+/// until then. Dispose every context you create.</para>
+/// </remarks>
+public interface IInferenceContext : IDisposable
+{
+    /// <summary>The network's class name.</summary>
+    string Name { get; }
+    /// <summary>Floats per input sample (<see cref="INetwork.InputSize"/>).</summary>
+    int InputSize { get; }
+    /// <summary>Floats per output sample (<see cref="INetwork.OutputSize"/>).</summary>
+    int OutputSize { get; }
+    /// <summary>The largest batch this context's workspace was sized for.</summary>
+    int MaxBatch { get; }
+    /// <summary>Kernel threads of this context's calls, fixed at creation; results do not depend on it.</summary>
+    int Threads { get; }
+
+    /// <summary>
+    /// Inference as <see cref="INetwork.Forward"/> (BatchNorm running statistics, no dropout) on this context's
+    /// workspace and the network's weights. Allocates nothing.
+    /// </summary>
+    /// <param name="input">batch × <see cref="InputSize"/> floats, NCHW.</param>
+    /// <param name="output">batch × <see cref="OutputSize"/> floats.</param>
+    /// <param name="batch">1 … <see cref="MaxBatch"/> samples.</param>
+    /// <exception cref="ArgumentException">A span's length is not batch × the sample size, or batch is not in 1..<see cref="MaxBatch"/>.</exception>
+    /// <exception cref="InvalidOperationException">Another thread is inside a call on this context.</exception>
+    /// <exception cref="ObjectDisposedException">The context was disposed.</exception>
+    void Forward(ReadOnlySpan<float> input, Span<float> output, int batch);
+}
+
+/// <summary>
+/// The <see cref="IInferenceContext"/> of generated networks: its own workspace, argmax ints and forward scratch, the
+/// network's <see cref="SharedArenas"/> (one owner while the context lives), and the network's generated inference
+/// body. Created by the generated <c>CreateInferenceContext</c>; see <see cref="IInferenceContext"/> for the contract.
+/// </summary>
+public sealed class InferenceContext : IInferenceContext
+{
+    /// <summary>
+    /// A network's inference body on explicit memory (the generated <c>ForwardInference</c>): arguments already checked,
+    /// <paramref name="ws"/> and <paramref name="iws"/> laid out per sample × <paramref name="mb"/>.
+    /// </summary>
+    public delegate void Body(ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> ws, Span<int> iws,
+        ReadOnlySpan<float> prm, ReadOnlySpan<float> buf, Span<float> scratch, int mb, int threads, bool reference);
+
+    private readonly SharedArenas _arenas;
+    private readonly Body _body;
+    private readonly AlignedBuffer<float> _workspace;
+    private readonly AlignedBuffer<int> _intWorkspace;
+    private readonly AlignedBuffer<float> _scratch;
+    private int _inUse;     // 1 while a call runs (the single-thread guard)
+    private bool _disposed;
+
+    /// <summary>
+    /// Called by generated networks, which size the memory from their constants (<c>InferenceWorkspaceFloats</c>,
+    /// <c>ArgmaxIntsPerSample</c>, <c>ForwardScratchFloats</c>); user code calls <see cref="INetwork.CreateInferenceContext"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size or count is out of range.</exception>
+    /// <exception cref="ObjectDisposedException">The arenas were already freed.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public InferenceContext(string name, int inputSize, int outputSize, int maxBatch, int threads,
+        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, Body body)
+    {
+        ArgumentNullException.ThrowIfNull(arenas);
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
+        ThreadSafety.CheckThreads(threads, nameof(threads));
+        Name = name;
+        InputSize = inputSize;
+        OutputSize = outputSize;
+        MaxBatch = maxBatch;
+        Threads = threads;
+        _body = body;
+        _workspace = new AlignedBuffer<float>(workspaceFloats);
+        _intWorkspace = new AlignedBuffer<int>(argmaxInts);
+        _scratch = new AlignedBuffer<float>(scratchFloats);
+        try
+        {
+            arenas.AddOwner();
+        }
+        catch
+        {
+            FreeOwn();
+            throw;
+        }
+        _arenas = arenas;
+    }
+
+    /// <inheritdoc/>
+    public string Name { get; }
+    /// <inheritdoc/>
+    public int InputSize { get; }
+    /// <inheritdoc/>
+    public int OutputSize { get; }
+    /// <inheritdoc/>
+    public int MaxBatch { get; }
+    /// <inheritdoc/>
+    public int Threads { get; }
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch)
+    {
+        Enter();
+        try
+        {
+            if (batch < 1 || batch > MaxBatch)
+                throw new ArgumentException($"batch must be in 1..{MaxBatch} (the maxBatch given to CreateInferenceContext) but was {batch}.", nameof(batch));
+            if (input.Length != batch * InputSize)
+                throw new ArgumentException($"input must hold {batch * InputSize} floats (batch × {InputSize}) but has {input.Length}.", nameof(input));
+            if (output.Length != batch * OutputSize)
+                throw new ArgumentException($"output must hold {batch * OutputSize} floats (batch × {OutputSize}) but has {output.Length}.", nameof(output));
+            _body(input, output, batch, _workspace.Span, _intWorkspace.Span, _arenas.Parameters.Span, _arenas.Buffers.Span,
+                _scratch.Span, MaxBatch, Threads, false);
+        }
+        finally
+        {
+            Volatile.Write(ref _inUse, 0);
+        }
+    }
+
+    /// <summary>
+    /// Frees this context's workspace and releases its hold on the network's weights (freed here when the network is
+    /// already disposed and this was its last context). A second call does nothing.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is inside a call on this context.</exception>
+    public void Dispose()
+    {
+        if (Interlocked.CompareExchange(ref _inUse, 1, 0) != 0) throw ThreadSafety.ConcurrentContextUse(Name);
+        try
+        {
+            if (_disposed) return;
+            _disposed = true;
+            FreeOwn();
+            _arenas.Release();
+        }
+        finally
+        {
+            Volatile.Write(ref _inUse, 0);
+        }
+    }
+
+    /// <summary>Takes the single-thread flag and checks disposal (after taking it, so that a Dispose cannot slip in between).</summary>
+    private void Enter()
+    {
+        if (Interlocked.CompareExchange(ref _inUse, 1, 0) != 0) throw ThreadSafety.ConcurrentContextUse(Name);
+        if (_disposed)
+        {
+            Volatile.Write(ref _inUse, 0);
+            throw new ObjectDisposedException(nameof(InferenceContext), $"This inference context of {Name} was disposed.");
+        }
+    }
+
+    private void FreeOwn()
+    {
+        _workspace.Dispose();
+        _intWorkspace.Dispose();
+        _scratch.Dispose();
+    }
+}
