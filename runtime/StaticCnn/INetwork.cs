@@ -57,6 +57,11 @@ public interface INetwork : IDisposable
     ReadOnlySpan<float> GetActivation(int layerIndex);
     /// <summary>The compile-time summary table (like Keras' <c>model.summary()</c>).</summary>
     string Summary { get; }
+    /// <summary>
+    /// The dataflow graph with every attribute value (what <see cref="Interop.Onnx"/> exports); generated networks
+    /// implement it, other implementations return null (the default).
+    /// </summary>
+    NetworkGraph? Graph => null;
 }
 
 /// <summary>A per-sample shape C×H×W.</summary>
