@@ -36,6 +36,7 @@ if dotnet build StaticCnn.sln -c Release --no-restore 2>&1 | grep -q ' error '; 
 run "generator tests" -- tests/StaticCnn.Generator.Tests
 run "runtime, kernel and network tests (default ISA: AVX-512 where present)" -- tests/StaticCnn.Tests
 run "embedded-weights tests (values, static-memory Infer, zero allocation, SCNN04xx, C header)" -- tests/StaticCnn.Embedded.Tests
+run "ONNX export against ONNX Runtime (layer cases, model zoo, onnx.checker)" -- tests/StaticCnn.Interop.Tests
 run "numeric tests on the AVX2 path" DOTNET_EnableAVX512=0 -- tests/StaticCnn.Tests --filter Category=Numeric
 run "numeric tests on the portable Vector128 path" DOTNET_EnableAVX2=0 -- tests/StaticCnn.Tests --filter Category=Numeric
 

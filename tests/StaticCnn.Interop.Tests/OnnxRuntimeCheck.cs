@@ -110,4 +110,50 @@ internal static class OnnxRuntimeCheck
         }
         return results;
     }
+
+    /// <summary>What <see cref="CompareLayers"/> found for one layer at one batch size.</summary>
+    public sealed record LayerResult(string Layer, int Batch, double Error, long Mismatches, long Elements);
+
+    /// <summary>
+    /// Exports <paramref name="net"/> with the outputs of <paramref name="layers"/> as extra graph outputs (named after
+    /// the layers) and compares each with <see cref="INetwork.GetActivation"/> after Forward: the max-norm relative error
+    /// and how many elements differ by more than <see cref="Tolerance"/> × max |ours|.
+    /// </summary>
+    /// <param name="inspect">Called per batch after both runs, while <see cref="INetwork.GetActivation"/> holds that
+    /// batch, with ORT's output of each layer by name.</param>
+    public static IReadOnlyList<LayerResult> CompareLayers(INetwork net, int[] layers, int[] batches,
+        Action<int, IReadOnlyDictionary<string, float[]>>? inspect = null)
+    {
+        using var rewired = new Rewired(net, g => new NetworkGraph(g.Inputs.ToArray(), g.Nodes.ToArray(),
+            g.Outputs.Concat(layers.Select(i => new GraphOutput(g.Nodes[i].Name, GraphSource.Layer(i)))).ToArray()), disposeInner: false);
+        byte[] model = Onnx.ToBytes(rewired);
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        using var session = new InferenceSession(model, options);
+        var results = new List<LayerResult>();
+        foreach (int batch in batches)
+        {
+            TensorShape s = net.InputShape;
+            float[] input = RandomInput(batch * net.InputSize, 1000 + batch);
+            var ours = new float[batch * net.OutputSize];
+            net.Forward(input, ours, batch);
+            using var outputs = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(input, new[] { batch, s.Channels, s.Height, s.Width })) });
+            var byName = new Dictionary<string, float[]>();
+            foreach (int i in layers.Append(net.Layers.Count - 1))
+            {
+                string name = i == net.Layers.Count - 1 ? "output" : net.Layers[i].Name;
+                float[] ort = outputs.Single(o => o.Name == name).AsTensor<float>().ToArray();
+                byName[net.Layers[i].Name] = ort;
+                ReadOnlySpan<float> mine = net.GetActivation(i);
+                if (ort.Length != mine.Length) throw new Xunit.Sdk.XunitException($"{name}: ORT {ort.Length} floats, ours {mine.Length}");
+                double maxAbs = 0;
+                foreach (float v in mine) maxAbs = Math.Max(maxAbs, Math.Abs(v));
+                long mismatches = 0;
+                for (int k = 0; k < ort.Length; k++)
+                    if (Math.Abs((double)ort[k] - mine[k]) > Tolerance * maxAbs) mismatches++;
+                results.Add(new LayerResult(net.Layers[i].Name, batch, Error(mine, ort), mismatches, ort.Length));
+            }
+            inspect?.Invoke(batch, byName);
+        }
+        return results;
+    }
 }

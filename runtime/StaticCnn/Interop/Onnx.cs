@@ -405,7 +405,10 @@ public static class Onnx
         {
             int r = _rank[x];
             if (r == 4) return x;
-            if (r != 2) throw Unsupported(i, "Inputs", $"it reads a rank-{r} tensor; this layer needs N×C×H×W");
+            // N×F → N×F×1×1 is exact for a flat layer output (its per-sample shape is F×1×1), not for a network input
+            // declared with another rank.
+            if (r != 2 || Array.IndexOf(_inputNames, x) >= 0)
+                throw Unsupported(i, "Inputs", $"it reads the rank-{r} tensor '{x}'; this layer needs N×C×H×W");
             string key = "as4:" + x;
             if (_initByKey.TryGetValue(key, out string? done)) return done;
             string axes = SharedConstant("axes_2_3", LongBytes(2, 3));
