@@ -39,6 +39,8 @@ run "embedded-weights tests (values, static-memory Infer, zero allocation, SCNN0
 run "ONNX export against ONNX Runtime (layer cases, model zoo, onnx.checker)" -- tests/StaticCnn.Interop.Tests
 run "numeric tests on the AVX2 path" DOTNET_EnableAVX512=0 -- tests/StaticCnn.Tests --filter Category=Numeric
 run "numeric tests on the portable Vector128 path" DOTNET_EnableAVX2=0 -- tests/StaticCnn.Tests --filter Category=Numeric
+run "ONNX export, small networks, on the AVX2 path" DOTNET_EnableAVX512=0 -- tests/StaticCnn.Interop.Tests --filter "FullyQualifiedName~Small_network"
+run "ONNX export, small networks, on the portable Vector128 path" DOTNET_EnableAVX2=0 -- tests/StaticCnn.Interop.Tests --filter "FullyQualifiedName~Small_network"
 
 if [ -x tools/test_native.sh ]; then
   echo "=== NativeAOT: embedded classifier and C library"
