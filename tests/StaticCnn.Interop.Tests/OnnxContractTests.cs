@@ -125,6 +125,47 @@ public sealed class OnnxContractTests
         return new NetworkGraph(g.Inputs.ToArray(), nodes, g.Outputs.ToArray());
     }
 
+    // ---------------------------------------------------------------- several inputs and outputs
+
+    /// <summary>
+    /// Networks with several named inputs and outputs do not exist yet; the graph description and the exporter already
+    /// take them. SumConcatNet rewired so that layer B reads a second input "second", with Sum as a second output: fed
+    /// the same tensor on both inputs, ORT must give the one-input network's output and its Sum activation.
+    /// </summary>
+    [Fact]
+    public void A_graph_with_two_inputs_and_two_outputs_exports()
+    {
+        using var net = new SumConcatNet(2, 5);
+        int b = net.Layers.ToList().FindIndex(l => l.Name == "B"), sum = net.Layers.ToList().FindIndex(l => l.Name == "Sum");
+        using var two = new Rewired(net, g =>
+        {
+            GraphNode[] nodes = g.Nodes.ToArray();
+            nodes[b] = nodes[b] with { Inputs = new[] { GraphSource.Input(1) } };
+            return new NetworkGraph(new[] { g.Inputs[0], new GraphInput("second", g.Inputs[0].Shape) }, nodes,
+                new[] { g.Outputs[0], new GraphOutput("sum", GraphSource.Layer(sum)) });
+        }, disposeInner: false);
+        using var options = new Microsoft.ML.OnnxRuntime.SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var session = new Microsoft.ML.OnnxRuntime.InferenceSession(Onnx.ToBytes(two), options);
+        Assert.Equal(new[] { "input", "second" }, session.InputMetadata.Keys.OrderBy(k => k, StringComparer.Ordinal));
+        Assert.Equal(new[] { "output", "sum" }, session.OutputMetadata.Keys.OrderBy(k => k, StringComparer.Ordinal));
+
+        const int batch = 2;
+        float[] x = OnnxRuntimeCheck.RandomInput(batch * SumConcatNet.InputSize, 42);
+        var ours = new float[batch * SumConcatNet.OutputSize];
+        net.Forward(x, ours, batch);
+        var tensor = new Microsoft.ML.OnnxRuntime.Tensors.DenseTensor<float>(x, new[] { batch, 3, 9, 8 });
+        using var results = session.Run(new[]
+        {
+            Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("input", tensor),
+            Microsoft.ML.OnnxRuntime.NamedOnnxValue.CreateFromTensor("second", tensor),
+        });
+        double outErr = OnnxRuntimeCheck.Error(ours, results.Single(r => r.Name == "output").AsTensor<float>().ToArray());
+        double sumErr = OnnxRuntimeCheck.Error(net.GetActivation(sum), results.Single(r => r.Name == "sum").AsTensor<float>().ToArray());
+        _out.WriteLine($"output error {outErr:E2}, sum error {sumErr:E2}");
+        Assert.True(outErr <= OnnxRuntimeCheck.Tolerance, $"output: {outErr:E3}");
+        Assert.True(sumErr <= OnnxRuntimeCheck.Tolerance, $"sum: {sumErr:E3}");
+    }
+
     // ---------------------------------------------------------------- the three entry points
 
     [Fact]
