@@ -37,10 +37,13 @@ run "generator tests" -- tests/StaticCnn.Generator.Tests
 run "runtime, kernel and network tests (default ISA: AVX-512 where present)" -- tests/StaticCnn.Tests
 run "embedded-weights tests (values, static-memory Infer, zero allocation, SCNN04xx, C header)" -- tests/StaticCnn.Embedded.Tests
 run "ONNX import against ONNX Runtime, imported-spec goldens, PyTorch twin against PyTorch (where installed)" -- tests/StaticCnn.Tool.Tests
+run "ONNX export against ONNX Runtime (layer cases, model zoo, onnx.checker)" -- tests/StaticCnn.Interop.Tests
 run "numeric tests on the AVX2 path" DOTNET_EnableAVX512=0 -- tests/StaticCnn.Tests --filter Category=Numeric
 run "numeric tests on the portable Vector128 path" DOTNET_EnableAVX2=0 -- tests/StaticCnn.Tests --filter Category=Numeric
 run "ONNX import vs ONNX Runtime on the AVX2 path" DOTNET_EnableAVX512=0 -- tests/StaticCnn.Tool.Tests --filter "Category=Numeric&FullyQualifiedName~ImportTests"
 run "ONNX import vs ONNX Runtime on the Vector128 path" DOTNET_EnableAVX2=0 -- tests/StaticCnn.Tool.Tests --filter "Category=Numeric&FullyQualifiedName~ImportTests"
+run "ONNX export, small networks, on the AVX2 path" DOTNET_EnableAVX512=0 -- tests/StaticCnn.Interop.Tests --filter "FullyQualifiedName~Small_network"
+run "ONNX export, small networks, on the portable Vector128 path" DOTNET_EnableAVX2=0 -- tests/StaticCnn.Interop.Tests --filter "FullyQualifiedName~Small_network"
 
 if [ -x tools/test_native.sh ]; then
   echo "=== NativeAOT: embedded classifier and C library"

@@ -107,6 +107,12 @@ public interface INetwork : IDisposable
     /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
     IInferenceContext CreateInferenceContext(int maxBatch = 1, int threads = 1)
         => throw new NotSupportedException($"{Name} does not implement CreateInferenceContext; generated networks do.");
+
+    /// <summary>
+    /// The dataflow graph with every attribute value (what <see cref="Interop.Onnx"/> exports); generated networks
+    /// implement it, other implementations return null (the default).
+    /// </summary>
+    NetworkGraph? Graph => null;
 }
 
 /// <summary>A per-sample shape C×H×W: every dimension at least 1 and C·H·W at most <see cref="int.MaxValue"/> (<c>default</c> is 0×0×0).</summary>

@@ -295,6 +295,8 @@ internal static class Emitter
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo> TensorInfos => s_tensorInfos;");
         w.Line();
 
+        GraphEmitter.Emit(w, plan); // INetwork.Graph: the dataflow graph with every attribute value (ONNX export)
+
         // ---- shape structs ----
         w.Line("// ---- layer shapes: constants the kernels are specialised on ----");
         foreach (LayerModel l in layers)

@@ -277,6 +277,7 @@ internal static class Parser
         "_maxBatch", "_parameters", "_gradients", "_buffers", "_workspace", "_intWorkspace", "_scratch", "_threads", "_seed", "_step",
         "_batch", "_trainBatch", "_disposed", "ScratchFloats", "ForwardScratchFloats", "CheckBatch", "CheckLength", "Mix", "LayerSeed", "ForwardInference", "CompileErrors",
         "_arenas", "_inUse", "BeginCall", "EndCall", "ThrowIfDisposed", "ScratchFor",
+        "s_graph", "CreateGraph",
     };
 
     /// <summary>Private members the generator adds per layer: <c>Conv1Shape</c>, <c>Conv1ActOffset</c>, <c>Conv1WeightOffset</c> …</summary>
