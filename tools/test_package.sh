@@ -4,7 +4,7 @@
 #   tools/test_package.sh
 #
 #   1. `dotnet pack StaticCnn.sln` (no build: the Release outputs of runtime/StaticCnn and the generator, built here
-#      first) writes exactly one package, StaticCnn.<version>.nupkg, into a local folder feed. The version gets a
+#      first) writes the package StaticCnn.<version>.nupkg (and the tool package StaticCnn.Tool) into a local folder feed. The version gets a
 #      unique suffix (ci.<time>.<pid>), so a package of an earlier run, still in the NuGet cache, is never used; this
 #      run's copy is removed from the cache at the end. The package holds lib/net8.0, lib/net10.0, the generator in
 #      analyzers/dotnet/cs, the readme and real metadata. Packing the generator project alone does not fail (NU5017).
@@ -57,12 +57,19 @@ if ! dotnet pack StaticCnn.sln -c Release --no-build --version-suffix "$suffix" 
   grep -E 'error|warn' "$work/pack.log" | head -20; fail "dotnet pack StaticCnn.sln"; finish; exit 1
 fi
 echo "  packed in $(( $(date +%s) - t0 )) s"
-mapfile -t nupkgs < <(cd "$feed" && ls -1 ./*.nupkg 2>/dev/null)
-if [ "${#nupkgs[@]}" -eq 1 ] && [[ ${nupkgs[0]} == ./StaticCnn.*-$suffix.nupkg ]]; then
+mapfile -t nupkgs < <(cd "$feed" && ls -1 ./*.nupkg 2>/dev/null | sort)
+# the solution packs two things: the library package StaticCnn (runtime + generator) and the dotnet tool StaticCnn.Tool
+if [ "${#nupkgs[@]}" -eq 2 ] && [[ ${nupkgs[0]} == ./StaticCnn.[0-9]*-$suffix.nupkg ]] && [[ ${nupkgs[1]} == ./StaticCnn.Tool.*-$suffix.nupkg ]]; then
   nupkg=$feed/${nupkgs[0]#./}; version=${nupkg##*/StaticCnn.}; version=${version%.nupkg}
-  pass "dotnet pack StaticCnn.sln writes one package, StaticCnn $version ($(stat -c %s "$nupkg") bytes)"
+  pass "dotnet pack StaticCnn.sln writes the package StaticCnn $version ($(stat -c %s "$nupkg") bytes) and the tool package ${nupkgs[1]#./}"
 else
-  fail "dotnet pack StaticCnn.sln wrote ${nupkgs[*]:-nothing}, expected only StaticCnn.*-$suffix.nupkg"; finish; exit 1
+  fail "dotnet pack StaticCnn.sln wrote ${nupkgs[*]:-nothing}, expected StaticCnn.*-$suffix.nupkg and StaticCnn.Tool.*-$suffix.nupkg"; finish; exit 1
+fi
+toolpkg=$feed/${nupkgs[1]#./}
+if unzip -l "$toolpkg" | grep -q 'tools/net10.0/any/DotnetToolSettings.xml' && unzip -l "$toolpkg" | grep -q 'tools/net10.0/any/StaticCnn.Tool.dll'; then
+  pass "tool package: tools/net10.0/any/StaticCnn.Tool.dll with DotnetToolSettings.xml (dotnet tool install StaticCnn.Tool → staticcnn)"
+else
+  fail "tool package ${toolpkg##*/} lacks tools/net10.0/any/StaticCnn.Tool.dll or DotnetToolSettings.xml"
 fi
 unzip -l "$nupkg" | tee "$work/contents.txt" | sed -n '4,$p' | grep -v -- '----' | sed 's/^/  /'
 missing=()
