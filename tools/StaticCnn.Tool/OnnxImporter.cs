@@ -716,21 +716,5 @@ public static class OnnxImporter
     }
 
     /// <summary>The generator's default state_dict prefix of a member (Conv1 → conv1, ConvBlock2 → conv_block2).</summary>
-    private static string Snake(string name)
-    {
-        var sb = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (char.IsUpper(c))
-            {
-                bool prevLowerOrDigit = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                bool acronymEnd = i > 0 && char.IsUpper(name[i - 1]) && i + 1 < name.Length && char.IsLower(name[i + 1]);
-                if ((prevLowerOrDigit || acronymEnd) && sb.Length > 0 && sb[sb.Length - 1] != '_') sb.Append('_');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else sb.Append(c);
-        }
-        return sb.ToString();
-    }
+    private static string Snake(string name) => StaticCnn.Shapes.TensorNames.DefaultPrefix(name);
 }

@@ -5,27 +5,8 @@ namespace StaticCnn.Generator.Emit;
 /// <summary>Name conversions between C# members and PyTorch tensor names.</summary>
 internal static class Naming
 {
-    /// <summary>
-    /// PyTorch-style snake_case of a member name: Conv1 → conv1, Fc1 → fc1, ConvBlock2 → conv_block2,
-    /// BNLayer → bn_layer.
-    /// </summary>
-    public static string Snake(string name)
-    {
-        var sb = new StringBuilder(name.Length + 4);
-        for (int i = 0; i < name.Length; i++)
-        {
-            char c = name[i];
-            if (char.IsUpper(c))
-            {
-                bool prevLowerOrDigit = i > 0 && (char.IsLower(name[i - 1]) || char.IsDigit(name[i - 1]));
-                bool acronymEnd = i > 0 && char.IsUpper(name[i - 1]) && i + 1 < name.Length && char.IsLower(name[i + 1]);
-                if ((prevLowerOrDigit || acronymEnd) && sb.Length > 0 && sb[sb.Length - 1] != '_') sb.Append('_');
-                sb.Append(char.ToLowerInvariant(c));
-            }
-            else sb.Append(c);
-        }
-        return sb.ToString();
-    }
+    /// <summary>PyTorch-style snake_case of a member name (the shared rule: <see cref="StaticCnn.Shapes.TensorNames.DefaultPrefix"/>).</summary>
+    public static string Snake(string name) => StaticCnn.Shapes.TensorNames.DefaultPrefix(name);
 
     /// <summary>An identifier as C# source: reserved keywords get the verbatim '@' (class → @class).</summary>
     public static string Id(string name)
