@@ -82,19 +82,7 @@ public class ImportTests(ITestOutputHelper output)
             var shape = new[] { batch, net.InputShape.Channels, net.InputShape.Height, net.InputShape.Width };
             using var results = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", new DenseTensor<float>(x, shape)) });
             float[] ort = results.First().AsEnumerable<float>().ToArray();
-            Assert.Equal(ours.Length, ort.Length);
-
-            double maxAbs = 0, maxRef = 0;
-            for (int i = 0; i < ort.Length; i++)
-            {
-                maxAbs = Math.Max(maxAbs, Math.Abs(ours[i] - ort[i]));
-                maxRef = Math.Max(maxRef, Math.Abs(ort[i]));
-            }
-            double rel = maxAbs / maxRef;
-            output.WriteLine($"{model}: {r.Layers.Count} layers, {r.Tensors.Sum(t => (long)t.Data.Length):N0} floats; import {importMs} ms, forward (batch {batch}) {oursMs} ms; "
-                + $"max |ours - ORT| = {maxAbs:E3}, max |ORT| = {maxRef:G4}, relative {rel:E3}");
-            Assert.True(maxRef > 1e-3, "the reference output is (nearly) zero: the comparison would prove nothing");
-            Assert.True(rel <= 1e-5, $"{model}: relative error {rel:E3} > 1e-5 (max abs {maxAbs:E3})");
+            MaxRelativeError.AssertWithin1e5(ours, ort, model, $"{model} vs ONNX Runtime: {r.Layers.Count} layers, {r.Tensors.Sum(t => (long)t.Data.Length):N0} floats; import {importMs} ms, forward (batch {batch}) {oursMs} ms; ", 1e-3, output);
         }
         finally { Directory.Delete(dir, true); }
     }

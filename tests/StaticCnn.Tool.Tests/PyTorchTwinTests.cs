@@ -107,18 +107,7 @@ public class PyTorchTwinTests(ITestOutputHelper output)
             Assert.True(p.ExitCode == 0, $"run_pytorch_twin.py exited {p.ExitCode}:\n{stderr}");
 
             float[] theirs = SafeTensorsFile.Read(result).GetFloats("output");
-            Assert.Equal(ours.Length, theirs.Length);
-            double maxAbs = 0, maxRef = 0;
-            for (int i = 0; i < ours.Length; i++)
-            {
-                maxAbs = Math.Max(maxAbs, Math.Abs(ours[i] - theirs[i]));
-                maxRef = Math.Max(maxRef, Math.Abs(theirs[i]));
-            }
-            double rel = maxAbs / maxRef;
-            output.WriteLine($"{className}: {net.Tensors.Count} tensors; Forward (batch {batch}) {oursMs} ms, PyTorch process {torchMs} ms; "
-                + $"max |ours - torch| = {maxAbs:E3}, max |torch| = {maxRef:G4}, relative {rel:E3}");
-            Assert.True(maxRef > 1e-4, "the reference output is (nearly) zero: the comparison would prove nothing");
-            Assert.True(rel <= 1e-5, $"{className}: relative error {rel:E3} > 1e-5 (max abs {maxAbs:E3})");
+            MaxRelativeError.AssertWithin1e5(ours, theirs, className, $"{className} vs PyTorch: {net.Tensors.Count} tensors; Forward (batch {batch}) {oursMs} ms, PyTorch process {torchMs} ms; ", 1e-4, output);
         }
         finally { Directory.Delete(dir, true); }
     }
