@@ -267,7 +267,9 @@ internal static unsafe class Gemm
     internal static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c)
     {
 #if NET9_0_OR_GREATER
-        return Vector256.FusedMultiplyAdd(a, b, c);
+        // Vector256.FusedMultiplyAdd without FMA hardware is a per-lane software fallback (a libm fmaf call per lane).
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported || AdvSimd.IsSupported) return Vector256.FusedMultiplyAdd(a, b, c);
+        return a * b + c;
 #else
         return System.Runtime.Intrinsics.X86.Fma.IsSupported ? System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c) : a * b + c;
 #endif
@@ -277,7 +279,11 @@ internal static unsafe class Gemm
     internal static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c)
     {
 #if NET9_0_OR_GREATER
-        return Vector128.FusedMultiplyAdd(a, b, c);
+        // Only where the hardware fuses: without FMA (x64 with DOTNET_EnableAVX2=0 also disables FMA, or a pre-Haswell
+        // CPU) Vector128.FusedMultiplyAdd falls back to a libm fmaf call per lane, which made the portable path ~250×
+        // slower than AVX-512. There a·b + c (two roundings) is the fast and accurate-enough choice.
+        if (System.Runtime.Intrinsics.X86.Fma.IsSupported || AdvSimd.IsSupported) return Vector128.FusedMultiplyAdd(a, b, c);
+        return a * b + c;
 #else
         if (System.Runtime.Intrinsics.X86.Fma.IsSupported) return System.Runtime.Intrinsics.X86.Fma.MultiplyAdd(a, b, c);
         if (AdvSimd.IsSupported) return AdvSimd.FusedMultiplyAdd(c, a, b);
