@@ -82,25 +82,30 @@ internal static class PyTorchEmitter
         L(I1, "def __init__(self):");
         L(I2, "super().__init__()");
         var modulePaths = new string[layers.Count];
+        bool dotted = false; // a module under a dotted path (layer1.0.conv1) needs the _add helper; emitted only then
         foreach (LayerModel l in layers)
         {
             string? module = ModuleCtor(l);
             if (module == null) continue;
             modulePaths[l.Index] = l.PyName;
+            dotted |= !IsSimpleAttribute(l.PyName);
             L(I2, (IsSimpleAttribute(l.PyName) ? "self." + l.PyName + " = " + module : "self._add(" + PyStr(l.PyName) + ", " + module + ")")
                 + "  # " + Lit.Comment(l.Member) + ": " + l.Out);
         }
         L("", "");
-        L(I1, "def _add(self, path, module):");
-        L(I2, "\"\"\"Registers `module` under a dotted path (layer1.0.conv1), creating plain containers on the way.\"\"\"");
-        L(I2, "parent = self");
-        L(I2, "*heads, last = path.split(\".\")");
-        L(I2, "for h in heads:");
-        L(I2 + I1, "if h not in parent._modules:");
-        L(I2 + I2, "parent.add_module(h, nn.Module())");
-        L(I2 + I1, "parent = parent._modules[h]");
-        L(I2, "parent.add_module(last, module)");
-        L("", "");
+        if (dotted)
+        {
+            L(I1, "def _add(self, path, module):");
+            L(I2, "\"\"\"Registers `module` under a dotted path (layer1.0.conv1), creating plain containers on the way.\"\"\"");
+            L(I2, "parent = self");
+            L(I2, "*heads, last = path.split(\".\")");
+            L(I2, "for h in heads:");
+            L(I2 + I1, "if h not in parent._modules:");
+            L(I2 + I2, "parent.add_module(h, nn.Module())");
+            L(I2 + I1, "parent = parent._modules[h]");
+            L(I2, "parent.add_module(last, module)");
+            L("", "");
+        }
         L(I1, "def forward(self, x):");
         for (int i = 0; i < layers.Count; i++)
         {

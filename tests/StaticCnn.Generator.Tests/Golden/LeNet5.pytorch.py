@@ -18,16 +18,6 @@ class LeNet5(nn.Module):
         self.fc2 = nn.Linear(120, 84, bias=True)  # Fc2: 84×1×1
         self.fc3 = nn.Linear(84, 10, bias=True)  # Fc3: 10×1×1
 
-    def _add(self, path, module):
-        """Registers `module` under a dotted path (layer1.0.conv1), creating plain containers on the way."""
-        parent = self
-        *heads, last = path.split(".")
-        for h in heads:
-            if h not in parent._modules:
-                parent.add_module(h, nn.Module())
-            parent = parent._modules[h]
-        parent.add_module(last, module)
-
     def forward(self, x):
         conv1 = F.relu(self.conv1(x))  # Conv1: (N,6,28,28)
         pool1 = F.max_pool2d(conv1, (2, 2), (2, 2), (0, 0))  # Pool1: (N,6,14,14)

@@ -19,16 +19,6 @@ class ResidualNet(nn.Module):
         self.side = nn.Conv2d(8, 4, (1, 1), stride=(1, 1), padding=(0, 0), dilation=(1, 1), groups=1, bias=True)  # Side: 4×16×16
         self.fc = nn.Linear(12, 10, bias=True)  # Fc: 10×1×1
 
-    def _add(self, path, module):
-        """Registers `module` under a dotted path (layer1.0.conv1), creating plain containers on the way."""
-        parent = self
-        *heads, last = path.split(".")
-        for h in heads:
-            if h not in parent._modules:
-                parent.add_module(h, nn.Module())
-            parent = parent._modules[h]
-        parent.add_module(last, module)
-
     def forward(self, x):
         stem = F.relu(self.stem(x))  # Stem: (N,8,16,16)
         block_conv1 = F.relu(self.block_conv1(stem))  # BlockConv1: (N,8,16,16)
