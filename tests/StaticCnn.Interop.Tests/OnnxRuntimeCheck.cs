@@ -75,19 +75,20 @@ internal static class OnnxRuntimeCheck
 
     private static double Normal(Random rng) => Math.Sqrt(-2 * Math.Log(1 - rng.NextDouble())) * Math.Cos(2 * Math.PI * rng.NextDouble());
 
+    /// <summary>An ONNX Runtime session on one thread, sequential, as every comparison here runs it.</summary>
+    private static InferenceSession OneThreadSession(byte[] model)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
+        return new InferenceSession(model, options);
+    }
+
     /// <summary>Exports <paramref name="net"/> and compares ORT with Forward on random input, batch by batch.</summary>
     public static IReadOnlyList<Result> Compare(INetwork net, params int[] batches)
     {
         var sw = Stopwatch.StartNew();
         byte[] model = Onnx.ToBytes(net);
         TimeSpan export = sw.Elapsed;
-        using var options = new SessionOptions
-        {
-            IntraOpNumThreads = 1,
-            InterOpNumThreads = 1,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-        };
-        using var session = new InferenceSession(model, options);
+        using var session = OneThreadSession(model);
         var results = new List<Result>();
         foreach (int batch in batches)
         {
@@ -127,8 +128,7 @@ internal static class OnnxRuntimeCheck
         using var rewired = new Rewired(net, g => new NetworkGraph(g.Inputs.ToArray(), g.Nodes.ToArray(),
             g.Outputs.Concat(layers.Select(i => new GraphOutput(g.Nodes[i].Name, GraphSource.Layer(i)))).ToArray()), disposeInner: false);
         byte[] model = Onnx.ToBytes(rewired);
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1, ExecutionMode = ExecutionMode.ORT_SEQUENTIAL };
-        using var session = new InferenceSession(model, options);
+        using var session = OneThreadSession(model);
         var results = new List<LayerResult>();
         foreach (int batch in batches)
         {
