@@ -9,8 +9,8 @@ namespace StaticCnn;
 /// identical offsets (<see cref="Gradients"/>). Non-trainable state such as BatchNorm running statistics lives in
 /// <see cref="Buffers"/>. <see cref="Tensors"/> names every slice as PyTorch's <c>state_dict</c> does.
 /// <para>
-/// <b>Thread safety.</b> An instance serves one thread at a time: <see cref="Forward"/>, <see cref="ForwardTrain"/>,
-/// <see cref="Backward"/>, <see cref="ZeroGradients"/>, <see cref="GetActivation"/>, the <see cref="Threads"/> and
+/// <b>Thread safety.</b> An instance serves one thread at a time: <see cref="Forward(ReadOnlySpan{float}, Span{float}, int)"/>, <see cref="ForwardTrain(ReadOnlySpan{float}, Span{float}, int)"/>,
+/// <see cref="Backward(ReadOnlySpan{float}, Span{float})"/>, <see cref="ZeroGradients"/>, <see cref="GetActivation"/>, the <see cref="Threads"/> and
 /// <see cref="Seed"/> setters and <see cref="IDisposable.Dispose"/> share its workspace, kernel scratch and step state.
 /// Each of them takes a flag on entry (one interlocked compare-exchange) and releases it on exit; a call that overlaps
 /// another one on the same instance throws <see cref="InvalidOperationException"/> and touches nothing, so misuse never
@@ -69,13 +69,13 @@ public interface INetwork : IDisposable
     /// <exception cref="InvalidOperationException">Another thread is inside a call on this instance (see the remarks: one instance per thread, or <see cref="CreateInferenceContext"/>).</exception>
     /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
     void Forward(ReadOnlySpan<float> input, Span<float> output, int batch);
-    /// <summary>Training forward: batch statistics, dropout, and every activation kept for <see cref="Backward"/>.</summary>
+    /// <summary>Training forward: batch statistics, dropout, and every activation kept for <see cref="Backward(ReadOnlySpan{float}, Span{float})"/>.</summary>
     /// <exception cref="ArgumentException">A span's length is not batch × the sample size, or batch is not in 1..<see cref="MaxBatch"/>.</exception>
     /// <exception cref="InvalidOperationException">Another thread is inside a call on this instance (see the remarks: one instance per thread, or <see cref="CreateInferenceContext"/>).</exception>
     /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
     void ForwardTrain(ReadOnlySpan<float> input, Span<float> output, int batch);
     /// <summary>
-    /// Back-propagates <paramref name="dOutput"/> (batch × <see cref="OutputSize"/>) through the last <see cref="ForwardTrain"/>.
+    /// Back-propagates <paramref name="dOutput"/> (batch × <see cref="OutputSize"/>) through the last <see cref="ForwardTrain(ReadOnlySpan{float}, Span{float}, int)"/>.
     /// Adds into <see cref="Gradients"/> (call <see cref="ZeroGradients"/> first) and, when <paramref name="dInput"/> is not
     /// empty, writes the gradient with respect to the input there (batch × <see cref="InputSize"/>).
     /// </summary>
@@ -96,7 +96,7 @@ public interface INetwork : IDisposable
     /// <summary>
     /// A context for inference on this instance's weights from another thread: its own workspace for up to
     /// <paramref name="maxBatch"/> samples and <paramref name="threads"/> kernel threads, the instance's parameter and
-    /// buffer arenas (read, not copied), results bit-identical to <see cref="Forward"/>, no allocation per call.
+    /// buffer arenas (read, not copied), results bit-identical to <see cref="Forward(ReadOnlySpan{float}, Span{float}, int)"/>, no allocation per call.
     /// Create one per serving thread and dispose it when done; the contract is on <see cref="IInferenceContext"/>.
     /// Generated networks implement it; the default throws <see cref="NotSupportedException"/>.
     /// </summary>
@@ -109,41 +109,171 @@ public interface INetwork : IDisposable
         => throw new NotSupportedException($"{Name} does not implement CreateInferenceContext; generated networks do.");
 
     /// <summary>
+    /// The network's inputs in declaration order. A network declared with the <c>[Network(InputChannels = …)]</c>
+    /// shorthand has one, named <c>Input</c>. Generated networks return a static list (no allocation).
+    /// </summary>
+    IReadOnlyList<PortInfo> Inputs => new[] { new PortInfo("Input", InputShape, -1) };
+
+    /// <summary>
+    /// The network's outputs: the layers marked <c>Output = true</c> in declaration order, or the last layer when none is.
+    /// <see cref="OutputShape"/> and <see cref="OutputSize"/> describe the first.
+    /// </summary>
+    IReadOnlyList<PortInfo> Outputs => new[] { new PortInfo(Layers[^1].Name, OutputShape, Layers.Count - 1) };
+
+    /// <summary>
+    /// Inference on every input, filling every output: <paramref name="inputs"/>[k] holds batch × <see cref="Inputs"/>[k]
+    /// floats and <paramref name="outputs"/>[k] batch × <see cref="Outputs"/>[k]. Allocates nothing; a collection
+    /// expression builds the lists on the stack: <c>net.Forward([left, right], [distance], batch)</c>.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lists' counts or a tensor's length do not match, or batch is not in 1..<see cref="MaxBatch"/>.</exception>
+    void Forward(ReadOnlySpan<ReadOnlyMemory<float>> inputs, ReadOnlySpan<Memory<float>> outputs, int batch)
+    {
+        NetworkPorts.CheckCounts(this, inputs.Length, outputs.Length, nameof(inputs), nameof(outputs));
+        Forward(inputs[0].Span, outputs[0].Span, batch);
+    }
+
+    /// <summary>Training forward on every input, filling every output (as <see cref="Forward(ReadOnlySpan{ReadOnlyMemory{float}}, ReadOnlySpan{Memory{float}}, int)"/>).</summary>
+    /// <exception cref="ArgumentException">The lists' counts or a tensor's length do not match, or batch is not in 1..<see cref="MaxBatch"/>.</exception>
+    void ForwardTrain(ReadOnlySpan<ReadOnlyMemory<float>> inputs, ReadOnlySpan<Memory<float>> outputs, int batch)
+    {
+        NetworkPorts.CheckCounts(this, inputs.Length, outputs.Length, nameof(inputs), nameof(outputs));
+        ForwardTrain(inputs[0].Span, outputs[0].Span, batch);
+    }
+
+    /// <summary>
+    /// Back-propagates one gradient per output (<paramref name="dOutputs"/>[k]: batch × <see cref="Outputs"/>[k]; an
+    /// empty entry means the loss does not depend on that output) through the last ForwardTrain. Adds into
+    /// <see cref="Gradients"/>. <paramref name="dInputs"/> is empty, or has one entry per input: a non-empty entry
+    /// receives the gradient with respect to that input.
+    /// </summary>
+    /// <exception cref="ArgumentException">The lists' counts or a tensor's length do not match.</exception>
+    void Backward(ReadOnlySpan<ReadOnlyMemory<float>> dOutputs, ReadOnlySpan<Memory<float>> dInputs)
+    {
+        NetworkPorts.CheckCounts(this, dInputs.Length == 0 ? 1 : dInputs.Length, dOutputs.Length, nameof(dInputs), nameof(dOutputs));
+        Backward(dOutputs[0].Span, dInputs.Length == 0 ? Span<float>.Empty : dInputs[0].Span);
+    }
+
+    /// <summary>
     /// The dataflow graph with every attribute value (what <see cref="Interop.Onnx"/> exports); generated networks
     /// implement it, other implementations return null (the default).
     /// </summary>
     NetworkGraph? Graph => null;
 }
 
-/// <summary>A per-sample shape C×H×W: every dimension at least 1 and C·H·W at most <see cref="int.MaxValue"/> (<c>default</c> is 0×0×0).</summary>
-public readonly record struct TensorShape
+/// <summary>
+/// The shape of one sample, of any rank: a vector (F), a signal or sequence (C, L), an image (C, H, W), or more axes.
+/// Every dimension is at least 1 and the element count at most <see cref="int.MaxValue"/> (<c>default</c> has rank 0).
+/// Two shapes are equal when their ranks and dimensions are; (10) and (10, 1, 1) hold the same floats but differ.
+/// </summary>
+/// <remarks>
+/// <see cref="Channels"/>, <see cref="Height"/> and <see cref="Width"/> view every rank as C×H×W, as the kernels lay it
+/// out: (F) as F×1×1, (C, L) as C×1×L, and rank 4 or more as C × (the middle axes) × the last axis.
+/// </remarks>
+public readonly struct TensorShape : IEquatable<TensorShape>
 {
-    /// <summary>The shape <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/>.</summary>
+    private readonly int[]? _dims;
+
+    /// <summary>A vector of <paramref name="features"/> (rank 1). PyTorch: a sample of an <c>(N, F)</c> tensor.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The dimension is below 1.</exception>
+    public TensorShape(int features) : this(new[] { features }, copy: false) { }
+
+    /// <summary>A signal or sequence of <paramref name="length"/> steps with <paramref name="channels"/> each (rank 2). PyTorch: a sample of <c>(N, C, L)</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1, or C·L exceeds <see cref="int.MaxValue"/>.</exception>
+    public TensorShape(int channels, int length) : this(new[] { channels, length }, copy: false) { }
+
+    /// <summary>The image shape <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/> (rank 3). PyTorch: a sample of <c>(N, C, H, W)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1, or C·H·W exceeds <see cref="int.MaxValue"/>.</exception>
-    public TensorShape(int channels, int height, int width)
+    public TensorShape(int channels, int height, int width) : this(new[] { channels, height, width }, copy: false) { }
+
+    /// <summary>A shape of any rank (at least 1) from its dimensions, outermost first; the array is copied.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">No dimension, a dimension below 1, or more than <see cref="int.MaxValue"/> elements.</exception>
+    public TensorShape(params int[] dims) : this(dims ?? throw new ArgumentNullException(nameof(dims)), copy: true) { }
+
+    private TensorShape(int[] dims, bool copy)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        if ((long)channels * height * width > int.MaxValue)
-            throw new ArgumentOutOfRangeException(nameof(width), width, $"{channels}×{height}×{width} holds more than {int.MaxValue} elements.");
-        Channels = channels;
-        Height = height;
-        Width = width;
+        if (dims.Length == 0) throw new ArgumentOutOfRangeException(nameof(dims), "A shape needs at least one dimension.");
+        long n = 1;
+        for (int i = 0; i < dims.Length; i++)
+        {
+            if (dims[i] < 1) throw new ArgumentOutOfRangeException(AxisName(dims.Length, i), dims[i], $"Dimension {i} of a rank-{dims.Length} shape must be at least 1.");
+            n *= dims[i];
+            if (n > int.MaxValue)
+                throw new ArgumentOutOfRangeException(AxisName(dims.Length, i), dims[i], $"{string.Join("×", dims)} holds more than {int.MaxValue} elements.");
+        }
+        _dims = copy ? (int[])dims.Clone() : dims;
     }
 
-    /// <summary>Channels (C).</summary>
-    public int Channels { get; }
-    /// <summary>Height (H).</summary>
-    public int Height { get; }
-    /// <summary>Width (W).</summary>
-    public int Width { get; }
-    /// <summary>C·H·W.</summary>
-    public int Size => Channels * Height * Width;
-    /// <summary>Deconstructs into (C, H, W).</summary>
+    private static string AxisName(int rank, int axis) => rank switch
+    {
+        1 => "features",
+        2 => axis == 0 ? "channels" : "length",
+        3 => axis == 0 ? "channels" : axis == 1 ? "height" : "width",
+        _ => "dims",
+    };
+
+    /// <summary>Number of axes: 1 (F), 2 (C, L), 3 (C, H, W) …; 0 for <c>default</c>.</summary>
+    public int Rank => _dims?.Length ?? 0;
+    /// <summary>Dimension <paramref name="axis"/>, outermost first.</summary>
+    public int this[int axis] => (_dims ?? Array.Empty<int>())[axis];
+    /// <summary>A copy of the dimensions, outermost first.</summary>
+    public int[] ToArray() => _dims is null ? Array.Empty<int>() : (int[])_dims.Clone();
+    /// <summary>Channels (C): the first axis.</summary>
+    public int Channels => _dims is null ? 0 : _dims[0];
+    /// <summary>Height (H) of the C×H×W view: 1 below rank 3, the middle axes' product above it.</summary>
+    public int Height
+    {
+        get
+        {
+            if (_dims is null) return 0;
+            int h = 1;
+            for (int i = 1; i < _dims.Length - 1; i++) h *= _dims[i];
+            return h;
+        }
+    }
+    /// <summary>Width (W) of the C×H×W view: the last axis from rank 2 on (the length L of a sequence), 1 for a vector.</summary>
+    public int Width => _dims is null ? 0 : _dims.Length == 1 ? 1 : _dims[^1];
+    /// <summary>Elements per sample: the product of the dimensions.</summary>
+    public int Size
+    {
+        get
+        {
+            if (_dims is null) return 0;
+            int n = 1;
+            foreach (int d in _dims) n *= d;
+            return n;
+        }
+    }
+    /// <summary>Deconstructs the C×H×W view into (C, H, W).</summary>
     public void Deconstruct(out int channels, out int height, out int width) => (channels, height, width) = (Channels, Height, Width);
     /// <inheritdoc/>
-    public override string ToString() => $"{Channels}×{Height}×{Width}";
+    public bool Equals(TensorShape other) => (_dims ?? Array.Empty<int>()).AsSpan().SequenceEqual(other._dims ?? Array.Empty<int>());
+    /// <inheritdoc/>
+    public override bool Equals(object? obj) => obj is TensorShape s && Equals(s);
+    /// <inheritdoc/>
+    public override int GetHashCode()
+    {
+        var h = new HashCode();
+        if (_dims is not null) foreach (int d in _dims) h.Add(d);
+        return h.ToHashCode();
+    }
+    /// <summary>Equal ranks and dimensions.</summary>
+    public static bool operator ==(TensorShape a, TensorShape b) => a.Equals(b);
+    /// <summary>Different ranks or dimensions.</summary>
+    public static bool operator !=(TensorShape a, TensorShape b) => !a.Equals(b);
+    /// <summary>The dimensions joined by ×, e.g. <c>10</c>, <c>8×200</c>, <c>3×32×32</c> (<c>0×0×0</c> for <c>default</c>).</summary>
+    public override string ToString() => _dims is null ? "0×0×0" : string.Join("×", _dims);
+}
+
+/// <summary>One named input or output of a network.</summary>
+/// <param name="Name">The member name: <c>Left</c> for <c>[Input(1, 28, 28)] public partial Tensor Left</c>, or the
+/// layer marked <c>Output = true</c>. A network declared with the <c>[Network(InputChannels = …)]</c> shorthand has one
+/// input named <c>Input</c>; a network with no layer marked as an output has one output, its last layer.</param>
+/// <param name="Shape">Per-sample shape.</param>
+/// <param name="Layer">For an output, the index of the layer that produces it in <see cref="INetwork.Layers"/>; −1 for an input.</param>
+public sealed record PortInfo(string Name, TensorShape Shape, int Layer)
+{
+    /// <summary>Floats per sample.</summary>
+    public int Size => Shape.Size;
 }
 
 /// <summary>Whether a tensor is trained (in the parameter arena) or state (in the buffer arena).</summary>

@@ -5,7 +5,7 @@ namespace StaticCnn;
 /// <summary>
 /// Inference on a network's weights with a workspace of its own: the way to serve several threads from one set of
 /// trained weights. Create one per thread with <see cref="INetwork.CreateInferenceContext"/>; each context runs the
-/// same code as <see cref="INetwork.Forward"/> (bit-identical results) and allocates nothing per call.
+/// same code as <see cref="INetwork.Forward(ReadOnlySpan{float}, Span{float}, int)"/> (bit-identical results) and allocates nothing per call.
 /// PyTorch: one <c>torch.jit</c> module shared by several threads under <c>torch.inference_mode()</c>, each with its own activations.
 /// </summary>
 /// <remarks>
@@ -33,7 +33,7 @@ public interface IInferenceContext : IDisposable
     int Threads { get; }
 
     /// <summary>
-    /// Inference as <see cref="INetwork.Forward"/> (BatchNorm running statistics, no dropout) on this context's
+    /// Inference as <see cref="INetwork.Forward(ReadOnlySpan{float}, Span{float}, int)"/> (BatchNorm running statistics, no dropout) on this context's
     /// workspace and the network's weights. Allocates nothing.
     /// </summary>
     /// <param name="input">batch × <see cref="InputSize"/> floats, NCHW.</param>

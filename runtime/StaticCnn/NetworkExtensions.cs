@@ -4,7 +4,7 @@ namespace StaticCnn;
 
 /// <summary>
 /// One-sample inference helpers for any classifier <see cref="INetwork"/> (output C×1×1 = C class scores). They run
-/// <see cref="INetwork.Forward"/> with batch 1 and therefore share the network's workspace: like <c>Forward</c>, they
+/// <see cref="INetwork.Forward(ReadOnlySpan{float}, Span{float}, int)"/> with batch 1 and therefore share the network's workspace: like <c>Forward</c>, they
 /// are not thread-safe on one network instance (use one network per thread).
 /// </summary>
 /// <remarks>

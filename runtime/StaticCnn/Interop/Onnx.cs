@@ -6,7 +6,7 @@ namespace StaticCnn.Interop;
 /// <summary>
 /// ONNX export: writes a generated network's graph (<see cref="INetwork.Graph"/>) and its current weights as one ONNX
 /// model (opset <see cref="Opset"/>, IR version <see cref="IrVersion"/>) that ONNX Runtime runs with the same outputs as
-/// <see cref="INetwork.Forward"/> (inference semantics: BatchNorm running statistics, no dropout).
+/// <see cref="INetwork.Forward(ReadOnlySpan{float}, Span{float}, int)"/> (inference semantics: BatchNorm running statistics, no dropout).
 /// PyTorch: <c>torch.onnx.export(model.eval(), x, "model.onnx", opset_version=17, input_names=["input"],
 /// output_names=["output"], dynamic_axes={"input": {0: "N"}, "output": {0: "N"}})</c>.
 /// </summary>

@@ -34,6 +34,24 @@ public abstract class Loss
     /// <exception cref="ArgumentException">The spans' lengths do not match the batch.</exception>
     public abstract float Compute(ReadOnlySpan<float> output, LossTargets targets, Span<float> gradient, int batch);
 
+    /// <summary>How many network outputs the loss reads: 1 for most; 2 for a pair of embeddings (cosine-embedding), 3 for triplets.</summary>
+    public virtual int Arity => 1;
+
+    /// <summary>
+    /// The loss over <see cref="Arity"/> outputs (each batch × its size per sample); when <paramref name="gradients"/> is
+    /// not empty it holds one span per output, each receiving d(mean loss)/d(that output). Losses of arity 1 forward to
+    /// <see cref="Compute(ReadOnlySpan{float}, LossTargets, Span{float}, int)"/>; losses of higher arity override this.
+    /// </summary>
+    /// <exception cref="ArgumentException">The number of outputs is not <see cref="Arity"/>, or a length does not match.</exception>
+    public virtual float Compute(ReadOnlySpan<ReadOnlyMemory<float>> outputs, LossTargets targets, ReadOnlySpan<Memory<float>> gradients, int batch)
+    {
+        if (outputs.Length != Arity)
+            throw new ArgumentException($"{Name} reads {Arity} output(s) but {outputs.Length} were given.", nameof(outputs));
+        if (!gradients.IsEmpty && gradients.Length != outputs.Length)
+            throw new ArgumentException($"{gradients.Length} gradient spans were given for {outputs.Length} output(s).", nameof(gradients));
+        return Compute(outputs[0].Span, targets, gradients.IsEmpty ? Span<float>.Empty : gradients[0].Span, batch);
+    }
+
     /// <summary>Whether this loss reads <see cref="LossTargets.Labels"/> (classification) rather than values.</summary>
     public virtual bool UsesLabels => false;
 
