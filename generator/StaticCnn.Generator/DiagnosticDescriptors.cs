@@ -69,6 +69,10 @@ internal static class DiagnosticDescriptors
         "Network '{0}' {1}; {2}", Declaration);
     public static readonly DiagnosticDescriptor PartialLayerWithoutAttribute = Error("SCNN0017", "Partial Layer property without a layer attribute",
         "'{0}' in network '{1}' is a partial Layer property without a layer attribute, so it is not a layer and nothing implements it; add a layer attribute such as [Dense(10)], or implement the property", Declaration);
+    public static readonly DiagnosticDescriptor InputDeclaredTwice = Error("SCNN0018", "Network inputs declared twice",
+        "Network '{0}' declares [Input] members and also an input shape in [Network] (InputChannels, InputHeight, InputWidth); use one: remove the shape from [Network], the [Input] members define the inputs", Declaration);
+    public static readonly DiagnosticDescriptor InvalidInputShape = Error("SCNN0019", "Invalid input shape",
+        "Input '{0}': the shape [{1}] is not valid; {2}", Declaration);
 
     // ---- SCNN01xx: shape and graph errors ----
     public static readonly DiagnosticDescriptor NonPositiveOutput = Error("SCNN0100", "Output size is not positive",
@@ -104,6 +108,10 @@ internal static class DiagnosticDescriptors
         "Layer '{0}': pool padding {1} must be at most half the {2}×{2} window; use Padding ≤ {3}", Shape);
     public static readonly DiagnosticDescriptor TooFewInputs = Error("SCNN0116", "Too few inputs",
         "Layer '{0}': {1} needs at least two input layers (got {2})", Shape);
+    public static readonly DiagnosticDescriptor SharesMismatch = Error("SCNN0117", "Shared layer does not match",
+        "Layer '{0}' shares the parameters of '{1}', but {2}; declare it with the same kind and arguments as '{1}'", Shape);
+    public static readonly DiagnosticDescriptor RankMismatch = Error("SCNN0118", "Input of the wrong rank",
+        "Layer '{0}': {1} needs a {2} input, but '{3}' is {4} ({5}){6}", Shape);
 
     // ---- SCNN03xx: warnings and advice ----
     public static readonly DiagnosticDescriptor StrideDropsPixels = Warning("SCNN0300", "Stride drops input pixels",

@@ -43,6 +43,24 @@ public interface IInferenceContext : IDisposable
     /// <exception cref="InvalidOperationException">Another thread is inside a call on this context.</exception>
     /// <exception cref="ObjectDisposedException">The context was disposed.</exception>
     void Forward(ReadOnlySpan<float> input, Span<float> output, int batch);
+
+    /// <summary>The network's inputs (see <see cref="INetwork.Inputs"/>).</summary>
+    IReadOnlyList<PortInfo> Inputs => new[] { new PortInfo("Input", new TensorShape(InputSize), -1) };
+
+    /// <summary>The network's outputs (see <see cref="INetwork.Outputs"/>).</summary>
+    IReadOnlyList<PortInfo> Outputs => new[] { new PortInfo("Output", new TensorShape(OutputSize), -1) };
+
+    /// <summary>
+    /// Inference on every input, filling every output (one tensor each, in the order of <see cref="Inputs"/> and
+    /// <see cref="Outputs"/>); the only form for a network with several inputs or outputs. Allocates nothing.
+    /// </summary>
+    /// <exception cref="ArgumentException">A count or length does not match, or batch is not in 1..<see cref="MaxBatch"/>.</exception>
+    void Forward(ReadOnlySpan<ReadOnlyMemory<float>> inputs, ReadOnlySpan<Memory<float>> outputs, int batch)
+    {
+        if (inputs.Length != 1 || outputs.Length != 1)
+            throw new ArgumentException($"{Name} has one input and one output but {inputs.Length} and {outputs.Length} tensors were given.", nameof(inputs));
+        Forward(inputs[0].Span, outputs[0].Span, batch);
+    }
 }
 
 /// <summary>
@@ -59,8 +77,14 @@ public sealed class InferenceContext : IInferenceContext
     public delegate void Body(ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> ws, Span<int> iws,
         ReadOnlySpan<float> prm, ReadOnlySpan<float> buf, Span<float> scratch, int mb, int threads, bool reference);
 
+    /// <summary>The inference body of a network with several inputs or outputs: one tensor per input and per output.</summary>
+    public delegate void ListBody(ReadOnlySpan<ReadOnlyMemory<float>> inputs, ReadOnlySpan<Memory<float>> outputs, int batch, Span<float> ws, Span<int> iws,
+        ReadOnlySpan<float> prm, ReadOnlySpan<float> buf, Span<float> scratch, int mb, int threads, bool reference);
+
     private readonly SharedArenas _arenas;
-    private readonly Body _body;
+    private readonly Body? _body;
+    private readonly ListBody? _listBody;
+    private readonly PortInfo[]? _inputs, _outputs;
     private readonly AlignedBuffer<float> _workspace;
     private readonly AlignedBuffer<int> _intWorkspace;
     private readonly AlignedBuffer<float> _scratch;
@@ -76,9 +100,26 @@ public sealed class InferenceContext : IInferenceContext
     [EditorBrowsable(EditorBrowsableState.Never)]
     public InferenceContext(string name, int inputSize, int outputSize, int maxBatch, int threads,
         int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, Body body)
+        : this(name, inputSize, outputSize, maxBatch, threads, workspaceFloats, argmaxInts, scratchFloats, arenas)
+        => _body = body ?? throw new ArgumentNullException(nameof(body));
+
+    /// <summary>Called by generated networks with several inputs or outputs.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size or count is out of range.</exception>
+    /// <exception cref="ObjectDisposedException">The arenas were already freed.</exception>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public InferenceContext(string name, PortInfo[] inputs, PortInfo[] outputs, int maxBatch, int threads,
+        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, ListBody body)
+        : this(name, inputs[0].Size, outputs[0].Size, maxBatch, threads, workspaceFloats, argmaxInts, scratchFloats, arenas)
+    {
+        _listBody = body ?? throw new ArgumentNullException(nameof(body));
+        _inputs = inputs;
+        _outputs = outputs;
+    }
+
+    private InferenceContext(string name, int inputSize, int outputSize, int maxBatch, int threads,
+        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas)
     {
         ArgumentNullException.ThrowIfNull(arenas);
-        ArgumentNullException.ThrowIfNull(body);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
         ThreadSafety.CheckThreads(threads, nameof(threads));
         Name = name;
@@ -86,7 +127,6 @@ public sealed class InferenceContext : IInferenceContext
         OutputSize = outputSize;
         MaxBatch = maxBatch;
         Threads = threads;
-        _body = body;
         _workspace = new AlignedBuffer<float>(workspaceFloats);
         _intWorkspace = new AlignedBuffer<int>(argmaxInts);
         _scratch = new AlignedBuffer<float>(scratchFloats);
@@ -114,8 +154,47 @@ public sealed class InferenceContext : IInferenceContext
     public int Threads { get; }
 
     /// <inheritdoc/>
+    public IReadOnlyList<PortInfo> Inputs => _inputs ?? new[] { new PortInfo("Input", new TensorShape(InputSize), -1) };
+    /// <inheritdoc/>
+    public IReadOnlyList<PortInfo> Outputs => _outputs ?? new[] { new PortInfo("Output", new TensorShape(OutputSize), -1) };
+
+    /// <inheritdoc/>
+    public void Forward(ReadOnlySpan<ReadOnlyMemory<float>> inputs, ReadOnlySpan<Memory<float>> outputs, int batch)
+    {
+        if (_listBody is null)
+        {
+            if (inputs.Length != 1 || outputs.Length != 1)
+                throw new ArgumentException($"{Name} has one input and one output but {inputs.Length} and {outputs.Length} tensors were given.", nameof(inputs));
+            Forward(inputs[0].Span, outputs[0].Span, batch);
+            return;
+        }
+        Enter();
+        try
+        {
+            if (batch < 1 || batch > MaxBatch)
+                throw new ArgumentException($"batch must be in 1..{MaxBatch} (the maxBatch given to CreateInferenceContext) but was {batch}.", nameof(batch));
+            if (inputs.Length != _inputs!.Length || outputs.Length != _outputs!.Length)
+                throw new ArgumentException($"{Name} has {_inputs.Length} input(s) and {_outputs!.Length} output(s) but {inputs.Length} and {outputs.Length} tensors were given.", nameof(inputs));
+            for (int k = 0; k < inputs.Length; k++)
+                if (inputs[k].Length != batch * _inputs[k].Size)
+                    throw new ArgumentException($"input {_inputs[k].Name} must hold {batch * _inputs[k].Size} floats (batch × {_inputs[k].Size}) but has {inputs[k].Length}.", nameof(inputs));
+            for (int k = 0; k < outputs.Length; k++)
+                if (outputs[k].Length != batch * _outputs[k].Size)
+                    throw new ArgumentException($"output {_outputs[k].Name} must hold {batch * _outputs[k].Size} floats (batch × {_outputs[k].Size}) but has {outputs[k].Length}.", nameof(outputs));
+            _listBody(inputs, outputs, batch, _workspace.Span, _intWorkspace.Span, _arenas.Parameters.Span, _arenas.Buffers.Span,
+                _scratch.Span, MaxBatch, Threads, false);
+        }
+        finally
+        {
+            Volatile.Write(ref _inUse, 0);
+        }
+    }
+
+    /// <inheritdoc/>
     public void Forward(ReadOnlySpan<float> input, Span<float> output, int batch)
     {
+        if (_body is null)
+            throw new InvalidOperationException($"{Name} has {_inputs!.Length} input(s) and {_outputs!.Length} output(s): call Forward([inputs], [outputs], batch).");
         Enter();
         try
         {

@@ -319,6 +319,27 @@ public static class DiagnosticCases
                 L("Conv2D(6)", "Conv1"),
                 "    public partial Layer /*!*/Extra { get; }"),
             "'Extra' in network 'Net' is a partial Layer property without a layer attribute, so it is not a layer and nothing implements it; add a layer attribute such as [Dense(10)], or implement the property"),
+
+        // ---- SCNN0018/0019, 0117/0118: declared inputs, shared layers, ranks ----
+        new("InputsAndShorthand", "SCNN0018", Net(Mnist, I("1, 28, 28", "Image"), L("Conv2D(6)", "Conv1")).Replace("[Network", "[/*!*/Network"),
+            "Network 'Net' declares [Input] members and also an input shape in [Network] (InputChannels, InputHeight, InputWidth); use one: remove the shape from [Network], the [Input] members define the inputs"),
+
+        new("InputZeroDimension", "SCNN0019", Net("", I("1, 0, 28", "Image", marked: true), L("Conv2D(6)", "Conv1")),
+            "Input 'Image': the shape [1, 0, 28] is not valid; every dimension must be at least 1"),
+
+        new("InputNoDimension", "SCNN0019", Net("", I("", "Image", marked: true), L("Dense(6)", "Fc")),
+            "Input 'Image': the shape [] is not valid; give at least one dimension, e.g. [Input(1, 28, 28)] or [Input(8, 200)]"),
+
+        new("SharesOtherFilters", "SCNN0117", Net("", I("1, 28, 28", "Left"), I("1, 28, 28", "Right"),
+                L("Conv2D(6, From = nameof(Left))", "A"), M("Conv2D(8, From = nameof(Right), Shares = nameof(A))", "B")),
+            "Layer 'B' shares the parameters of 'A', but its weight would be [8, 1, 3, 3] and the shared one is [6, 1, 3, 3]; declare it with the same kind and arguments as 'A'"),
+
+        new("SharesOtherKind", "SCNN0117", Net("", I("1, 28, 28", "Left"), I("1, 28, 28", "Right"),
+                L("Conv2D(6, From = nameof(Left))", "A"), M("MaxPool2D(2, From = nameof(Right), Shares = nameof(A))", "B")),
+            "Layer 'B' shares the parameters of 'A', but 'A' is a Conv2D and 'B' a MaxPool2D; declare it with the same kind and arguments as 'A'"),
+
+        new("Conv2DOnSequence", "SCNN0118", Net("", I("8, 200", "Signal"), M("Conv2D(4)", "Conv1")),
+            "Layer 'Conv1': Conv2D needs a C×H×W input, but 'Signal' is 8×200 (C×L); use Conv1D"),
     };
 
     public static readonly NearMiss[] NearMisses =
@@ -405,5 +426,10 @@ public static class DiagnosticCases
         new("PartialLayerImplementedByUser", "SCNN0017", Net(Mnist, L("Conv2D(6)", "Conv1"),
             "    public partial Layer Alias { get; }",
             "    public partial Layer Alias { get => Conv1; }")),
+        new("InputsOnly", "SCNN0018", Net("", I("1, 28, 28", "Image"), L("Conv2D(6)", "Conv1"))),
+        new("InputSequence", "SCNN0019", Net("", I("8, 200", "Signal"), L("Dense(6)", "Fc"))),
+        new("SharesSameConv", "SCNN0117", Net("", I("1, 28, 28", "Left"), I("1, 20, 20", "Right"),
+            L("Conv2D(6, From = nameof(Left))", "A"), L("Conv2D(6, From = nameof(Right), Shares = nameof(A))", "B"))),
+        new("DenseOnSequence", "SCNN0118", Net("", I("8, 200", "Signal"), L("Flatten", "Flat"), L("Dense(4)", "Fc"))),
     };
 }

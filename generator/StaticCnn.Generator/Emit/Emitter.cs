@@ -105,7 +105,7 @@ internal static class Emitter
         void Static(string name, string line) { if (!taken.Contains(name)) w.Line(line); }
         void Api(string name, string type, string rest, string iface = "global::StaticCnn.INetwork")
             => w.Line(taken.Contains(name) ? type + " " + iface + "." + name + rest : "public " + type + " " + name + rest);
-        Shape3 input = model.Input;
+        TensorDims input = model.Input;
         long inputSize = global::StaticCnn.Shapes.ShapeRules.Elements(input.C, input.H, input.W);
         Static("InputChannels", "public const int InputChannels = " + Lit.Int(input.C) + ";");
         Static("InputHeight", "public const int InputHeight = " + Lit.Int(input.H) + ";");
@@ -147,12 +147,18 @@ internal static class Emitter
         return w.ToString();
     }
 
-    private static void EmitMember(SourceWriter w, MemberImpl m, bool stub)
+    private static void EmitMember(SourceWriter w, MemberImpl m, bool stub, NetworkModel? model = null)
     {
         string head = m.Modifiers + " " + m.Type + " " + Naming.Id(m.Name);
+        if (!stub && m.InputIndex >= 0 && model != null && m.InputIndex < model.Inputs.Count)
+        {
+            PortModel p = model.Inputs[m.InputIndex];
+            w.Line(head + " { get => new global::StaticCnn.NetworkInput(" + Lit.String(p.Name) + ", " + PortShapeExpr(p.Shape) + ", " + Lit.Int(m.InputIndex) + "); }");
+            return;
+        }
         if (stub || m.LayerIndex < 0)
         {
-            string throwing = m.LayerIndex < 0
+            string throwing = m.LayerIndex < 0 && (m.InputIndex < 0 || !stub)
                 ? "throw new global::System.InvalidOperationException(" + Lit.String(m.Name + " is not a valid layer declaration (see the SCNN diagnostics)") + ")"
                 : "throw CompileErrors()";
             w.Line(head + " { " + string.Join(" ", m.Accessors.Select(a => a + " => " + throwing + ";")) + " }");
@@ -163,6 +169,66 @@ internal static class Emitter
         }
     }
 
+    // ---------------------------------------------------------------- ports
+
+    /// <summary>One network input or output as the generated API names it.</summary>
+    /// <param name="Prefix">Its region-constant prefix: InputActOffset, LeftActOffset, Conv9GradOffset.</param>
+    /// <param name="Param">The typed method parameter: input/output for the original one-input API, else the camelCase member name.</param>
+    /// <param name="DParam">The gradient parameter: dInput/dOutput, else "d" + member name.</param>
+    /// <param name="SizeConst">The per-sample size constant.</param>
+    /// <param name="Shape">Per-sample shape.</param>
+    private sealed record Port(string Prefix, string Param, string DParam, string SizeConst, TensorDims Shape, int Layer);
+
+    /// <summary>Local and parameter names of the generated bodies that a port parameter must not shadow.</summary>
+    private static readonly HashSet<string> BodyNames = new(StringComparer.Ordinal)
+    {
+        "batch", "ws", "iws", "prm", "grd", "buf", "scratch", "mb", "threads", "reference", "stepSeed", "x", "y", "w", "b", "dx", "dy",
+        "dw", "db", "mask", "argmax", "pooled", "saveMean", "saveInvStd", "runningMean", "runningVar", "value", "layerIndex",
+    };
+
+    private static string ParamName(string member)
+    {
+        string camel = char.ToLowerInvariant(member[0]) + member.Substring(1);
+        if (BodyNames.Contains(camel) || camel.StartsWith("x", StringComparison.Ordinal) && camel.Length > 1 && char.IsDigit(camel[1])
+            || camel.StartsWith("dx", StringComparison.Ordinal) || camel.StartsWith("need", StringComparison.Ordinal)) camel += "Data";
+        return Naming.Id(camel);
+    }
+
+    private static List<Port> InputPorts(NetworkModel m)
+    {
+        var list = new List<Port>();
+        for (int k = 0; k < m.Inputs.Count; k++)
+        {
+            PortModel p = m.Inputs[k];
+            list.Add(m.Shorthand
+                ? new Port("Input", "input", "dInput", "InputSize", p.Shape, NetworkModel.InputRef(k))
+                : new Port(p.Name, ParamName(p.Name), ParamName("d" + p.Name), p.Name + "Size", p.Shape, NetworkModel.InputRef(k)));
+        }
+        return list;
+    }
+
+    /// <summary>Whether the outputs are named by their layers (some layer is marked Output = true) rather than "output".</summary>
+    private static bool NamedOutputs(NetworkModel m) => m.Layers.Any(l => l.IsOutput);
+
+    private static List<Port> OutputPorts(NetworkModel m)
+    {
+        var list = new List<Port>();
+        bool named = NamedOutputs(m);
+        foreach (int o in m.Outputs)
+        {
+            LayerModel l = m.Layers[o];
+            list.Add(named
+                ? new Port(l.Member, ParamName(l.Member), ParamName("d" + l.Member), l.Member + "Size", l.Out, o)
+                : new Port(l.Member, "output", "dOutput", "OutputSize", l.Out, o));
+        }
+        return list;
+    }
+
+    /// <summary>Whether the network has the original API: one input and one output, Forward(input, output, batch) implementing INetwork's.</summary>
+    private static bool OneToOne(NetworkModel m) => m.Inputs.Count == 1 && m.Outputs.Count == 1;
+
+    private static string PortShapeExpr(TensorDims s) => "new global::StaticCnn.TensorShape(" + string.Join(", ", s.Dims) + ")";
+
     // ---------------------------------------------------------------- network
 
     internal static string Network(NetworkPlan plan)
@@ -171,8 +237,9 @@ internal static class Emitter
         NetworkModel model = plan.Model;
         TypeHeader h = model.Header;
         var layers = model.Layers;
-        LayerModel last = layers[layers.Count - 1];
+        LayerModel last = layers[model.Outputs[0]]; // the first output (the last layer unless some layer is marked Output = true)
         string name = h.Name;
+        List<Port> ins = InputPorts(model), outs = OutputPorts(model);
 
         var doc = new System.Text.StringBuilder();
         doc.Append("/// <summary>\n/// Generated network (").Append(Lit.Xml(name)).Append("): every shape, offset and bound below is a constant.\n/// <code>\n");
@@ -182,7 +249,7 @@ internal static class Emitter
 
         // ---- constants ----
         w.Line("// ---- shapes and sizes per sample ----");
-        w.Line("/// <summary>Channels of one input sample.</summary>");
+        w.Line("/// <summary>Channels of one " + (model.Inputs.Count > 1 ? "sample of the first input (" + model.Inputs[0].Name + ")" : "input sample") + ".</summary>");
         w.Line("public const int InputChannels = " + Lit.Int(model.Input.C) + ";");
         w.Line("/// <summary>Height of one input sample.</summary>");
         w.Line("public const int InputHeight = " + Lit.Int(model.Input.H) + ";");
@@ -196,8 +263,11 @@ internal static class Emitter
         w.Line("public const int OutputHeight = " + Lit.Int(last.Out.H) + ";");
         w.Line("/// <summary>Width of one output sample.</summary>");
         w.Line("public const int OutputWidth = " + Lit.Int(last.Out.W) + ";");
-        w.Line("/// <summary>Floats per output sample.</summary>");
+        w.Line("/// <summary>Floats per output sample" + (model.Outputs.Count > 1 ? " of the first output (" + last.Member + ")" : "") + ".</summary>");
         w.Line("public const int OutputSize = " + Lit.Int(last.Out.Size) + ";");
+        foreach (Port p in ins)
+            if (p.SizeConst != "InputSize")
+                w.Line("/// <summary>Floats per sample of input " + p.Prefix + ", " + p.Shape + ".</summary>\npublic const int " + p.SizeConst + " = " + Lit.Int(p.Shape.Size) + ";");
         w.Line("/// <summary>Trainable parameters (the length of Parameters and Gradients).</summary>");
         w.Line("public const long ParameterCount = " + Lit.Int(plan.ParameterCount) + ";");
         w.Line("/// <summary>Floats of non-trainable state (BatchNorm running statistics).</summary>");
@@ -224,16 +294,23 @@ internal static class Emitter
 
         // ---- layout ----
         w.Line("// ---- workspace layout: per-sample offsets, multiplied by the batch capacity (mb) ----");
-        w.Line("private const int InputActOffset = " + Lit.Int(plan.InputAct) + "; // input copy " + model.Input.Nchw);
-        w.Line("private const int InputGradOffset = " + Lit.Int(plan.InputGrad) + "; // d input " + model.Input.Nchw);
+        for (int k = 0; k < ins.Count; k++)
+        {
+            w.Line("private const int " + ins[k].Prefix + "ActOffset = " + Lit.Int(plan.InputActs[k]) + "; // input copy " + ins[k].Shape.Nchw);
+            w.Line("private const int " + ins[k].Prefix + "GradOffset = " + Lit.Int(plan.InputGrads[k]) + "; // d input " + ins[k].Shape.Nchw);
+        }
+        bool publicOutputs = NamedOutputs(model);
         for (int i = 0; i < layers.Count; i++)
         {
             LayerModel l = layers[i];
             LayerPlan p = plan.Layers[i];
-            w.Line("private const int " + l.Member + "Size = " + Lit.Int(l.Out.Size) + "; // " + l.Member + " " + l.Out.Nchw);
+            if (publicOutputs && l.IsOutput)
+                w.Line("/// <summary>Floats per sample of output " + l.Member + ", " + l.Out + ".</summary>\npublic const int " + l.Member + "Size = " + Lit.Int(l.Out.Size) + "; // " + l.Member + " " + l.Out.Nchw);
+            else
+                w.Line("private const int " + l.Member + "Size = " + Lit.Int(l.Out.Size) + "; // " + l.Member + " " + l.Out.Nchw);
             if ((l.Flags & LayerFlags.AliasInput) != 0)
             {
-                string src = l.Inputs[0] < 0 ? "Input" : layers[l.Inputs[0]].Member;
+                string src = EmitContext.Name(plan, l.Inputs[0]);
                 w.Line("private const int " + l.Member + "ActOffset = " + src + "ActOffset; // view of " + src);
                 w.Line("private const int " + l.Member + "GradOffset = " + src + "GradOffset;");
             }
@@ -253,6 +330,7 @@ internal static class Emitter
         for (int i = 0; i < layers.Count; i++)
         {
             LayerModel l = layers[i];
+            if (l.Shares >= 0) { w.Line("// " + l.Member + " uses the tensors of " + layers[l.Shares].Member); continue; }
             for (int t = 0; t < l.Tensors.Count; t++)
             {
                 TensorModel tm = l.Tensors[t];
@@ -270,8 +348,7 @@ internal static class Emitter
         for (int i = 0; i < layers.Count; i++)
         {
             LayerModel l = layers[i];
-            w.Line("new global::StaticCnn.LayerInfo(" + Lit.String(l.Member) + ", " + Lit.String(l.Kind) + ", new global::StaticCnn.TensorShape("
-                + Lit.Int(l.Out.C) + ", " + Lit.Int(l.Out.H) + ", " + Lit.Int(l.Out.W) + "), " + Lit.Int(l.Parameters) + "L, "
+            w.Line("new global::StaticCnn.LayerInfo(" + Lit.String(l.Member) + ", " + Lit.String(l.Kind) + ", " + PortShapeExpr(l.Out) + ", " + Lit.Int(l.Parameters) + "L, "
                 + Lit.Int(plan.Layers[i].FirstTensor) + ", " + Lit.Int(l.Tensors.Count) + "),");
         }
         w.Close(";");
@@ -280,6 +357,7 @@ internal static class Emitter
         for (int i = 0; i < layers.Count; i++)
         {
             LayerModel l = layers[i];
+            if (l.Shares >= 0) continue; // listed once, under the owner
             for (int t = 0; t < l.Tensors.Count; t++)
             {
                 TensorModel tm = l.Tensors[t];
@@ -293,6 +371,17 @@ internal static class Emitter
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.LayerInfo> LayerInfos => s_layerInfos;");
         w.Line("/// <summary>Every named tensor (PyTorch state_dict names and shapes) with its arena offset.</summary>");
         w.Line("public static global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.TensorInfo> TensorInfos => s_tensorInfos;");
+        if (!model.Shorthand || NamedOutputs(model))
+        {
+            w.Line("private static readonly global::StaticCnn.PortInfo[] s_inputs = { " + string.Join(", ", model.Inputs.Select(p =>
+                "new global::StaticCnn.PortInfo(" + Lit.String(p.Name) + ", " + PortShapeExpr(p.Shape) + ", -1)")) + " };");
+            w.Line("private static readonly global::StaticCnn.PortInfo[] s_outputs = { " + string.Join(", ", model.Outputs.Select(o =>
+                "new global::StaticCnn.PortInfo(" + Lit.String(layers[o].Member) + ", " + PortShapeExpr(layers[o].Out) + ", " + Lit.Int(o) + ")")) + " };");
+            w.Line("/// <inheritdoc/>");
+            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.PortInfo> Inputs => s_inputs;");
+            w.Line("/// <inheritdoc/>");
+            w.Line("public global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.PortInfo> Outputs => s_outputs;");
+        }
         w.Line();
 
         GraphEmitter.Emit(w, plan); // INetwork.Graph: the dataflow graph with every attribute value (ONNX export)
@@ -373,9 +462,11 @@ internal static class Emitter
         w.Line("/// <inheritdoc/>");
         w.Line("public string Name => " + Lit.String(name) + ";");
         w.Line("/// <inheritdoc/>");
-        w.Line("public global::StaticCnn.TensorShape InputShape => new global::StaticCnn.TensorShape(InputChannels, InputHeight, InputWidth);");
+        w.Line(model.Shorthand ? "public global::StaticCnn.TensorShape InputShape => new global::StaticCnn.TensorShape(InputChannels, InputHeight, InputWidth);"
+            : "public global::StaticCnn.TensorShape InputShape => " + PortShapeExpr(model.Input) + ";");
         w.Line("/// <inheritdoc/>");
-        w.Line("public global::StaticCnn.TensorShape OutputShape => new global::StaticCnn.TensorShape(OutputChannels, OutputHeight, OutputWidth);");
+        w.Line(last.Out.Rank == 3 ? "public global::StaticCnn.TensorShape OutputShape => new global::StaticCnn.TensorShape(OutputChannels, OutputHeight, OutputWidth);"
+            : "public global::StaticCnn.TensorShape OutputShape => " + PortShapeExpr(last.Out) + ";");
         w.Line("int global::StaticCnn.INetwork.InputSize => InputSize;");
         w.Line("int global::StaticCnn.INetwork.OutputSize => OutputSize;");
         w.Line("/// <inheritdoc/>");
@@ -411,7 +502,7 @@ internal static class Emitter
         Guarded(w, "set", () => w.Line("_seed = value; _step = 0;"));
         w.Close();
         w.Line();
-        foreach (MemberImpl m in model.Members) EmitMember(w, m, false);
+        foreach (MemberImpl m in model.Members) EmitMember(w, m, false, model);
         w.Line();
 
         bool hasDropout = layers.Any(l => (l.Flags & LayerFlags.Mask) != 0);
@@ -421,6 +512,7 @@ internal static class Emitter
         w.Line();
         EmitBackward(w, plan);
         w.Line();
+        if (!OneToOne(model)) EmitListOverloads(w, plan, ins, outs);
 
         w.Line("/// <inheritdoc/>");
         Guarded(w, "public void ZeroGradients()", () => w.Line("_gradients.Span.Clear();"));
@@ -443,7 +535,9 @@ internal static class Emitter
             w.Line("if (floats > int.MaxValue || ints > int.MaxValue)");
             w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $\"An inference workspace for {maxBatch} samples needs {floats} floats, more than {int.MaxValue}; use a smaller maxBatch.\");");
             w.Line("int scratch = threads > 1 ? ScratchFor(true, maxBatch, threads, nameof(threads), threads) : ScratchFor(true, maxBatch, 1, nameof(maxBatch), maxBatch);");
-            w.Line("return new global::StaticCnn.InferenceContext(Name, InputSize, OutputSize, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInference);");
+            w.Line(OneToOne(model)
+                ? "return new global::StaticCnn.InferenceContext(Name, InputSize, OutputSize, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInference);"
+                : "return new global::StaticCnn.InferenceContext(Name, s_inputs, s_outputs, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInferenceLists);");
         }
         w.Close();
         w.Line();
@@ -538,7 +632,7 @@ internal static class Emitter
         for (int k = 0; k < l.Inputs.Count; k++)
         {
             int j = l.Inputs[k];
-            Shape3 s = j < 0 ? plan.Model.Input : plan.Model.Layers[j].Out;
+            TensorDims s = j < 0 ? plan.Model.Input : plan.Model.Layers[j].Out;
             string src = j < 0 ? "Input" : plan.Model.Layers[j].Member;
             ins.Add((j == l.Index - 1 && l.Inputs.Count == 1 ? "" : src + " ") + s.Nchw);
         }
@@ -550,17 +644,17 @@ internal static class Emitter
 
     /// <summary>
     /// One layer's code: its shape comment, then a block declaring the regions it uses as named locals (x, y, w, b,
-    /// dy, dx …) followed by the kernel calls, inside <c>if (needInput)</c> when <paramref name="guard"/> is set.
+    /// dy, dx …) followed by the kernel calls, inside <c>if (<paramref name="guard"/>)</c> when a guard flag is given.
     /// </summary>
-    private static void LayerBlock(SourceWriter w, NetworkPlan plan, int index, string comment, bool guard, Action<EmitContext> body)
+    private static void LayerBlock(SourceWriter w, NetworkPlan plan, int index, string comment, string? guard, Action<EmitContext> body)
     {
         var inner = new SourceWriter();
-        var e = new EmitContext(inner, plan, index) { Guarded = guard };
+        var e = new EmitContext(inner, plan, index) { Guarded = guard != null };
         body(e);
         w.Line(comment);
         string code = inner.ToString().TrimEnd('\n');
-        if (e.Locals.Count == 0 && !guard) { if (code.Length > 0) w.Lines(code); return; }
-        w.Open(guard ? "if (needInput)" : null);
+        if (e.Locals.Count == 0 && guard == null) { if (code.Length > 0) w.Lines(code); return; }
+        w.Open(guard != null ? "if (" + guard + ")" : null);
         foreach (var (name, expr) in e.Locals) w.Line("var " + name + " = " + expr + ";");
         w.Lines(code);
         w.Close();
@@ -577,32 +671,93 @@ internal static class Emitter
         w.Line("bool reference = UseReferenceKernels;");
     }
 
+    /// <summary>"ReadOnlySpan&lt;float&gt; left, ReadOnlySpan&lt;float&gt; right, Span&lt;float&gt; distance": the typed forward parameters.</summary>
+    private static string ForwardParams(List<Port> ins, List<Port> outs)
+        => string.Join(", ", ins.Select(p => ReadOnlySpan + " " + p.Param).Concat(outs.Select(p => Span + " " + p.Param)));
+
+    private static string BackwardParams(List<Port> ins, List<Port> outs)
+        => string.Join(", ", outs.Select(p => ReadOnlySpan + " " + p.DParam).Concat(ins.Select(p => Span + " " + p.DParam)));
+
+    private static string PortList(IEnumerable<Port> ports, Func<Port, string> f) => string.Join(", ", ports.Select(f));
+
+    private static void CheckPorts(SourceWriter w, List<Port> ins, List<Port> outs, string note = "")
+    {
+        foreach (Port p in ins)
+            w.Line("CheckLength(nameof(" + p.Param + "), batch * " + p.SizeConst + ", " + p.Param + ".Length, " + Lit.String("batch × " + p.Shape.Size) + ");" + note);
+        foreach (Port p in outs)
+            w.Line("CheckLength(nameof(" + p.Param + "), batch * " + p.SizeConst + ", " + p.Param + ".Length, " + Lit.String("batch × " + p.Shape.Size) + ");");
+    }
+
+    private static void CopyIn(SourceWriter w, List<Port> ins)
+    {
+        foreach (Port p in ins) w.Line(p.Param + ".CopyTo(ws.Slice(" + p.Prefix + "ActOffset * mb, batch * " + p.SizeConst + "));");
+    }
+
+    private static void CopyOut(SourceWriter w, List<Port> outs)
+    {
+        foreach (Port p in outs) w.Line("ws.Slice(" + p.Prefix + "ActOffset * mb, batch * " + p.SizeConst + ").CopyTo(" + p.Param + ");");
+    }
+
+    private static string Ports(NetworkModel m)
+        => m.Inputs.Count + " input(s) (" + string.Join(", ", m.Inputs.Select(p => p.Name)) + ") and " + m.Outputs.Count + " output(s) ("
+            + string.Join(", ", m.Outputs.Select(o => m.Layers[o].Member)) + ")";
+
+    /// <summary>
+    /// For a network with several inputs or outputs: the INetwork single-tensor members (which cannot name every tensor)
+    /// throw with the right call, and the list overloads forward to the typed members.
+    /// </summary>
+    private static void EmitListOverloads(SourceWriter w, NetworkPlan plan, List<Port> ins, List<Port> outs)
+    {
+        NetworkModel m = plan.Model;
+        string message = Lit.String(m.Header.Name + " has " + Ports(m) + ": call Forward(" + PortList(ins, p => p.Param) + ", " + PortList(outs, p => p.Param)
+            + ", batch), or Forward([inputs], [outputs], batch) through INetwork");
+        string backMessage = Lit.String(m.Header.Name + " has " + Ports(m) + ": call Backward(" + PortList(outs, p => p.DParam) + ", " + PortList(ins, p => p.DParam)
+            + "), or Backward([dOutputs], [dInputs]) through INetwork");
+        string I = "global::StaticCnn.INetwork.";
+        w.Line("void " + I + "Forward(" + ReadOnlySpan + " input, " + Span + " output, int batch) => throw new global::System.InvalidOperationException(" + message + ");");
+        w.Line("void " + I + "ForwardTrain(" + ReadOnlySpan + " input, " + Span + " output, int batch) => throw new global::System.InvalidOperationException(" + message.Replace("Forward(", "ForwardTrain(") + ");");
+        w.Line("void " + I + "Backward(" + ReadOnlySpan + " dOutput, " + Span + " dInput) => throw new global::System.InvalidOperationException(" + backMessage + ");");
+        w.Line();
+        string lists = "global::System.ReadOnlySpan<global::System.ReadOnlyMemory<float>> inputs, global::System.ReadOnlySpan<global::System.Memory<float>> outputs";
+        string args = string.Join(", ", ins.Select((p, k) => "inputs[" + k + "].Span").Concat(outs.Select((p, k) => "outputs[" + k + "].Span")));
+        foreach (string method in new[] { "Forward", "ForwardTrain" })
+        {
+            w.Line("/// <summary>" + method + " with one tensor per input and per output, in declaration order (see Inputs and Outputs).</summary>");
+            w.Open("public void " + method + "(" + lists + ", int batch)");
+            w.Line("global::StaticCnn.NetworkPorts.CheckCounts(this, inputs.Length, outputs.Length, nameof(inputs), nameof(outputs));");
+            w.Line(method + "(" + args + ", batch);");
+            w.Close();
+        }
+        w.Line("/// <summary>Backward with one gradient per output (an empty one: the loss does not use it) and, optionally, one span per input for its gradient.</summary>");
+        w.Open("public void Backward(global::System.ReadOnlySpan<global::System.ReadOnlyMemory<float>> dOutputs, global::System.ReadOnlySpan<global::System.Memory<float>> dInputs)");
+        w.Line("global::StaticCnn.NetworkPorts.CheckCounts(this, dInputs.Length == 0 ? " + Lit.Int(ins.Count) + " : dInputs.Length, dOutputs.Length, nameof(dInputs), nameof(dOutputs));");
+        w.Line("Backward(" + string.Join(", ", outs.Select((p, k) => "dOutputs[" + k + "].Span").Concat(ins.Select((p, k) => "dInputs.Length == 0 ? default : dInputs[" + k + "].Span"))) + ");");
+        w.Close();
+        w.Line();
+    }
+
     private static void EmitForward(SourceWriter w, NetworkPlan plan, bool train, bool hasDropout)
     {
         if (!train) { EmitInference(w, plan); return; }
         var layers = plan.Model.Layers;
-        LayerModel last = layers[layers.Count - 1];
-        if (train)
-            w.Line("/// <summary>Training forward: batch statistics, dropout, every activation kept for <see cref=\"Backward\"/>. Allocates nothing.</summary>");
-        else
-            w.Line("/// <summary>Inference: BatchNorm running statistics, no dropout. Allocates nothing.</summary>");
-        Guarded(w, "public void " + (train ? "ForwardTrain" : "Forward") + "(" + ReadOnlySpan + " input, " + Span + " output, int batch)", () =>
+        List<Port> ins = InputPorts(plan.Model), outs = OutputPorts(plan.Model);
+        w.Line("/// <summary>Training forward: batch statistics, dropout, every activation kept for <see cref=\"Backward\"/>. Allocates nothing.</summary>");
+        Guarded(w, "public void ForwardTrain(" + ForwardParams(ins, outs) + ", int batch)", () =>
         {
             w.Line("CheckBatch(batch);");
-            w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + ");");
-            w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
+            CheckPorts(w, ins, outs);
             Locals(w);
-            if (train && hasDropout) w.Line("ulong stepSeed = Mix(unchecked(_seed + 0x9E3779B97F4A7C15UL * _step++));");
-            else if (train) w.Line("_step++;");
+            if (hasDropout) w.Line("ulong stepSeed = Mix(unchecked(_seed + 0x9E3779B97F4A7C15UL * _step++));");
+            else w.Line("_step++;");
             w.Line("_trainBatch = 0;");
-            w.Line("input.CopyTo(ws.Slice(InputActOffset * mb, batch * InputSize));");
+            CopyIn(w, ins);
             w.Line();
             foreach (LayerModel l in layers)
-                LayerBlock(w, plan, l.Index, LayerComment(plan, l), false, e => LayerRegistry.Get(l.Kind).EmitForward(e, train));
+                LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, train));
             w.Line();
-            w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
+            CopyOut(w, outs);
             w.Line("_batch = batch;");
-            if (train) w.Line("_trainBatch = batch;");
+            w.Line("_trainBatch = batch;");
         });
     }
 
@@ -614,15 +769,14 @@ internal static class Emitter
     private static void EmitInference(SourceWriter w, NetworkPlan plan)
     {
         var layers = plan.Model.Layers;
-        LayerModel last = layers[layers.Count - 1];
+        List<Port> ins = InputPorts(plan.Model), outs = OutputPorts(plan.Model);
         w.Line("/// <summary>Inference: BatchNorm running statistics, no dropout. Allocates nothing.</summary>");
-        Guarded(w, "public void Forward(" + ReadOnlySpan + " input, " + Span + " output, int batch)", () =>
+        Guarded(w, "public void Forward(" + ForwardParams(ins, outs) + ", int batch)", () =>
         {
             w.Line("CheckBatch(batch);");
-            w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + "); // a literal: no string built per call");
-            w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
+            CheckPorts(w, ins, outs, " // a literal: no string built per call");
             w.Line("_trainBatch = 0;");
-            w.Line("ForwardInference(input, output, batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels);");
+            w.Line("ForwardInference(" + PortList(ins.Concat(outs), p => p.Param) + ", batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels);");
             w.Line("_batch = batch;");
         });
         w.Line();
@@ -631,9 +785,9 @@ internal static class Emitter
         w.Line("/// InferenceWorkspaceFloatsPerSample × <paramref name=\"mb\"/> floats, <paramref name=\"iws\"/> ArgmaxIntsPerSample × mb ints,");
         w.Line("/// <paramref name=\"scratch\"/> ScratchFloats(batch, threads) floats; offsets are per sample × mb.");
         w.Line("/// </summary>");
-        w.Open("private static void ForwardInference(" + ReadOnlySpan + " input, " + Span + " output, int batch, " + Span + " ws, global::System.Span<int> iws, "
+        w.Open("private static void ForwardInference(" + ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
             + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference)");
-        w.Line("input.CopyTo(ws.Slice(InputActOffset * mb, batch * InputSize));");
+        CopyIn(w, ins);
         w.Line();
         for (int i = 0; i < layers.Count; i++)
         {
@@ -643,47 +797,71 @@ internal static class Emitter
                 // Conv2D → MaxPool2D: one call, the pool taken per channel block while it is in L1, no argmax
                 LayerModel pool = layers[i + 1];
                 w.Line(LayerComment(plan, l));
-                LayerBlock(w, plan, i, LayerComment(plan, pool) + ", fused with " + l.Member + " (inference: no argmax)", false,
+                LayerBlock(w, plan, i, LayerComment(plan, pool) + ", fused with " + l.Member + " (inference: no argmax)", null,
                     e => Conv2DLayer.EmitForwardPooled(e, pool));
                 i++;
                 continue;
             }
-            LayerBlock(w, plan, l.Index, LayerComment(plan, l), false, e => LayerRegistry.Get(l.Kind).EmitForward(e, false));
+            LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, false));
         }
         w.Line();
-        w.Line("ws.Slice(" + last.Member + "ActOffset * mb, batch * OutputSize).CopyTo(output);");
+        CopyOut(w, outs);
         w.Close();
+        if (!OneToOne(plan.Model))
+        {
+            w.Line();
+            w.Line("/// <summary>ForwardInference over lists of tensors (one per input and per output): the body of this network's inference contexts.</summary>");
+            w.Open("private static void ForwardInferenceLists(global::System.ReadOnlySpan<global::System.ReadOnlyMemory<float>> inputs, global::System.ReadOnlySpan<global::System.Memory<float>> outputs, int batch, "
+                + Span + " ws, global::System.Span<int> iws, " + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference)");
+            w.Line("ForwardInference(" + string.Join(", ", ins.Select((p, k) => "inputs[" + k + "].Span").Concat(outs.Select((p, k) => "outputs[" + k + "].Span")))
+                + ", batch, ws, iws, prm, buf, scratch, mb, threads, reference);");
+            w.Close();
+        }
     }
 
     private static void EmitBackward(SourceWriter w, NetworkPlan plan)
     {
+        List<Port> ins = InputPorts(plan.Model), outs = OutputPorts(plan.Model);
         w.Line("/// <inheritdoc/>");
-        Guarded(w, "public void Backward(" + ReadOnlySpan + " dOutput, " + Span + " dInput)", () => EmitBackwardBody(w, plan));
+        Guarded(w, "public void Backward(" + BackwardParams(ins, outs) + ")", () => EmitBackwardBody(w, plan, ins, outs));
     }
 
-    private static void EmitBackwardBody(SourceWriter w, NetworkPlan plan)
+    private static void EmitBackwardBody(SourceWriter w, NetworkPlan plan, List<Port> ins, List<Port> outs)
     {
         var layers = plan.Model.Layers;
-        LayerModel last = layers[layers.Count - 1];
+        bool oneToOne = OneToOne(plan.Model);
         w.Line("int batch = _trainBatch;");
         w.Line("if (batch == 0) throw new global::System.InvalidOperationException(\"Backward needs a preceding ForwardTrain (Forward does not keep what Backward needs).\");");
-        w.Line("CheckLength(nameof(dOutput), batch * OutputSize, dOutput.Length, " + Lit.String("batch × " + last.Out.Size) + ");");
-        w.Line("bool needInput = !dInput.IsEmpty;");
-        w.Line("if (needInput) CheckLength(nameof(dInput), batch * InputSize, dInput.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + ");");
+        foreach (Port p in outs)
+        {
+            // with several outputs an empty gradient means "the loss does not use this output" (zero)
+            string check = "CheckLength(nameof(" + p.DParam + "), batch * " + p.SizeConst + ", " + p.DParam + ".Length, " + Lit.String("batch × " + p.Shape.Size) + ");";
+            w.Line(oneToOne ? check : "if (!" + p.DParam + ".IsEmpty) " + check);
+        }
+        for (int k = 0; k < ins.Count; k++)
+        {
+            string need = EmitContext.NeedFlag(plan.Model, k);
+            w.Line("bool " + need + " = !" + ins[k].DParam + ".IsEmpty;");
+            w.Line("if (" + need + ") CheckLength(nameof(" + ins[k].DParam + "), batch * " + ins[k].SizeConst + ", " + ins[k].DParam + ".Length, " + Lit.String("batch × " + ins[k].Shape.Size) + ");");
+        }
         Locals(w);
         w.Line(Span + " grd = _gradients.Span;");
         w.Line();
         w.Line("global::StaticCnn.Kernels.Elementwise.Clear(ws.Slice(GradStart * mb, GradFloatsPerSample * mb), threads); // every activation-gradient region");
-        w.Line("dOutput.CopyTo(ws.Slice(" + last.Member + "GradOffset * mb, batch * OutputSize));");
+        foreach (Port p in outs)
+            w.Line((oneToOne ? "" : "if (!" + p.DParam + ".IsEmpty) ") + p.DParam + ".CopyTo(ws.Slice(" + p.Prefix + "GradOffset * mb, batch * " + p.SizeConst + "));");
         w.Line();
         for (int i = layers.Count - 1; i >= 0; i--)
         {
             LayerModel l = layers[i];
-            bool guard = l.Tensors.Count == 0 && l.Inputs.Count == 1 && new EmitContext(w, plan, i).FedByInput(0) && (l.Flags & LayerFlags.AliasInput) == 0;
+            var probe = new EmitContext(w, plan, i);
+            string? guard = l.Tensors.Count == 0 && l.Inputs.Count == 1 && probe.FedByInput(0) && (l.Flags & LayerFlags.AliasInput) == 0
+                ? EmitContext.NeedFlag(plan.Model, probe.FeedingInput(0)) : null;
             LayerBlock(w, plan, i, LayerComment(plan, l).Replace(" (" + l.Kind + "):", " (" + l.Kind + ") backward:"), guard,
                 e => LayerRegistry.Get(l.Kind).EmitBackward(e));
         }
         w.Line();
-        w.Line("if (needInput) ws.Slice(InputGradOffset * mb, batch * InputSize).CopyTo(dInput);");
+        for (int k = 0; k < ins.Count; k++)
+            w.Line("if (" + EmitContext.NeedFlag(plan.Model, k) + ") ws.Slice(" + ins[k].Prefix + "GradOffset * mb, batch * " + ins[k].SizeConst + ").CopyTo(" + ins[k].DParam + ");");
     }
 }

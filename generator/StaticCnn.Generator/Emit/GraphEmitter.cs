@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using StaticCnn.Generator.Model;
 
@@ -31,20 +32,22 @@ internal static class GraphEmitter
         w.Line(G + "NetworkGraph " + G + "INetwork.Graph => s_graph ??= CreateGraph();");
         w.Line("/// <summary>The dataflow graph: one node per layer with its sources and attribute values (immutable; a race builds two equal copies).</summary>");
         w.Open("private static " + G + "NetworkGraph CreateGraph()");
-        w.Line("var inputs = new " + G + "GraphInput[] { new " + G + "GraphInput(\"input\", new int[] { "
-            + model.Input.C + ", " + model.Input.H + ", " + model.Input.W + " }) };");
+        w.Line("var inputs = new " + G + "GraphInput[] { " + string.Join(", ", model.Inputs.Select(p => "new " + G + "GraphInput("
+            + Lit.String(model.Shorthand ? "input" : p.Name) + ", new int[] { " + string.Join(", ", p.Shape.Dims) + " })")) + " };");
         w.Line("var nodes = new " + G + "GraphNode[]");
         w.Open();
         foreach (LayerModel l in layers)
         {
             var sources = new List<string>();
-            foreach (int j in l.Inputs) sources.Add(j < 0 ? G + "GraphSource.Input(0)" : G + "GraphSource.Layer(" + j + ")");
+            foreach (int j in l.Inputs) sources.Add(j < 0 ? G + "GraphSource.Input(" + NetworkModel.InputOf(j) + ")" : G + "GraphSource.Layer(" + j + ")");
             w.Line("new " + G + "GraphNode(" + Lit.String(l.Member) + ", " + Lit.String(l.Kind) + ", new " + G + "GraphSource[] { "
-                + string.Join(", ", sources) + " }, new int[] { " + l.Out.C + ", " + l.Out.H + ", " + l.Out.W + " }, "
+                + string.Join(", ", sources) + " }, new int[] { " + string.Join(", ", l.Out.Dims) + " }, "
                 + Attributes(model, l) + "),");
         }
         w.Close(";");
-        w.Line("var outputs = new " + G + "GraphOutput[] { new " + G + "GraphOutput(\"output\", " + G + "GraphSource.Layer(" + (layers.Count - 1) + ")) };");
+        bool named = layers.Any(l => l.IsOutput);
+        w.Line("var outputs = new " + G + "GraphOutput[] { " + string.Join(", ", model.Outputs.Select(o => "new " + G + "GraphOutput("
+            + Lit.String(named ? layers[o].Member : "output") + ", " + G + "GraphSource.Layer(" + o + "))")) + " };");
         w.Line("return new " + G + "NetworkGraph(inputs, nodes, outputs);");
         w.Close();
         w.Line();
@@ -61,7 +64,7 @@ internal static class GraphEmitter
             // Pads at the bottom/right: the same as top/left except PaddingMode.Same with an even (dilated) kernel, where
             // PyTorch puts the odd row at the end. (Out−1)·S + D·(K−1) + 1 − In − PadTop is that pad for Same and at most
             // PadTop otherwise (a floor division dropped rows), where PyTorch's symmetric pad is the answer.
-            Shape3 x = l.Inputs[0] < 0 ? model.Input : model.Layers[l.Inputs[0]].Out;
+            TensorDims x = l.Inputs[0] < 0 ? model.Inputs[NetworkModel.InputOf(l.Inputs[0])].Shape : model.Layers[l.Inputs[0]].Out;
             int kh = Int(khText), kw = Int(l.Prop("KW")!), sh = Int(l.Prop("StrideH")!), sw = Int(l.Prop("StrideW")!);
             int ph = Int(l.Prop("PadH")!), pw = Int(l.Prop("PadW")!);
             int dh = l.Prop("DilationH") is { } d1 ? Int(d1) : 1, dw = l.Prop("DilationW") is { } d2 ? Int(d2) : 1;

@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Text;
@@ -24,7 +25,10 @@ internal static class PyTorchEmitter
     public static void EmitMember(SourceWriter w, NetworkPlan plan)
     {
         w.Line("/// <summary>The PyTorch twin of this network: Python source of an <c>nn.Module</c> whose <c>state_dict</c> matches <see cref=\"TensorInfos\"/> (load a checkpoint with strict=True). Write it to a .py file.</summary>");
-        w.Line("public const string PyTorchSource = " + Lit.String(Source(plan.Model)) + ";");
+        NetworkModel m = plan.Model;
+        bool supported = m.Shorthand && m.SingleIO && !m.Layers.Any(l => l.Shares >= 0 || l.IsOutput);
+        // The twin covers the one-input, one-output networks; declared inputs, named outputs and shared layers are not emitted yet.
+        w.Line("public const string PyTorchSource = " + Lit.String(supported ? Source(m) : "") + ";");
     }
 
     private static readonly HashSet<string> s_pythonReserved = new()
@@ -116,7 +120,7 @@ internal static class PyTorchEmitter
             string Spatial(int k)
             {
                 if (!InFlat(k)) return In(k);
-                Shape3 s = layers[l.Inputs[k]].Out;
+                TensorDims s = layers[l.Inputs[k]].Out;
                 return In(k) + ".view(-1, " + s.C + ", " + s.H + ", " + s.W + ")";
             }
             string Mod() => IsSimpleAttribute(l.PyName) ? "self." + l.PyName : "self.get_submodule(" + PyStr(l.PyName) + ")";

@@ -16,6 +16,7 @@ internal sealed class ActivationLayer : LayerKind
     }
 
     public override string Kind => _kind;
+    public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {

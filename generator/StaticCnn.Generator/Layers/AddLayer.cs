@@ -10,6 +10,7 @@ internal sealed class AddLayer : LayerKind
 {
     public override string Kind => "Add";
     public override string? InputListArgument => "Inputs";
+    public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {

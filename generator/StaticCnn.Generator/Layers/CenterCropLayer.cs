@@ -20,8 +20,8 @@ internal sealed class CenterCropLayer : LayerKind
         {
             int j = c.Resolve(like);
             if (j < -1) return;
-            Shape3 s = j < 0 ? new Shape3(0, 0, 0) : c.Layer(j)!.Out;
-            if (j < 0) { c.Error(DiagnosticDescriptors.InvalidArgument, c.Member, "Like", "a layer (not Input)", like); return; }
+            if (j < 0) { c.Error(DiagnosticDescriptors.InvalidArgument, c.Member, "Like", "a layer (not a network input)", like); return; }
+            TensorDims s = c.Layer(j)!.Out;
             h = s.H; w = s.W;
         }
         else

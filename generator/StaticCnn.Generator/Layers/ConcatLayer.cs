@@ -3,26 +3,28 @@ using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Layers;
 
-/// <summary>[Concat(nameof(A), nameof(B), …)]: channel concatenation of equal H×W, in order. Kernel: <c>StaticCnn.Kernels.Concat</c>.</summary>
+/// <summary>[Concat(nameof(A), nameof(B), …)]: channel concatenation of inputs equal in every other axis (any rank), in order. Kernel: <c>StaticCnn.Kernels.Concat</c>.</summary>
 internal sealed class ConcatLayer : LayerKind
 {
     public override string Kind => "Concat";
     public override string? InputListArgument => "Inputs";
+    public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {
         long channels = 0;
         for (int k = 0; k < c.InShapes.Count; k++)
         {
-            Shape3 s = c.InShapes[k];
-            if (s.H != c.In.H || s.W != c.In.W)
+            TensorDims s = c.InShapes[k];
+            if (s.Rank != c.In.Rank || s.H != c.In.H || s.W != c.In.W)
             {
                 c.Error(DiagnosticDescriptors.ConcatSpatialMismatch, c.Member, c.InName, c.In.ToString(), c.InNames[k], s.ToString());
                 return;
             }
             channels += s.C;
         }
-        c.SetOut(channels, c.In.H, c.In.W);
+        if (channels > Shapes.ShapeRules.MaxElements) { c.SetOut(channels, c.In.H, c.In.W); return; }
+        c.SetOut(c.In.WithC((int)channels)); // any rank: the channel axis grows, the others stay
     }
 
     public override void EmitForward(EmitContext e, bool train)

@@ -11,10 +11,11 @@ internal sealed class Conv2DLayer : LayerKind
 {
     public override string Kind => "Conv2D";
     public override string? ShapeInterface => "IConv2DShape";
+    public override string? RankHint(int rank) => rank == 2 ? "Conv1D" : null;
 
     public override void Infer(InferContext c)
     {
-        Shape3 x = c.In;
+        TensorDims x = c.In;
         int filters = c.Positive("Filters", 0);
         int kernel = c.Positive("Kernel", 3);
         int kh = c.Override("KernelH", kernel), kw = c.Override("KernelW", kernel);
@@ -99,7 +100,7 @@ internal static class ConvCommon
     /// <summary>SCNN0101 when the (dilated) window is larger than the padded input.</summary>
     public static bool CheckFits(InferContext c, int kh, int kw, int ph, int pw, int dilation)
     {
-        Shape3 x = c.In;
+        TensorDims x = c.In;
         long ekh = ShapeRules.EffectiveKernel(kh, dilation), ekw = ShapeRules.EffectiveKernel(kw, dilation);
         long hp = x.H + 2L * ph, wp = x.W + 2L * pw;
         if (ekh <= hp && ekw <= wp) return true;
@@ -113,7 +114,7 @@ internal static class ConvCommon
     /// <summary>SCNN0300 when the stride leaves trailing rows or columns unread.</summary>
     public static void WarnDroppedPixels(InferContext c, int kh, int kw, int sh, int sw, int ph, int pw, int dilation)
     {
-        Shape3 x = c.In;
+        TensorDims x = c.In;
         long rh = (x.H + 2L * ph - ShapeRules.EffectiveKernel(kh, dilation)) % sh;
         long rw = (x.W + 2L * pw - ShapeRules.EffectiveKernel(kw, dilation)) % sw;
         if (rh == 0 && rw == 0) return;
@@ -121,7 +122,7 @@ internal static class ConvCommon
             x.ToString(), c.InName, System.Math.Max(rh, rw));
     }
 
-    public static void Props(InferContext c, Shape3 x, Shape3 y, int kh, int kw, int sh, int sw, int ph, int pw, int dilation,
+    public static void Props(InferContext c, TensorDims x, TensorDims y, int kh, int kw, int sh, int sw, int ph, int pw, int dilation,
         int groups, bool bias, ActivationKind act)
     {
         c.Prop("InC", x.C); c.Prop("InH", x.H); c.Prop("InW", x.W);
@@ -135,7 +136,7 @@ internal static class ConvCommon
         c.PropActivation("Activation", act);
     }
 
-    public static void PoolProps(InferContext c, Shape3 x, Shape3 y, int k, int s, int p)
+    public static void PoolProps(InferContext c, TensorDims x, TensorDims y, int k, int s, int p)
     {
         c.Prop("C", x.C); c.Prop("InH", x.H); c.Prop("InW", x.W); c.Prop("OutH", y.H); c.Prop("OutW", y.W);
         c.Prop("KH", k); c.Prop("KW", k); c.Prop("StrideH", s); c.Prop("StrideW", s); c.Prop("PadH", p); c.Prop("PadW", p);

@@ -14,7 +14,7 @@ internal sealed class ConvTranspose2DLayer : LayerKind
 
     public override void Infer(InferContext c)
     {
-        Shape3 x = c.In;
+        TensorDims x = c.In;
         int filters = c.Positive("Filters", 0);
         int kernel = c.Positive("Kernel", 2);
         int kh = c.Override("KernelH", kernel), kw = c.Override("KernelW", kernel);

@@ -25,13 +25,13 @@ internal static class CropCommon
 {
     public static void Finish(InferContext c, long top, long left, int h, int w)
     {
-        Shape3 x = c.In;
+        TensorDims x = c.In;
         if (top < 0 || left < 0 || top + h > x.H || left + w > x.W)
         {
             c.Error(DiagnosticDescriptors.CropDoesNotFit, c.Member, h + "×" + w, top, left, x.ToString(), c.InName);
             return;
         }
-        c.SetOut(new Shape3(x.C, h, w));
+        c.SetOut(TensorDims.Chw(x.C, h, w));
         c.Prop("C", x.C); c.Prop("InH", x.H); c.Prop("InW", x.W); c.Prop("OutH", h); c.Prop("OutW", w);
         c.Prop("Top", (int)top); c.Prop("Left", (int)left);
     }

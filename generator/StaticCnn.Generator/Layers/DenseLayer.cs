@@ -4,13 +4,15 @@ using StaticCnn.Shapes;
 namespace StaticCnn.Generator.Layers;
 
 /// <summary>
-/// [Dense]: weight (Units, In), bias (Units). A C×H×W input is flattened implicitly (In = C·H·W, channel-major), as
+/// [Dense]: weight (Units, In), bias (Units); any rank. Output (Units) after a vector or sequence, (Units, 1, 1) after
+/// an image. A C×H×W (or C×L) input is flattened implicitly (In = C·H·W, channel-major), as
 /// nn.Flatten + nn.Linear; SCNN0107 is therefore never reported. Kernel: <c>StaticCnn.Kernels.Dense</c> over <c>IDenseShape</c>.
 /// </summary>
 internal sealed class DenseLayer : LayerKind
 {
     public override string Kind => "Dense";
     public override string? ShapeInterface => "IDenseShape";
+    public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {
@@ -19,7 +21,8 @@ internal sealed class DenseLayer : LayerKind
         ActivationKind act = c.Activation();
         if (c.Failed) return;
         int inFeatures = c.In.Size;
-        if (!c.SetOut(units, 1, 1)) return;
+        // (F) after a vector or sequence; (F, 1, 1) after an image, as before, so that existing networks keep their shapes
+        if (!(c.In.Rank == 3 ? c.SetOut(units, 1, 1) : c.SetOutDims(units))) return;
         if (!c.Tensor("weight", TensorArena.Parameter, units, inFeatures)) return;
         if (bias && !c.Tensor("bias", TensorArena.Parameter, units)) return;
         c.Parameters = ShapeRules.DenseParameters(inFeatures, units, bias);

@@ -10,6 +10,7 @@ namespace StaticCnn.Generator.Layers;
 internal sealed class DropoutLayer : LayerKind
 {
     public override string Kind => "Dropout";
+    public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {

@@ -43,9 +43,16 @@ internal sealed class EmitContext
     public string Shape => "default(" + M + "Shape)";
 
     /// <summary>Output shape of input <paramref name="k"/>.</summary>
-    public Shape3 InShape(int k) => L.Inputs[k] < 0 ? Net.Model.Input : Net.Model.Layers[L.Inputs[k]].Out;
+    public TensorDims InShape(int k) => L.Inputs[k] < 0 ? Net.Model.Inputs[NetworkModel.InputOf(L.Inputs[k])].Shape : Net.Model.Layers[L.Inputs[k]].Out;
 
-    private static string Name(NetworkPlan net, int layer) => layer < 0 ? "Input" : net.Model.Layers[layer].Member;
+    /// <summary>The member name of input <paramref name="k"/>: a layer, a declared input, or "Input".</summary>
+    public string InName(int k) => Name(Net, L.Inputs[k]);
+
+    /// <summary>The region-name prefix of layer or input reference <paramref name="layer"/> (−1 − k: network input k).</summary>
+    internal static string Name(NetworkPlan net, int layer) => layer < 0 ? net.Model.Inputs[NetworkModel.InputOf(layer)].Name : net.Model.Layers[layer].Member;
+
+    /// <summary>The backward's flag "the caller wants the gradient of network input <paramref name="input"/>".</summary>
+    internal static string NeedFlag(NetworkModel model, int input) => model.Shorthand ? "needInput" : "need" + model.Inputs[input].Name;
 
     /// <summary>Activation region of input <paramref name="k"/>, batch samples.</summary>
     public string X(int k = 0)
@@ -65,7 +72,7 @@ internal sealed class EmitContext
     {
         string n = Name(Net, L.Inputs[k]);
         string region = "ws.Slice(" + n + "GradOffset * mb, batch * " + n + "Size)";
-        return Local(L.Inputs.Count == 1 ? "dx" : "dx" + k, FedByInput(k) && !Guarded ? "needInput ? " + region + " : default" : region);
+        return Local(L.Inputs.Count == 1 ? "dx" : "dx" + k, FedByInput(k) && !Guarded ? NeedFlag(Net.Model, FeedingInput(k)) + " ? " + region + " : default" : region);
     }
 
     /// <summary>The gradient region of input <paramref name="k"/>, unconditionally.</summary>
@@ -82,23 +89,27 @@ internal sealed class EmitContext
     public void IfInputNeeded(int k, System.Action body)
     {
         if (!FedByInput(k) || Guarded) { body(); return; }
-        W.Open("if (needInput)");
+        W.Open("if (" + NeedFlag(Net.Model, FeedingInput(k)) + ")");
         body();
         W.Close();
     }
 
-    public bool FedByInput(int k)
+    public bool FedByInput(int k) => FeedingInput(k) >= 0;
+
+    /// <summary>The network input that input <paramref name="k"/> is (directly or through Flatten views), or −1.</summary>
+    public int FeedingInput(int k)
     {
         int i = L.Inputs[k];
         while (i >= 0 && (Net.Model.Layers[i].Flags & LayerFlags.AliasInput) != 0) i = Net.Model.Layers[i].Inputs[0];
-        return i < 0;
+        return i < 0 ? NetworkModel.InputOf(i) : -1;
     }
 
     private string TensorRegion(string arena, string suffix)
     {
+        string owner = L.Shares >= 0 ? Net.Model.Layers[L.Shares].Member : M; // a layer that shares uses its owner's tensors
         for (int t = 0; t < L.Tensors.Count; t++)
             if (L.Tensors[t].Suffix == suffix)
-                return arena + ".Slice(" + M + Naming.Pascal(suffix) + "Offset, " + Lit.Int(L.Tensors[t].Length) + ")";
+                return arena + ".Slice(" + owner + Naming.Pascal(suffix) + "Offset, " + Lit.Int(L.Tensors[t].Length) + ")";
         return "default";
     }
 

@@ -10,7 +10,7 @@ internal sealed class GlobalAvgPoolLayer : LayerKind
 
     public override void Infer(InferContext c)
     {
-        c.SetOut(new Shape3(c.In.C, 1, 1));
+        c.SetOut(TensorDims.Chw(c.In.C, 1, 1));
         c.Prop("C", c.In.C); c.Prop("H", c.In.H); c.Prop("W", c.In.W);
     }
 

@@ -18,19 +18,22 @@ internal sealed class InferContext
     private readonly IReadOnlyList<LayerModel?> _done;
     private readonly List<DiagnosticInfo> _diagnostics;
 
+    private readonly IReadOnlyList<PortModel> _ports;
+
     public InferContext(LayerSpec spec, int index, IReadOnlyList<LayerSpec> all, IReadOnlyList<LayerModel?> done,
-        Shape3 networkInput, List<int> inputs, List<DiagnosticInfo> diagnostics)
+        IReadOnlyList<PortModel> ports, List<int> inputs, List<DiagnosticInfo> diagnostics)
     {
         Spec = spec;
         Index = index;
         _all = all;
         _done = done;
+        _ports = ports;
         _diagnostics = diagnostics;
         Inputs = inputs;
         foreach (int i in inputs)
         {
-            InShapes.Add(i < 0 ? networkInput : done[i]!.Out);
-            InNames.Add(i < 0 ? "Input" : all[i].Member);
+            InShapes.Add(i < 0 ? ports[NetworkModel.InputOf(i)].Shape : done[i]!.Out);
+            InNames.Add(i < 0 ? ports[NetworkModel.InputOf(i)].Name : all[i].Member);
         }
     }
 
@@ -40,13 +43,13 @@ internal sealed class InferContext
 
     /// <summary>Resolved input indices (−1 = network input).</summary>
     public List<int> Inputs { get; }
-    public List<Shape3> InShapes { get; } = new();
+    public List<TensorDims> InShapes { get; } = new();
     public List<string> InNames { get; } = new();
-    public Shape3 In => InShapes[0];
+    public TensorDims In => InShapes[0];
     public string InName => InNames[0];
 
     // ---- results ----
-    public Shape3? Out { get; private set; }
+    public TensorDims? Out { get; private set; }
     public List<TensorModel> Tensors { get; } = new();
     public List<ShapeProp> Props { get; } = new();
     public long Parameters { get; set; }
@@ -146,7 +149,8 @@ internal sealed class InferContext
     /// </summary>
     public int Resolve(string name, bool reportErrors = true)
     {
-        if (name == "Input") return -1;
+        if (name == "Input" && _ports.Count == 1 && _ports[0].Name == "Input") return -1;
+        for (int k = 0; k < _ports.Count; k++) if (_ports[k].Name == name) return NetworkModel.InputRef(k);
         for (int j = 0; j < _all.Count; j++)
         {
             if (_all[j].Member != name) continue;
@@ -169,11 +173,28 @@ internal sealed class InferContext
         string text = c + "×" + h + "×" + w;
         if (n == 0) { Error(DiagnosticDescriptors.NonPositiveOutput, Member, In.ToString(), InName, text); return false; }
         if (n < 0) { Error(DiagnosticDescriptors.TooLarge, "Layer '" + Member + "'", "the output " + text, ShapeRules.MaxElements, "reduce the layer's size"); return false; }
-        Out = new Shape3((int)c, (int)h, (int)w);
+        Out = TensorDims.Chw((int)c, (int)h, (int)w);
         return true;
     }
 
-    public void SetOut(Shape3 s) => Out = s;
+    public void SetOut(TensorDims s) => Out = s;
+
+    /// <summary>Sets an output shape of any rank after checking it is positive and not too large.</summary>
+    public bool SetOutDims(params long[] dims)
+    {
+        long n = 1;
+        foreach (long d in dims) n = d <= 0 ? 0 : n > ShapeRules.MaxElements ? n : n * d;
+        string text = string.Join("×", dims);
+        if (n == 0) { Error(DiagnosticDescriptors.NonPositiveOutput, Member, In.ToString(), InName, text); return false; }
+        if (n > ShapeRules.MaxElements) { Error(DiagnosticDescriptors.TooLarge, "Layer '" + Member + "'", "the output " + text, ShapeRules.MaxElements, "reduce the layer's size"); return false; }
+        var ints = new int[dims.Length];
+        for (int i = 0; i < dims.Length; i++) ints[i] = (int)dims[i];
+        Out = TensorDims.Of(ints);
+        return true;
+    }
+
+    /// <summary>The shape of input or layer reference <paramref name="j"/> (a value from <see cref="Resolve"/>).</summary>
+    public TensorDims ShapeOf(int j) => j < 0 ? _ports[NetworkModel.InputOf(j)].Shape : _done[j]!.Out;
 
     /// <summary>Adds a tensor after checking its element count.</summary>
     public bool Tensor(string suffix, TensorArena arena, params long[] dims)

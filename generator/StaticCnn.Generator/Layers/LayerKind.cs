@@ -22,6 +22,18 @@ internal abstract class LayerKind
     /// </summary>
     public virtual string? InputListArgument => null;
 
+    /// <summary>
+    /// The rank every input must have: 3 (C×H×W) for the image kinds, 2 (C×L) for the 1-D kinds, 0 for kinds that take
+    /// any rank (Dense, Flatten, activations …). Inference reports SCNN0118 before <see cref="Infer"/> runs otherwise.
+    /// </summary>
+    public virtual int InputRank => 3;
+
+    /// <summary>The kind to suggest when the input has another rank (e.g. "Conv1D" for Conv2D on a sequence), or null.</summary>
+    public virtual string? RankHint(int rank) => null;
+
+    /// <summary>Metadata name of the member type the attribute goes on: <c>StaticCnn.Layer</c> (inputs: <c>StaticCnn.NetworkInput</c>).</summary>
+    public virtual string MemberType => "StaticCnn.Layer";
+
     /// <summary>Checks the arguments against the input shapes and describes the layer (see <see cref="InferContext"/>).</summary>
     public abstract void Infer(InferContext c);
 

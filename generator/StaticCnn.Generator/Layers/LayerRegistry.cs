@@ -7,6 +7,7 @@ internal static class LayerRegistry
 {
     public static readonly LayerKind[] All =
     {
+        new InputLayer(),
         new Conv2DLayer(),
         new ConvTranspose2DLayer(),
         new DenseLayer(),

@@ -29,7 +29,7 @@ internal sealed class MaxUnpool2DLayer : LayerKind
         }
         int h = int.Parse(poolLayer.Prop("InH")!), w = int.Parse(poolLayer.Prop("InW")!);
         c.Aux = p;
-        c.SetOut(new Shape3(c.In.C, h, w));
+        c.SetOut(TensorDims.Chw(c.In.C, h, w));
         c.Prop("C", c.In.C); c.Prop("InH", c.In.H); c.Prop("InW", c.In.W); c.Prop("OutH", h); c.Prop("OutW", w);
     }
 

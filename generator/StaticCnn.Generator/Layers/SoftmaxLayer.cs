@@ -4,6 +4,7 @@ namespace StaticCnn.Generator.Layers;
 internal sealed class SoftmaxLayer : LayerKind
 {
     public override string Kind => "Softmax";
+    public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {

@@ -31,7 +31,8 @@ internal sealed record LayerSpec(string Member, string Kind, EquatableArray<Laye
 /// <param name="Name">Member name.</param>
 /// <param name="Accessors">Accessor keywords with their modifiers, e.g. "get", "private set".</param>
 /// <param name="LayerIndex">Index of the layer it returns, or −1 for an invalid member (throws).</param>
-internal sealed record MemberImpl(string Modifiers, string Type, string Name, EquatableArray<string> Accessors, int LayerIndex);
+/// <param name="InputIndex">For an [Input] member, its position among the inputs; −1 for a layer.</param>
+internal sealed record MemberImpl(string Modifiers, string Type, string Name, EquatableArray<string> Accessors, int LayerIndex, int InputIndex = -1);
 
 /// <summary>The declaration of the network class, enough to re-open it.</summary>
 /// <param name="Namespace">Containing namespace, or empty for the global namespace.</param>
@@ -62,20 +63,37 @@ internal sealed record TensorModel(string Suffix, TensorArena Arena, EquatableAr
 /// <summary>A constant property of a layer's shape struct, or an emitter constant: name, C# type, C# literal.</summary>
 internal sealed record ShapeProp(string Name, string Type, string Value);
 
-/// <summary>A per-sample C×H×W shape.</summary>
-internal sealed record Shape3(int C, int H, int W)
+/// <summary>
+/// A per-sample shape of any rank, outermost axis first: a vector (F), a sequence (C, L), an image (C, H, W), or more.
+/// <see cref="C"/>, <see cref="H"/> and <see cref="W"/> view it as the kernels lay it out: (F) as F×1×1, (C, L) as
+/// C×1×L, rank 4 or more as C × (middle axes) × last.
+/// </summary>
+internal sealed record TensorDims(EquatableArray<int> Dims)
 {
-    public int Size => C * H * W;
-    public override string ToString() => C + "×" + H + "×" + W;
-    public string Nchw => "(N," + C + "," + H + "," + W + ")";
+    public static TensorDims Chw(int c, int h, int w) => new(new[] { c, h, w });
+    public static TensorDims Of(params int[] dims) => new(dims);
+    public int Rank => Dims.Count;
+    public int C => Dims.Count == 0 ? 0 : Dims[0];
+    public int H { get { int h = 1; for (int i = 1; i < Rank - 1; i++) h *= Dims[i]; return h; } }
+    public int W => Rank <= 1 ? 1 : Dims[Rank - 1];
+    public int Size { get { int n = 1; foreach (int d in Dims) n *= d; return n; } }
+    /// <summary>The same shape with <paramref name="c"/> channels.</summary>
+    public TensorDims WithC(int c) { var d = Dims.AsSpan().ToArray(); d[0] = c; return new TensorDims(d); }
+    public override string ToString() => string.Join("×", Dims);
+    public string Nchw => "(N," + string.Join(",", Dims) + ")";
+    /// <summary>The axes' names for messages: F, C×L, C×H×W, or rank N.</summary>
+    public string Form => Rank switch { 1 => "F", 2 => "C×L", 3 => "C×H×W", _ => "rank " + Rank };
 }
+
+/// <summary>A network input: its member name (or "Input" for the shorthand), its shape and where it is declared.</summary>
+internal sealed record PortModel(string Name, TensorDims Shape, SourceSpan? Where);
 
 /// <summary>Output of Infer for one layer.</summary>
 /// <param name="Index">Position in declaration (= execution) order.</param>
 /// <param name="Member">C# member name.</param>
 /// <param name="Kind">Layer kind, e.g. Conv2D.</param>
 /// <param name="PyName">PyTorch state_dict prefix.</param>
-/// <param name="Inputs">Indices of the layers consumed; −1 is the network input.</param>
+/// <param name="Inputs">Indices of the layers consumed; −1 − k is network input k (−1: the first or only input).</param>
 /// <param name="Aux">Index of a referenced layer that is not an input (MaxUnpool2D's pool), else −1.</param>
 /// <param name="Out">Output shape per sample.</param>
 /// <param name="Tensors">Parameters and buffers, in state_dict order.</param>
@@ -83,8 +101,12 @@ internal sealed record Shape3(int C, int H, int W)
 /// <param name="Parameters">Trainable parameter count.</param>
 /// <param name="Macs">Multiply-accumulates per sample.</param>
 /// <param name="Flags">What the layer needs from the planner.</param>
+/// <param name="Shares">Index of the layer whose parameters it uses (Shares = nameof(X)), else −1; its Tensors then
+/// describe the shared tensors, which the planner gives the owner's offsets and lists once.</param>
+/// <param name="IsOutput">Whether it is one of the network's outputs.</param>
 internal sealed record LayerModel(int Index, string Member, string Kind, string PyName, EquatableArray<int> Inputs, int Aux,
-    Shape3 Out, EquatableArray<TensorModel> Tensors, EquatableArray<ShapeProp> Props, long Parameters, long Macs, LayerFlags Flags)
+    TensorDims Out, EquatableArray<TensorModel> Tensors, EquatableArray<ShapeProp> Props, long Parameters, long Macs, LayerFlags Flags,
+    int Shares = -1, bool IsOutput = false)
 {
     public string? Prop(string name)
     {
@@ -111,8 +133,22 @@ internal enum LayerFlags
 }
 
 /// <summary>Output of Infer: the checked graph with shapes, or the diagnostics that stop it.</summary>
-internal sealed record NetworkModel(TypeHeader Header, Shape3 Input, EquatableArray<LayerModel> Layers,
-    EquatableArray<MemberImpl> Members, EquatableArray<DiagnosticInfo> Diagnostics, bool HasErrors);
+/// <param name="Inputs">The network inputs in order (one, named "Input", for the [Network(InputChannels = …)] shorthand).</param>
+/// <param name="Outputs">Indices of the output layers in order (the last layer when none is marked).</param>
+/// <param name="Shorthand">Whether the input comes from the [Network(InputChannels = …)] shorthand (the original API).</param>
+internal sealed record NetworkModel(TypeHeader Header, EquatableArray<PortModel> Inputs, EquatableArray<LayerModel> Layers,
+    EquatableArray<MemberImpl> Members, EquatableArray<DiagnosticInfo> Diagnostics, bool HasErrors,
+    EquatableArray<int> Outputs = default, bool Shorthand = true)
+{
+    /// <summary>The first (or only) input's shape.</summary>
+    public TensorDims Input => Inputs.Count > 0 ? Inputs[0].Shape : TensorDims.Chw(0, 0, 0);
+    /// <summary>Whether the generated API is the original one-input, one-output form.</summary>
+    public bool SingleIO => Inputs.Count == 1 && Outputs.Count <= 1;
+    /// <summary>Network input <paramref name="k"/> as a layer-input index (−1 − k).</summary>
+    public static int InputRef(int k) => -1 - k;
+    /// <summary>The input index of a layer-input reference below zero.</summary>
+    public static int InputOf(int reference) => -1 - reference;
+}
 
 /// <summary>Where one layer's memory lives. Per-sample offsets are multiplied by the batch capacity at run time.</summary>
 /// <param name="Act">Per-sample offset of the activation region in the float workspace.</param>
@@ -125,9 +161,12 @@ internal sealed record NetworkModel(TypeHeader Header, Shape3 Input, EquatableAr
 internal sealed record LayerPlan(int Act, int Grad, int Mask, int Argmax, int Saved, EquatableArray<int> TensorOffsets, int FirstTensor);
 
 /// <summary>Output of Plan: the model plus every offset and total.</summary>
+/// <param name="InputActs">Per-sample activation offset of each input copy (InputAct is the first).</param>
+/// <param name="InputGrads">Per-sample gradient offset of each input (InputGrad is the first).</param>
 internal sealed record NetworkPlan(NetworkModel Model, EquatableArray<LayerPlan> Layers, int InputAct, int InputGrad,
     int ParameterCount, int BufferCount, int ActivationFloatsPerSample, int InferencePerSample, int TrainingPerSample,
-    int TrainingFixed, int IntPerSample, int GradStart, int GradFloatsPerSample, string Summary);
+    int TrainingFixed, int IntPerSample, int GradStart, int GradFloatsPerSample, string Summary,
+    EquatableArray<int> InputActs = default, EquatableArray<int> InputGrads = default);
 
 /// <summary>A layer attribute outside a [Network] class: its SCNN0012 diagnostic and, when possible, a throwing implementation of the partial property.</summary>
 internal sealed record OrphanLayer(EquatableArray<DiagnosticInfo> Diagnostics, TypeHeader? Header, MemberImpl? Member);

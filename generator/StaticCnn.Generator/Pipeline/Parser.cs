@@ -128,7 +128,13 @@ internal static class Parser
 
         // ---- input shape ----
         int inC = NamedInt(networkAttribute, "InputChannels"), inH = NamedInt(networkAttribute, "InputHeight"), inW = NamedInt(networkAttribute, "InputWidth");
-        if (inC < 1 || inH < 1 || inW < 1)
+        bool declaredInputs = type.GetMembers().OfType<IPropertySymbol>().Any(p => p.GetAttributes().Any(a =>
+            a.AttributeClass is { } c && c is not IErrorTypeSymbol && MetadataName(c) == "StaticCnn.InputAttribute"));
+        bool anyShorthand = networkAttribute.NamedArguments.Any(a => a.Key is "InputChannels" or "InputHeight" or "InputWidth");
+        if (declaredInputs && anyShorthand)
+            Report(DiagnosticDescriptors.InputDeclaredTwice, netWhere, type.Name);
+        else if (declaredInputs) { }
+        else if (inC < 1 || inH < 1 || inW < 1)
             Report(DiagnosticDescriptors.MissingInputShape, netWhere, type.Name, Str(inC), Str(inH), Str(inW));
         else if (Shapes.ShapeRules.Elements(inC, inH, inW) < 0) // 64-bit, overflow-checked
             Report(DiagnosticDescriptors.TooLarge, netWhere, "Network '" + type.Name + "'", "the input " + Str(inC) + "×" + Str(inH) + "×" + Str(inW),
@@ -211,7 +217,7 @@ internal static class Parser
                 taken.Add(prop.Name);
                 valid = false;
             }
-            string? problem = MemberProblem(prop, syntax);
+            string? problem = MemberProblem(prop, syntax, kind.MemberType);
             if (problem != null)
             {
                 Report(DiagnosticDescriptors.InvalidLayerMember, where, prop.Name, problem);
@@ -267,7 +273,7 @@ internal static class Parser
         "Layers", "Summary", "UseReferenceKernels", "Threads", "Seed", "Forward", "ForwardTrain", "Backward", "ZeroGradients",
         "GetActivation", "Dispose", "LoadEmbeddedWeights", "CreateInferenceContext",
         "EmbeddedWeightsFile", "MaxInferBatch", "CHeader", "InferWorkspaceFloats", "Infer", "EmbeddedParameters", "EmbeddedBuffers",
-        "PyTorchSource",
+        "PyTorchSource", "Inputs", "Outputs",
     };
 
     /// <summary>Private members the generator adds.</summary>
@@ -277,7 +283,7 @@ internal static class Parser
         "_maxBatch", "_parameters", "_gradients", "_buffers", "_workspace", "_intWorkspace", "_scratch", "_threads", "_seed", "_step",
         "_batch", "_trainBatch", "_disposed", "ScratchFloats", "ForwardScratchFloats", "CheckBatch", "CheckLength", "Mix", "LayerSeed", "ForwardInference", "CompileErrors",
         "_arenas", "_inUse", "BeginCall", "EndCall", "ThrowIfDisposed", "ScratchFor",
-        "s_graph", "CreateGraph",
+        "s_graph", "CreateGraph", "s_inputs", "s_outputs", "ForwardInferenceLists",
     };
 
     /// <summary>Private members the generator adds per layer: <c>Conv1Shape</c>, <c>Conv1ActOffset</c>, <c>Conv1WeightOffset</c> …</summary>
@@ -287,13 +293,14 @@ internal static class Parser
         "WeightOffset", "BiasOffset", "RunningMeanOffset", "RunningVarOffset",
     };
 
-    /// <summary>Why a property cannot be a layer, or null when it is a proper <c>partial Layer X { get; }</c>.</summary>
-    private static string? MemberProblem(IPropertySymbol prop, PropertyDeclarationSyntax? syntax)
+    /// <summary>Why a property cannot be a layer (or input), or null when it is a proper <c>partial Layer X { get; }</c> (<c>partial NetworkInput X { get; }</c>).</summary>
+    private static string? MemberProblem(IPropertySymbol prop, PropertyDeclarationSyntax? syntax, string memberType)
     {
-        if (syntax == null) return "declare it as 'public partial Layer " + prop.Name + " { get; }'";
+        string shortType = memberType.Substring(memberType.LastIndexOf('.') + 1);
+        if (syntax == null) return "declare it as 'public partial " + shortType + " " + prop.Name + " { get; }'";
         if (!syntax.Modifiers.Any(SyntaxKind.PartialKeyword)) return "add the 'partial' modifier";
         if (prop.IsStatic) return "remove 'static': layers belong to a network instance";
-        if (MetadataName(prop.Type) != LayerType) return "its type is '" + prop.Type.ToDisplayString() + "'; declare it as 'Layer'";
+        if (MetadataName(prop.Type) != memberType) return "its type is '" + prop.Type.ToDisplayString() + "'; declare it as '" + shortType + "'";
         if (prop.IsIndexer) return "an indexer cannot be a layer";
         if (syntax.AccessorList == null || syntax.AccessorList.Accessors.Count != 1
             || !syntax.AccessorList.Accessors[0].IsKind(SyntaxKind.GetAccessorDeclaration))

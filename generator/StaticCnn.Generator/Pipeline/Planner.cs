@@ -46,22 +46,23 @@ internal static class Planner
         var saved = new int[n];
         long cursor = 0;
 
-        int inputAct = 0;
-        cursor = Align(model.Input.Size);
+        int inputs = model.Inputs.Count;
+        var inputActs = new int[inputs];
+        var inputGrads = new int[inputs];
+        for (int k = 0; k < inputs; k++) { inputActs[k] = (int)cursor; cursor = Align(cursor + model.Inputs[k].Shape.Size); }
         for (int i = 0; i < n; i++)
         {
             LayerModel l = layers[i];
-            if ((l.Flags & LayerFlags.AliasInput) != 0) act[i] = l.Inputs[0] < 0 ? inputAct : act[l.Inputs[0]];
+            if ((l.Flags & LayerFlags.AliasInput) != 0) act[i] = l.Inputs[0] < 0 ? inputActs[NetworkModel.InputOf(l.Inputs[0])] : act[l.Inputs[0]];
             else { act[i] = (int)cursor; cursor = Align(cursor + l.Out.Size); }
         }
         int activation = (int)cursor;
         int gradStart = (int)cursor;
-        int inputGrad = (int)cursor;
-        cursor = Align(cursor + model.Input.Size);
+        for (int k = 0; k < inputs; k++) { inputGrads[k] = (int)cursor; cursor = Align(cursor + model.Inputs[k].Shape.Size); }
         for (int i = 0; i < n; i++)
         {
             LayerModel l = layers[i];
-            if ((l.Flags & LayerFlags.AliasInput) != 0) grad[i] = l.Inputs[0] < 0 ? inputGrad : grad[l.Inputs[0]];
+            if ((l.Flags & LayerFlags.AliasInput) != 0) grad[i] = l.Inputs[0] < 0 ? inputGrads[NetworkModel.InputOf(l.Inputs[0])] : grad[l.Inputs[0]];
             else { grad[i] = (int)cursor; cursor = Align(cursor + l.Out.Size); }
         }
         int gradFloats = (int)cursor - gradStart;
@@ -89,6 +90,12 @@ internal static class Planner
         {
             LayerModel l = layers[i];
             var offsets = new int[l.Tensors.Count];
+            if (l.Shares >= 0)
+            {
+                // the owner's tensors, at the owner's offsets; listed once (under the owner) in TensorInfos
+                plans[i] = new LayerPlan(act[i], grad[i], mask[i], argmax[i], saved[i], plans[l.Shares].TensorOffsets, plans[l.Shares].FirstTensor);
+                continue;
+            }
             for (int t = 0; t < l.Tensors.Count; t++)
             {
                 TensorModel tm = l.Tensors[t];
@@ -100,8 +107,8 @@ internal static class Planner
         }
         if (cursor > int.MaxValue || paramCursor > int.MaxValue) throw new InvalidOperationException("the network is too large");
 
-        var plan = new NetworkPlan(model, plans, inputAct, inputGrad, (int)paramCursor, (int)bufferCursor, activation, activation, training,
-            (int)fixedCursor, (int)intCursor, gradStart, gradFloats, "");
+        var plan = new NetworkPlan(model, plans, inputActs[0], inputGrads[0], (int)paramCursor, (int)bufferCursor, activation, activation, training,
+            (int)fixedCursor, (int)intCursor, gradStart, gradFloats, "", inputActs, inputGrads);
         return plan with { Summary = Summary(plan) };
     }
 
@@ -111,17 +118,22 @@ internal static class Planner
         NetworkModel m = plan.Model;
         var rows = new List<string[]> { new[] { "Layer", "Kind", "Output", "Params", "Activations", "MACs" } };
         long macs = 0;
+        if (!m.Shorthand)
+            foreach (PortModel p in m.Inputs) rows.Add(new[] { p.Name, "Input", p.Shape.ToString(), "0", Lit.Grouped(p.Shape.Size), "0" });
+        bool marked = m.Layers.Any(l => l.IsOutput);
         foreach (LayerModel l in m.Layers)
         {
             bool view = (l.Flags & LayerFlags.AliasInput) != 0;
-            rows.Add(new[] { l.Member, l.Kind, l.Out.ToString(), Lit.Grouped(l.Parameters), view ? "(view)" : Lit.Grouped(l.Out.Size), Lit.Grouped(l.Macs) });
+            string kind = l.Kind + (l.Shares >= 0 ? " (shares " + m.Layers[l.Shares].Member + ")" : "") + (marked && l.IsOutput ? " (output)" : "");
+            rows.Add(new[] { l.Member, kind, l.Out.ToString(), Lit.Grouped(l.Parameters), view ? "(view)" : Lit.Grouped(l.Out.Size), Lit.Grouped(l.Macs) });
             macs += l.Macs;
         }
         var widths = new int[6];
         foreach (string[] r in rows) for (int c = 0; c < 6; c++) widths[c] = Math.Max(widths[c], r[c].Length);
         var sb = new StringBuilder();
-        Shape3 output = m.Layers[m.Layers.Count - 1].Out;
-        sb.Append(m.Header.Name).Append(": ").Append(m.Input).Append(" -> ").Append(output).Append('\n');
+        if (m.SingleIO) sb.Append(m.Header.Name).Append(": ").Append(m.Input).Append(" -> ").Append(m.Layers[m.Outputs.Count > 0 ? m.Outputs[0] : m.Layers.Count - 1].Out).Append('\n');
+        else sb.Append(m.Header.Name).Append(": ").Append(string.Join(", ", m.Inputs.Select(p => p.Name + " " + p.Shape)))
+            .Append(" -> ").Append(string.Join(", ", m.Outputs.Select(o => m.Layers[o].Member + " " + m.Layers[o].Out))).Append('\n');
         for (int r = 0; r < rows.Count; r++)
         {
             string[] row = rows[r];

@@ -13,4 +13,18 @@ public abstract class LayerAttribute : Attribute
     /// such as <c>"layer1.0.conv1"</c>.
     /// </summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// Makes this layer's result one of the network's named outputs: <c>Forward</c> fills it, <c>Backward</c> takes a
+    /// gradient for it, and a loss can be attached to it by name. When no layer sets it, the last layer is the one output.
+    /// PyTorch: a value returned by <c>forward</c>.
+    /// </summary>
+    public bool Output { get; set; }
+
+    /// <summary>
+    /// The layer (use <c>nameof</c>) whose parameters this layer uses instead of its own: the same kind with the same
+    /// arguments, applied to another input. Gradients of both uses add up, and the parameters appear once in the
+    /// state_dict, under the first layer's name. PyTorch: the same module called twice.
+    /// </summary>
+    public string? Shares { get; set; }
 }

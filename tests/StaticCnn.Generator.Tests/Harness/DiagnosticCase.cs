@@ -44,4 +44,8 @@ public static class Src
 
     /// <summary>A layer line whose attribute carries the marker.</summary>
     public static string M(string attribute, string member) => L(DiagnosticCase.Marker + attribute, member);
+
+    /// <summary>One input line: <c>    [Input(dims)] public partial NetworkInput member { get; }</c>.</summary>
+    public static string I(string dims, string member, bool marked = false)
+        => $"    [{(marked ? DiagnosticCase.Marker : "")}Input({dims})] public partial NetworkInput {member} {{ get; }}";
 }
