@@ -6,10 +6,11 @@ namespace StaticCnn.Generator.Layers;
 /// [BatchNorm2D]: parameters weight (γ, C) and bias (β, C); buffers running_mean, running_var (C each). Training keeps
 /// the batch mean and inverse std (2·C floats) for backward. Kernel: <c>StaticCnn.Kernels.BatchNorm2D</c> over <c>IBatchNormShape</c>.
 /// </summary>
-internal sealed class BatchNorm2DLayer : LayerKind
+internal class BatchNorm2DLayer : LayerKind
 {
     public override string Kind => "BatchNorm2D";
     public override string? ShapeInterface => "IBatchNormShape";
+    public override string? RankHint(int rank) => rank == 2 ? "BatchNorm1D" : null;
 
     public override void Infer(InferContext c)
     {

@@ -7,7 +7,7 @@ namespace StaticCnn.Generator.Layers;
 /// [Conv2D]: weight (Filters, InC/Groups, KH, KW), bias (Filters). Out = floor((In + 2P − D·(K−1) − 1)/S) + 1.
 /// Kernel: <c>StaticCnn.Kernels.Conv2D</c> over <c>IConv2DShape</c>.
 /// </summary>
-internal sealed class Conv2DLayer : LayerKind
+internal class Conv2DLayer : LayerKind
 {
     public override string Kind => "Conv2D";
     public override string? ShapeInterface => "IConv2DShape";

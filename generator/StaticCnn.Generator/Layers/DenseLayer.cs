@@ -4,8 +4,8 @@ using StaticCnn.Shapes;
 namespace StaticCnn.Generator.Layers;
 
 /// <summary>
-/// [Dense]: weight (Units, In), bias (Units); any rank. Output (Units) after a vector or sequence, (Units, 1, 1) after
-/// an image. A C×H×W (or C×L) input is flattened implicitly (In = C·H·W, channel-major), as
+/// [Dense]: weight (Units, In), bias (Units); any rank. Output (Units); in a network declared with the
+/// [Network(InputChannels = …)] shorthand, (Units, 1, 1) after an image, as before. A C×H×W (or C×L) input is flattened implicitly (In = C·H·W, channel-major), as
 /// nn.Flatten + nn.Linear; SCNN0107 is therefore never reported. Kernel: <c>StaticCnn.Kernels.Dense</c> over <c>IDenseShape</c>.
 /// </summary>
 internal sealed class DenseLayer : LayerKind
@@ -21,8 +21,8 @@ internal sealed class DenseLayer : LayerKind
         ActivationKind act = c.Activation();
         if (c.Failed) return;
         int inFeatures = c.In.Size;
-        // (F) after a vector or sequence; (F, 1, 1) after an image, as before, so that existing networks keep their shapes
-        if (!(c.In.Rank == 3 ? c.SetOut(units, 1, 1) : c.SetOutDims(units))) return;
+        // (F); a shorthand network keeps (F, 1, 1) after an image, as before, so that existing networks keep their shapes
+        if (!(c.Shorthand && c.In.Rank == 3 ? c.SetOut(units, 1, 1) : c.SetOutDims(units))) return;
         if (!c.Tensor("weight", TensorArena.Parameter, units, inFeatures)) return;
         if (bias && !c.Tensor("bias", TensorArena.Parameter, units)) return;
         c.Parameters = ShapeRules.DenseParameters(inFeatures, units, bias);

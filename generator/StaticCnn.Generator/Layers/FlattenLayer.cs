@@ -2,7 +2,7 @@ using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Layers;
 
-/// <summary>[Flatten]: C×H×W → (C·H·W)×1×1, any other rank → (size). A view: its activation and gradient regions alias its input's, so it emits no code.</summary>
+/// <summary>[Flatten]: any rank → (size); in a shorthand network, C×H×W → (C·H·W)×1×1 as before. A view: its activation and gradient regions alias its input's, so it emits no code.</summary>
 internal sealed class FlattenLayer : LayerKind
 {
     public override string Kind => "Flatten";
@@ -10,7 +10,7 @@ internal sealed class FlattenLayer : LayerKind
 
     public override void Infer(InferContext c)
     {
-        c.SetOut(c.In.Rank == 3 ? TensorDims.Chw(c.In.Size, 1, 1) : TensorDims.Of(c.In.Size)); // (C·H·W, 1, 1) after an image, as before
+        c.SetOut(c.Shorthand && c.In.Rank == 3 ? TensorDims.Chw(c.In.Size, 1, 1) : TensorDims.Of(c.In.Size)); // shorthand networks: (C·H·W, 1, 1) after an image, as before
         c.Flags = LayerFlags.AliasInput;
     }
 

@@ -37,6 +37,12 @@ internal sealed class InferContext
         }
     }
 
+    /// <summary>
+    /// Whether the network uses the [Network(InputChannels = …)] shorthand: its vectors keep the (F, 1, 1) shape after an
+    /// image that every such network had before tensors of any rank, so that their shapes and APIs do not change.
+    /// </summary>
+    public bool Shorthand => _ports.Count == 1 && _ports[0].Where == null;
+
     public LayerSpec Spec { get; }
     public int Index { get; }
     public string Member => Spec.Member;

@@ -7,10 +7,11 @@ namespace StaticCnn.Generator.Layers;
 /// [MaxPool2D]: window Size, Stride (0 = Size), −∞ Padding ≤ Size/2. Keeps an int argmax region (also read by
 /// MaxUnpool2D). Kernel: <c>StaticCnn.Kernels.MaxPool2D</c> over <c>IPool2DShape</c>.
 /// </summary>
-internal sealed class MaxPool2DLayer : LayerKind
+internal class MaxPool2DLayer : LayerKind
 {
     public override string Kind => "MaxPool2D";
     public override string? ShapeInterface => "IPool2DShape";
+    public override string? RankHint(int rank) => rank == 2 ? "MaxPool1D" : null;
 
     public override void Infer(InferContext c)
     {
