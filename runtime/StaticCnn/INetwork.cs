@@ -293,6 +293,9 @@ public enum TensorRole
 /// <param name="Layer">Index of the owning layer in <see cref="INetwork.Layers"/>.</param>
 public sealed record TensorInfo(string Name, TensorRole Role, int Offset, int[] Shape, int Layer)
 {
+    /// <summary>How <see cref="Initializers.ResetParameters"/> initialises it: the rule of the layer kind that owns it (PyTorch's <c>reset_parameters</c>).</summary>
+    public TensorInit Init { get; init; }
+
     /// <summary>Element count.</summary>
     public int Length { get { int n = 1; foreach (int d in Shape) n *= d; return n; } }
 }
@@ -304,4 +307,8 @@ public sealed record TensorInfo(string Name, TensorRole Role, int Offset, int[] 
 /// <param name="ParameterCount">Trainable parameters of this layer.</param>
 /// <param name="FirstTensor">Index of its first tensor in <see cref="INetwork.Tensors"/>, or −1.</param>
 /// <param name="TensorCount">How many tensors it owns.</param>
-public sealed record LayerInfo(string Name, string Kind, TensorShape OutputShape, long ParameterCount, int FirstTensor, int TensorCount);
+public sealed record LayerInfo(string Name, string Kind, TensorShape OutputShape, long ParameterCount, int FirstTensor, int TensorCount)
+{
+    /// <summary>The kind as an enum (<see cref="Kind"/> is its name); null for a kind this runtime does not know.</summary>
+    public LayerType? Type => Enum.TryParse(Kind, out LayerType t) ? t : null;
+}

@@ -116,11 +116,12 @@ public struct SeededRandom
 public static class Initializers
 {
     /// <summary>
-    /// Re-initializes every tensor of <paramref name="network"/> as PyTorch's <c>reset_parameters</c> does:
-    /// Conv2D / ConvTranspose2D / Dense weight U(−1/√fan_in, 1/√fan_in) (kaiming_uniform with a = √5), bias
-    /// U(−1/√fan_in, 1/√fan_in) with the weight's fan_in; BatchNorm2D weight 1, bias 0, running_mean 0, running_var 1.
-    /// Each tensor draws from its own stream derived from <paramref name="seed"/> and its name, so the values of one
-    /// tensor do not depend on the other layers. Tensors of other kinds are left unchanged.
+    /// Re-initializes every tensor of <paramref name="network"/> as PyTorch's <c>reset_parameters</c> does, by the rule
+    /// its layer kind gave it (<see cref="TensorInfo.Init"/>): convolution and linear weights U(−1/√fan_in, 1/√fan_in)
+    /// (kaiming_uniform with a = √5), their biases U(−1/√fan_in, 1/√fan_in) with the weight's fan_in; BatchNorm weight 1,
+    /// bias 0, running_mean 0, running_var 1. Each tensor draws from its own stream derived from <paramref name="seed"/>
+    /// and its name, so the values of one tensor do not depend on the other layers. Tensors with
+    /// <see cref="TensorInit.None"/> are left unchanged.
     /// </summary>
     /// <param name="network">The network whose <see cref="INetwork.Parameters"/> and <see cref="INetwork.Buffers"/> are written.</param>
     /// <param name="seed">Seed; the same seed gives the same parameters.</param>
@@ -128,41 +129,31 @@ public static class Initializers
     {
         ArgumentNullException.ThrowIfNull(network);
         IReadOnlyList<TensorInfo> tensors = network.Tensors;
-        IReadOnlyList<LayerInfo> layers = network.Layers;
         for (int i = 0; i < tensors.Count; i++)
         {
             TensorInfo t = tensors[i];
             Span<float> data = t.Role == TensorRole.Parameter
                 ? network.Parameters.Slice(t.Offset, t.Length)
                 : network.Buffers.Slice(t.Offset, t.Length);
-            string kind = layers[t.Layer].Kind;
-            string suffix = Suffix(t.Name);
             var rng = new SeededRandom(SeededRandom.Derive(seed, SeededRandom.Hash(t.Name)));
-            switch (kind)
+            switch (t.Init)
             {
-                case "Conv2D":
-                case "Dense":
-                case "ConvTranspose2D":
-                    if (suffix == "weight")
-                    {
-                        float bound = 1f / MathF.Sqrt(Math.Max(1, ComputeFans(t.Shape).FanIn));
-                        Uniform(data, -bound, bound, ref rng);
-                    }
-                    else if (suffix == "bias")
-                    {
-                        TensorInfo? w = FindSibling(network, t, "weight");
-                        int fanIn = w is null ? t.Length : ComputeFans(w.Shape).FanIn;
-                        float bound = fanIn > 0 ? 1f / MathF.Sqrt(fanIn) : 0f;
-                        Uniform(data, -bound, bound, ref rng);
-                    }
+                case TensorInit.UniformFanIn:
+                {
+                    float bound = 1f / MathF.Sqrt(Math.Max(1, ComputeFans(t.Shape).FanIn));
+                    Uniform(data, -bound, bound, ref rng);
                     break;
-                case "BatchNorm2D":
-                    switch (suffix)
-                    {
-                        case "weight": case "running_var": Constant(data, 1f); break;
-                        case "bias": case "running_mean": Constant(data, 0f); break;
-                    }
+                }
+                case TensorInit.UniformWeightFanIn:
+                {
+                    TensorInfo? w = FindSibling(network, t, "weight");
+                    int fanIn = w is null ? t.Length : ComputeFans(w.Shape).FanIn;
+                    float bound = fanIn > 0 ? 1f / MathF.Sqrt(fanIn) : 0f;
+                    Uniform(data, -bound, bound, ref rng);
                     break;
+                }
+                case TensorInit.Zeros: Constant(data, 0f); break;
+                case TensorInit.Ones: Constant(data, 1f); break;
             }
         }
     }

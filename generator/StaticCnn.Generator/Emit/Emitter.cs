@@ -319,9 +319,8 @@ internal static class Emitter
                 w.Line("private const int " + l.Member + "ActOffset = " + Lit.Int(p.Act) + ";");
                 w.Line("private const int " + l.Member + "GradOffset = " + Lit.Int(p.Grad) + ";");
             }
-            if (p.Mask >= 0) w.Line("private const int " + l.Member + "MaskOffset = " + Lit.Int(p.Mask) + "; // dropout mask " + l.Out.Nchw);
-            if (p.Argmax >= 0) w.Line("private const int " + l.Member + "ArgmaxOffset = " + Lit.Int(p.Argmax) + "; // int workspace: argmax " + l.Out.Nchw);
-            if (p.Saved >= 0) w.Line("private const int " + l.Member + "SavedOffset = " + Lit.Int(p.Saved) + "; // fixed: batch mean, inverse std (" + Lit.Int(l.Out.C) + " each)");
+            for (int b = 0; b < l.Saved.Count; b++)
+                w.Line("private const int " + l.Member + l.Saved[b].Name + "Offset = " + Lit.Int(p.SavedOffsets[b]) + "; // " + l.Saved[b].Comment);
         }
         w.Line("private const int GradStart = " + Lit.Int(plan.GradStart) + ";");
         w.Line("private const int GradFloatsPerSample = " + Lit.Int(plan.GradFloatsPerSample) + ";");
@@ -348,7 +347,7 @@ internal static class Emitter
         for (int i = 0; i < layers.Count; i++)
         {
             LayerModel l = layers[i];
-            w.Line("new global::StaticCnn.LayerInfo(" + Lit.String(l.Member) + ", " + Lit.String(l.Kind) + ", " + PortShapeExpr(l.Out) + ", " + Lit.Int(l.Parameters) + "L, "
+            w.Line("new global::StaticCnn.LayerInfo(" + Lit.String(l.Member) + ", " + Lit.String(l.Kind.ToString()) + ", " + PortShapeExpr(l.Out) + ", " + Lit.Int(l.Parameters) + "L, "
                 + Lit.Int(plan.Layers[i].FirstTensor) + ", " + Lit.Int(l.Tensors.Count) + "),");
         }
         w.Close(";");
@@ -363,7 +362,7 @@ internal static class Emitter
                 TensorModel tm = l.Tensors[t];
                 w.Line("new global::StaticCnn.TensorInfo(" + Lit.String(l.PyName + "." + tm.Suffix) + ", global::StaticCnn.TensorRole."
                     + (tm.Arena == TensorArena.Parameter ? "Parameter" : "Buffer") + ", " + Lit.Int(plan.Layers[i].TensorOffsets[t])
-                    + ", new int[] { " + string.Join(", ", tm.Dims) + " }, " + Lit.Int(i) + "),");
+                    + ", new int[] { " + string.Join(", ", tm.Dims) + " }, " + Lit.Int(i) + ") { Init = global::StaticCnn.TensorInit." + tm.Init + " },");
             }
         }
         w.Close(";");
@@ -505,7 +504,7 @@ internal static class Emitter
         foreach (MemberImpl m in model.Members) EmitMember(w, m, false, model);
         w.Line();
 
-        bool hasDropout = layers.Any(l => (l.Flags & LayerFlags.Mask) != 0);
+        bool hasDropout = layers.Any(l => l.Kind == LayerType.Dropout);
         EmitForward(w, plan, train: false, hasDropout);
         w.Line();
         EmitForward(w, plan, train: true, hasDropout);

@@ -13,7 +13,7 @@ internal static class Fusion
     public static bool ArgmaxRead(NetworkPlan plan, int pool)
     {
         foreach (LayerModel l in plan.Model.Layers)
-            if (l.Aux == pool && l.Kind == "MaxUnpool2D") return true;
+            if (l.Aux == pool && l.Kind == LayerType.MaxUnpool2D) return true;
         return false;
     }
 
@@ -27,7 +27,7 @@ internal static class Fusion
         var layers = plan.Model.Layers;
         if (conv + 1 >= layers.Count) return false;
         LayerModel c = layers[conv], p = layers[conv + 1];
-        return c.Kind == "Conv2D" && p.Kind == "MaxPool2D" && p.Inputs.Count == 1 && p.Inputs[0] == conv
+        return c.Kind == LayerType.Conv2D && p.Kind == LayerType.MaxPool2D && p.Inputs.Count == 1 && p.Inputs[0] == conv
                && !ArgmaxRead(plan, conv + 1);
     }
 }

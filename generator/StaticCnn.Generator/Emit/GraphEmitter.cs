@@ -40,7 +40,7 @@ internal static class GraphEmitter
         {
             var sources = new List<string>();
             foreach (int j in l.Inputs) sources.Add(j < 0 ? G + "GraphSource.Input(" + NetworkModel.InputOf(j) + ")" : G + "GraphSource.Layer(" + j + ")");
-            w.Line("new " + G + "GraphNode(" + Lit.String(l.Member) + ", " + Lit.String(l.Kind) + ", new " + G + "GraphSource[] { "
+            w.Line("new " + G + "GraphNode(" + Lit.String(l.Member) + ", " + Lit.String(l.Kind.ToString()) + ", new " + G + "GraphSource[] { "
                 + string.Join(", ", sources) + " }, new int[] { " + string.Join(", ", l.Out.Dims) + " }, "
                 + Attributes(model, l) + "),");
         }
@@ -68,7 +68,7 @@ internal static class GraphEmitter
             int kh = Int(khText), kw = Int(l.Prop("KW")!), sh = Int(l.Prop("StrideH")!), sw = Int(l.Prop("StrideW")!);
             int ph = Int(l.Prop("PadH")!), pw = Int(l.Prop("PadW")!);
             int dh = l.Prop("DilationH") is { } d1 ? Int(d1) : 1, dw = l.Prop("DilationW") is { } d2 ? Int(d2) : 1;
-            if (l.Kind == "ConvTranspose2D")
+            if (l.Kind == LayerType.ConvTranspose2D)
             {
                 set.Add("PadBottom = " + ph); set.Add("PadRight = " + pw);
                 // Out = (In−1)·S − 2P + D·(K−1) + 1 + output_padding

@@ -51,7 +51,7 @@ internal static class PyTorchEmitter
         // Which layers' outputs are 2-D (N, features): Dense and Flatten.
         var flat = new bool[layers.Count];
         var unpoolOf = new HashSet<int>();
-        foreach (LayerModel l in layers) if (l.Kind == "MaxUnpool2D" && l.Aux >= 0) unpoolOf.Add(l.Aux);
+        foreach (LayerModel l in layers) if (l.Kind == LayerType.MaxUnpool2D && l.Aux >= 0) unpoolOf.Add(l.Aux);
         var vars = new string[layers.Count];
         var usedVars = new HashSet<string>();
         for (int i = 0; i < layers.Count; i++)
@@ -129,29 +129,29 @@ internal static class PyTorchEmitter
             string expr;
             switch (l.Kind)
             {
-                case "Conv2D":
-                case "ConvTranspose2D":
-                case "BatchNorm2D":
+                case LayerType.Conv2D:
+                case LayerType.ConvTranspose2D:
+                case LayerType.BatchNorm2D:
                     expr = Act(Mod() + "(" + Spatial(0) + ")"); // BatchNorm2D has no Activation: Act leaves it as is
                     break;
-                case "Dense":
+                case LayerType.Dense:
                     expr = Act(Mod() + "(" + (InFlat(0) ? In(0) : "torch.flatten(" + In(0) + ", 1)") + ")");
                     break;
-                case "Flatten":
+                case LayerType.Flatten:
                     expr = InFlat(0) ? In(0) : "torch.flatten(" + In(0) + ", 1)";
                     break;
-                case "MaxPool2D":
+                case LayerType.MaxPool2D:
                     expr = "F.max_pool2d(" + Spatial(0) + ", " + Pair(P("KH"), P("KW")) + ", " + Pair(P("StrideH"), P("StrideW")) + ", "
                         + Pair(P("PadH"), P("PadW")) + (unpoolOf.Contains(i) ? ", return_indices=True" : "") + ")";
                     break;
-                case "AvgPool2D":
+                case LayerType.AvgPool2D:
                     expr = "F.avg_pool2d(" + Spatial(0) + ", " + Pair(P("KH"), P("KW")) + ", " + Pair(P("StrideH"), P("StrideW")) + ", "
                         + Pair(P("PadH"), P("PadW")) + ")";
                     break;
-                case "GlobalAvgPool":
+                case LayerType.GlobalAvgPool:
                     expr = "F.adaptive_avg_pool2d(" + Spatial(0) + ", 1)";
                     break;
-                case "MaxUnpool2D":
+                case LayerType.MaxUnpool2D:
                 {
                     LayerModel pool = layers[l.Aux];
                     int Q(string name) => int.Parse(pool.Prop(name)!, CultureInfo.InvariantCulture);
@@ -159,13 +159,13 @@ internal static class PyTorchEmitter
                         + Pair(Q("StrideH"), Q("StrideW")) + ", " + Pair(Q("PadH"), Q("PadW")) + ", output_size=" + Pair(P("OutH"), P("OutW")) + ")";
                     break;
                 }
-                case "ReLU": expr = "F.relu(" + In(0) + ")"; break;
-                case "Sigmoid": expr = "torch.sigmoid(" + In(0) + ")"; break;
-                case "Tanh": expr = "torch.tanh(" + In(0) + ")"; break;
-                case "LeakyReLU": expr = "F.leaky_relu(" + In(0) + ", " + PyFloat(l.Prop("Slope")!) + ")"; break;
-                case "Softmax": expr = "F.softmax(" + In(0) + ", dim=1)"; break;
-                case "Dropout": expr = "F.dropout(" + In(0) + ", " + PyFloat(l.Prop("Rate")!) + ", self.training)"; break;
-                case "Add":
+                case LayerType.ReLU: expr = "F.relu(" + In(0) + ")"; break;
+                case LayerType.Sigmoid: expr = "torch.sigmoid(" + In(0) + ")"; break;
+                case LayerType.Tanh: expr = "torch.tanh(" + In(0) + ")"; break;
+                case LayerType.LeakyReLU: expr = "F.leaky_relu(" + In(0) + ", " + PyFloat(l.Prop("Slope")!) + ")"; break;
+                case LayerType.Softmax: expr = "F.softmax(" + In(0) + ", dim=1)"; break;
+                case LayerType.Dropout: expr = "F.dropout(" + In(0) + ", " + PyFloat(l.Prop("Rate")!) + ", self.training)"; break;
+                case LayerType.Add:
                 {
                     bool allFlat = true;
                     for (int k = 0; k < l.Inputs.Count; k++) allFlat &= InFlat(k);
@@ -174,7 +174,7 @@ internal static class PyTorchEmitter
                     expr = Act(string.Join(" + ", terms));
                     break;
                 }
-                case "Concat":
+                case LayerType.Concat:
                 {
                     bool allFlat = true;
                     for (int k = 0; k < l.Inputs.Count; k++) allFlat &= InFlat(k);
@@ -183,13 +183,13 @@ internal static class PyTorchEmitter
                     expr = "torch.cat([" + string.Join(", ", parts) + "], 1)";
                     break;
                 }
-                case "Upsample":
+                case LayerType.Upsample:
                     expr = l.Prop("Mode")!.EndsWith(".Bilinear", System.StringComparison.Ordinal)
                         ? "F.interpolate(" + Spatial(0) + ", scale_factor=" + P("Scale") + ", mode=\"bilinear\", align_corners=False)"
                         : "F.interpolate(" + Spatial(0) + ", scale_factor=" + P("Scale") + ", mode=\"nearest\")";
                     break;
-                case "CenterCrop":
-                case "Crop":
+                case LayerType.CenterCrop:
+                case LayerType.Crop:
                 {
                     int top = P("Top"), left = P("Left");
                     expr = Spatial(0) + "[:, :, " + top + ":" + (top + P("OutH")) + ", " + left + ":" + (left + P("OutW")) + "]";
@@ -205,7 +205,7 @@ internal static class PyTorchEmitter
         return py.ToString();
     }
 
-    private static bool IsFlatOut(LayerModel l) => l.Kind is "Dense" or "Flatten";
+    private static bool IsFlatOut(LayerModel l) => l.Kind is LayerType.Dense or LayerType.Flatten;
 
     /// <summary>The constructor of the layer's parameter-holding module, or null for a functional layer.</summary>
     private static string? ModuleCtor(LayerModel l)
@@ -214,7 +214,7 @@ internal static class PyTorchEmitter
         string Bool(string name) => l.Prop(name) == "true" ? "True" : "False";
         switch (l.Kind)
         {
-            case "Conv2D":
+            case LayerType.Conv2D:
             {
                 int inH = P("InH"), kh = P("KH"), sh = P("StrideH"), ph = P("PadH"), dh = P("DilationH");
                 int inW = P("InW"), kw = P("KW"), sw = P("StrideW"), pw = P("PadW"), dw = P("DilationW");
@@ -224,7 +224,7 @@ internal static class PyTorchEmitter
                     + ", padding=" + (same ? "\"same\"" : Pair(ph, pw)) + ", dilation=" + Pair(dh, dw) + ", groups=" + P("Groups")
                     + ", bias=" + Bool("HasBias") + ")";
             }
-            case "ConvTranspose2D":
+            case LayerType.ConvTranspose2D:
             {
                 int kh = P("KH"), kw = P("KW"), s = P("StrideH"), p = P("PadH"), d = P("DilationH");
                 int opH = P("OutH") - ((P("InH") - 1) * s - 2 * p + d * (kh - 1) + 1);
@@ -233,9 +233,9 @@ internal static class PyTorchEmitter
                     + ", padding=" + Pair(p, p) + ", output_padding=" + Pair(opH, opW) + ", groups=" + P("Groups")
                     + ", bias=" + Bool("HasBias") + ", dilation=" + Pair(d, d) + ")";
             }
-            case "Dense":
+            case LayerType.Dense:
                 return "nn.Linear(" + P("In") + ", " + P("Out") + ", bias=" + Bool("HasBias") + ")";
-            case "BatchNorm2D":
+            case LayerType.BatchNorm2D:
                 return "nn.BatchNorm2d(" + P("C") + ", eps=" + PyFloat(l.Prop("Epsilon")!) + ", momentum=" + PyFloat(l.Prop("Momentum")!) + ")";
             default:
                 return null;

@@ -6,21 +6,21 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class ActivationLayer : LayerKind
 {
-    private readonly string _kind;
-    private readonly ActivationKind _activation;
+    private readonly LayerType _type;
+    private readonly Activation _activation;
 
-    public ActivationLayer(string kind, ActivationKind activation)
+    public ActivationLayer(LayerType type, Activation activation)
     {
-        _kind = kind;
+        _type = type;
         _activation = activation;
     }
 
-    public override string Kind => _kind;
+    public override LayerType Type => _type;
     public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {
-        float slope = _activation == ActivationKind.LeakyReLU ? c.Float("Slope", 0.01f) : 0f;
+        float slope = _activation == Activation.LeakyReLU ? c.Float("Slope", 0.01f) : 0f;
         c.Check(!float.IsNaN(slope) && !float.IsInfinity(slope), "Slope", "a finite number", slope);
         if (c.Failed) return;
         c.SetOut(c.In);

@@ -8,13 +8,13 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class AddLayer : LayerKind
 {
-    public override string Kind => "Add";
+    public override LayerType Type => LayerType.Add;
     public override string? InputListArgument => "Inputs";
     public override int InputRank => 0;
 
     public override void Infer(InferContext c)
     {
-        ActivationKind act = c.Activation();
+        Activation act = c.Activation();
         if (c.Failed) return;
         for (int k = 1; k < c.InShapes.Count; k++)
         {

@@ -3,7 +3,7 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[AvgPool2D]: as MaxPool2D, zero padding counted in the divisor. Kernel: <c>StaticCnn.Kernels.AvgPool2D</c> over <c>IPool2DShape</c>.</summary>
 internal class AvgPool2DLayer : LayerKind
 {
-    public override string Kind => "AvgPool2D";
+    public override LayerType Type => LayerType.AvgPool2D;
     public override string? ShapeInterface => "IPool2DShape";
     public override string? RankHint(int rank) => rank == 2 ? "AvgPool1D" : null;
 

@@ -8,7 +8,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class BatchNorm1DLayer : BatchNorm2DLayer
 {
-    public override string Kind => "BatchNorm1D";
+    public override LayerType Type => LayerType.BatchNorm1D;
     public override int InputRank => 0; // rank 1 or 2, checked below
 
     public override void Infer(InferContext c)

@@ -8,7 +8,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal class BatchNorm2DLayer : LayerKind
 {
-    public override string Kind => "BatchNorm2D";
+    public override LayerType Type => LayerType.BatchNorm2D;
     public override string? ShapeInterface => "IBatchNormShape";
     public override string? RankHint(int rank) => rank == 2 ? "BatchNorm1D" : null;
 
@@ -21,12 +21,12 @@ internal class BatchNorm2DLayer : LayerKind
         if (c.Failed) return;
         int ch = c.In.C;
         c.SetOut(c.In);
-        c.Tensor("weight", TensorArena.Parameter, ch);
-        c.Tensor("bias", TensorArena.Parameter, ch);
-        c.Tensor("running_mean", TensorArena.Buffer, ch);
-        c.Tensor("running_var", TensorArena.Buffer, ch);
+        c.Tensor("weight", TensorArena.Parameter, TensorInit.Ones, ch);
+        c.Tensor("bias", TensorArena.Parameter, TensorInit.Zeros, ch);
+        c.Tensor("running_mean", TensorArena.Buffer, TensorInit.Zeros, ch);
+        c.Tensor("running_var", TensorArena.Buffer, TensorInit.Ones, ch);
         c.Parameters = 2L * ch;
-        c.Flags = LayerFlags.SavedStats;
+        c.Save("Saved", SavedElement.Float, 0, 2 * ch, true, "fixed: batch mean, inverse std (" + ch + " each)");
         c.Prop("C", ch); c.Prop("H", c.In.H); c.Prop("W", c.In.W);
         c.Prop("Epsilon", eps);
         c.Prop("Momentum", momentum);

@@ -9,7 +9,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class CenterCropLayer : LayerKind
 {
-    public override string Kind => "CenterCrop";
+    public override LayerType Type => LayerType.CenterCrop;
     public override string? ShapeInterface => "ICropShape";
 
     public override void Infer(InferContext c)

@@ -6,7 +6,7 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[Concat(nameof(A), nameof(B), …)]: channel concatenation of inputs equal in every other axis (any rank), in order. Kernel: <c>StaticCnn.Kernels.Concat</c>.</summary>
 internal sealed class ConcatLayer : LayerKind
 {
-    public override string Kind => "Concat";
+    public override LayerType Type => LayerType.Concat;
     public override string? InputListArgument => "Inputs";
     public override int InputRank => 0;
 

@@ -9,7 +9,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal class Conv2DLayer : LayerKind
 {
-    public override string Kind => "Conv2D";
+    public override LayerType Type => LayerType.Conv2D;
     public override string? ShapeInterface => "IConv2DShape";
     public override string? RankHint(int rank) => rank == 2 ? "Conv1D" : null;
 
@@ -28,15 +28,15 @@ internal class Conv2DLayer : LayerKind
         ph = ph >= 0 ? ph : padding;
         pw = pw >= 0 ? pw : padding;
         int modeValue = c.Int("PaddingMode", 0);
-        c.Check(modeValue >= 0 && modeValue <= 2, "PaddingMode", "a defined PaddingMode value", modeValue);
-        var mode = (PaddingModeKind)modeValue;
+        c.Check(System.Enum.IsDefined(typeof(PaddingMode), modeValue), "PaddingMode", "a defined PaddingMode value", modeValue);
+        var mode = (PaddingMode)modeValue;
         int dilation = c.Positive("Dilation", 1);
         int groups = c.Positive("Groups", 1);
         bool bias = c.Bool("Bias", true);
-        ActivationKind act = c.Activation();
+        Activation act = c.Activation();
         if (c.Failed) return;
 
-        if (mode == PaddingModeKind.Same && (sh != 1 || sw != 1))
+        if (mode == PaddingMode.Same && (sh != 1 || sw != 1))
         {
             c.Error(DiagnosticDescriptors.SamePaddingNeedsStrideOne, c.Member, sh == sw ? sh.ToString() : sh + "×" + sw);
             return;
@@ -48,7 +48,7 @@ internal class Conv2DLayer : LayerKind
         }
 
         long oh, ow;
-        if (mode == PaddingModeKind.Same)
+        if (mode == PaddingMode.Same)
         {
             ph = (int)ShapeRules.SamePaddingLow(kh, dilation);
             pw = (int)ShapeRules.SamePaddingLow(kw, dilation);
@@ -57,15 +57,15 @@ internal class Conv2DLayer : LayerKind
         }
         else
         {
-            if (mode == PaddingModeKind.Valid) ph = pw = 0;
+            if (mode == PaddingMode.Valid) ph = pw = 0;
             if (!ConvCommon.CheckFits(c, kh, kw, ph, pw, dilation)) return;
             oh = ShapeRules.ConvOutput(x.H, kh, sh, ph, dilation);
             ow = ShapeRules.ConvOutput(x.W, kw, sw, pw, dilation);
             ConvCommon.WarnDroppedPixels(c, kh, kw, sh, sw, ph, pw, dilation);
         }
         if (!c.SetOut(filters, oh, ow)) return;
-        if (!c.Tensor("weight", TensorArena.Parameter, filters, x.C / groups, kh, kw)) return;
-        if (bias && !c.Tensor("bias", TensorArena.Parameter, filters)) return;
+        if (!c.Tensor("weight", TensorArena.Parameter, TensorInit.UniformFanIn, filters, x.C / groups, kh, kw)) return;
+        if (bias && !c.Tensor("bias", TensorArena.Parameter, TensorInit.UniformWeightFanIn, filters)) return;
         c.Parameters = ShapeRules.ConvParameters(x.C, filters, kh, kw, groups, bias);
         c.Macs = ShapeRules.ConvMacs(x.C, filters, oh, ow, kh, kw, groups);
         c.Flags = LayerFlags.Scratch;
@@ -123,7 +123,7 @@ internal static class ConvCommon
     }
 
     public static void Props(InferContext c, TensorDims x, TensorDims y, int kh, int kw, int sh, int sw, int ph, int pw, int dilation,
-        int groups, bool bias, ActivationKind act)
+        int groups, bool bias, Activation act)
     {
         c.Prop("InC", x.C); c.Prop("InH", x.H); c.Prop("InW", x.W);
         c.Prop("OutC", y.C); c.Prop("OutH", y.H); c.Prop("OutW", y.W);

@@ -9,7 +9,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class ConvTranspose2DLayer : LayerKind
 {
-    public override string Kind => "ConvTranspose2D";
+    public override LayerType Type => LayerType.ConvTranspose2D;
     public override string? ShapeInterface => "IConvTranspose2DShape";
 
     public override void Infer(InferContext c)
@@ -24,7 +24,7 @@ internal sealed class ConvTranspose2DLayer : LayerKind
         int dilation = c.Positive("Dilation", 1);
         int groups = c.Positive("Groups", 1);
         bool bias = c.Bool("Bias", true);
-        ActivationKind act = c.Activation();
+        Activation act = c.Activation();
         if (c.Failed) return;
 
         if (outputPadding >= stride && outputPadding >= dilation)
@@ -40,8 +40,8 @@ internal sealed class ConvTranspose2DLayer : LayerKind
         long oh = ShapeRules.ConvTransposeOutput(x.H, kh, stride, padding, outputPadding, dilation);
         long ow = ShapeRules.ConvTransposeOutput(x.W, kw, stride, padding, outputPadding, dilation);
         if (!c.SetOut(filters, oh, ow)) return;
-        if (!c.Tensor("weight", TensorArena.Parameter, x.C, filters / groups, kh, kw)) return;
-        if (bias && !c.Tensor("bias", TensorArena.Parameter, filters)) return;
+        if (!c.Tensor("weight", TensorArena.Parameter, TensorInit.UniformFanIn, x.C, filters / groups, kh, kw)) return;
+        if (bias && !c.Tensor("bias", TensorArena.Parameter, TensorInit.UniformWeightFanIn, filters)) return;
         c.Parameters = (long)x.C * (filters / groups) * kh * kw + (bias ? filters : 0);
         c.Macs = (long)x.C * x.H * x.W * (filters / groups) * kh * kw;
         c.Flags = LayerFlags.Scratch;

@@ -5,7 +5,7 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[Crop(Top, Left, Height, Width)]: x[:, :, Top:Top+Height, Left:Left+Width]. Kernel: <c>StaticCnn.Kernels.Crop</c> over <c>ICropShape</c>.</summary>
 internal sealed class CropLayer : LayerKind
 {
-    public override string Kind => "Crop";
+    public override LayerType Type => LayerType.Crop;
     public override string? ShapeInterface => "ICropShape";
 
     public override void Infer(InferContext c)

@@ -10,7 +10,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class DenseLayer : LayerKind
 {
-    public override string Kind => "Dense";
+    public override LayerType Type => LayerType.Dense;
     public override string? ShapeInterface => "IDenseShape";
     public override int InputRank => 0;
 
@@ -18,13 +18,13 @@ internal sealed class DenseLayer : LayerKind
     {
         int units = c.Positive("Units", 0);
         bool bias = c.Bool("Bias", true);
-        ActivationKind act = c.Activation();
+        Activation act = c.Activation();
         if (c.Failed) return;
         int inFeatures = c.In.Size;
         // (F); a shorthand network keeps (F, 1, 1) after an image, as before, so that existing networks keep their shapes
         if (!(c.Shorthand && c.In.Rank == 3 ? c.SetOut(units, 1, 1) : c.SetOutDims(units))) return;
-        if (!c.Tensor("weight", TensorArena.Parameter, units, inFeatures)) return;
-        if (bias && !c.Tensor("bias", TensorArena.Parameter, units)) return;
+        if (!c.Tensor("weight", TensorArena.Parameter, TensorInit.UniformFanIn, units, inFeatures)) return;
+        if (bias && !c.Tensor("bias", TensorArena.Parameter, TensorInit.UniformWeightFanIn, units)) return;
         c.Parameters = ShapeRules.DenseParameters(inFeatures, units, bias);
         c.Macs = (long)inFeatures * units;
         c.Flags = LayerFlags.Scratch;

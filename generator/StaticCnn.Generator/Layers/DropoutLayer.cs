@@ -9,7 +9,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class DropoutLayer : LayerKind
 {
-    public override string Kind => "Dropout";
+    public override LayerType Type => LayerType.Dropout;
     public override int InputRank => 0;
 
     public override void Infer(InferContext c)
@@ -17,7 +17,7 @@ internal sealed class DropoutLayer : LayerKind
         float rate = c.Float("Rate", 0.5f);
         if (!c.Check(rate >= 0f && rate < 1f, "Rate", "in [0, 1)", rate)) return;
         c.SetOut(c.In);
-        c.Flags = LayerFlags.Mask;
+        c.Save("Mask", SavedElement.Float, c.Out!.Size, 0, true, "dropout mask " + c.Out.Nchw);
         c.Prop("Rate", rate);
     }
 

@@ -5,7 +5,7 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[Flatten]: any rank → (size); in a shorthand network, C×H×W → (C·H·W)×1×1 as before. A view: its activation and gradient regions alias its input's, so it emits no code.</summary>
 internal sealed class FlattenLayer : LayerKind
 {
-    public override string Kind => "Flatten";
+    public override LayerType Type => LayerType.Flatten;
     public override int InputRank => 0;
 
     public override void Infer(InferContext c)

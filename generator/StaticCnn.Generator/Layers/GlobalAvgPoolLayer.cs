@@ -5,7 +5,7 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[GlobalAvgPool]: C×H×W → C×1×1. Kernel: <c>StaticCnn.Kernels.GlobalAvgPool</c> over <c>IGlobalPoolShape</c>.</summary>
 internal class GlobalAvgPoolLayer : LayerKind
 {
-    public override string Kind => "GlobalAvgPool";
+    public override LayerType Type => LayerType.GlobalAvgPool;
     public override string? ShapeInterface => "IGlobalPoolShape";
     public override string? RankHint(int rank) => rank == 2 ? "GlobalAvgPool1D" : null;
 

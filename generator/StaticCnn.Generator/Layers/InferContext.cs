@@ -61,6 +61,11 @@ internal sealed class InferContext
     public long Parameters { get; set; }
     public long Macs { get; set; }
     public LayerFlags Flags { get; set; }
+    public List<SavedBuffer> Saved { get; } = new();
+
+    /// <summary>Declares a buffer the layer keeps for backward (see <see cref="SavedBuffer"/>).</summary>
+    public void Save(string name, SavedElement element, int perSample, int fixedCount, bool trainingOnly, string comment)
+        => Saved.Add(new SavedBuffer(name, element, perSample, fixedCount, trainingOnly, comment));
     public int Aux { get; set; } = -1;
     public bool Failed { get; private set; }
 
@@ -202,8 +207,8 @@ internal sealed class InferContext
     /// <summary>The shape of input or layer reference <paramref name="j"/> (a value from <see cref="Resolve"/>).</summary>
     public TensorDims ShapeOf(int j) => j < 0 ? _ports[NetworkModel.InputOf(j)].Shape : _done[j]!.Out;
 
-    /// <summary>Adds a tensor after checking its element count.</summary>
-    public bool Tensor(string suffix, TensorArena arena, params long[] dims)
+    /// <summary>Adds a tensor (initialised by <paramref name="init"/>) after checking its element count.</summary>
+    public bool Tensor(string suffix, TensorArena arena, TensorInit init, params long[] dims)
     {
         long n = 1;
         foreach (long d in dims)
@@ -217,24 +222,25 @@ internal sealed class InferContext
         }
         var ints = new int[dims.Length];
         for (int i = 0; i < dims.Length; i++) ints[i] = (int)dims[i];
-        Tensors.Add(new TensorModel(suffix, arena, ints));
+        Tensors.Add(new TensorModel(suffix, arena, ints, init));
         return true;
     }
 
     public void Prop(string name, int value) => Props.Add(new ShapeProp(name, "int", Lit(value)));
     public void Prop(string name, bool value) => Props.Add(new ShapeProp(name, "bool", value ? "true" : "false"));
     public void Prop(string name, float value) => Props.Add(new ShapeProp(name, "float", Emit.Lit.Float(value)));
-    public void PropActivation(string name, ActivationKind value)
+    public void PropActivation(string name, Activation value)
         => Props.Add(new ShapeProp(name, "global::StaticCnn.Activation", "global::StaticCnn.Activation." + value));
-    public void PropUpsample(string name, UpsampleModeKind value)
+    public void PropUpsample(string name, UpsampleMode value)
         => Props.Add(new ShapeProp(name, "global::StaticCnn.UpsampleMode", "global::StaticCnn.UpsampleMode." + value));
 
     private static string Lit(int v) => v.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Reads the fused Activation argument, checking it is a known value.</summary>
-    public ActivationKind Activation()
+    public global::StaticCnn.Activation Activation()
     {
         int v = Int("Activation", 0);
-        return Check(v >= 0 && v <= 4, "Activation", "a defined Activation value", v) ? (ActivationKind)v : ActivationKind.None;
+        return Check(System.Enum.IsDefined(typeof(global::StaticCnn.Activation), v), "Activation", "a defined Activation value", v)
+            ? (global::StaticCnn.Activation)v : global::StaticCnn.Activation.None;
     }
 }

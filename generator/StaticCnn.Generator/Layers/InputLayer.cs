@@ -9,8 +9,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class InputLayer : LayerKind
 {
-    public const string KindName = "Input";
-    public override string Kind => KindName;
+    public override LayerType Type => LayerType.Input;
     public override string MemberType => "StaticCnn.NetworkInput";
     public override int InputRank => 0;
     public override void Infer(InferContext c) { }

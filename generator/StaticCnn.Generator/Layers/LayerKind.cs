@@ -7,8 +7,11 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal abstract class LayerKind
 {
+    /// <summary>The kind (the runtime's own enum, linked from src/StaticCnn.Spec/Model).</summary>
+    public abstract LayerType Type { get; }
+
     /// <summary>The kind's name as shown in summaries and LayerInfo.Kind, e.g. "Conv2D".</summary>
-    public abstract string Kind { get; }
+    public string Kind => Type.ToString();
 
     /// <summary>Metadata name of the attribute class, e.g. "StaticCnn.Conv2DAttribute".</summary>
     public virtual string AttributeName => "StaticCnn." + Kind + "Attribute";
@@ -50,11 +53,4 @@ internal abstract class LayerKind
     public virtual string? ForwardScratchExpression(EmitContext e) => ScratchExpression(e);
 }
 
-/// <summary>Mirror of StaticCnn.Activation (the generator does not reference the runtime).</summary>
-internal enum ActivationKind { None = 0, ReLU = 1, LeakyReLU = 2, Sigmoid = 3, Tanh = 4 }
 
-/// <summary>Mirror of StaticCnn.PaddingMode.</summary>
-internal enum PaddingModeKind { Explicit = 0, Valid = 1, Same = 2 }
-
-/// <summary>Mirror of StaticCnn.UpsampleMode.</summary>
-internal enum UpsampleModeKind { Nearest = 0, Bilinear = 1 }

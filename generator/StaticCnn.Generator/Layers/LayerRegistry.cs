@@ -20,10 +20,10 @@ internal static class LayerRegistry
         new AvgPool1DLayer(),
         new GlobalAvgPool1DLayer(),
         new MaxUnpool2DLayer(),
-        new ActivationLayer("ReLU", ActivationKind.ReLU),
-        new ActivationLayer("LeakyReLU", ActivationKind.LeakyReLU),
-        new ActivationLayer("Sigmoid", ActivationKind.Sigmoid),
-        new ActivationLayer("Tanh", ActivationKind.Tanh),
+        new ActivationLayer(LayerType.ReLU, Activation.ReLU),
+        new ActivationLayer(LayerType.LeakyReLU, Activation.LeakyReLU),
+        new ActivationLayer(LayerType.Sigmoid, Activation.Sigmoid),
+        new ActivationLayer(LayerType.Tanh, Activation.Tanh),
         new SoftmaxLayer(),
         new BatchNorm2DLayer(),
         new BatchNorm1DLayer(),
@@ -36,7 +36,14 @@ internal static class LayerRegistry
     };
 
     private static readonly Dictionary<string, LayerKind> ByAttribute = Build(k => k.AttributeName);
-    private static readonly Dictionary<string, LayerKind> ByKind = Build(k => k.Kind);
+    private static readonly Dictionary<LayerType, LayerKind> ByKind = BuildByType();
+
+    private static Dictionary<LayerType, LayerKind> BuildByType()
+    {
+        var d = new Dictionary<LayerType, LayerKind>();
+        foreach (LayerKind k in All) d[k.Type] = k;
+        return d;
+    }
 
     private static Dictionary<string, LayerKind> Build(System.Func<LayerKind, string> key)
     {
@@ -49,6 +56,6 @@ internal static class LayerRegistry
     public static LayerKind? FromAttribute(string attributeMetadataName)
         => ByAttribute.TryGetValue(attributeMetadataName, out LayerKind? k) ? k : null;
 
-    /// <summary>The kind named <paramref name="kind"/> (as stored in the model).</summary>
-    public static LayerKind Get(string kind) => ByKind[kind];
+    /// <summary>The kind <paramref name="type"/> (as stored in the model).</summary>
+    public static LayerKind Get(LayerType type) => ByKind[type];
 }

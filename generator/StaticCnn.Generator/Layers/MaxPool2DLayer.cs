@@ -9,14 +9,17 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal class MaxPool2DLayer : LayerKind
 {
-    public override string Kind => "MaxPool2D";
+    public override LayerType Type => LayerType.MaxPool2D;
     public override string? ShapeInterface => "IPool2DShape";
     public override string? RankHint(int rank) => rank == 2 ? "MaxPool1D" : null;
 
     public override void Infer(InferContext c)
     {
-        if (PoolCommon.Infer(c)) c.Flags = LayerFlags.Argmax;
+        if (PoolCommon.Infer(c)) SaveArgmax(c);
     }
+
+    /// <summary>The int argmax of every output element: read by backward and by a MaxUnpool2D (also at inference).</summary>
+    internal static void SaveArgmax(InferContext c) => c.Save("Argmax", SavedElement.Int, c.Out!.Size, 0, false, "int workspace: argmax " + c.Out.Nchw);
 
     public override void EmitForward(EmitContext e, bool train)
     {

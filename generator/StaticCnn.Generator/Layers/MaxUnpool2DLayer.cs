@@ -8,7 +8,7 @@ namespace StaticCnn.Generator.Layers;
 /// </summary>
 internal sealed class MaxUnpool2DLayer : LayerKind
 {
-    public override string Kind => "MaxUnpool2D";
+    public override LayerType Type => LayerType.MaxUnpool2D;
     public override string? ShapeInterface => "IUnpoolShape";
 
     public override void Infer(InferContext c)
@@ -17,7 +17,7 @@ internal sealed class MaxUnpool2DLayer : LayerKind
         int p = c.Resolve(pool, reportErrors: false);
         if (p == -3) return; // the pool itself failed and was reported
         LayerModel? poolLayer = c.Layer(p);
-        if (poolLayer == null || poolLayer.Kind != "MaxPool2D")
+        if (poolLayer == null || poolLayer.Kind != LayerType.MaxPool2D)
         {
             c.Error(DiagnosticDescriptors.UnpoolPoolMissing, c.Member, pool);
             return;

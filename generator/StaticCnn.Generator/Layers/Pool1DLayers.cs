@@ -6,15 +6,15 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[MaxPool1D] on a (C, L) sequence: the MaxPool2D kernel with a 1×Size window (argmax kept for backward).</summary>
 internal sealed class MaxPool1DLayer : MaxPool2DLayer
 {
-    public override string Kind => "MaxPool1D";
+    public override LayerType Type => LayerType.MaxPool1D;
     public override int InputRank => 2;
-    public override void Infer(InferContext c) { if (Pool1D.Infer(c)) c.Flags = LayerFlags.Argmax; }
+    public override void Infer(InferContext c) { if (Pool1D.Infer(c)) SaveArgmax(c); }
 }
 
 /// <summary>[AvgPool1D] on a (C, L) sequence: the AvgPool2D kernel with a 1×Size window, zero padding counted.</summary>
 internal sealed class AvgPool1DLayer : AvgPool2DLayer
 {
-    public override string Kind => "AvgPool1D";
+    public override LayerType Type => LayerType.AvgPool1D;
     public override int InputRank => 2;
     public override void Infer(InferContext c) => Pool1D.Infer(c);
 }
@@ -22,7 +22,7 @@ internal sealed class AvgPool1DLayer : AvgPool2DLayer
 /// <summary>[GlobalAvgPool1D]: (C, L) → (C, 1), as nn.AdaptiveAvgPool1d(1); the GlobalAvgPool kernel with H = 1.</summary>
 internal sealed class GlobalAvgPool1DLayer : GlobalAvgPoolLayer
 {
-    public override string Kind => "GlobalAvgPool1D";
+    public override LayerType Type => LayerType.GlobalAvgPool1D;
     public override int InputRank => 2;
 
     public override void Infer(InferContext c)

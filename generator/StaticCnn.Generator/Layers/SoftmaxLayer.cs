@@ -3,7 +3,7 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[Softmax]: over the channel axis per pixel; shape unchanged. Kernel: <c>StaticCnn.Kernels.Softmax</c>.</summary>
 internal sealed class SoftmaxLayer : LayerKind
 {
-    public override string Kind => "Softmax";
+    public override LayerType Type => LayerType.Softmax;
     public override int InputRank => 0;
 
     public override void Infer(InferContext c)

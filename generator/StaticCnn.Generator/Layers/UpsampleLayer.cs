@@ -5,7 +5,7 @@ namespace StaticCnn.Generator.Layers;
 /// <summary>[Upsample(Scale, Mode)]: H·Scale × W·Scale, nearest or bilinear (align_corners=False). Kernel: <c>StaticCnn.Kernels.Upsample</c> over <c>IUpsampleShape</c>.</summary>
 internal sealed class UpsampleLayer : LayerKind
 {
-    public override string Kind => "Upsample";
+    public override LayerType Type => LayerType.Upsample;
     public override string? ShapeInterface => "IUpsampleShape";
 
     public override void Infer(InferContext c)
@@ -16,7 +16,7 @@ internal sealed class UpsampleLayer : LayerKind
         if (c.Failed) return;
         if (!c.SetOut(c.In.C, ShapeRules.UpsampleOutput(c.In.H, scale), ShapeRules.UpsampleOutput(c.In.W, scale))) return;
         c.Prop("C", c.In.C); c.Prop("InH", c.In.H); c.Prop("InW", c.In.W); c.Prop("Scale", scale);
-        c.PropUpsample("Mode", (UpsampleModeKind)mode);
+        c.PropUpsample("Mode", (UpsampleMode)mode);
     }
 
     public override void EmitForward(EmitContext e, bool train)

@@ -20,7 +20,8 @@ internal sealed record DiagnosticInfo(string Id, SourceSpan? Where, EquatableArr
 internal sealed record LayerArg(string Name, string? Text, EquatableArray<string> Items, bool IsNull);
 
 /// <summary>A layer as declared: its member, kind, arguments and the location of its attribute.</summary>
-internal sealed record LayerSpec(string Member, string Kind, EquatableArray<LayerArg> Args, SourceSpan? Where);
+/// <param name="Kind">The layer kind, or null for a member that is not a valid layer (already reported).</param>
+internal sealed record LayerSpec(string Member, LayerType? Kind, EquatableArray<LayerArg> Args, SourceSpan? Where);
 
 /// <summary>
 /// A partial member the generator must implement (every partial property carrying a layer attribute, valid or not,
@@ -55,7 +56,8 @@ internal sealed record NetworkSpec(TypeHeader Header, int InputChannels, int Inp
 internal enum TensorArena { Parameter, Buffer }
 
 /// <summary>A named tensor of a layer: PyTorch suffix (<c>weight</c>), arena and PyTorch shape.</summary>
-internal sealed record TensorModel(string Suffix, TensorArena Arena, EquatableArray<int> Dims)
+/// <param name="Init">How it is initialised (the owning layer kind's rule, as PyTorch's reset_parameters).</param>
+internal sealed record TensorModel(string Suffix, TensorArena Arena, EquatableArray<int> Dims, TensorInit Init = TensorInit.None)
 {
     public int Length { get { int n = 1; foreach (int d in Dims) n *= d; return n; } }
 }
@@ -100,13 +102,14 @@ internal sealed record PortModel(string Name, TensorDims Shape, SourceSpan? Wher
 /// <param name="Props">Shape-struct properties (kinds with a shape interface) and emitter constants.</param>
 /// <param name="Parameters">Trainable parameter count.</param>
 /// <param name="Macs">Multiply-accumulates per sample.</param>
-/// <param name="Flags">What the layer needs from the planner.</param>
+/// <param name="Flags">What the layer needs from the planner besides <paramref name="Saved"/>.</param>
+/// <param name="Saved">The buffers it keeps for backward, as its kind declared them.</param>
 /// <param name="Shares">Index of the layer whose parameters it uses (Shares = nameof(X)), else −1; its Tensors then
 /// describe the shared tensors, which the planner gives the owner's offsets and lists once.</param>
 /// <param name="IsOutput">Whether it is one of the network's outputs.</param>
-internal sealed record LayerModel(int Index, string Member, string Kind, string PyName, EquatableArray<int> Inputs, int Aux,
+internal sealed record LayerModel(int Index, string Member, LayerType Kind, string PyName, EquatableArray<int> Inputs, int Aux,
     TensorDims Out, EquatableArray<TensorModel> Tensors, EquatableArray<ShapeProp> Props, long Parameters, long Macs, LayerFlags Flags,
-    int Shares = -1, bool IsOutput = false)
+    int Shares = -1, bool IsOutput = false, EquatableArray<SavedBuffer> Saved = default)
 {
     public string? Prop(string name)
     {
@@ -115,22 +118,32 @@ internal sealed record LayerModel(int Index, string Member, string Kind, string 
     }
 }
 
-/// <summary>Workspace needs of a layer.</summary>
+/// <summary>Workspace needs of a layer besides its saved buffers.</summary>
 [System.Flags]
 internal enum LayerFlags
 {
     None = 0,
     /// <summary>Output aliases the input region (Flatten).</summary>
     AliasInput = 1,
-    /// <summary>Keeps an int argmax region of its output size (MaxPool2D).</summary>
-    Argmax = 2,
-    /// <summary>Keeps a dropout mask of its output size in training.</summary>
-    Mask = 4,
-    /// <summary>Keeps 2·C floats of saved batch statistics in training (BatchNorm2D).</summary>
-    SavedStats = 8,
     /// <summary>Calls a kernel that needs float scratch (ScratchFloats).</summary>
     Scratch = 16,
 }
+
+/// <summary>The element type of a saved buffer: the float workspace or the int workspace.</summary>
+internal enum SavedElement { Float, Int }
+
+/// <summary>
+/// A buffer a layer keeps from forward for backward (or for another layer), declared by its kind in Infer
+/// (<c>InferContext.Save</c>): MaxPool's argmax, Dropout's mask, BatchNorm's batch statistics. The planner lays every
+/// declared buffer out; the emitted constant is <c>{Member}{Name}Offset</c>.
+/// </summary>
+/// <param name="Name">Its name in the constant, e.g. Argmax → Pool1ArgmaxOffset.</param>
+/// <param name="Element">Float or int workspace.</param>
+/// <param name="PerSample">Elements per sample (multiplied by the batch capacity), or 0 for a fixed buffer.</param>
+/// <param name="Fixed">Elements independent of the batch (after the per-sample part), or 0.</param>
+/// <param name="TrainingOnly">Whether only ForwardTrain/Backward use it (else inference writes it too).</param>
+/// <param name="Comment">The comment on its constant, e.g. "dropout mask (N,16,8,8)".</param>
+internal sealed record SavedBuffer(string Name, SavedElement Element, int PerSample, int Fixed, bool TrainingOnly, string Comment);
 
 /// <summary>Output of Infer: the checked graph with shapes, or the diagnostics that stop it.</summary>
 /// <param name="Inputs">The network inputs in order (one, named "Input", for the [Network(InputChannels = …)] shorthand).</param>
@@ -153,12 +166,11 @@ internal sealed record NetworkModel(TypeHeader Header, EquatableArray<PortModel>
 /// <summary>Where one layer's memory lives. Per-sample offsets are multiplied by the batch capacity at run time.</summary>
 /// <param name="Act">Per-sample offset of the activation region in the float workspace.</param>
 /// <param name="Grad">Per-sample offset of the activation-gradient region (training), or −1.</param>
-/// <param name="Mask">Per-sample offset of the dropout mask (training), or −1.</param>
-/// <param name="Argmax">Per-sample offset in the int workspace, or −1.</param>
-/// <param name="Saved">Fixed (not per-sample) offset of saved statistics after the per-sample part, or −1.</param>
+/// <param name="SavedOffsets">Offset of each of the layer's saved buffers (LayerModel.Saved): per sample in the float
+/// workspace's training part or in the int workspace, or fixed after the float workspace's per-sample part.</param>
 /// <param name="TensorOffsets">Offset of each tensor in its arena.</param>
 /// <param name="FirstTensor">Index of its first tensor in TensorInfos, or −1.</param>
-internal sealed record LayerPlan(int Act, int Grad, int Mask, int Argmax, int Saved, EquatableArray<int> TensorOffsets, int FirstTensor);
+internal sealed record LayerPlan(int Act, int Grad, EquatableArray<int> SavedOffsets, EquatableArray<int> TensorOffsets, int FirstTensor);
 
 /// <summary>Output of Plan: the model plus every offset and total.</summary>
 /// <param name="InputActs">Per-sample activation offset of each input copy (InputAct is the first).</param>

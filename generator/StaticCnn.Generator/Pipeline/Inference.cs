@@ -46,7 +46,7 @@ internal static class Inference
         bool inputValid = true;
         foreach (LayerSpec l in spec.Layers)
         {
-            if (l.Kind != InputLayer.KindName) { layerSpecs.Add(l); continue; }
+            if (l.Kind != LayerType.Input) { layerSpecs.Add(l); continue; }
             LayerArg? dims = l.Args.FirstOrDefault(a => a.Name == "Dims");
             var values = new List<int>();
             string? problem = null;
@@ -142,7 +142,7 @@ internal static class Inference
         {
             if (m.LayerIndex < 0) { members.Add(m); continue; }
             LayerSpec l = spec.Layers[m.LayerIndex];
-            if (l.Kind == InputLayer.KindName) members.Add(m with { LayerIndex = -1, InputIndex = ports.FindIndex(p => p.Name == l.Member) });
+            if (l.Kind == LayerType.Input) members.Add(m with { LayerIndex = -1, InputIndex = ports.FindIndex(p => p.Name == l.Member) });
             else members.Add(m with { LayerIndex = layerSpecs.IndexOf(l) });
         }
 
@@ -191,8 +191,8 @@ internal static class Inference
     private static LayerModel? InferLayer(List<LayerSpec> all, List<PortModel> ports, int i, LayerModel?[] done, List<DiagnosticInfo> diagnostics)
     {
         LayerSpec l = all[i];
-        if (l.Kind.Length == 0) return null; // invalid member, already reported
-        LayerKind kind = LayerRegistry.Get(l.Kind);
+        if (l.Kind is not { } type) return null; // invalid member, already reported
+        LayerKind kind = LayerRegistry.Get(type);
         void Error(Microsoft.CodeAnalysis.DiagnosticDescriptor d, params string[] args) => diagnostics.Add(new DiagnosticInfo(d.Id, l.Where, args));
 
         // Resolve the inputs.
@@ -274,8 +274,8 @@ internal static class Inference
             if (mismatch != null) { Error(DiagnosticDescriptors.SharesMismatch, l.Member, all[shares].Member, mismatch); return null; }
             parameters = 0;
         }
-        return new LayerModel(i, l.Member, kind.Kind, shares >= 0 ? PyName(all[shares]) : PyName(l), inputs.ToArray(), c.Aux, c.Out, c.Tensors.ToArray(),
-            c.Props.ToArray(), parameters, c.Macs, c.Flags, shares, IsOutput(l));
+        return new LayerModel(i, l.Member, kind.Type, shares >= 0 ? PyName(all[shares]) : PyName(l), inputs.ToArray(), c.Aux, c.Out, c.Tensors.ToArray(),
+            c.Props.ToArray(), parameters, c.Macs, c.Flags, shares, IsOutput(l), c.Saved.ToArray());
     }
 
     /// <summary>Shape-struct properties that follow the input's spatial size, which two uses of shared parameters may differ in.</summary>

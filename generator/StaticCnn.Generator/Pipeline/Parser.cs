@@ -242,7 +242,7 @@ internal static class Parser
                 members.Add(new MemberImpl(modifiers, prop.Type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), prop.Name, accessors,
                     valid ? layers.Count : -1));
             }
-            layers.Add(new LayerSpec(prop.Name, valid ? kind.Kind : "", ReadArguments(data), where));
+            layers.Add(new LayerSpec(prop.Name, valid ? kind.Type : null, ReadArguments(data), where));
         }
         // A partial Layer property without a layer attribute is no layer, and nothing would implement it (CS9248): say why,
         // and implement it as throwing so that the SCNN error is the only one.

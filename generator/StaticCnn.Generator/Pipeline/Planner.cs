@@ -41,9 +41,8 @@ internal static class Planner
         int n = layers.Count;
         var act = new int[n];
         var grad = new int[n];
-        var mask = new int[n];
-        var argmax = new int[n];
-        var saved = new int[n];
+        var saved = new int[n][];
+        for (int i = 0; i < n; i++) saved[i] = new int[layers[i].Saved.Count];
         long cursor = 0;
 
         int inputs = model.Inputs.Count;
@@ -66,22 +65,24 @@ internal static class Planner
             else { grad[i] = (int)cursor; cursor = Align(cursor + l.Out.Size); }
         }
         int gradFloats = (int)cursor - gradStart;
+        // Saved buffers, as each layer kind declared them: per-sample floats after the gradients (training part), then
+        // the fixed floats after the per-sample part, and the ints in the int workspace; each in layer order.
         for (int i = 0; i < n; i++)
-        {
-            if ((layers[i].Flags & LayerFlags.Mask) != 0) { mask[i] = (int)cursor; cursor = Align(cursor + layers[i].Out.Size); }
-            else mask[i] = -1;
-        }
+            for (int b = 0; b < layers[i].Saved.Count; b++)
+            {
+                SavedBuffer s = layers[i].Saved[b];
+                if (s.Element == SavedElement.Float && s.PerSample > 0) { saved[i][b] = (int)cursor; cursor = Align(cursor + s.PerSample); }
+            }
         int training = (int)cursor;
 
         long fixedCursor = 0, intCursor = 0;
         for (int i = 0; i < n; i++)
-        {
-            LayerModel l = layers[i];
-            if ((l.Flags & LayerFlags.SavedStats) != 0) { saved[i] = (int)fixedCursor; fixedCursor = Align(fixedCursor + 2L * l.Out.C); }
-            else saved[i] = -1;
-            if ((l.Flags & LayerFlags.Argmax) != 0) { argmax[i] = (int)intCursor; intCursor = Align(intCursor + l.Out.Size); }
-            else argmax[i] = -1;
-        }
+            for (int b = 0; b < layers[i].Saved.Count; b++)
+            {
+                SavedBuffer s = layers[i].Saved[b];
+                if (s.Element == SavedElement.Float && s.PerSample == 0) { saved[i][b] = (int)fixedCursor; fixedCursor = Align(fixedCursor + s.Fixed); }
+                else if (s.Element == SavedElement.Int) { saved[i][b] = (int)intCursor; intCursor = Align(intCursor + s.PerSample); }
+            }
 
         long paramCursor = 0, bufferCursor = 0;
         int tensorIndex = 0;
@@ -93,7 +94,7 @@ internal static class Planner
             if (l.Shares >= 0)
             {
                 // the owner's tensors, at the owner's offsets; listed once (under the owner) in TensorInfos
-                plans[i] = new LayerPlan(act[i], grad[i], mask[i], argmax[i], saved[i], plans[l.Shares].TensorOffsets, plans[l.Shares].FirstTensor);
+                plans[i] = new LayerPlan(act[i], grad[i], saved[i], plans[l.Shares].TensorOffsets, plans[l.Shares].FirstTensor);
                 continue;
             }
             for (int t = 0; t < l.Tensors.Count; t++)
@@ -102,7 +103,7 @@ internal static class Planner
                 if (tm.Arena == TensorArena.Parameter) { offsets[t] = (int)paramCursor; paramCursor += tm.Length; }
                 else { offsets[t] = (int)bufferCursor; bufferCursor += tm.Length; }
             }
-            plans[i] = new LayerPlan(act[i], grad[i], mask[i], argmax[i], saved[i], offsets, l.Tensors.Count > 0 ? tensorIndex : -1);
+            plans[i] = new LayerPlan(act[i], grad[i], saved[i], offsets, l.Tensors.Count > 0 ? tensorIndex : -1);
             tensorIndex += l.Tensors.Count;
         }
         if (cursor > int.MaxValue || paramCursor > int.MaxValue) throw new InvalidOperationException("the network is too large");

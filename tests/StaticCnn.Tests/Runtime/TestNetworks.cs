@@ -19,7 +19,7 @@ internal sealed class TensorOnlyNetwork : INetwork
             long count = 0;
             foreach (var (suffix, role, shape) in tensors)
             {
-                var ti = new TensorInfo($"{name}.{suffix}", role, role == TensorRole.Parameter ? p : b, shape, _layers.Count);
+                var ti = new TensorInfo($"{name}.{suffix}", role, role == TensorRole.Parameter ? p : b, shape, _layers.Count) { Init = InitOf(kind, suffix) };
                 if (role == TensorRole.Parameter) { p += ti.Length; count += ti.Length; } else b += ti.Length;
                 _tensors.Add(ti);
             }
@@ -51,6 +51,16 @@ internal sealed class TensorOnlyNetwork : INetwork
     public string Summary => "";
     public void Dispose() { _params.Dispose(); _grads.Dispose(); _buffers.Dispose(); }
 
+    /// <summary>The rule the generator's layer files give these kinds' tensors (Conv2DLayer, DenseLayer, BatchNorm2DLayer …).</summary>
+    private static TensorInit InitOf(string kind, string suffix) => (kind, suffix) switch
+    {
+        ("Conv2D" or "Conv1D" or "Dense" or "ConvTranspose2D", "weight") => TensorInit.UniformFanIn,
+        ("Conv2D" or "Conv1D" or "Dense" or "ConvTranspose2D", "bias") => TensorInit.UniformWeightFanIn,
+        ("BatchNorm2D" or "BatchNorm1D", "weight" or "running_var") => TensorInit.Ones,
+        ("BatchNorm2D" or "BatchNorm1D", "bias" or "running_mean") => TensorInit.Zeros,
+        _ => TensorInit.None,
+    };
+
     public Span<float> Slice(string name)
     {
         foreach (var t in _tensors)
@@ -79,8 +89,8 @@ internal sealed class MlpNetwork : INetwork
         int p = 0;
         void Dense(string name, int i, int o)
         {
-            _tensors.Add(new TensorInfo(name + ".weight", TensorRole.Parameter, p, new[] { o, i }, _layers.Count)); p += o * i;
-            _tensors.Add(new TensorInfo(name + ".bias", TensorRole.Parameter, p, new[] { o }, _layers.Count)); p += o;
+            _tensors.Add(new TensorInfo(name + ".weight", TensorRole.Parameter, p, new[] { o, i }, _layers.Count) { Init = TensorInit.UniformFanIn }); p += o * i;
+            _tensors.Add(new TensorInfo(name + ".bias", TensorRole.Parameter, p, new[] { o }, _layers.Count) { Init = TensorInit.UniformWeightFanIn }); p += o;
             _layers.Add(new LayerInfo(name == "fc" ? "Fc" : name == "fc1" ? "Fc1" : "Fc2", "Dense", new TensorShape(o, 1, 1), o * i + o, _tensors.Count - 2, 2));
         }
         if (hidden > 0) { Dense("fc1", _in, hidden); Dense("fc2", hidden, classes); }
