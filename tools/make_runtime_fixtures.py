@@ -2,6 +2,7 @@
 """Reference values for the StaticCnn training runtime (losses, optimizers, schedules, clipping).
 
 Run with the system Python that has PyTorch 1.13:   /usr/bin/python3 tools/make_runtime_fixtures.py
+`--only losses2` writes only tests/Fixtures/losses2/ (per-pixel cross-entropy, pair and triplet losses, metrics).
 Writes safetensors files under tests/Fixtures/runtime/ (the format is written by hand here, so the
 `safetensors` package is not needed). The tests in tests/StaticCnn.Tests/Runtime read them.
 """
@@ -15,8 +16,9 @@ import torch
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "Fixtures", "runtime")
 
 
-def save(name, tensors, metadata=None):
-    """Minimal safetensors writer: 8-byte LE header length, JSON header, raw LE data."""
+def save(name, tensors, metadata=None, out=None):
+    """Minimal safetensors writer: 8-byte LE header length, JSON header, raw LE data (to `out`, default OUT)."""
+    out = out or OUT
     header = {}
     if metadata:
         header["__metadata__"] = {k: str(v) for k, v in metadata.items()}
@@ -30,8 +32,8 @@ def save(name, tensors, metadata=None):
         offset += len(data)
     h = json.dumps(header, separators=(",", ":")).encode()
     h += b" " * ((8 - len(h) % 8) % 8)
-    os.makedirs(OUT, exist_ok=True)
-    with open(os.path.join(OUT, name), "wb") as f:
+    os.makedirs(out, exist_ok=True)
+    with open(os.path.join(out, name), "wb") as f:
         f.write(struct.pack("<Q", len(h)))
         f.write(h)
         for b in blobs:
@@ -184,10 +186,174 @@ def state_dict():
     save("mlp_io.safetensors", {"input": x, "output": m(x).detach()})
 
 
+OUT_LOSSES2 = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tests", "Fixtures", "losses2")
+
+
+def losses2():
+    """Per-pixel cross-entropy, contrastive, cosine-embedding and triplet losses; mean IoU, box IoU and ROC AUC.
+
+    Writes tests/Fixtures/losses2/{losses,metrics}.safetensors. Each case has its own generator seeded from its name
+    (crc32), so adding a case changes no other value. Keys: `<case>.<input>` for the inputs, `<case>.loss` (shape 1)
+    and `<case>.grad.<input>` for every gradient; the metrics store their inputs and the expected result as F64.
+    """
+    import zlib
+    F = torch.nn.functional
+    t, meta = {}, {"script": "tools/make_runtime_fixtures.py --only losses2", "torch": torch.__version__}
+
+    def gen(case):
+        return torch.Generator().manual_seed(zlib.crc32(case.encode()))
+
+    # Per-pixel cross-entropy: logits N×C×H×W, labels N×H×W (int64), PyTorch's mean over non-ignored pixels.
+    def ce(case, n, c, h, w, eps, ignore, ignored_share, all_ignored=False):
+        g = gen(case)
+        x = (torch.randn(n, c, h, w, generator=g) * 2).requires_grad_()
+        y = torch.randint(0, c, (n, h, w), generator=g)
+        y[torch.rand(n, h, w, generator=g) < ignored_share] = ignore
+        if all_ignored:
+            y[:] = ignore
+        loss = F.cross_entropy(x, y, ignore_index=ignore, label_smoothing=eps)
+        loss.backward()
+        t[f"{case}.logits"], t[f"{case}.labels"], t[f"{case}.loss"], t[f"{case}.grad.logits"] = x.detach(), y, loss.detach().reshape(1), x.grad
+        meta[case] = f"F.cross_entropy(N{n}xC{c}x{h}x{w}, ignore_index={ignore}, label_smoothing={eps})"
+
+    ce("ce2d.plain", 2, 4, 3, 2, 0.0, -100, 0.25)
+    ce("ce2d.smooth", 2, 4, 3, 2, 0.1, -100, 0.25)
+    ce("ce2d.ignore255", 3, 3, 1, 5, 0.0, 255, 0.3)
+    ce("ce2d.ignore255_smooth", 3, 3, 1, 5, 0.2, 255, 0.3)
+    ce("ce2d.noignored", 1, 5, 2, 3, 0.0, -100, 0.0)
+    ce("ce2d.allignored", 2, 3, 2, 2, 0.1, -100, 0.0, all_ignored=True)
+
+    # Contrastive (no PyTorch built-in): mean of y d^2 + (1 - y) clamp(margin - d, min=0)^2.
+    def contrastive(case, b, margin, d_scale):
+        g = gen(case)
+        d = (torch.rand(b, generator=g) * d_scale).requires_grad_()
+        y = (torch.rand(b, generator=g) < 0.5).float()
+        loss = (y * d ** 2 + (1 - y) * torch.clamp(margin - d, min=0) ** 2).mean()
+        loss.backward()
+        t[f"{case}.d"], t[f"{case}.y"], t[f"{case}.margin"] = d.detach(), y, torch.tensor([margin])
+        t[f"{case}.loss"], t[f"{case}.grad.d"] = loss.detach().reshape(1), d.grad
+        meta[case] = f"contrastive margin {margin}, d = rand*{d_scale}"
+
+    contrastive("contrastive.m1", 12, 1.0, 2.0)  # hinge active for some different pairs, inactive for others
+    contrastive("contrastive.m0.5", 9, 0.5, 1.0)
+    # Every different pair beyond the margin: the hinge is inactive everywhere.
+    g = gen("contrastive.far")
+    d = (1.5 + torch.rand(6, generator=g)).requires_grad_()
+    y = torch.tensor([0.0, 0.0, 1.0, 0.0, 1.0, 0.0])
+    loss = (y * d ** 2 + (1 - y) * torch.clamp(1.0 - d, min=0) ** 2).mean()
+    loss.backward()
+    t["contrastive.far.d"], t["contrastive.far.y"], t["contrastive.far.loss"], t["contrastive.far.grad.d"] = d.detach(), y, loss.detach().reshape(1), d.grad
+    t["contrastive.far.margin"], meta["contrastive.far"] = torch.tensor([1.0]), "contrastive margin 1, d = 1.5 + rand"
+
+    # Cosine embedding: nn.CosineEmbeddingLoss(margin), targets +-1.
+    def cosine(case, b, dim, margin, tiny=False):
+        g = gen(case)
+        x1 = torch.randn(b, dim, generator=g)
+        x2 = torch.randn(b, dim, generator=g)
+        x2[0] = 0.8 * x1[0] + 0.2 * x2[0]  # a close pair
+        x2[1] = -x1[1] + 0.1 * x2[1]       # an opposite pair
+        if tiny:
+            x1[2] *= 1e-7                   # squared norm near EPSILON = 1e-12
+        y = torch.where(torch.rand(b, generator=g) < 0.5, 1.0, -1.0)
+        y[0], y[1] = -1.0, -1.0             # hinge active (cos near 1), inactive (cos near -1)
+        x1.requires_grad_(), x2.requires_grad_()
+        loss = F.cosine_embedding_loss(x1, x2, y, margin=margin)
+        loss.backward()
+        t[f"{case}.x1"], t[f"{case}.x2"], t[f"{case}.y"], t[f"{case}.margin"] = x1.detach(), x2.detach(), y, torch.tensor([margin])
+        t[f"{case}.loss"], t[f"{case}.grad.x1"], t[f"{case}.grad.x2"] = loss.detach().reshape(1), x1.grad, x2.grad
+        meta[case] = f"F.cosine_embedding_loss(B{b}xD{dim}, margin={margin})"
+
+    cosine("cosine.m0", 8, 5, 0.0)
+    cosine("cosine.m0.3", 7, 3, 0.3)
+    cosine("cosine.m-0.2", 6, 16, -0.2)
+    cosine("cosine.tiny", 5, 4, 0.1, tiny=True)
+
+    # Triplet margin: nn.TripletMarginLoss(margin, p, eps, swap).
+    def triplet(case, b, dim, margin, p, swap, eps=1e-6, neg_offset=0.0):
+        g = gen(case)
+        a = torch.randn(b, dim, generator=g)
+        pos = a + 0.5 * torch.randn(b, dim, generator=g)
+        neg = a + torch.randn(b, dim, generator=g) + neg_offset
+        a.requires_grad_(), pos.requires_grad_(), neg.requires_grad_()
+        loss = F.triplet_margin_loss(a, pos, neg, margin=margin, p=p, eps=eps, swap=swap)
+        loss.backward()
+        for k, v in (("a", a), ("p", pos), ("n", neg)):
+            t[f"{case}.{k}"], t[f"{case}.grad.{k}"] = v.detach(), v.grad
+        t[f"{case}.args"] = torch.tensor([margin, p, eps, 1.0 if swap else 0.0], dtype=torch.float64)
+        t[f"{case}.loss"] = loss.detach().reshape(1)
+        meta[case] = f"F.triplet_margin_loss(B{b}xD{dim}, margin={margin}, p={p}, eps={eps}, swap={swap})"
+
+    triplet("triplet.default", 8, 6, 1.0, 2.0, False)
+    triplet("triplet.swap", 8, 6, 1.0, 2.0, True)
+    triplet("triplet.p1", 6, 5, 0.5, 1.0, False)
+    triplet("triplet.p3_swap", 7, 4, 2.0, 3.0, True)
+    triplet("triplet.inactive", 5, 3, 0.1, 2.0, False, neg_offset=4.0)  # every hinge at 0: loss 0, gradients 0
+    triplet("triplet.eps0.1", 6, 3, 1.0, 2.0, True, eps=0.1)
+    save("losses.safetensors", t, meta, OUT_LOSSES2)
+
+    # Metrics.
+    m, mmeta = {}, {"script": "tools/make_runtime_fixtures.py --only losses2", "torch": torch.__version__}
+    # Mean IoU over two batches: scores N×C×H×W, labels N×H×W with -100 ignored; class 4 never labelled nor predicted.
+    g = gen("miou")
+    conf = torch.zeros(5, 5, dtype=torch.float64)
+    for k in range(2):
+        s = torch.randn(3, 5, 4, 4, generator=g)
+        s[:, 4] = -10.0
+        y = torch.randint(0, 4, (3, 4, 4), generator=g)
+        y[torch.rand(3, 4, 4, generator=g) < 0.2] = -100
+        pred = s.argmax(1)
+        keep = y != -100
+        for yy, pp in zip(y[keep].tolist(), pred[keep].tolist()):
+            conf[yy, pp] += 1
+        m[f"miou.{k}.scores"], m[f"miou.{k}.labels"] = s, y
+    tp = conf.diag()
+    union = conf.sum(0) + conf.sum(1) - tp
+    iou = tp[union > 0] / union[union > 0]
+    m["miou.class_iou"] = torch.where(union > 0, tp / union.clamp(min=1), torch.tensor(float("nan"), dtype=torch.float64))
+    m["miou.result"] = iou.mean().reshape(1)
+    # Box IoU: torchvision.ops.box_iou's formula (area of the intersection over the union), diagonal.
+    g = gen("boxiou")
+    xy = torch.rand(10, 2, generator=g) * 10
+    wh = torch.rand(10, 2, generator=g) * 5 + 0.1
+    xy2 = xy + torch.randn(10, 2, generator=g)
+    wh2 = wh * (0.5 + torch.rand(10, 2, generator=g))
+    pred, tgt = torch.cat([xy, xy + wh], 1), torch.cat([xy2, xy2 + wh2], 1)
+    tgt[9] = pred[9] + torch.tensor([20.0, 20.0, 20.0, 20.0])  # disjoint: IoU 0
+
+    def box_iou_diag(b1, b2):
+        lt = torch.max(b1[:, :2], b2[:, :2])
+        rb = torch.min(b1[:, 2:], b2[:, 2:])
+        inter = (rb - lt).clamp(min=0).prod(1)
+        a1 = (b1[:, 2] - b1[:, 0]) * (b1[:, 3] - b1[:, 1])
+        a2 = (b2[:, 2] - b2[:, 0]) * (b2[:, 3] - b2[:, 1])
+        return inter / (a1 + a2 - inter)
+
+    b1, b2 = pred.double(), tgt.double()
+    m["box.pred"], m["box.target"] = pred, tgt
+    m["box.iou"] = box_iou_diag(b1, b2)
+    m["box.pred_cxcywh"] = torch.cat([(pred[:, :2] + pred[:, 2:]) / 2, pred[:, 2:] - pred[:, :2]], 1)
+    m["box.target_cxcywh"] = torch.cat([(tgt[:, :2] + tgt[:, 2:]) / 2, tgt[:, 2:] - tgt[:, :2]], 1)
+    # ROC AUC: 300 scores with ties (one decimal), labels 0/1; AUC as P(s+ > s-) + P(s+ = s-)/2 by counting all pairs.
+    g = gen("rocauc")
+    y = (torch.rand(300, generator=g) < 0.4).double()
+    s = torch.round((torch.randn(300, generator=g, dtype=torch.float64) + 0.8 * y) * 10) / 10
+    sp, sn = s[y == 1], s[y == 0]
+    gt = (sp[:, None] > sn[None, :]).double().sum() + 0.5 * (sp[:, None] == sn[None, :]).double().sum()
+    m["auc.scores"], m["auc.labels"] = s.float(), y.float()
+    m["auc.result"] = (gt / (len(sp) * len(sn))).reshape(1)
+    save("metrics.safetensors", m, mmeta, OUT_LOSSES2)
+
+
 if __name__ == "__main__":
+    import sys
+    if sys.argv[1:3] == ["--only", "losses2"]:
+        losses2()
+        print("wrote", sorted(os.listdir(OUT_LOSSES2)))
+        sys.exit(0)
     torch.manual_seed(0)
     losses()
     optimizers()
     schedules()
     state_dict()
     print("wrote", sorted(os.listdir(OUT)))
+    losses2()
