@@ -5,6 +5,7 @@ namespace StaticCnn.Kernels;
 /// <summary>Shape of a cosine similarity between two (N, D) tensors, per sample: two vectors of D → one value.</summary>
 public interface ICosineSimilarityShape
 {
+    /// <summary>Features per sample (the reduced axis, dim 1).</summary>
     int D { get; }
     /// <summary>Lower bound of each norm (PyTorch's <c>eps</c>, default 1e-8).</summary>
     float Epsilon { get; }

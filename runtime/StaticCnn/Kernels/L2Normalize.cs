@@ -9,8 +9,11 @@ namespace StaticCnn.Kernels;
 /// </summary>
 public interface IL2NormalizeShape
 {
+    /// <summary>Channels: the axis normalized over (features of a vector).</summary>
     int C { get; }
+    /// <summary>Height (1 for a vector or a sequence).</summary>
     int H { get; }
+    /// <summary>Width (sequence length; 1 for a vector).</summary>
     int W { get; }
     /// <summary>Lower bound of the norm (PyTorch's <c>eps</c>, default 1e-12).</summary>
     float Epsilon { get; }
@@ -40,7 +43,7 @@ public static unsafe class L2Normalize
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, Span<float> y, int batch, int threads)
         where TS : struct, IL2NormalizeShape
     {
-        Check(s, x.Length, y.Length, y.Length, batch, threads, "y");
+        Check(s, batch, threads, x.Length, y.Length, "y");
         fixed (float* px = x, py = y)
             OpsParallel.For(batch, threads, new FwdWork<TS> { S = s, X = px, Y = py }, 2L * s.C * s.H * s.W);
     }
@@ -49,8 +52,8 @@ public static unsafe class L2Normalize
     public static void Backward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int batch, int threads)
         where TS : struct, IL2NormalizeShape
     {
-        if (dx.IsEmpty) { Check(s, x.Length, dy.Length, x.Length, batch, threads, "dy"); return; }
-        Check(s, x.Length, dy.Length, dx.Length, batch, threads, "dy");
+        Check(s, batch, threads, x.Length, dy.Length, "dy", dx.Length);
+        if (dx.IsEmpty) return;
         fixed (float* px = x, pdy = dy, pdx = dx)
             OpsParallel.For(batch, threads, new BwdWork<TS> { S = s, X = px, Dy = pdy, Dx = pdx }, 3L * s.C * s.H * s.W);
     }
@@ -59,7 +62,7 @@ public static unsafe class L2Normalize
     public static void ForwardReference<TS>(TS s, ReadOnlySpan<float> x, Span<float> y, int batch, int threads)
         where TS : struct, IL2NormalizeShape
     {
-        Check(s, x.Length, y.Length, y.Length, batch, threads, "y");
+        Check(s, batch, threads, x.Length, y.Length, "y");
         int c = s.C, sp = s.H * s.W;
         for (int n = 0; n < batch; n++)
             for (int p = 0; p < sp; p++)
@@ -77,8 +80,8 @@ public static unsafe class L2Normalize
     public static void BackwardReference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int batch, int threads)
         where TS : struct, IL2NormalizeShape
     {
-        if (dx.IsEmpty) { Check(s, x.Length, dy.Length, x.Length, batch, threads, "dy"); return; }
-        Check(s, x.Length, dy.Length, dx.Length, batch, threads, "dy");
+        Check(s, batch, threads, x.Length, dy.Length, "dy", dx.Length);
+        if (dx.IsEmpty) return;
         int c = s.C, sp = s.H * s.W;
         for (int n = 0; n < batch; n++)
             for (int p = 0; p < sp; p++)
@@ -100,7 +103,8 @@ public static unsafe class L2Normalize
             }
     }
 
-    private static void Check<TS>(TS s, int xLen, int yLen, int outLen, int batch, int threads, string yName)
+    /// <summary>Checks the shape, x and the second tensor (y or dy), and dx unless it is empty.</summary>
+    private static void Check<TS>(TS s, int batch, int threads, int xLen, int otherLen, string otherName, int dxLen = 0)
         where TS : struct, IL2NormalizeShape
     {
         OpsCheck.Batch(batch, threads);
@@ -109,8 +113,8 @@ public static unsafe class L2Normalize
         if (!(s.Epsilon >= 0)) throw new ArgumentException($"Epsilon = {s.Epsilon} must be ≥ 0.");
         long size = (long)batch * s.C * s.H * s.W;
         OpsCheck.Length(xLen, size, "x");
-        OpsCheck.Length(yLen, size, yName);
-        OpsCheck.Length(outLen, size, yName == "y" ? "y" : "dx");
+        OpsCheck.Length(otherLen, size, otherName);
+        if (dxLen != 0) OpsCheck.Length(dxLen, size, "dx");
     }
 
     private struct FwdWork<TS> : IRangeWork where TS : struct, IL2NormalizeShape

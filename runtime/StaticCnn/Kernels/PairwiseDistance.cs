@@ -5,6 +5,7 @@ namespace StaticCnn.Kernels;
 /// <summary>Shape of a pairwise distance between two (N, D) tensors, per sample: two vectors of D → one value.</summary>
 public interface IPairwiseDistanceShape
 {
+    /// <summary>Features per sample (the reduced axis, dim 1).</summary>
     int D { get; }
     /// <summary>Added to every difference before the norm (PyTorch's <c>eps</c>, default 1e-6).</summary>
     float Epsilon { get; }
