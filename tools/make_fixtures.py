@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Makes StaticCnn's PyTorch reference fixtures (safetensors) under tests/Fixtures/.
 
-    /usr/bin/python3 tools/make_fixtures.py [--only layers|networks|training|nonfinite] [--out tests/Fixtures]
+    /usr/bin/python3 tools/make_fixtures.py [--only layers|networks|training|nonfinite|embedding|conv1d] [--out tests/Fixtures]
 
 Needs PyTorch 1.13 (CPU) and the bundled Fashion-MNIST subset (tools/make_data_subset.py).
 Every case is seeded on its own (torch.manual_seed(crc32(case name))), so adding a case changes no other file.
@@ -820,12 +820,192 @@ def make_nonfinite(out_dir):
     print(f"  {os.path.relpath(path, REPO)}  logits[0] {logits[0, :3].tolist()}  logits[1] {logits[1, :3].tolist()}")
 
 
+
+# ----------------------------------------------------------------------------------------------------------------
+# Embedding kernels (--only embedding): L2Normalize, PairwiseDistance, CosineSimilarity; single-layer file format
+# ----------------------------------------------------------------------------------------------------------------
+
+def l2norm_case(name, shape, scale_rows=None, eps=1e-12):
+    c = shape[1]
+    h = shape[2] if len(shape) > 2 else 1
+    w = shape[3] if len(shape) > 3 else 1
+    if len(shape) == 3:
+        h, w = 1, shape[2]
+
+    def inputs_fn():
+        x = torch.randn(*shape)
+        for r, f in (scale_rows or {}).items():
+            x[r] = x[r] * f
+        return [x]
+
+    return Case(name, "L2Normalize", {"Epsilon": eps}, {"C": c, "H": h, "W": w, "Epsilon": eps}, [shape],
+                run=lambda m, xs: F.normalize(xs[0], p=2.0, dim=1, eps=eps), inputs_fn=inputs_fn,
+                description=f"F.normalize(x, p=2, dim=1, eps={eps}) on {list(shape)}"
+                            + (f"; rows {sorted((scale_rows or {}).keys())} scaled by {list((scale_rows or {}).values())} "
+                               "(0 and below-eps rows: the clamped branch)" if scale_rows else ""))
+
+
+def pair_case(name, kind, n, d, setup=None):
+    def inputs_fn():
+        a, b = torch.randn(n, d), torch.randn(n, d)
+        if setup:
+            setup(a, b)
+        return [a, b]
+
+    if kind == "PairwiseDistance":
+        eps = 1e-6
+        run = lambda m, xs: F.pairwise_distance(xs[0], xs[1], p=2.0, eps=eps, keepdim=False)  # noqa: E731
+        text = f"F.pairwise_distance(x1, x2, p=2, eps={eps}, keepdim=False)"
+    else:
+        eps = 1e-8
+        run = lambda m, xs: F.cosine_similarity(xs[0], xs[1], dim=1, eps=eps)  # noqa: E731
+        text = f"F.cosine_similarity(x1, x2, dim=1, eps={eps})"
+    return Case(name, kind, {"Epsilon": eps}, {"D": d, "Epsilon": eps}, [(n, d), (n, d)], run=run, inputs_fn=inputs_fn,
+                description=f"{text} on two [{n}, {d}] tensors")
+
+
+def embedding_cases():
+    def pd_specials(a, b):
+        b[1] = a[1]                     # equal rows: distance eps*sqrt(D)
+        b[2] = a[2] + 1e-3              # near rows
+
+    def cos_specials(a, b):
+        a[1] = 0.0                      # zero row: n1 = eps
+        b[2] = b[2] * 1e-10             # norm below eps: n2 = eps
+        a[3], b[3] = a[3] * 1e-10, b[3] * 1e-10     # both clamped
+        b[4] = a[4] * 3.0               # parallel
+        b[5] = -a[5]                    # anti-parallel
+
+    return [
+        l2norm_case("l2norm_vec", (6, 37), {3: 0.0, 4: 1e-14}),
+        l2norm_case("l2norm_vec_128", (4, 128)),
+        l2norm_case("l2norm_seq", (2, 5, 19)),
+        l2norm_case("l2norm_map", (2, 4, 3, 5)),
+        pair_case("pairwise_37", "PairwiseDistance", 6, 37, pd_specials),
+        pair_case("pairwise_128", "PairwiseDistance", 4, 128),
+        pair_case("cosine_37", "CosineSimilarity", 7, 37, cos_specials),
+        pair_case("cosine_128", "CosineSimilarity", 4, 128),
+    ]
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# 1-D layers on the 2-D kernels (--only conv1d): a (C, L) sequence is C x 1 x L
+# ----------------------------------------------------------------------------------------------------------------
+
+def conv1d_case(name, n, c, length, filters, k, stride=1, padding=0, dilation=1, groups=1, bias=True):
+    ol = conv_out(length, k, stride, 2 * padding, dilation)
+    shape = {"InC": c, "InH": 1, "InW": length, "OutC": filters, "OutH": 1, "OutW": ol, "KH": 1, "KW": k,
+             "StrideH": 1, "StrideW": stride, "PadH": 0, "PadW": padding, "DilationH": 1, "DilationW": dilation,
+             "Groups": groups, "HasBias": bias, "Activation": "None"}
+    spec = {"Filters": filters, "Kernel": k, "Stride": stride, "Padding": padding, "Dilation": dilation,
+            "Groups": groups, "Bias": bias}
+    return Case(name, "Conv1D", spec, shape, [(n, c, length)],
+                make_module=lambda: nn.Conv1d(c, filters, k, stride, padding, dilation, groups, bias),
+                run=lambda m, xs: m(xs[0]),
+                description=f"nn.Conv1d({c}, {filters}, {k}, stride={stride}, padding={padding}, dilation={dilation}, "
+                            f"groups={groups}, bias={bias}) on [{n}, {c}, {length}]")
+
+
+def pool1d_case(name, kind, n, c, length, k, stride=None, padding=0):
+    s = stride or k
+    ol = pool_out(length, k, s, padding)
+    shape = {"C": c, "InH": 1, "InW": length, "OutH": 1, "OutW": ol, "KH": 1, "KW": k, "StrideH": 1, "StrideW": s,
+             "PadH": 0, "PadW": padding}
+    if kind == "MaxPool1D":
+        def extra(m, inputs):
+            _, idx = F.max_pool1d(inputs[0], k, s, padding, return_indices=True)
+            return {"indices": idx}
+        run = lambda m, xs: F.max_pool1d(xs[0], k, s, padding)  # noqa: E731
+        text = f"nn.MaxPool1d({k}, stride={s}, padding={padding}); 'indices' (I64) = return_indices=True"
+    else:
+        extra = None
+        run = lambda m, xs: F.avg_pool1d(xs[0], k, s, padding)  # noqa: E731
+        text = f"nn.AvgPool1d({k}, stride={s}, padding={padding}) (count_include_pad=True, the default)"
+    return Case(name, kind, {"Size": k, "Stride": s, "Padding": padding}, shape, [(n, c, length)], run=run,
+                extra=extra, description=f"{text} on [{n}, {c}, {length}]")
+
+
+def bn1d_case(name, in_shape, training, eps=1e-5, momentum=0.1):
+    c = in_shape[1]
+    length = in_shape[2] if len(in_shape) == 3 else 1
+    dims = (0, 2) if len(in_shape) == 3 else (0,)
+
+    def init(m):
+        with torch.no_grad():
+            m.weight.uniform_(0.5, 1.5)
+            m.bias.uniform_(-0.5, 0.5)
+            m.running_mean.uniform_(-0.5, 0.5)
+            m.running_var.uniform_(0.5, 2.0)
+
+    def extra(m, inputs):
+        x = inputs[0].double()
+        e = {"running_mean_after": lambda mod: mod.running_mean.detach().clone(),
+             "running_var_after": lambda mod: mod.running_var.detach().clone()}
+        if training:
+            e["save_mean"] = x.mean(dim=dims).float()
+            e["save_invstd"] = (1.0 / torch.sqrt(x.var(dim=dims, unbiased=False) + eps)).float()
+        return e
+
+    mode = "training mode (batch statistics; running stats updated)" if training else "eval mode (running statistics)"
+    return Case(name, "BatchNorm1D", {"Epsilon": eps, "Momentum": momentum},
+                {"C": c, "H": 1, "W": length, "Epsilon": eps, "Momentum": momentum}, [tuple(in_shape)],
+                make_module=lambda: nn.BatchNorm1d(c, eps=eps, momentum=momentum), init=init,
+                run=lambda m, xs: m(xs[0]), extra=extra, training=training,
+                description=f"nn.BatchNorm1d({c}, eps={eps}, momentum={momentum}) on {list(in_shape)} in {mode}; "
+                            f"gamma/beta/running stats randomized before the step")
+
+
+def conv1d_cases():
+    cs = [
+        conv1d_case("conv1d_basic", 2, 3, 12, 8, 3, padding=1),                 # 8 channels on 12 steps: channel-wise
+        conv1d_case("conv1d_cw16", 2, 4, 10, 16, 3, padding=1),                 # 16 channels, even 10 wide: column pairs (AVX-512)
+        conv1d_case("conv1d_k5_cw16", 2, 3, 14, 16, 5),                         # 5 taps, 10 wide, 16 channels
+        conv1d_case("conv1d_tdnn", 2, 8, 200, 16, 5),                           # time-delay: 8 channels x 200 steps
+        conv1d_case("conv1d_tdnn_pad", 3, 8, 200, 8, 3, padding=1),
+        conv1d_case("conv1d_tdnn_dil", 2, 8, 200, 16, 3, dilation=2, padding=2),
+        conv1d_case("conv1d_wide", 2, 8, 50, 40, 3, padding=1),                 # > 32 output channels: implicit GEMM
+        conv1d_case("conv1d_wide_64", 2, 64, 30, 64, 3, padding=1),
+        conv1d_case("conv1d_stride2", 2, 4, 21, 6, 3, stride=2, padding=1),     # stride: im2col GEMM
+        conv1d_case("conv1d_stride3_dil2", 2, 5, 40, 12, 4, stride=3, padding=2, dilation=2),
+        conv1d_case("conv1d_dilation2", 2, 4, 30, 6, 3, padding=2, dilation=2),
+        conv1d_case("conv1d_groups2", 2, 6, 25, 8, 3, padding=1, groups=2),
+        conv1d_case("conv1d_depthwise", 2, 8, 33, 8, 5, padding=2, groups=8),
+        conv1d_case("conv1d_depthwise_x2", 2, 4, 20, 8, 3, groups=4),
+        conv1d_case("conv1d_nobias", 2, 5, 24, 7, 3, padding=1, bias=False),
+        conv1d_case("conv1d_k1", 3, 6, 17, 10, 1),
+        conv1d_case("conv1d_bigpad", 2, 3, 9, 5, 3, padding=3),                 # padding > K-1
+        conv1d_case("conv1d_tdnn_nobias_s2", 2, 8, 200, 24, 5, stride=2, bias=False),
+        pool1d_case("maxpool1d_2", "MaxPool1D", 2, 3, 17, 2),
+        pool1d_case("maxpool1d_3_s2_p1", "MaxPool1D", 2, 4, 20, 3, 2, 1),
+        pool1d_case("maxpool1d_5_s1_p2", "MaxPool1D", 2, 3, 40, 5, 1, 2),
+        pool1d_case("avgpool1d_2", "AvgPool1D", 2, 3, 17, 2),
+        pool1d_case("avgpool1d_3_s2_p1", "AvgPool1D", 2, 4, 20, 3, 2, 1),
+        pool1d_case("avgpool1d_4_s1_p2", "AvgPool1D", 2, 3, 40, 4, 1, 2),
+        Case("adaptiveavgpool1d", "GlobalAvgPool1D", {}, {"C": 6, "H": 1, "W": 37}, [(3, 6, 37)],
+             run=lambda m, xs: F.adaptive_avg_pool1d(xs[0], 1),
+             description="nn.AdaptiveAvgPool1d(1) on [3, 6, 37] (output [3, 6, 1])"),
+        bn1d_case("batchnorm1d_seq_train", (4, 6, 50), True),
+        bn1d_case("batchnorm1d_seq_train_eps_momentum", (3, 5, 21), True, eps=1e-3, momentum=0.3),
+        bn1d_case("batchnorm1d_seq_eval", (4, 6, 50), False),
+        bn1d_case("batchnorm1d_vec_train", (8, 40), True),
+        bn1d_case("batchnorm1d_vec_eval", (8, 40), False),
+    ]
+    return cs
+
+
+def make_cases(out_dir, cases):
+    os.makedirs(out_dir, exist_ok=True)
+    for case in cases:
+        path, out_shape = run_layer_case(case, out_dir)
+        print(f"  {os.path.relpath(path, REPO)}  {case.kind}  out {out_shape}  {os.path.getsize(path)} B")
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(REPO, "tests", "Fixtures"))
-    ap.add_argument("--only", choices=["layers", "networks", "training", "nonfinite"], action="append")
+    ap.add_argument("--only", choices=["layers", "networks", "training", "nonfinite", "embedding", "conv1d"], action="append")
     args = ap.parse_args(argv)
-    parts = args.only or ["layers", "networks", "training", "nonfinite"]
+    parts = args.only or ["layers", "networks", "training", "nonfinite", "embedding", "conv1d"]
     if "layers" in parts:
         print("layers:")
         make_layers(os.path.join(args.out, "layers"))
@@ -838,6 +1018,12 @@ def main(argv=None):
     if "nonfinite" in parts:
         print("nonfinite:")
         make_nonfinite(os.path.join(args.out, "nonfinite"))
+    if "embedding" in parts:
+        print("embedding:")
+        make_cases(os.path.join(args.out, "embedding"), embedding_cases())
+    if "conv1d" in parts:
+        print("conv1d:")
+        make_cases(os.path.join(args.out, "conv1d"), conv1d_cases())
     return 0
 
 
