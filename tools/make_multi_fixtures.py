@@ -163,6 +163,40 @@ def make_tdnn(out_dir):
                  "output_eval": y_eval})
 
 
+class SiameseDistance(nn.Module):
+    """Left and right 1x12x12 -> the same conv_l (4, 3x3, ReLU) / max-pool 2 / embed_l (8) -> L2-normalised ->
+    their pairwise distance, and the cosine similarity of the raw embeddings."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv_l = nn.Conv2d(1, 4, 3)
+        self.embed_l = nn.Linear(4 * 5 * 5, 8)
+
+    def branch(self, x):
+        return self.embed_l(F.max_pool2d(F.relu(self.conv_l(x)), 2).flatten(1))
+
+    def forward(self, left, right):
+        el, er = self.branch(left), self.branch(right)
+        nl, nr = F.normalize(el, p=2, dim=1, eps=1e-12), F.normalize(er, p=2, dim=1, eps=1e-12)
+        return F.pairwise_distance(nl, nr, p=2, eps=1e-6).unsqueeze(1), F.cosine_similarity(el, er, dim=1, eps=1e-8).unsqueeze(1)
+
+
+def make_siamese_distance(out_dir):
+    torch.manual_seed(seed_of("siamese_distance"))
+    model = SiameseDistance()
+    left = torch.rand(5, 1, 12, 12).requires_grad_(True)
+    right = torch.rand(5, 1, 12, 12)
+    right[0] = left[0].detach()  # one identical pair: distance eps-sized, cosine 1
+    right.requires_grad_(True)
+    dist, cos = model(left, right)
+    g_dist, g_cos = torch.randn_like(dist), torch.randn_like(cos)
+    (dist * g_dist + cos * g_cos).sum().backward()
+    save(out_dir, "siamese_distance", "SiameseDistance: shared conv_l/embed_l, F.normalize, F.pairwise_distance and "
+                                      "F.cosine_similarity; upstream gradients grad_out.distance / grad_out.cosine (randn)",
+         model, {"left": left.detach(), "right": right.detach(), "distance": dist.detach(), "cosine": cos.detach(),
+                 "grad_out.distance": g_dist, "grad_out.cosine": g_cos, "grad_left": left.grad, "grad_right": right.grad})
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(REPO, "tests", "Fixtures", "multi"))
@@ -171,6 +205,7 @@ def main(argv=None):
     make_two_head(args.out)
     make_siamese(args.out)
     make_tdnn(args.out)
+    make_siamese_distance(args.out)
 
 
 if __name__ == "__main__":

@@ -80,7 +80,7 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor KernelLargerThanInput = Error("SCNN0101", "Kernel larger than the padded input",
         "Layer '{0}': a {1} kernel does not fit the {2} input from '{3}' (padded to {4}); the output would be {5}; use Padding ≥ {6} or a smaller kernel", Shape);
     public static readonly DiagnosticDescriptor AddShapeMismatch = Error("SCNN0102", "Add inputs differ in shape",
-        "Layer '{0}': Add needs inputs of one shape, but '{1}' is {2} and '{3}' is {4}; project one of them (e.g. a 1×1 Conv2D with stride) to the other's shape", Shape);
+        "Layer '{0}': {5} needs inputs of one shape, but '{1}' is {2} and '{3}' is {4}; project one of them (e.g. a 1×1 Conv2D with stride) to the other's shape", Shape);
     public static readonly DiagnosticDescriptor ConcatSpatialMismatch = Error("SCNN0103", "Concat inputs differ in height or width",
         "Layer '{0}': Concat joins channels and needs equal H×W, but '{1}' is {2} and '{3}' is {4}; CenterCrop or Upsample one of them", Shape);
     public static readonly DiagnosticDescriptor UnknownReference = Error("SCNN0104", "Unknown layer reference",

@@ -19,7 +19,7 @@ internal sealed class AddLayer : LayerKind
         for (int k = 1; k < c.InShapes.Count; k++)
         {
             if (c.InShapes[k].Equals(c.In)) continue;
-            c.Error(DiagnosticDescriptors.AddShapeMismatch, c.Member, c.InName, c.In.ToString(), c.InNames[k], c.InShapes[k].ToString());
+            c.Error(DiagnosticDescriptors.AddShapeMismatch, c.Member, c.InName, c.In.ToString(), c.InNames[k], c.InShapes[k].ToString(), Kind);
             return;
         }
         c.SetOut(c.In);

@@ -33,6 +33,9 @@ internal static class LayerRegistry
         new UpsampleLayer(),
         new CenterCropLayer(),
         new CropLayer(),
+        new L2NormalizeLayer(),
+        new PairLayer(LayerType.PairwiseDistance, 1e-6f),
+        new PairLayer(LayerType.CosineSimilarity, 1e-8f),
     };
 
     private static readonly Dictionary<string, LayerKind> ByAttribute = Build(k => k.AttributeName);

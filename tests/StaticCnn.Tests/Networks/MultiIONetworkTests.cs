@@ -31,6 +31,24 @@ public partial class SiameseNet
     [Dense(8, Output = true, Shares = nameof(EmbedL))] public partial Layer EmbedR { get; }
 }
 
+/// <summary>Shared branches, L2-normalised embeddings, their distance and the raw embeddings' cosine (PyTorch twin: SiameseDistance).</summary>
+[Network]
+public partial class SiameseDistanceNet
+{
+    [Input(1, 12, 12)] public partial NetworkInput Left { get; }
+    [Input(1, 12, 12)] public partial NetworkInput Right { get; }
+    [Conv2D(4, Kernel = 3, From = nameof(Left), Activation = Activation.ReLU)] public partial Layer ConvL { get; }
+    [MaxPool2D(2)] public partial Layer PoolL { get; }
+    [Dense(8)] public partial Layer EmbedL { get; }
+    [L2Normalize] public partial Layer NormL { get; }
+    [Conv2D(4, Kernel = 3, From = nameof(Right), Activation = Activation.ReLU, Shares = nameof(ConvL))] public partial Layer ConvR { get; }
+    [MaxPool2D(2)] public partial Layer PoolR { get; }
+    [Dense(8, Shares = nameof(EmbedL))] public partial Layer EmbedR { get; }
+    [L2Normalize] public partial Layer NormR { get; }
+    [PairwiseDistance(nameof(NormL), nameof(NormR), Output = true)] public partial Layer Distance { get; }
+    [CosineSimilarity(nameof(EmbedL), nameof(EmbedR), Output = true)] public partial Layer Cosine { get; }
+}
+
 /// <summary>A time-delay network on 8 features × 200 steps (PyTorch twin: Tdnn).</summary>
 [Network]
 public partial class TdnnNet
@@ -181,6 +199,31 @@ public sealed class MultiIONetworkTests
         var dInput = new float[batch * TdnnNet.InputSize];
         net.Backward(f.Floats("grad_out"), dInput);
         AssertTensor("grad_input", f.Floats("grad_input"), dInput);
+        AssertParameterGradients(net, f);
+    }
+
+    [Theory]
+    [MemberData(nameof(Modes))]
+    public void Siamese_DistanceAndCosine_MatchPyTorch(int threads, bool reference)
+    {
+        Fixture f = Fixture.Load("multi/siamese_distance.safetensors");
+        int batch = f.Shape("left")[0];
+        using var net = new SiameseDistanceNet(batch) { Threads = threads, UseReferenceKernels = reference };
+        Parity.LoadWeights(net, f);
+        Assert.Equal(new TensorShape(1), net.Outputs[0].Shape);
+
+        var distance = new float[batch];
+        var cosine = new float[batch];
+        net.ForwardTrain(f.Floats("left"), f.Floats("right"), distance, cosine, batch);
+        AssertTensor("distance", f.Floats("distance"), distance);
+        AssertTensor("cosine", f.Floats("cosine"), cosine);
+
+        net.ZeroGradients();
+        var dLeft = new float[batch * SiameseDistanceNet.LeftSize];
+        var dRight = new float[batch * SiameseDistanceNet.RightSize];
+        net.Backward(f.Floats("grad_out.distance"), f.Floats("grad_out.cosine"), dLeft, dRight);
+        AssertTensor("grad_left", f.Floats("grad_left"), dLeft);
+        AssertTensor("grad_right", f.Floats("grad_right"), dRight);
         AssertParameterGradients(net, f);
     }
 
