@@ -10,6 +10,8 @@ internal class BatchNorm2DLayer : LayerKind
 {
     public override LayerType Type => LayerType.BatchNorm2D;
     public override string? ShapeInterface => "IBatchNormShape";
+    public override string[] TensorSuffixes => new[] { "weight", "bias", "running_mean", "running_var" };
+    public override string[] SavedNames => new[] { "Saved" };
     public override string? RankHint(int rank) => rank == 2 ? "BatchNorm1D" : null;
 
     public override void Infer(InferContext c)

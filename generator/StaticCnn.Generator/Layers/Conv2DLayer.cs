@@ -11,6 +11,7 @@ internal class Conv2DLayer : LayerKind
 {
     public override LayerType Type => LayerType.Conv2D;
     public override string? ShapeInterface => "IConv2DShape";
+    public override string[] TensorSuffixes => new[] { "weight", "bias" };
     public override string? RankHint(int rank) => rank == 2 ? "Conv1D" : null;
 
     public override void Infer(InferContext c)

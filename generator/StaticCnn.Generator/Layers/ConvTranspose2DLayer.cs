@@ -10,6 +10,7 @@ namespace StaticCnn.Generator.Layers;
 internal sealed class ConvTranspose2DLayer : LayerKind
 {
     public override LayerType Type => LayerType.ConvTranspose2D;
+    public override string[] TensorSuffixes => new[] { "weight", "bias" };
     public override string? ShapeInterface => "IConvTranspose2DShape";
 
     public override void Infer(InferContext c)

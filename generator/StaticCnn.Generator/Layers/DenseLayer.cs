@@ -12,6 +12,7 @@ internal sealed class DenseLayer : LayerKind
 {
     public override LayerType Type => LayerType.Dense;
     public override string? ShapeInterface => "IDenseShape";
+    public override string[] TensorSuffixes => new[] { "weight", "bias" };
     public override int InputRank => 0;
 
     public override void Infer(InferContext c)

@@ -10,6 +10,7 @@ namespace StaticCnn.Generator.Layers;
 internal sealed class DropoutLayer : LayerKind
 {
     public override LayerType Type => LayerType.Dropout;
+    public override string[] SavedNames => new[] { "Mask" };
     public override int InputRank => 0;
 
     public override void Infer(InferContext c)

@@ -65,7 +65,14 @@ internal sealed class InferContext
 
     /// <summary>Declares a buffer the layer keeps for backward (see <see cref="SavedBuffer"/>).</summary>
     public void Save(string name, SavedElement element, int perSample, int fixedCount, bool trainingOnly, string comment)
-        => Saved.Add(new SavedBuffer(name, element, perSample, fixedCount, trainingOnly, comment));
+    {
+        if (System.Array.IndexOf(Kind.SavedNames, name) < 0)
+            throw new InvalidOperationException(Kind.Kind + " saves '" + name + "', which its SavedNames do not declare");
+        Saved.Add(new SavedBuffer(name, element, perSample, fixedCount, trainingOnly, comment));
+    }
+
+    /// <summary>The kind whose shape rule runs.</summary>
+    public LayerKind Kind => Layers.LayerRegistry.Get(Spec.Kind!.Value);
     public int Aux { get; set; } = -1;
     public bool Failed { get; private set; }
 
@@ -220,6 +227,8 @@ internal sealed class InferContext
                 return false;
             }
         }
+        if (System.Array.IndexOf(Kind.TensorSuffixes, suffix) < 0)
+            throw new InvalidOperationException(Kind.Kind + " declares the tensor '" + suffix + "', which its TensorSuffixes do not list");
         var ints = new int[dims.Length];
         for (int i = 0; i < dims.Length; i++) ints[i] = (int)dims[i];
         Tensors.Add(new TensorModel(suffix, arena, ints, init));

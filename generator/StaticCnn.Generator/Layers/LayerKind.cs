@@ -37,6 +37,27 @@ internal abstract class LayerKind
     /// <summary>Metadata name of the member type the attribute goes on: <c>StaticCnn.Layer</c> (inputs: <c>StaticCnn.NetworkInput</c>).</summary>
     public virtual string MemberType => "StaticCnn.Layer";
 
+    /// <summary>The PyTorch suffixes of the tensors this kind may declare (InferContext.Tensor checks it): weight, bias …</summary>
+    public virtual string[] TensorSuffixes => System.Array.Empty<string>();
+
+    /// <summary>The names of the buffers this kind may save for backward (InferContext.Save checks it): Argmax, Mask, Saved …</summary>
+    public virtual string[] SavedNames => System.Array.Empty<string>();
+
+    /// <summary>
+    /// The member-name suffixes the generated code uses for a layer of this kind (the common ones, a
+    /// <c>{Tensor}Offset</c> per tensor suffix and a <c>{Name}Offset</c> per saved buffer): a user member named like one
+    /// of them is SCNN0015.
+    /// </summary>
+    public System.Collections.Generic.IEnumerable<string> ReservedSuffixes
+    {
+        get
+        {
+            foreach (string s in Pipeline.Parser.LayerHelperSuffixes) yield return s;
+            foreach (string t in TensorSuffixes) yield return Emit.Naming.Pascal(t) + "Offset";
+            foreach (string n in SavedNames) yield return n + "Offset";
+        }
+    }
+
     /// <summary>Checks the arguments against the input shapes and describes the layer (see <see cref="InferContext"/>).</summary>
     public abstract void Infer(InferContext c);
 

@@ -11,6 +11,7 @@ internal class MaxPool2DLayer : LayerKind
 {
     public override LayerType Type => LayerType.MaxPool2D;
     public override string? ShapeInterface => "IPool2DShape";
+    public override string[] SavedNames => new[] { "Argmax" };
     public override string? RankHint(int rank) => rank == 2 ? "MaxPool1D" : null;
 
     public override void Infer(InferContext c)

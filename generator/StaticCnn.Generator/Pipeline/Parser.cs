@@ -175,7 +175,7 @@ internal static class Parser
         foreach (string api in ApiNames) generated[api] = "a member of the generated network API";
         foreach (string helper in HelperNames) generated[helper] = "a generated helper";
         foreach (var f in found)
-            foreach (string suffix in LayerHelperSuffixes)
+            foreach (string suffix in f.Attrs[0].Kind.ReservedSuffixes)
                 if (!generated.ContainsKey(f.Prop.Name + suffix)) generated[f.Prop.Name + suffix] = "a generated helper of layer '" + f.Prop.Name + "'";
         var taken = new List<string>();
         foreach (ISymbol member in type.GetMembers())
@@ -286,12 +286,12 @@ internal static class Parser
         "s_graph", "CreateGraph", "s_inputs", "s_outputs", "ForwardInferenceLists",
     };
 
-    /// <summary>Private members the generator adds per layer: <c>Conv1Shape</c>, <c>Conv1ActOffset</c>, <c>Conv1WeightOffset</c> …</summary>
-    internal static readonly string[] LayerHelperSuffixes =
-    {
-        "Size", "ActOffset", "GradOffset", "MaskOffset", "ArgmaxOffset", "SavedOffset", "Shape",
-        "WeightOffset", "BiasOffset", "RunningMeanOffset", "RunningVarOffset",
-    };
+    /// <summary>
+    /// Private members the generator adds for every layer and input: <c>Conv1Size</c>, <c>Conv1ActOffset</c>,
+    /// <c>Conv1GradOffset</c>, <c>Conv1Shape</c>. Each kind adds its own (<see cref="LayerKind.ReservedSuffixes"/>:
+    /// <c>Conv1WeightOffset</c>, <c>Pool1ArgmaxOffset</c> …).
+    /// </summary>
+    internal static readonly string[] LayerHelperSuffixes = { "Size", "ActOffset", "GradOffset", "Shape" };
 
     /// <summary>Why a property cannot be a layer (or input), or null when it is a proper <c>partial Layer X { get; }</c> (<c>partial NetworkInput X { get; }</c>).</summary>
     private static string? MemberProblem(IPropertySymbol prop, PropertyDeclarationSyntax? syntax, string memberType)
