@@ -49,7 +49,7 @@ public class PyTorchTwinTests(ITestOutputHelper output)
     private static string Tools([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "tools"));
 
     [TorchFact, Trait("Category", "Numeric")]
-    public void LeNet5_TwinLoadsStrict_AndMatchesForward() => Check(new global::StaticCnn.Samples.LeNet5.LeNet5(2, seed: 3), global::StaticCnn.Samples.LeNet5.LeNet5.PyTorchSource, "LeNet5", batch: 2);
+    public void LeNet5_TwinLoadsStrict_AndMatchesForward() => Check(new global::StaticCnn.Tests.Networks.LeNet5(2, seed: 3), global::StaticCnn.Tests.Networks.LeNet5.PyTorchSource, "LeNet5", batch: 2);
 
     [TorchFact, Trait("Category", "Numeric")]
     public void ResNet18_TwinLoadsStrict_AndMatchesForward() => Check(new ResNet18(1, seed: 3), ResNet18.PyTorchSource, "ResNet18", batch: 1);

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace StaticCnn.Tests.Networks;
 
 /// <summary>
-/// LeNet5 and Cifar10Net (ReferenceNetworks.cs) against tests/Fixtures/networks/*.safetensors, made by
+/// LeNet5 and Cifar10Net (tests/Shared/Networks/LeNet5.cs, Cifar10Net.cs) against tests/Fixtures/networks/*.safetensors, made by
 /// tools/make_fixtures.py from tools/reference_models.py: logits, the softmax cross-entropy loss (the runtime's
 /// <see cref="CrossEntropyLoss"/>), every parameter gradient and grad_input, on the fast and on the reference kernels.
 /// </summary>
