@@ -52,7 +52,7 @@ public class CheckpointTests : IDisposable
         var io = Fixture.Open("mlp_io.safetensors");
         var y = new float[20];
         net.Forward(io.GetFloats("input"), y, 5);
-        Fixture.AssertClose(io.GetFloats("output"), y, 1e-5, 1e-6, "output");
+        NumericAssert.Close("output", io.GetFloats("output"), y, 1e-5, 1e-6);
     }
 
     /// <summary>

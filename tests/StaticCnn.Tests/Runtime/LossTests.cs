@@ -18,8 +18,8 @@ public class LossTests
         int[] labels = Array.ConvertAll(F.GetInt64s("ce.labels"), v => (int)v);
         var grad = new float[logits.Length];
         float loss = new CrossEntropyLoss(eps).Compute(logits, LossTargets.FromLabels(labels), grad, labels.Length);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { loss }, 1e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8, key + ".grad");
+        NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { loss }, 1e-6, 1e-7);
+        NumericAssert.Close(key + ".grad", F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8);
     }
 
     [Theory]
@@ -32,8 +32,8 @@ public class LossTests
         float[] mask = F.GetFloats("ce.mask");
         var grad = new float[logits.Length];
         float loss = new CrossEntropyLoss(eps).Compute(logits, LossTargets.FromLabels(labels, mask), grad, labels.Length);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { loss }, 1e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8, key + ".grad");
+        NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { loss }, 1e-6, 1e-7);
+        NumericAssert.Close(key + ".grad", F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8);
         // The same through ignore_index.
         int[] ignored = (int[])labels.Clone();
         for (int i = 0; i < mask.Length; i++) if (mask[i] == 0) ignored[i] = -100;
@@ -64,8 +64,8 @@ public class LossTests
             var grad = new float[x.Length];
             float value = loss.Compute(x, LossTargets.FromValues(t, mask), grad, batch: 4);
             string key = $"{name}.{maskName}";
-            Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { value }, 1e-6, 1e-7, key + ".loss");
-            Fixture.AssertClose(F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8, key + ".grad");
+            NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { value }, 1e-6, 1e-7);
+            NumericAssert.Close(key + ".grad", F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8);
         }
     }
 

@@ -41,8 +41,8 @@ public class OptimizerTests
             Gradient(a, c, p, g);
             opt.Step(p, g);
             var exp = expected.AsSpan(step * p.Length, p.Length);
-            worst = Math.Max(worst, Fixture.MaxRelError(exp, p, 1e-3));
-            Fixture.AssertClose(exp, p, 2e-6, 2e-7, $"{name} step {step + 1}");
+            worst = Math.Max(worst, NumericAssert.MaxRelativeError(exp, p, 1e-3));
+            NumericAssert.Close($"{name} step {step + 1}", exp, p, 2e-6, 2e-7);
         }
         Assert.Equal(10, opt.StepCount);
         Assert.True(worst < 2e-6, $"{name}: worst relative error {worst:E2}");
@@ -56,8 +56,8 @@ public class OptimizerTests
     {
         float[] g = F.GetFloats($"clip{i}.grad");
         float norm = GradientClipping.ClipByGlobalNorm(g, F.GetFloats($"clip{i}.max_norm")[0]);
-        Fixture.AssertClose(F.GetFloats($"clip{i}.norm"), new[] { norm }, 1e-6, 0, "norm");
-        Fixture.AssertClose(F.GetFloats($"clip{i}.clipped"), g, 1e-6, 1e-9, "clipped");
+        NumericAssert.Close("norm", F.GetFloats($"clip{i}.norm"), new[] { norm }, 1e-6, 0);
+        NumericAssert.Close("clipped", F.GetFloats($"clip{i}.clipped"), g, 1e-6, 1e-9);
     }
 
     [Fact]
