@@ -6,7 +6,7 @@ namespace StaticCnn.Tests.Runtime;
 /// <summary>10-step trajectories on a fixed quadratic against PyTorch 1.13 (tools/make_runtime_fixtures.py, optimizers.safetensors).</summary>
 public class OptimizerTests
 {
-    private static readonly StaticCnn.Checkpoints.SafeTensorsFile F = Fixture.Open("optimizers.safetensors");
+    private static readonly Fixture F = Fixture.Load("runtime/optimizers.safetensors");
 
     internal static Optimizer Make(string name) => name switch
     {
@@ -31,8 +31,8 @@ public class OptimizerTests
     [MemberData(nameof(Names))]
     public void TrajectoryMatchesPyTorch(string name)
     {
-        float[] p = F.GetFloats("p0"), a = F.GetFloats("a"), c = F.GetFloats("c");
-        float[] expected = F.GetFloats(name + ".trajectory");
+        float[] p = F.Floats("p0"), a = F.Floats("a"), c = F.Floats("c");
+        float[] expected = F.Floats(name + ".trajectory");
         var g = new float[p.Length];
         using var opt = Make(name);
         double worst = 0;
@@ -54,10 +54,10 @@ public class OptimizerTests
     [InlineData(2)]
     public void ClipGradNormMatchesPyTorch(int i)
     {
-        float[] g = F.GetFloats($"clip{i}.grad");
-        float norm = GradientClipping.ClipByGlobalNorm(g, F.GetFloats($"clip{i}.max_norm")[0]);
-        NumericAssert.Close("norm", F.GetFloats($"clip{i}.norm"), new[] { norm }, 1e-6, 0);
-        NumericAssert.Close("clipped", F.GetFloats($"clip{i}.clipped"), g, 1e-6, 1e-9);
+        float[] g = F.Floats($"clip{i}.grad");
+        float norm = GradientClipping.ClipByGlobalNorm(g, F.Floats($"clip{i}.max_norm")[0]);
+        NumericAssert.Close("norm", F.Floats($"clip{i}.norm"), new[] { norm }, 1e-6, 0);
+        NumericAssert.Close("clipped", F.Floats($"clip{i}.clipped"), g, 1e-6, 1e-9);
     }
 
     [Fact]
