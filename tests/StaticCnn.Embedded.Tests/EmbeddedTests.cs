@@ -20,13 +20,14 @@ public class EmbeddedTests
     [Fact]
     public void EmbeddedParameters_AreTheValuesOfTheWeightsFile()
     {
-        var file = Safetensors.Read(File.ReadAllBytes(Path.Combine(Repo(), "samples/EmbeddedClassifier/lenet5.safetensors")));
+        var file = Fixture.LoadFile(Path.Combine(Repo(), "samples/EmbeddedClassifier/lenet5.safetensors"));
         Assert.Equal(LeNet5.ParameterCount, LeNet5.EmbeddedParameters.Length);
         foreach (TensorInfo t in LeNet5.TensorInfos)
         {
-            Assert.True(file.TryGetValue(t.Name, out var entry), t.Name);
-            Assert.Equal(t.Shape, entry.Shape);
-            Assert.True(entry.Data.AsSpan().SequenceEqual(LeNet5.EmbeddedParameters.Slice(t.Offset, entry.Data.Length)), t.Name);
+            Assert.True(file.Has(t.Name), t.Name);
+            Assert.Equal(t.Shape, file.Shape(t.Name));
+            float[] data = file.Floats(t.Name);
+            Assert.True(data.AsSpan().SequenceEqual(LeNet5.EmbeddedParameters.Slice(t.Offset, data.Length)), t.Name);
         }
     }
 

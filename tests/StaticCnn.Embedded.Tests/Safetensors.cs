@@ -3,18 +3,12 @@ using System.Text;
 
 namespace StaticCnn.Embedded.Tests;
 
-/// <summary>Test-side safetensors reader and writer (F32 only, plus raw entries of other dtypes for mismatch cases).</summary>
+/// <summary>
+/// Test-side safetensors writer and splicer for crafted weights files (F32, plus raw entries of other dtypes for mismatch
+/// cases). Reading is the shared fixture reader's job (tests/Shared/Fixture.cs, over the project's one safetensors reader).
+/// </summary>
 internal static class Safetensors
 {
-    public sealed record Entry(int[] Shape, float[] Data);
-
-    /// <summary>The F32 tensors of a file, read by the project's one safetensors reader.</summary>
-    public static Dictionary<string, Entry> Read(byte[] bytes)
-    {
-        var file = StaticCnn.Checkpoints.SafeTensorsFile.Parse("weights.safetensors", bytes);
-        return file.Entries.Where(e => e.DType == "F32").ToDictionary(e => e.Name, e => new Entry(e.Shape, file.GetFloats(e.Name)));
-    }
-
     /// <summary>The header JSON of a file and its data section.</summary>
     public static (string Header, byte[] Data) Split(byte[] file)
     {

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text;
 
 namespace StaticCnn.Generator.Tests.Harness;
@@ -7,46 +8,30 @@ public static class Specs
 {
     public const string Usings = "using StaticCnn;\n\n";
 
-    /// <summary>LeNet-5 as in the issue: Dense straight after the second pool (implicit flatten). 61,706 parameters.</summary>
-    public const string LeNet5 = """
-        using StaticCnn;
+    /// <summary>
+    /// LeNet-5 as in the issue: Dense straight after the second pool (implicit flatten). 61,706 parameters.
+    /// The text of tests/Shared/Networks/LeNet5.cs, the one declaration the other test projects compile, in namespace TestNets.
+    /// </summary>
+    public static string LeNet5 { get; } = Shared("LeNet5.cs");
 
-        namespace TestNets;
+    /// <summary>
+    /// The CIFAR-10 example: 3×32×32, six 3×3/5×5 convolutions, three pools, one dense layer. 12,605 parameters.
+    /// The text of tests/Shared/Networks/Cifar10Net.cs in namespace TestNets.
+    /// </summary>
+    public static string Cifar10 { get; } = Shared("Cifar10Net.cs");
 
-        [Network(InputChannels = 1, InputHeight = 28, InputWidth = 28)]
-        public partial class LeNet5
-        {
-            [Conv2D(6, Kernel = 5, Padding = 2, Activation = Activation.ReLU)] public partial Layer Conv1 { get; }
-            [MaxPool2D(2)] public partial Layer Pool1 { get; }
-            [Conv2D(16, Kernel = 5, Activation = Activation.ReLU)] public partial Layer Conv2 { get; }
-            [MaxPool2D(2)] public partial Layer Pool2 { get; }
-            [Dense(120, Activation = Activation.ReLU)] public partial Layer Fc1 { get; }
-            [Dense(84, Activation = Activation.ReLU)] public partial Layer Fc2 { get; }
-            [Dense(10)] public partial Layer Fc3 { get; }
-        }
-        """;
-
-    /// <summary>The CIFAR-10 example: 3×32×32, six 3×3/5×5 convolutions, three pools, one dense layer. 12,605 parameters.</summary>
-    public const string Cifar10 = """
-        using StaticCnn;
-
-        namespace TestNets;
-
-        [Network(InputChannels = 3, InputHeight = 32, InputWidth = 32)]
-        public partial class Cifar10Net
-        {
-            [Conv2D(10, Kernel = 3, Padding = 1, Activation = Activation.ReLU)] public partial Layer Conv1 { get; }
-            [Conv2D(10, Kernel = 3, Padding = 1, Activation = Activation.ReLU)] public partial Layer Conv2 { get; }
-            [MaxPool2D(2)] public partial Layer Pool1 { get; }
-            [Conv2D(5, Kernel = 3, Padding = 1, Activation = Activation.ReLU)] public partial Layer Conv3 { get; }
-            [Conv2D(20, Kernel = 3, Padding = 1, Activation = Activation.ReLU)] public partial Layer Conv4 { get; }
-            [MaxPool2D(2)] public partial Layer Pool2 { get; }
-            [Conv2D(10, Kernel = 3, Padding = 1, Activation = Activation.ReLU)] public partial Layer Conv5 { get; }
-            [Conv2D(20, Kernel = 5, Padding = 2, Activation = Activation.ReLU)] public partial Layer Conv6 { get; }
-            [MaxPool2D(2)] public partial Layer Pool3 { get; }
-            [Dense(10)] public partial Layer Fc { get; }
-        }
-        """;
+    /// <summary>
+    /// A network of tests/Shared/Networks (found beside this source file, as <see cref="Golden.Directory"/> is) with its
+    /// namespace renamed to TestNets, the namespace the golden files were generated in.
+    /// </summary>
+    private static string Shared(string fileName, [CallerFilePath] string here = "")
+    {
+        string path = Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "Shared", "Networks", fileName));
+        string text = File.ReadAllText(path).Replace("\r\n", "\n");
+        const string Namespace = "namespace StaticCnn.Tests.Networks;";
+        if (!text.Contains(Namespace)) throw new InvalidDataException($"{path} no longer declares '{Namespace}'");
+        return text.Replace(Namespace, "namespace TestNets;");
+    }
 
     /// <summary>A small graph network: a residual block (Add of a later layer and an earlier one), a side branch (From) and a Concat.</summary>
     public const string Residual = """

@@ -161,8 +161,6 @@ public class ForwardScratchTests
 
     private static void AssertClose(float[] expected, float[] actual, int terms, string what)
     {
-        double tol = 1e-6 * terms + 1e-5;
-        for (int i = 0; i < expected.Length; i++)
-            Assert.True(Math.Abs(expected[i] - actual[i]) <= tol, $"{what}: [{i}] {actual[i]} vs {expected[i]}");
+        NumericAssert.Close(what, expected, actual, rtol: 0, atol: 1e-6 * terms + 1e-5);
     }
 }

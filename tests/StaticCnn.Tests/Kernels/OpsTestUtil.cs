@@ -21,26 +21,16 @@ internal static class OpsTestUtil
         return a;
     }
 
+    /// <summary>Bitwise equality: <see cref="NumericAssert.Identical"/> in the argument order of the kernel tests.</summary>
     public static void BitEqual(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what = "")
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"{what}[{i}]: expected {expected[i]:R}, actual {actual[i]:R}");
-    }
+        => NumericAssert.Identical(what, expected, actual);
 
+    /// <summary>
+    /// |actual − expected| ≤ abs + rel·|expected| element-wise: <see cref="NumericAssert.Close(string, ReadOnlySpan{float}, ReadOnlySpan{float}, double, double)"/>
+    /// in the argument order of the kernel tests.
+    /// </summary>
     public static void Close(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double abs, double rel, string what = "")
-    {
-        Assert.Equal(expected.Length, actual.Length);
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double e = expected[i], a = actual[i];
-            if (double.IsNaN(e) && double.IsNaN(a)) continue;
-            if (e == a) continue;
-            if (!(Math.Abs(e - a) <= abs + rel * Math.Abs(e)))
-                Assert.Fail($"{what}[{i}]: expected {expected[i]:R}, actual {actual[i]:R} (diff {Math.Abs(e - a):E3})");
-        }
-    }
+        => NumericAssert.Close(what, expected, actual, rtol: rel, atol: abs);
 
     /// <summary>
     /// Finite-difference check of a reference kernel: the loss L = Σ r·f(x) is accumulated in double for random weights r;

@@ -121,7 +121,7 @@ public sealed class ConcurrencyTests
         {
             var again = new float[y.Length];
             net.Forward(x, again, batch);
-            Parity.AssertBitIdentical("network Forward after the contexts", y, again);
+            NumericAssert.Identical("network Forward after the contexts", y, again);
         }
     }
 
@@ -239,7 +239,7 @@ public sealed class ConcurrencyTests
         {
             var after = new float[expected.Length];
             net.Forward(x, after, batch);
-            Parity.AssertBitIdentical("Forward after the race", expected, after);
+            NumericAssert.Identical("Forward after the race", expected, after);
         }
     }
 
@@ -339,7 +339,7 @@ public sealed class ConcurrencyTests
         Assert.Throws<ObjectDisposedException>(() => net.CreateInferenceContext(1));
         var y = new float[expected.Length];
         a.Forward(x, y, batch);
-        Parity.AssertBitIdentical("context after the network's Dispose", expected, y);
+        NumericAssert.Identical("context after the network's Dispose", expected, y);
 
         a.Dispose();
         a.Dispose(); // a second Dispose does nothing
@@ -347,7 +347,7 @@ public sealed class ConcurrencyTests
         Assert.Throws<ObjectDisposedException>(() => a.Forward(x, y, batch));
         var y1 = new float[net.OutputSize];
         b.Forward(cases[0].X, y1, 1);
-        Parity.AssertBitIdentical("last context", cases[0].Y, y1);
+        NumericAssert.Identical("last context", cases[0].Y, y1);
 
         b.Dispose();
         Assert.Equal(0, arenas.Owners);

@@ -138,30 +138,30 @@ public sealed class ContractTests
     {
         const int batch = 5;
         using INetwork a = Make(name, batch), b = Make(name, batch);
-        Parity.AssertBitIdentical("same seed, same initial parameters", a.Parameters, b.Parameters);
+        NumericAssert.Identical("same seed, same initial parameters", a.Parameters, b.Parameters);
         var x = Input(a, batch, 11);
         var dy = Parity.RandomNormal(batch * a.OutputSize, 12);
         float[] initialBuffers = a.Buffers.ToArray();
         var first = Run(a, x, dy, batch);
         initialBuffers.CopyTo(a.Buffers); // BatchNorm running statistics move at each ForwardTrain: restart from the same state
         var second = Run(a, x, dy, batch);
-        Parity.AssertBitIdentical("buffers, repeated", first.B, second.B);
-        Parity.AssertBitIdentical("output, repeated", first.Y, second.Y);
-        Parity.AssertBitIdentical("dInput, repeated", first.DX, second.DX);
-        Parity.AssertBitIdentical("gradients, repeated", first.G, second.G);
+        NumericAssert.Identical("buffers, repeated", first.B, second.B);
+        NumericAssert.Identical("output, repeated", first.Y, second.Y);
+        NumericAssert.Identical("dInput, repeated", first.DX, second.DX);
+        NumericAssert.Identical("gradients, repeated", first.G, second.G);
 
         b.Threads = 2;
         var two = Run(b, x, dy, batch);
-        Parity.AssertBitIdentical("output, Threads 1 vs 2", first.Y, two.Y);
-        Parity.AssertBitIdentical("dInput, Threads 1 vs 2", first.DX, two.DX);
-        Parity.AssertBitIdentical("gradients, Threads 1 vs 2", first.G, two.G);
-        Parity.AssertBitIdentical("buffers, Threads 1 vs 2", first.B, two.B);
+        NumericAssert.Identical("output, Threads 1 vs 2", first.Y, two.Y);
+        NumericAssert.Identical("dInput, Threads 1 vs 2", first.DX, two.DX);
+        NumericAssert.Identical("gradients, Threads 1 vs 2", first.G, two.G);
+        NumericAssert.Identical("buffers, Threads 1 vs 2", first.B, two.B);
 
         var ya = new float[batch * a.OutputSize];
         var yb = new float[ya.Length];
         a.Forward(x, ya, batch);
         b.Forward(x, yb, batch);
-        Parity.AssertBitIdentical("Forward, Threads 1 vs 2", ya, yb);
+        NumericAssert.Identical("Forward, Threads 1 vs 2", ya, yb);
     }
 
     [Fact]

@@ -56,23 +56,23 @@ public sealed class LayerParityTests
             // Eval mode: Forward uses the running statistics and leaves them unchanged. (Backward follows only a
             // ForwardTrain, which uses batch statistics, so the eval-mode grad_input of this fixture has no counterpart.)
             net.Forward(input, output, batch);
-            Parity.AssertClose("output", f.Floats("output"), output, Rtol, Parity.Atol(f, "output"));
-            Parity.AssertBitIdentical("running_mean", f.Floats("running_mean_after"), Parity.Tensor(net, "layer.running_mean"));
-            Parity.AssertBitIdentical("running_var", f.Floats("running_var_after"), Parity.Tensor(net, "layer.running_var"));
+            NumericAssert.Close("output", f.Floats("output"), output, Rtol, Parity.Atol(f, "output"));
+            NumericAssert.Identical("running_mean", f.Floats("running_mean_after"), Parity.Tensor(net, "layer.running_mean"));
+            NumericAssert.Identical("running_var", f.Floats("running_var_after"), Parity.Tensor(net, "layer.running_var"));
             return;
         }
 
         net.ForwardTrain(input, output, batch);
-        Parity.AssertClose("output", f.Floats("output"), output, Rtol, Parity.Atol(f, "output"));
+        NumericAssert.Close("output", f.Floats("output"), output, Rtol, Parity.Atol(f, "output"));
         if (unpool)
-            Parity.AssertBitIdentical("pool output (fixture 'input')", f.Floats("input"), net.GetActivation(0));
+            NumericAssert.Identical("pool output (fixture 'input')", f.Floats("input"), net.GetActivation(0));
 
         if (kind == "BatchNorm2D")
         {
             // Running statistics after one training step: momentum-weighted with the unbiased batch variance. The
             // update is one multiply-add per channel of a batch statistic, so the output bound applies (plus 1e-7·|x|).
-            Parity.AssertClose("running_mean", f.Floats("running_mean_after"), Parity.Tensor(net, "layer.running_mean"), Rtol, Parity.Atol(f, "output"));
-            Parity.AssertClose("running_var", f.Floats("running_var_after"), Parity.Tensor(net, "layer.running_var"), Rtol, Parity.Atol(f, "output"));
+            NumericAssert.Close("running_mean", f.Floats("running_mean_after"), Parity.Tensor(net, "layer.running_mean"), Rtol, Parity.Atol(f, "output"));
+            NumericAssert.Close("running_var", f.Floats("running_var_after"), Parity.Tensor(net, "layer.running_var"), Rtol, Parity.Atol(f, "output"));
         }
 
         net.ZeroGradients();
@@ -93,14 +93,14 @@ public sealed class LayerParityTests
                     scattered[p * outPlane + idx[p * inPlane + i]] += expectedDInput[p * inPlane + i];
             expectedDInput = scattered;
         }
-        Parity.AssertClose("grad_input", expectedDInput, dInput, Rtol, Parity.Atol(f, "grad_input"));
+        NumericAssert.Close("grad_input", expectedDInput, dInput, Rtol, Parity.Atol(f, "grad_input"));
 
         int checkedGrads = 0;
         foreach (TensorInfo t in net.Tensors)
         {
             if (t.Role != TensorRole.Parameter) continue;
             string key = "grad." + t.Name;
-            Parity.AssertClose(key, f.Floats(key), Parity.Tensor(net, t.Name, gradient: true), Rtol, Parity.Atol(f, key));
+            NumericAssert.Close(key, f.Floats(key), Parity.Tensor(net, t.Name, gradient: true), Rtol, Parity.Atol(f, key));
             checkedGrads++;
         }
         if (kind != "BatchNorm2D")
@@ -109,7 +109,7 @@ public sealed class LayerParityTests
             // overwrites the activations, so the generated Backward refuses to follow it.)
             var inference = new float[output.Length];
             net.Forward(input, inference, batch);
-            Parity.AssertBitIdentical("Forward vs ForwardTrain output", output, inference);
+            NumericAssert.Identical("Forward vs ForwardTrain output", output, inference);
         }
         _out.WriteLine($"{caseName} ({kind}, {(referenceKernels ? "reference" : "fast")} kernels): output, grad_input and {checkedGrads} parameter gradients within bounds");
     }

@@ -106,9 +106,9 @@ public sealed class MultiInputParityTests
             for (int k = 0; k < count; k++)
                 if (reference) Elementwise.AddIntoReference(dy, dx[k]); else Elementwise.AddInto(dy, dx[k]);
         }
-        Parity.AssertClose("output", f.Floats("output"), y, 1e-5, Parity.Atol(f, "output"));
+        NumericAssert.Close("output", f.Floats("output"), y, 1e-5, Parity.Atol(f, "output"));
         for (int k = 0; k < count; k++)
-            Parity.AssertClose($"grad_input.{k}", f.Floats($"grad_input.{k}"), dx[k], 1e-5, Parity.Atol(f, $"grad_input.{k}"));
+            NumericAssert.Close($"grad_input.{k}", f.Floats($"grad_input.{k}"), dx[k], 1e-5, Parity.Atol(f, $"grad_input.{k}"));
     }
 
     private static Activation JsonAct(Fixture f)
@@ -153,7 +153,7 @@ public sealed class MultiInputParityTests
 
         var output = new float[f.Floats("output").Length];
         net.ForwardTrain(input, output, batch);
-        Parity.AssertClose("output", f.Floats("output"), output, 1e-5, Parity.Atol(f, "output"));
+        NumericAssert.Close("output", f.Floats("output"), output, 1e-5, Parity.Atol(f, "output"));
         var dInput = new float[input.Length];
         net.Backward(f.Floats("grad_output"), dInput);
         offset = 0;
@@ -162,7 +162,7 @@ public sealed class MultiInputParityTests
             var dk = new float[f.Floats($"grad_input.{k}").Length];
             for (int n = 0; n < batch; n++)
                 dInput.AsSpan((n * total + offset) * spatial, channels[k] * spatial).CopyTo(dk.AsSpan(n * channels[k] * spatial));
-            Parity.AssertClose($"grad_input.{k}", f.Floats($"grad_input.{k}"), dk, 1e-5, Parity.Atol(f, $"grad_input.{k}"));
+            NumericAssert.Close($"grad_input.{k}", f.Floats($"grad_input.{k}"), dk, 1e-5, Parity.Atol(f, $"grad_input.{k}"));
             offset += channels[k];
         }
     }

@@ -6,7 +6,7 @@ using Xunit.Abstractions;
 namespace StaticCnn.Tests.Networks;
 
 /// <summary>
-/// LeNet5 and Cifar10Net (ReferenceNetworks.cs) against tests/Fixtures/networks/*.safetensors, made by
+/// LeNet5 and Cifar10Net (tests/Shared/Networks/LeNet5.cs, Cifar10Net.cs) against tests/Fixtures/networks/*.safetensors, made by
 /// tools/make_fixtures.py from tools/reference_models.py: logits, the softmax cross-entropy loss (the runtime's
 /// <see cref="CrossEntropyLoss"/>), every parameter gradient and grad_input, on the fast and on the reference kernels.
 /// </summary>
@@ -34,7 +34,7 @@ public sealed class NetworkParityTests
     {
         double max = 0;
         foreach (float v in expected) max = Math.Max(max, Math.Abs(v));
-        Parity.AssertClose(what, expected, actual, 1e-5, 1e-5 * max);
+        NumericAssert.Close(what, expected, actual, 1e-5, 1e-5 * max);
     }
 
     [Theory]
@@ -66,7 +66,7 @@ public sealed class NetworkParityTests
         AssertTensor("grad_input", f.Floats("grad_input"), dInput);
         foreach (TensorInfo t in net.Tensors)
             AssertTensor("grad." + t.Name, f.Floats("grad." + t.Name), Parity.Tensor(net, t.Name, gradient: true));
-        _out.WriteLine($"{name} threads={threads} reference={referenceKernels}: loss {value:R} (PyTorch {expectedLoss:R}), max |Δlogit| {Parity.MaxAbsDiff(f.Floats("logits"), logits):g3}, "
-            + $"max |Δgrad_input| {Parity.MaxAbsDiff(f.Floats("grad_input"), dInput):g3}");
+        _out.WriteLine($"{name} threads={threads} reference={referenceKernels}: loss {value:R} (PyTorch {expectedLoss:R}), max |Δlogit| {NumericAssert.MaxAbsError(f.Floats("logits"), logits):g3}, "
+            + $"max |Δgrad_input| {NumericAssert.MaxAbsError(f.Floats("grad_input"), dInput):g3}");
     }
 }

@@ -1,5 +1,4 @@
 using System.Reflection;
-using System.Text;
 using StaticCnn.Tests.Support;
 using Xunit;
 
@@ -7,7 +6,8 @@ namespace StaticCnn.Tests.Networks;
 
 /// <summary>
 /// Helpers of the parity tests: moving PyTorch fixture tensors (tools/make_fixtures.py) in and out of a generated
-/// network by <see cref="TensorInfo"/> name, and comparing with an error message that names the worst element.
+/// network by <see cref="TensorInfo"/> name, and the tolerance of a fixture tensor (the comparison itself is
+/// <see cref="NumericAssert"/>, tests/Shared/NumericAssert.cs).
 /// </summary>
 public static class Parity
 {
@@ -67,53 +67,6 @@ public static class Parity
         if (!f.Metadata.TryGetValue("f32_vs_f64_max_abs_diff", out string? json)) return 0;
         using var doc = System.Text.Json.JsonDocument.Parse(json);
         return doc.RootElement.TryGetProperty(tensor, out var d) ? factor * d.GetDouble() : 0;
-    }
-
-    /// <summary>Asserts |actual − expected| ≤ rtol·|expected| + atol element-wise; the message names the worst element.</summary>
-    public static void AssertClose(string what, ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, double rtol, double atol)
-    {
-        Assert.True(expected.Length == actual.Length, $"{what}: expected {expected.Length} values, got {actual.Length}");
-        int bad = 0, worst = -1;
-        double worstRatio = 0, maxAbs = 0;
-        for (int i = 0; i < expected.Length; i++)
-        {
-            double e = expected[i], a = actual[i];
-            double err = Math.Abs(a - e), bound = rtol * Math.Abs(e) + atol;
-            maxAbs = Math.Max(maxAbs, err);
-            if (!(err <= bound)) // NaN fails too
-            {
-                bad++;
-                double ratio = bound > 0 ? err / bound : double.PositiveInfinity;
-                if (worst < 0 || ratio > worstRatio || double.IsNaN(a)) { worst = i; worstRatio = ratio; }
-            }
-        }
-        if (bad == 0) return;
-        Assert.Fail($"{what}: {bad} of {expected.Length} values outside |a−e| ≤ {rtol:g3}·|e| + {atol:g3}; worst [{worst}] expected {expected[worst]:R}, actual {actual[worst]:R} "
-            + $"(|diff| {Math.Abs(actual[worst] - expected[worst]):g3}); max |diff| {maxAbs:g3}; first values e={Preview(expected)} a={Preview(actual)}");
-    }
-
-    /// <summary>Max |a − b|.</summary>
-    public static double MaxAbsDiff(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
-    {
-        double m = 0;
-        for (int i = 0; i < a.Length; i++) m = Math.Max(m, Math.Abs((double)a[i] - b[i]));
-        return m;
-    }
-
-    /// <summary>Asserts bit-identical floats (NaN payloads included).</summary>
-    public static void AssertBitIdentical(string what, ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
-    {
-        Assert.True(expected.Length == actual.Length, $"{what}: lengths {expected.Length} and {actual.Length}");
-        for (int i = 0; i < expected.Length; i++)
-            if (BitConverter.SingleToInt32Bits(expected[i]) != BitConverter.SingleToInt32Bits(actual[i]))
-                Assert.Fail($"{what}: first difference at [{i}]: {expected[i]:R} vs {actual[i]:R}");
-    }
-
-    private static string Preview(ReadOnlySpan<float> v)
-    {
-        var sb = new StringBuilder("[");
-        for (int i = 0; i < Math.Min(4, v.Length); i++) sb.Append(i == 0 ? "" : ", ").Append(v[i].ToString("g6"));
-        return sb.Append(v.Length > 4 ? ", …]" : "]").ToString();
     }
 
     /// <summary>A seeded vector of normal(0, σ) floats (Box–Muller over System.Random with a fixed seed).</summary>

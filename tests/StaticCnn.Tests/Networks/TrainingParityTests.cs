@@ -66,7 +66,7 @@ public sealed class TrainingParityTests
         }
         _out.WriteLine($"{optimizer} threads={threads}: losses " + string.Join(" ", losses.Select((l, i) => $"{l:F6}/{expectedLosses[i]:F6}")));
         Assert.True(Math.Abs(losses[0] - expectedLosses[0]) <= 1e-5 * expectedLosses[0], $"step 0 loss {losses[0]:R}, PyTorch {expectedLosses[0]:R}");
-        Parity.AssertClose("losses", expectedLosses, losses, 1e-4, 0);
+        NumericAssert.Close("losses", expectedLosses, losses, 1e-4, 0);
         foreach (TensorInfo t in net.Tensors)
             AssertChange($"final.{t.Name}", init.AsSpan(t.Offset, t.Length), f.Floats("final." + t.Name), Parity.Tensor(net, t.Name), 1e-4);
     }
@@ -80,7 +80,7 @@ public sealed class TrainingParityTests
         double moved = 0;
         for (int i = 0; i < init.Length; i++) moved = Math.Max(moved, Math.Abs((double)expected[i] - init[i]));
         Assert.True(moved > 0, $"{what}: the fixture did not change this tensor");
-        if (extra is null) { Parity.AssertClose(what, expected, actual, 1e-5, scale * moved); return; }
+        if (extra is null) { NumericAssert.Close(what, expected, actual, 1e-5, scale * moved); return; }
         for (int i = 0; i < expected.Length; i++)
         {
             double bound = 1e-5 * Math.Abs(expected[i]) + scale * moved + extra[i];
@@ -134,6 +134,6 @@ public sealed class TrainingParityTests
             Assert.True(expected[n] == best, $"sample {n}: PyTorch predicts {expected[n]}, LeNet5 {best}");
             if (best == labels[n]) correct++;
         }
-        _out.WriteLine($"32 test images: {correct} correct, every prediction equals PyTorch's; max |Δlogit| {Parity.MaxAbsDiff(p.Floats("logits"), logits):g3}");
+        _out.WriteLine($"32 test images: {correct} correct, every prediction equals PyTorch's; max |Δlogit| {NumericAssert.MaxAbsError(p.Floats("logits"), logits):g3}");
     }
 }

@@ -48,11 +48,11 @@ public class CheckpointTests : IDisposable
     {
         // tools/make_runtime_fixtures.py: torch Linear(18, 8) -> ReLU -> Linear(8, 4) state_dict, an input and its output.
         using var net = new MlpNetwork(new TensorShape(2, 3, 3), 4, hidden: 8, maxBatch: 5);
-        Checkpoint.Load(net, Path.Combine(AppContext.BaseDirectory, "Fixtures", "runtime", "mlp_state_dict.safetensors"));
-        var io = Fixture.Open("mlp_io.safetensors");
+        Checkpoint.Load(net, Path.Combine(Fixture.Root, "runtime", "mlp_state_dict.safetensors"));
+        var io = Fixture.Load("runtime/mlp_io.safetensors");
         var y = new float[20];
-        net.Forward(io.GetFloats("input"), y, 5);
-        Fixture.AssertClose(io.GetFloats("output"), y, 1e-5, 1e-6, "output");
+        net.Forward(io.Floats("input"), y, 5);
+        NumericAssert.Close("output", io.Floats("output"), y, 1e-5, 1e-6);
     }
 
     /// <summary>

@@ -6,7 +6,7 @@ namespace StaticCnn.Tests.Runtime;
 /// <summary>Losses against PyTorch 1.13 values from tools/make_runtime_fixtures.py (tests/Fixtures/runtime/losses.safetensors).</summary>
 public class LossTests
 {
-    private static readonly StaticCnn.Checkpoints.SafeTensorsFile F = Fixture.Open("losses.safetensors");
+    private static readonly Fixture F = Fixture.Load("runtime/losses.safetensors");
 
     [Theory]
     [InlineData(0.0f, "ce.ls0.0")]
@@ -14,12 +14,12 @@ public class LossTests
     [InlineData(0.3f, "ce.ls0.3")]
     public void CrossEntropyMatchesPyTorch(float eps, string key)
     {
-        float[] logits = F.GetFloats("ce.logits");
-        int[] labels = Array.ConvertAll(F.GetInt64s("ce.labels"), v => (int)v);
+        float[] logits = F.Floats("ce.logits");
+        int[] labels = Array.ConvertAll(F.Longs("ce.labels"), v => (int)v);
         var grad = new float[logits.Length];
         float loss = new CrossEntropyLoss(eps).Compute(logits, LossTargets.FromLabels(labels), grad, labels.Length);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { loss }, 1e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8, key + ".grad");
+        NumericAssert.Close(key + ".loss", F.Floats(key + ".loss"), new[] { loss }, 1e-6, 1e-7);
+        NumericAssert.Close(key + ".grad", F.Floats(key + ".grad"), grad, 1e-5, 1e-8);
     }
 
     [Theory]
@@ -27,13 +27,13 @@ public class LossTests
     [InlineData(0.1f, "ce.masked.ls0.1")]
     public void MaskedCrossEntropyMatchesIgnoreIndex(float eps, string key)
     {
-        float[] logits = F.GetFloats("ce.logits");
-        int[] labels = Array.ConvertAll(F.GetInt64s("ce.labels"), v => (int)v);
-        float[] mask = F.GetFloats("ce.mask");
+        float[] logits = F.Floats("ce.logits");
+        int[] labels = Array.ConvertAll(F.Longs("ce.labels"), v => (int)v);
+        float[] mask = F.Floats("ce.mask");
         var grad = new float[logits.Length];
         float loss = new CrossEntropyLoss(eps).Compute(logits, LossTargets.FromLabels(labels, mask), grad, labels.Length);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { loss }, 1e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8, key + ".grad");
+        NumericAssert.Close(key + ".loss", F.Floats(key + ".loss"), new[] { loss }, 1e-6, 1e-7);
+        NumericAssert.Close(key + ".grad", F.Floats(key + ".grad"), grad, 1e-5, 1e-8);
         // The same through ignore_index.
         int[] ignored = (int[])labels.Clone();
         for (int i = 0; i < mask.Length; i++) if (mask[i] == 0) ignored[i] = -100;
@@ -57,15 +57,15 @@ public class LossTests
             "huber_d2" => new HuberLoss(2f),
             _ => new HuberLoss(0.3f),
         };
-        float[] x = F.GetFloats("el.x");
-        float[] t = F.GetFloats(name == "bce" ? "el.prob" : "el.target");
-        foreach (var (maskName, mask) in new[] { ("none", Array.Empty<float>()), ("emask", F.GetFloats("el.emask")), ("smask", F.GetFloats("el.smask")) })
+        float[] x = F.Floats("el.x");
+        float[] t = F.Floats(name == "bce" ? "el.prob" : "el.target");
+        foreach (var (maskName, mask) in new[] { ("none", Array.Empty<float>()), ("emask", F.Floats("el.emask")), ("smask", F.Floats("el.smask")) })
         {
             var grad = new float[x.Length];
             float value = loss.Compute(x, LossTargets.FromValues(t, mask), grad, batch: 4);
             string key = $"{name}.{maskName}";
-            Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { value }, 1e-6, 1e-7, key + ".loss");
-            Fixture.AssertClose(F.GetFloats(key + ".grad"), grad, 1e-5, 1e-8, key + ".grad");
+            NumericAssert.Close(key + ".loss", F.Floats(key + ".loss"), new[] { value }, 1e-6, 1e-7);
+            NumericAssert.Close(key + ".grad", F.Floats(key + ".grad"), grad, 1e-5, 1e-8);
         }
     }
 

@@ -6,7 +6,7 @@ namespace StaticCnn.Tests.Runtime;
 /// <summary>10-step trajectories on a fixed quadratic against PyTorch 1.13 (tools/make_runtime_fixtures.py, optimizers.safetensors).</summary>
 public class OptimizerTests
 {
-    private static readonly StaticCnn.Checkpoints.SafeTensorsFile F = Fixture.Open("optimizers.safetensors");
+    private static readonly Fixture F = Fixture.Load("runtime/optimizers.safetensors");
 
     internal static Optimizer Make(string name) => name switch
     {
@@ -31,8 +31,8 @@ public class OptimizerTests
     [MemberData(nameof(Names))]
     public void TrajectoryMatchesPyTorch(string name)
     {
-        float[] p = F.GetFloats("p0"), a = F.GetFloats("a"), c = F.GetFloats("c");
-        float[] expected = F.GetFloats(name + ".trajectory");
+        float[] p = F.Floats("p0"), a = F.Floats("a"), c = F.Floats("c");
+        float[] expected = F.Floats(name + ".trajectory");
         var g = new float[p.Length];
         using var opt = Make(name);
         double worst = 0;
@@ -41,8 +41,8 @@ public class OptimizerTests
             Gradient(a, c, p, g);
             opt.Step(p, g);
             var exp = expected.AsSpan(step * p.Length, p.Length);
-            worst = Math.Max(worst, Fixture.MaxRelError(exp, p, 1e-3));
-            Fixture.AssertClose(exp, p, 2e-6, 2e-7, $"{name} step {step + 1}");
+            worst = Math.Max(worst, NumericAssert.MaxRelativeError(exp, p, 1e-3));
+            NumericAssert.Close($"{name} step {step + 1}", exp, p, 2e-6, 2e-7);
         }
         Assert.Equal(10, opt.StepCount);
         Assert.True(worst < 2e-6, $"{name}: worst relative error {worst:E2}");
@@ -54,10 +54,10 @@ public class OptimizerTests
     [InlineData(2)]
     public void ClipGradNormMatchesPyTorch(int i)
     {
-        float[] g = F.GetFloats($"clip{i}.grad");
-        float norm = GradientClipping.ClipByGlobalNorm(g, F.GetFloats($"clip{i}.max_norm")[0]);
-        Fixture.AssertClose(F.GetFloats($"clip{i}.norm"), new[] { norm }, 1e-6, 0, "norm");
-        Fixture.AssertClose(F.GetFloats($"clip{i}.clipped"), g, 1e-6, 1e-9, "clipped");
+        float[] g = F.Floats($"clip{i}.grad");
+        float norm = GradientClipping.ClipByGlobalNorm(g, F.Floats($"clip{i}.max_norm")[0]);
+        NumericAssert.Close("norm", F.Floats($"clip{i}.norm"), new[] { norm }, 1e-6, 0);
+        NumericAssert.Close("clipped", F.Floats($"clip{i}.clipped"), g, 1e-6, 1e-9);
     }
 
     [Fact]

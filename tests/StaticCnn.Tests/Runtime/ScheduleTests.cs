@@ -6,13 +6,13 @@ namespace StaticCnn.Tests.Runtime;
 /// <summary>Learning-rate sequences against PyTorch 1.13 (tools/make_runtime_fixtures.py, schedules.safetensors).</summary>
 public class ScheduleTests
 {
-    private static readonly StaticCnn.Checkpoints.SafeTensorsFile F = Fixture.Open("schedules.safetensors");
+    private static readonly Fixture F = Fixture.Load("runtime/schedules.safetensors");
 
     private static void Check(string name, LearningRateSchedule s, bool perBatch, bool checkMomentum = false)
     {
-        double[] lr = F.GetDoubles(name + ".lr");
-        double[] mom = F.GetDoubles(name + ".momentum");
-        double[]? metric = F.Contains(name + ".metric") ? F.GetDoubles(name + ".metric") : null;
+        double[] lr = F.Doubles(name + ".lr");
+        double[] mom = F.Doubles(name + ".momentum");
+        double[]? metric = F.Has(name + ".metric") ? F.Doubles(name + ".metric") : null;
         for (int i = 0; i < lr.Length; i++)
         {
             Assert.True(Math.Abs(lr[i] - s.LearningRate) <= 1e-7 * lr[i] + 1e-12, $"{name} step {i}: lr {s.LearningRate:R} vs torch {lr[i]:R}");

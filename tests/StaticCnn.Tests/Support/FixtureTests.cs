@@ -31,6 +31,18 @@ public class FixtureTests
         Assert.Equal(4, Fixture.List("training").Count());
     }
 
+    [Fact]
+    public void Values_AreCopies_SoATestMayModifyThem()
+    {
+        var f = Fixture.Load("runtime/optimizers.safetensors"); // tools/make_runtime_fixtures.py
+        float[] first = f.Floats("p0");
+        float saved = first[0];
+        first[0] = saved + 1;
+        Assert.Equal(saved, f.Floats("p0")[0]);
+        Assert.NotSame(f.Floats("p0"), f.Floats("p0"));
+        Assert.NotEmpty(Fixture.Load("runtime/schedules.safetensors").Tensors.Values.Where(t => t.DType == "F64"));
+    }
+
     [Theory]
     [MemberData(nameof(LayerFiles))]
     public void LayerFixtureIsConsistent(string file)

@@ -5,8 +5,9 @@ using StaticCnn.Checkpoints;
 namespace StaticCnn.Tests.Support;
 
 /// <summary>
-/// A PyTorch reference fixture: the tensors and the string metadata of one safetensors file under
-/// <c>tests/Fixtures</c>, made by <c>tools/make_fixtures.py</c> (schema: <c>tests/Fixtures/README.md</c>).
+/// The one fixture reader of the test projects (tests/Shared, linked into each that reads fixtures). A PyTorch
+/// reference fixture: the tensors and the string metadata of one safetensors file under <c>tests/Fixtures</c>, made
+/// by <c>tools/make_fixtures.py</c> or <c>tools/make_runtime_fixtures.py</c> (schema: <c>tests/Fixtures/README.md</c>).
 /// The file is read and validated by the project's one safetensors reader (<see cref="SafeTensorsFile"/>, over
 /// <c>src/StaticCnn.Spec/Formats/SafetensorsFormat.cs</c>), so every fixture PyTorch wrote is also a check of that
 /// reader. F32 tensors load as <c>float[]</c>, F64 as <c>double[]</c>, I64 as <c>long[]</c>, I32 as <c>int[]</c>.
@@ -86,14 +87,17 @@ public sealed class Fixture
     public FixtureTensor this[string name] => _tensors.TryGetValue(name, out var t) ? t
         : throw new KeyNotFoundException($"{System.IO.Path.GetFileName(FilePath)} has no tensor '{name}'; it has: {string.Join(", ", _tensors.Keys)}");
 
-    /// <summary>An F32 tensor's values.</summary>
-    public float[] Floats(string name) => this[name].Floats;
+    /// <summary>An F32 tensor's values, a fresh copy (tests may modify it, as a reader of the file would get).</summary>
+    public float[] Floats(string name) => (float[])this[name].Floats.Clone();
 
-    /// <summary>An I64 tensor's values.</summary>
-    public long[] Longs(string name) => this[name].Longs;
+    /// <summary>An F64 tensor's values, a fresh copy.</summary>
+    public double[] Doubles(string name) => (double[])this[name].Doubles.Clone();
 
-    /// <summary>An I64 or I32 tensor's values narrowed to int (e.g. max-pool indices for the kernels' argmax).</summary>
-    public int[] Ints(string name) => this[name].Ints;
+    /// <summary>An I64 tensor's values, a fresh copy.</summary>
+    public long[] Longs(string name) => (long[])this[name].Longs.Clone();
+
+    /// <summary>An I64 or I32 tensor's values narrowed to int (e.g. max-pool indices for the kernels' argmax), a fresh copy.</summary>
+    public int[] Ints(string name) => (int[])this[name].Ints.Clone();
 
     /// <summary>A tensor's shape.</summary>
     public int[] Shape(string name) => this[name].Shape;
@@ -124,6 +128,9 @@ public sealed record FixtureTensor(string Name, string DType, int[] Shape, Array
 
     /// <summary>The values of an F32 tensor.</summary>
     public float[] Floats => Data as float[] ?? throw new InvalidCastException($"{Name} is {DType}, not F32");
+
+    /// <summary>The values of an F64 tensor.</summary>
+    public double[] Doubles => Data as double[] ?? throw new InvalidCastException($"{Name} is {DType}, not F64");
 
     /// <summary>The values of an I64 tensor.</summary>
     public long[] Longs => Data as long[] ?? throw new InvalidCastException($"{Name} is {DType}, not I64");
