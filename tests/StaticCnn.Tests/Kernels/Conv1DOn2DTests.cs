@@ -121,14 +121,14 @@ public class Conv1DOn2DTests
             var scratch = new float[Conv2D.ScratchFloats(s, batch, t)];
             var y = new float[dy.Length];
             Conv2D.Forward(s, x, w, b, y, batch, scratch, t);
-            Parity.AssertClose($"{f} output t{t}", f.Floats("output"), y, Rtol, atolY);
+            NumericAssert.Close($"{f} output t{t}", f.Floats("output"), y, Rtol, atolY);
             var dx = new float[x.Length];
             var dw = new float[w.Length];
             var db = new float[b.Length];
             Conv2D.Backward(s, x, w, y, (float[])dy.Clone(), dx, dw, db, batch, scratch, t);
-            Parity.AssertClose($"{f} grad_input t{t}", f.Floats("grad_input"), dx, Rtol, atolX);
-            Parity.AssertClose($"{f} grad weight t{t}", f.Floats("grad.layer.weight"), dw, Rtol, atolW);
-            if (s.hasBias) Parity.AssertClose($"{f} grad bias t{t}", f.Floats("grad.layer.bias"), db, Rtol, atolB);
+            NumericAssert.Close($"{f} grad_input t{t}", f.Floats("grad_input"), dx, Rtol, atolX);
+            NumericAssert.Close($"{f} grad weight t{t}", f.Floats("grad.layer.weight"), dw, Rtol, atolW);
+            if (s.hasBias) NumericAssert.Close($"{f} grad bias t{t}", f.Floats("grad.layer.bias"), db, Rtol, atolB);
             if (t == 1) { y1 = y; dx1 = dx; dw1 = dw; db1 = db; continue; }
             NumericAssert.Identical("y t1 vs t2", y1, y);
             NumericAssert.Identical("dx t1 vs t2", dx1, dx);
@@ -141,27 +141,27 @@ public class Conv1DOn2DTests
             var dbp = new float[b.Length];
             Conv2D.BackwardData(s, w, dy, dxp, batch, scratch, t);
             Conv2D.BackwardWeights(s, x, dy, dwp, dbp, batch, scratch, t);
-            Parity.AssertClose($"{f} BackwardData", f.Floats("grad_input"), dxp, Rtol, atolX);
-            Parity.AssertClose($"{f} BackwardWeights dw", f.Floats("grad.layer.weight"), dwp, Rtol, atolW);
-            if (s.hasBias) Parity.AssertClose($"{f} BackwardWeights db", f.Floats("grad.layer.bias"), dbp, Rtol, atolB);
+            NumericAssert.Close($"{f} BackwardData", f.Floats("grad_input"), dxp, Rtol, atolX);
+            NumericAssert.Close($"{f} BackwardWeights dw", f.Floats("grad.layer.weight"), dwp, Rtol, atolW);
+            if (s.hasBias) NumericAssert.Close($"{f} BackwardWeights db", f.Floats("grad.layer.bias"), dbp, Rtol, atolB);
             // BackwardData adds: into dx = 1 it gives 1 + the gradient
             var dxq = new float[x.Length];
             Array.Fill(dxq, 1f);
             Conv2D.BackwardData(s, w, dy, dxq, batch, scratch, 1);
             for (int i = 0; i < dxq.Length; i++) dxq[i] -= 1f;
-            Parity.AssertClose($"{f} BackwardData into ones", f.Floats("grad_input"), dxq, Rtol, atolX + 2e-7);
+            NumericAssert.Close($"{f} BackwardData into ones", f.Floats("grad_input"), dxq, Rtol, atolX + 2e-7);
         }
 
         var yr = new float[dy.Length];
         Conv2D.ForwardReference(s, x, w, b, yr, batch, default, 1);
-        Parity.AssertClose($"{f} ForwardReference", f.Floats("output"), yr, Rtol, atolY);
+        NumericAssert.Close($"{f} ForwardReference", f.Floats("output"), yr, Rtol, atolY);
         var dxr = new float[x.Length];
         var dwr = new float[w.Length];
         var dbr = new float[b.Length];
         Conv2D.BackwardReference(s, x, w, yr, (float[])dy.Clone(), dxr, dwr, dbr, batch, default, 1);
-        Parity.AssertClose($"{f} BackwardReference dx", f.Floats("grad_input"), dxr, Rtol, atolX);
-        Parity.AssertClose($"{f} BackwardReference dw", f.Floats("grad.layer.weight"), dwr, Rtol, atolW);
-        if (s.hasBias) Parity.AssertClose($"{f} BackwardReference db", f.Floats("grad.layer.bias"), dbr, Rtol, atolB);
+        NumericAssert.Close($"{f} BackwardReference dx", f.Floats("grad_input"), dxr, Rtol, atolX);
+        NumericAssert.Close($"{f} BackwardReference dw", f.Floats("grad.layer.weight"), dwr, Rtol, atolW);
+        if (s.hasBias) NumericAssert.Close($"{f} BackwardReference db", f.Floats("grad.layer.bias"), dbr, Rtol, atolB);
     }
 
     private static RuntimeConv2DShape Shape1D(int cin, int cout, int length, int k, int pad, Activation act) => new()

@@ -59,7 +59,7 @@ public class Sequence1DKernelsTests
                 NumericAssert.Identical($"{f} inference ref={reference} t{t}", expected, yi);
                 var dx = new float[x.Length];
                 if (reference) MaxPool2D.BackwardReference(s, dy, argmax, dx, batch, t); else MaxPool2D.Backward(s, dy, argmax, dx, batch, t);
-                Parity.AssertClose($"{f} grad_input ref={reference} t{t}", f.Floats("grad_input"), dx, Rtol, Parity.Atol(f, "grad_input") + 1e-7);
+                NumericAssert.Close($"{f} grad_input ref={reference} t{t}", f.Floats("grad_input"), dx, Rtol, Parity.Atol(f, "grad_input") + 1e-7);
             }
     }
 
@@ -77,10 +77,10 @@ public class Sequence1DKernelsTests
             {
                 var y = new float[dy.Length];
                 if (reference) AvgPool2D.ForwardReference(s, x, y, batch, t); else AvgPool2D.Forward(s, x, y, batch, t);
-                Parity.AssertClose($"{f} output ref={reference} t{t}", f.Floats("output"), y, Rtol, Parity.Atol(f, "output") + 1e-7);
+                NumericAssert.Close($"{f} output ref={reference} t{t}", f.Floats("output"), y, Rtol, Parity.Atol(f, "output") + 1e-7);
                 var dx = new float[x.Length];
                 if (reference) AvgPool2D.BackwardReference(s, dy, dx, batch, t); else AvgPool2D.Backward(s, dy, dx, batch, t);
-                Parity.AssertClose($"{f} grad_input ref={reference} t{t}", f.Floats("grad_input"), dx, Rtol, Parity.Atol(f, "grad_input") + 1e-7);
+                NumericAssert.Close($"{f} grad_input ref={reference} t{t}", f.Floats("grad_input"), dx, Rtol, Parity.Atol(f, "grad_input") + 1e-7);
                 if (reference) continue;
                 if (t == 1) { y1 = y; dx1 = dx; continue; }
                 NumericAssert.Identical("y t1 vs t2", y1, y);
@@ -101,7 +101,7 @@ public class Sequence1DKernelsTests
             {
                 var y = new float[dy.Length];
                 if (reference) GlobalAvgPool.ForwardReference(s, x, y, batch, t); else GlobalAvgPool.Forward(s, x, y, batch, t);
-                Parity.AssertClose($"output ref={reference} t{t}", f.Floats("output"), y, Rtol, Parity.Atol(f, "output") + 1e-7);
+                NumericAssert.Close($"output ref={reference} t{t}", f.Floats("output"), y, Rtol, Parity.Atol(f, "output") + 1e-7);
                 var dx = new float[x.Length];
                 if (reference) GlobalAvgPool.BackwardReference(s, dy, dx, batch, t); else GlobalAvgPool.Backward(s, dy, dx, batch, t);
                 NumericAssert.Identical($"grad_input ref={reference} t{t}", f.Floats("grad_input"), dx);   // dy/L, the same division
@@ -132,26 +132,26 @@ public class Sequence1DKernelsTests
                 {
                     if (reference) BatchNorm2D.ForwardInferenceReference(s, x, gamma, beta, rm, rv, y, batch, t);
                     else BatchNorm2D.ForwardInference(s, x, gamma, beta, rm, rv, y, batch, t);
-                    Parity.AssertClose($"{f} eval output ref={reference} t{t}", f.Floats("output"), y, Rtol, atolY);
+                    NumericAssert.Close($"{f} eval output ref={reference} t{t}", f.Floats("output"), y, Rtol, atolY);
                     continue;
                 }
                 var sm = new float[s.C];
                 var si = new float[s.C];
                 if (reference) BatchNorm2D.ForwardTrainReference(s, x, gamma, beta, rm, rv, y, sm, si, batch, t);
                 else BatchNorm2D.ForwardTrain(s, x, gamma, beta, rm, rv, y, sm, si, batch, t);
-                Parity.AssertClose($"{f} output ref={reference} t{t}", f.Floats("output"), y, Rtol, atolY);
-                Parity.AssertClose($"{f} running_mean ref={reference} t{t}", f.Floats("running_mean_after"), rm, Rtol, 1e-7);
-                Parity.AssertClose($"{f} running_var ref={reference} t{t}", f.Floats("running_var_after"), rv, Rtol, 1e-7);
-                Parity.AssertClose($"{f} save_mean ref={reference} t{t}", f.Floats("save_mean"), sm, Rtol, 1e-7);
-                Parity.AssertClose($"{f} save_invstd ref={reference} t{t}", f.Floats("save_invstd"), si, Rtol, 1e-7);
+                NumericAssert.Close($"{f} output ref={reference} t{t}", f.Floats("output"), y, Rtol, atolY);
+                NumericAssert.Close($"{f} running_mean ref={reference} t{t}", f.Floats("running_mean_after"), rm, Rtol, 1e-7);
+                NumericAssert.Close($"{f} running_var ref={reference} t{t}", f.Floats("running_var_after"), rv, Rtol, 1e-7);
+                NumericAssert.Close($"{f} save_mean ref={reference} t{t}", f.Floats("save_mean"), sm, Rtol, 1e-7);
+                NumericAssert.Close($"{f} save_invstd ref={reference} t{t}", f.Floats("save_invstd"), si, Rtol, 1e-7);
                 var dx = new float[x.Length];
                 var dg = new float[s.C];
                 var db = new float[s.C];
                 if (reference) BatchNorm2D.BackwardReference(s, x, gamma, sm, si, dy, dx, dg, db, batch, t);
                 else BatchNorm2D.Backward(s, x, gamma, sm, si, dy, dx, dg, db, batch, t);
-                Parity.AssertClose($"{f} grad_input ref={reference} t{t}", f.Floats("grad_input"), dx, Rtol, Parity.Atol(f, "grad_input") + 1e-6);
-                Parity.AssertClose($"{f} grad gamma ref={reference} t{t}", f.Floats("grad.layer.weight"), dg, Rtol, Parity.Atol(f, "grad.layer.weight") + 1e-6);
-                Parity.AssertClose($"{f} grad beta ref={reference} t{t}", f.Floats("grad.layer.bias"), db, Rtol, Parity.Atol(f, "grad.layer.bias") + 1e-6);
+                NumericAssert.Close($"{f} grad_input ref={reference} t{t}", f.Floats("grad_input"), dx, Rtol, Parity.Atol(f, "grad_input") + 1e-6);
+                NumericAssert.Close($"{f} grad gamma ref={reference} t{t}", f.Floats("grad.layer.weight"), dg, Rtol, Parity.Atol(f, "grad.layer.weight") + 1e-6);
+                NumericAssert.Close($"{f} grad beta ref={reference} t{t}", f.Floats("grad.layer.bias"), db, Rtol, Parity.Atol(f, "grad.layer.bias") + 1e-6);
                 if (reference) continue;
                 if (t == 1) { y1 = y; dx1 = dx; dg1 = dg; continue; }
                 NumericAssert.Identical("y t1 vs t2", y1, y);

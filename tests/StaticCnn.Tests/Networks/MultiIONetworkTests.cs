@@ -124,8 +124,8 @@ public sealed class MultiIONetworkTests
         var cls2 = new float[cls.Length];
         var box2 = new float[box.Length];
         general.Forward([f.Floats("input")], [cls2, box2], batch);
-        Parity.AssertBitIdentical("Forward cls", cls, cls2);
-        Parity.AssertBitIdentical("Forward box", box, box2);
+        NumericAssert.Identical("Forward cls", cls, cls2);
+        NumericAssert.Identical("Forward box", box, box2);
         _out.WriteLine($"two heads threads={threads} reference={reference}: loss {ce + 2 * sl1:R} (PyTorch {f.Floats("loss")[0]:R})");
     }
 
@@ -169,7 +169,7 @@ public sealed class MultiIONetworkTests
         float[] expected = net.Tensors.SelectMany(t => f.Floats("grad." + t.Name)).ToArray();
         for (int i = 0; i < sum.Length; i++) worst = Math.Max(worst, Math.Abs(sum[i] - expected[i]));
         Assert.True(worst <= 1e-4, $"left-only + right-only gradients differ from PyTorch's sum by {worst:g3}");
-        Assert.True(Parity.MaxAbsDiff(leftOnly, expected) > 1e-3, "one use alone should not give the whole gradient");
+        Assert.True(NumericAssert.MaxAbsError(leftOnly, expected) > 1e-3, "one use alone should not give the whole gradient");
     }
 
     [Theory]
@@ -257,8 +257,8 @@ public sealed class MultiIONetworkTests
         var cls2 = new float[cls.Length];
         var box2 = new float[box.Length];
         ctx.Forward([f.Floats("input")], [cls2, box2], 4);
-        Parity.AssertBitIdentical("cls", cls, cls2);
-        Parity.AssertBitIdentical("box", box, box2);
+        NumericAssert.Identical("cls", cls, cls2);
+        NumericAssert.Identical("box", box, box2);
         Assert.Throws<InvalidOperationException>(() => ctx.Forward(f.Floats("input"), cls2, 4));
     }
 }

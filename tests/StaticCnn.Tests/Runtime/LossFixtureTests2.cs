@@ -33,8 +33,8 @@ public class LossFixtureTests2
         Assert.Contains(y, v => v != ignore);
         var grad = new float[x.Length];
         float loss = new CrossEntropyLoss(eps) { IgnoreIndex = ignore }.Compute(x, LossTargets.FromLabels(y), grad, batch);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { loss }, 2e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad.logits"), grad, 1e-5, 1e-8, key + ".grad");
+        NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { loss }, 2e-6, 1e-7);
+        NumericAssert.Close(key + ".grad", F.GetFloats(key + ".grad.logits"), grad, 1e-5, 1e-8);
     }
 
     [Fact]
@@ -47,7 +47,7 @@ public class LossFixtureTests2
         var grad = Enumerable.Repeat(9f, x.Length).ToArray();
         float loss = new CrossEntropyLoss(0.1f).Compute(x, LossTargets.FromLabels(Ints(key + ".labels")), grad, 2);
         Assert.True(float.IsNaN(loss));
-        Fixture.AssertClose(F.GetFloats(key + ".grad.logits"), grad, 0, 0, key + ".grad");
+        NumericAssert.Close(key + ".grad", F.GetFloats(key + ".grad.logits"), grad, 0, 0);
         // The per-sample layout follows PyTorch too.
         Assert.True(float.IsNaN(new CrossEntropyLoss().Compute(new float[] { 1, 2, 3, 4 }, LossTargets.FromLabels(new[] { -100, -100 }), default, 2)));
     }
@@ -94,7 +94,7 @@ public class LossFixtureTests2
         float masked = new CrossEntropyLoss().Compute(x, LossTargets.FromLabels(y, mask), g1, 2);
         float ignored = new CrossEntropyLoss().Compute(x, LossTargets.FromLabels(ignoredMore), g2, 2);
         Assert.Equal(ignored, masked, 6);
-        Fixture.AssertClose(g2, g1, 1e-6, 1e-9, "masked grad");
+        NumericAssert.Close("masked grad", g2, g1, 1e-6, 1e-9);
         Assert.NotEqual(F.GetFloats(key + ".loss")[0], masked); // the mask changed the value
     }
 
@@ -149,8 +149,8 @@ public class LossFixtureTests2
         var loss = new ContrastiveLoss(Scalar(key + ".margin"));
         var grad = new float[d.Length];
         float l = loss.Compute(d, LossTargets.FromValues(y), grad, d.Length);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { l }, 1e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad.d"), grad, 1e-5, 1e-8, key + ".grad");
+        NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { l }, 1e-6, 1e-7);
+        NumericAssert.Close(key + ".grad", F.GetFloats(key + ".grad.d"), grad, 1e-5, 1e-8);
         GradCheck.Assert(key, [d], [grad], o => loss.Compute(o[0], LossTargets.FromValues(y), default, d.Length));
     }
 
@@ -192,9 +192,9 @@ public class LossFixtureTests2
         var g1 = new float[x1.Length];
         var g2 = new float[x2.Length];
         float l = loss.Compute([x1, x2], LossTargets.FromValues(y), [g1, g2], y.Length);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { l }, 2e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad.x1"), g1, 2e-5, 1e-7, key + ".grad.x1");
-        Fixture.AssertClose(F.GetFloats(key + ".grad.x2"), g2, 2e-5, 1e-7, key + ".grad.x2");
+        NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { l }, 2e-6, 1e-7);
+        NumericAssert.Close(key + ".grad.x1", F.GetFloats(key + ".grad.x1"), g1, 2e-5, 1e-7);
+        NumericAssert.Close(key + ".grad.x2", F.GetFloats(key + ".grad.x2"), g2, 2e-5, 1e-7);
         if (key != "cosine.tiny") // a 1e−7 vector needs a step far below float resolution
             GradCheck.Assert(key, [x1, x2], [g1, g2], o => loss.Compute([o[0], o[1]], LossTargets.FromValues(y), default, y.Length));
     }
@@ -238,10 +238,10 @@ public class LossFixtureTests2
         var gp = new float[a.Length];
         var gn = new float[a.Length];
         float l = loss.Compute([a, p, n], default, [ga, gp, gn], batch);
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { l }, 2e-6, 1e-7, key + ".loss");
-        Fixture.AssertClose(F.GetFloats(key + ".grad.a"), ga, 2e-5, 1e-7, key + ".grad.a");
-        Fixture.AssertClose(F.GetFloats(key + ".grad.p"), gp, 2e-5, 1e-7, key + ".grad.p");
-        Fixture.AssertClose(F.GetFloats(key + ".grad.n"), gn, 2e-5, 1e-7, key + ".grad.n");
+        NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { l }, 2e-6, 1e-7);
+        NumericAssert.Close(key + ".grad.a", F.GetFloats(key + ".grad.a"), ga, 2e-5, 1e-7);
+        NumericAssert.Close(key + ".grad.p", F.GetFloats(key + ".grad.p"), gp, 2e-5, 1e-7);
+        NumericAssert.Close(key + ".grad.n", F.GetFloats(key + ".grad.n"), gn, 2e-5, 1e-7);
         if (key == "triplet.inactive")
         {
             Assert.Equal(0f, l);
@@ -264,8 +264,8 @@ public class LossFixtureTests2
         var loss = Triplet(key);
         var gp = new float[a.Length];
         float l = loss.Compute([a, p, n], default, [Memory<float>.Empty, gp, Memory<float>.Empty], 8);
-        Fixture.AssertClose(F.GetFloats(key + ".grad.p"), gp, 2e-5, 1e-7, key + ".grad.p only");
-        Fixture.AssertClose(F.GetFloats(key + ".loss"), new[] { l }, 2e-6, 1e-7, key + ".loss");
+        NumericAssert.Close(key + ".grad.p only", F.GetFloats(key + ".grad.p"), gp, 2e-5, 1e-7);
+        NumericAssert.Close(key + ".loss", F.GetFloats(key + ".loss"), new[] { l }, 2e-6, 1e-7);
         // Without swap the same triplets cost at least as much (the negative distance can only shrink with swap).
         float noSwap = new TripletMarginLoss().Compute([a, p, n], default, default, 8);
         Assert.True(noSwap >= l);
