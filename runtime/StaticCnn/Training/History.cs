@@ -3,9 +3,36 @@ using System.Text;
 
 namespace StaticCnn.Training;
 
-/// <summary>One epoch's figures. Validation values are NaN without validation data.</summary>
+/// <summary>
+/// One epoch's figures. Validation values are NaN without validation data. Training on a
+/// <see cref="Data.TensorDataset"/> fills <see cref="TrainLosses"/> and the metric lists, leaves the accuracies NaN, and
+/// <see cref="TrainLoss"/>/<see cref="ValidationLoss"/> are the total weighted loss.
+/// </summary>
 public sealed record EpochRecord(int Epoch, float TrainLoss, float TrainAccuracy, float ValidationLoss, float ValidationAccuracy,
-    float ValidationTopK, float LearningRate, double Seconds, double ImagesPerSecond);
+    float ValidationTopK, float LearningRate, double Seconds, double ImagesPerSecond)
+{
+    /// <summary>Each loss term's mean (unweighted) over the epoch's training batches, in <see cref="TrainingOptions.Losses"/> order; empty for an <see cref="Data.InMemoryDataset"/>.</summary>
+    public IReadOnlyList<NamedValue> TrainLosses { get; init; } = Array.Empty<NamedValue>();
+    /// <summary>Each loss term's mean (unweighted) on the validation data; empty without it.</summary>
+    public IReadOnlyList<NamedValue> ValidationLosses { get; init; } = Array.Empty<NamedValue>();
+    /// <summary>Each metric of <see cref="TrainingOptions.Metrics"/> over the epoch's training batches (computed on the training forward, as Keras does).</summary>
+    public IReadOnlyList<NamedValue> TrainMetrics { get; init; } = Array.Empty<NamedValue>();
+    /// <summary>Each metric on the validation data; empty without it.</summary>
+    public IReadOnlyList<NamedValue> ValidationMetrics { get; init; } = Array.Empty<NamedValue>();
+}
+
+/// <summary>A named figure of an epoch: a loss term (e.g. <c>CE</c>, <c>SmoothL1</c>) or a metric (e.g. <c>mIoU</c>).</summary>
+/// <param name="Name">The label shown in progress lines, CSV columns and plots.</param>
+/// <param name="Value">The value; NaN when nothing was measured.</param>
+public readonly record struct NamedValue(string Name, double Value)
+{
+    /// <summary>The value named <paramref name="name"/> in <paramref name="values"/>, or NaN.</summary>
+    public static double Find(IReadOnlyList<NamedValue> values, string name)
+    {
+        foreach (var v in values) if (v.Name == name) return v.Value;
+        return double.NaN;
+    }
+}
 
 /// <summary>
 /// Per-epoch training history (Keras: the <c>History</c> returned by <c>fit</c>), and its curves as a self-contained SVG
@@ -21,6 +48,12 @@ public sealed class TrainingHistory
     public bool StoppedEarly { get; internal set; }
     /// <summary>The epoch with the best monitored metric (1-based), or 0.</summary>
     public int BestEpoch { get; internal set; }
+
+    /// <summary>
+    /// What <see cref="BestEpoch"/> and early stopping watched in a run on a <see cref="Data.TensorDataset"/>: <c>loss</c>
+    /// or a metric's name (<see cref="TrainingOptions.Monitor"/>); null for a run on an <see cref="Data.InMemoryDataset"/> (accuracy).
+    /// </summary>
+    public string? Monitor { get; internal set; }
 
     internal void Add(EpochRecord r) => _epochs.Add(r);
 
@@ -39,7 +72,7 @@ public sealed class TrainingHistory
     /// Loss (left) and accuracy in % (right) against the epoch, train solid and validation dashed, with "nice" tick
     /// values (1, 2, 2.5 or 5 × 10^k), a marker at <see cref="BestEpoch"/> and a legend, as a standalone SVG document
     /// of <see cref="SvgWidth"/> × <see cref="SvgHeight"/> pixels in which every element lies inside the canvas.
-    /// A non-finite value breaks its curve; a lone point is a dot. Not thread-safe against a concurrent <see cref="Trainer.Fit"/>
+    /// A non-finite value breaks its curve; a lone point is a dot. Not thread-safe against a concurrent <see cref="Trainer.Fit(INetwork, Data.InMemoryDataset, TrainingOptions?)"/>
     /// that is still adding epochs.
     /// </summary>
     public string ToSvg(string title = "Training history")
