@@ -18,7 +18,10 @@ namespace StaticCnn.Training;
 /// <param name="Weight">The term's weight in the total loss (finite, ≥ 0). Default 1.</param>
 public sealed record LossTerm(IReadOnlyList<string> Outputs, Loss Loss, string? Target = null, string? Mask = null, float Weight = 1f)
 {
-    /// <summary>A term reading one output: <c>new LossTerm("Class", new CrossEntropyLoss(), "label")</c>.</summary>
-    public LossTerm(string output, Loss loss, string? target = null, string? mask = null, float weight = 1f)
-        : this(new[] { output }, loss, target, mask, weight) { }
+    /// <summary>
+    /// A term reading one output: <c>new LossTerm("Box", new SmoothL1Loss(), "box", Weight: 2)</c> (the parameters are
+    /// named as the record's properties, so that named arguments read the same in both constructors).
+    /// </summary>
+    public LossTerm(string Output, Loss Loss, string? Target = null, string? Mask = null, float Weight = 1f)
+        : this(new[] { Output }, Loss, Target, Mask, Weight) { }
 }

@@ -13,5 +13,5 @@ namespace StaticCnn.Training;
 public sealed record MetricTerm(IReadOnlyList<string> Outputs, Metric Metric, string? Target = null)
 {
     /// <summary>A metric on one output: <c>new MetricTerm("Segmentation", new MeanIoU(21), "mask")</c>.</summary>
-    public MetricTerm(string output, Metric metric, string? target = null) : this(new[] { output }, metric, target) { }
+    public MetricTerm(string Output, Metric Metric, string? Target = null) : this(new[] { Output }, Metric, Target) { }
 }
