@@ -155,10 +155,20 @@ public sealed class TrainingHistory
             sb.Append(CultureInfo.InvariantCulture, $"<line x1=\"{left1 + 190}\" y1=\"{ly - 10}\" x2=\"{left1 + 190}\" y2=\"{ly + 2}\" stroke=\"{BestColor}\" stroke-dasharray=\"3,3\"/><circle cx=\"{left1 + 190}\" cy=\"{ly - 4}\" r=\"4\" fill=\"{BestColor}\"/>");
             sb.Append(CultureInfo.InvariantCulture, $"<text x=\"{left1 + 200}\" y=\"{ly}\">best: epoch {best.Epoch}, {Escape(what)} {figure}</text>\n");
         }
-        for (int i = 0; i < metricNames.Count; i++)
+        // Metric colours: two rows above the legend line, under the right panel, wrapped once at the canvas edge; on
+        // the second row a name that does not fit is shortened with …, and what has no room left is not listed.
+        // A character is taken as 7 px wide.
+        int mx = left2, row = 0;
+        for (int i = 0; i < metricNames.Count && row < 2; i++)
         {
-            int x = left2 + 90 * (i % 4), y = ly - 14 * (metricNames.Count > 4 && i < 4 ? 1 : 0);
-            sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{x}\" y=\"{y - 9}\" width=\"10\" height=\"10\" fill=\"{MetricColors[i % MetricColors.Length]}\"/><text x=\"{x + 14}\" y=\"{y}\">{Escape(metricNames[i])}</text>\n");
+            string label = metricNames[i];
+            int room = (W - 8 - mx - 14) / 7;
+            if (label.Length > room && mx > left2 && row == 0) { row++; mx = left2; room = (W - 8 - mx - 14) / 7; }
+            if (room < 2) break;
+            if (label.Length > room) label = label[..(room - 1)] + "…";
+            int y = ly - 14 - 14 * row;
+            sb.Append(CultureInfo.InvariantCulture, $"<rect x=\"{mx}\" y=\"{y - 9}\" width=\"10\" height=\"10\" fill=\"{MetricColors[i % MetricColors.Length]}\"/><text x=\"{mx + 14}\" y=\"{y}\">{Escape(label)}</text>\n");
+            mx += 14 + 7 * label.Length + 12;
         }
         sb.Append("</svg>\n");
         return sb.ToString();

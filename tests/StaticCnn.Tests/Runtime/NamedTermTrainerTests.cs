@@ -356,6 +356,26 @@ public class NamedTermTrainerTests
         Assert.Equal("loss (MSE) 0.2500", ProgressText.EpochFigures(single));
     }
 
+    [Fact]
+    public void AMetricsPlotStaysInsideTheCanvas()
+    {
+        string[] names = { "mIoU", "box IoU", "pair accuracy", "AUC", "a metric with a very long name indeed, longer than a row of the legend", "m6", "m7", "m8", "m9" };
+        var h = new TrainingHistory { LossName = "CE + 2×smooth L1, beta 1", Monitor = "mIoU" };
+        for (int e = 1; e <= 6; e++)
+            h.Add(new EpochRecord(e, 1f / e, float.NaN, 1.2f / e, float.NaN, float.NaN, 0.01f, 1, 1000)
+            {
+                TrainMetrics = names.Select((n, i) => new NamedValue(n, 0.1 * i + 0.05 * e)).ToArray(),
+                ValidationMetrics = names.Select((n, i) => new NamedValue(n, e == 3 ? double.NaN : 0.1 * i + 0.04 * e)).ToArray(),
+            });
+        h.BestEpoch = 6;
+        new HistoryPlotTests().EveryElementLiesInsideTheCanvas("metrics", h);
+        string svg = h.ToSvg();
+        Assert.Contains(">best: epoch 6, validation mIoU 0.24<", svg);
+        Assert.Contains(">mIoU<", svg);
+        Assert.Contains(">pair accuracy<", svg);
+        Assert.Contains("…<", svg); // the names that do not fit are shortened
+    }
+
     [Theory]
     [InlineData("loss")]
     [InlineData("acc")]
