@@ -63,10 +63,7 @@ public sealed class TrainingHistory
     /// </summary>
     public string ToCsv()
     {
-        var names = new List<string>();
-        foreach (var e in _epochs)
-            foreach (var list in new[] { e.TrainLosses, e.ValidationLosses, e.TrainMetrics, e.ValidationMetrics })
-                foreach (var v in list) if (!names.Contains(v.Name)) names.Add(v.Name);
+        var names = FigureNames();
         var sb = new StringBuilder("epoch,train_loss,train_accuracy,val_loss,val_accuracy,val_topk,lr,seconds,images_per_second");
         foreach (string n in names) sb.Append(',').Append(CsvField("train_" + n)).Append(',').Append(CsvField("val_" + n));
         sb.Append('\n');
@@ -77,9 +74,7 @@ public sealed class TrainingHistory
                 e.ImagesPerSecond.ToString("0", CultureInfo.InvariantCulture) }));
             foreach (string n in names)
             {
-                double t = NamedValue.Find(e.TrainLosses, n), v = NamedValue.Find(e.ValidationLosses, n);
-                if (double.IsNaN(t)) t = NamedValue.Find(e.TrainMetrics, n);
-                if (double.IsNaN(v)) v = NamedValue.Find(e.ValidationMetrics, n);
+                var (t, v) = Figures(e, n);
                 sb.Append(',').Append(D(t)).Append(',').Append(D(v));
             }
             sb.Append(Environment.NewLine);
@@ -185,16 +180,27 @@ public sealed class TrainingHistory
     /// </summary>
     public string? LossName { get; internal set; }
 
-    /// <summary>An HTML page with the SVG and the table of epochs (accuracies in %; loss as in <see cref="LossName"/>).</summary>
+    /// <summary>An HTML page with the SVG and the table of epochs (accuracies in %; loss as in <see cref="LossName"/>; a column pair per loss term and metric).</summary>
     public string ToHtml(string title = "Training history")
     {
         var sb = new StringBuilder();
         sb.Append("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>").Append(Escape(title)).Append("</title>");
         sb.Append("<style>body{font-family:sans-serif}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:2px 8px;text-align:right}</style></head><body>\n");
         sb.Append(ToSvg(title));
-        sb.Append("<table><tr><th>epoch</th><th>train loss</th><th>train acc (%)</th><th>val loss</th><th>val acc (%)</th><th>val top-k (%)</th><th>lr</th><th>s</th><th>img/s</th></tr>\n");
+        var names = FigureNames();
+        sb.Append("<table><tr><th>epoch</th><th>train loss</th><th>train acc (%)</th><th>val loss</th><th>val acc (%)</th><th>val top-k (%)</th><th>lr</th><th>s</th><th>img/s</th>");
+        foreach (string n in names) sb.Append("<th>train ").Append(Escape(n)).Append("</th><th>val ").Append(Escape(n)).Append("</th>");
+        sb.Append("</tr>\n");
         foreach (var e in _epochs)
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Epoch}</td><td>{F(e.TrainLoss)}</td><td>{P(e.TrainAccuracy)}</td><td>{F(e.ValidationLoss)}</td><td>{P(e.ValidationAccuracy)}</td><td>{P(e.ValidationTopK)}</td><td>{F(e.LearningRate)}</td><td>{e.Seconds:0.##}</td><td>{e.ImagesPerSecond:0}</td></tr>\n");
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{e.Epoch}</td><td>{F(e.TrainLoss)}</td><td>{P(e.TrainAccuracy)}</td><td>{F(e.ValidationLoss)}</td><td>{P(e.ValidationAccuracy)}</td><td>{P(e.ValidationTopK)}</td><td>{F(e.LearningRate)}</td><td>{e.Seconds:0.##}</td><td>{e.ImagesPerSecond:0}</td>");
+            foreach (string n in names)
+            {
+                var (t, v) = Figures(e, n);
+                sb.Append("<td>").Append(D(t)).Append("</td><td>").Append(D(v)).Append("</td>");
+            }
+            sb.Append("</tr>\n");
+        }
         sb.Append("</table></body></html>\n");
         return sb.ToString();
     }
@@ -206,6 +212,26 @@ public sealed class TrainingHistory
 
     private const string TrainColor = "#1f77b4", ValidationColor = "#d62728", BestColor = "#2ca02c";
     private static readonly string[] MetricColors = { "#1f77b4", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf", "#bcbd22", "#7f7f7f" };
+
+    /// <summary>The names of the loss terms, then the metrics, of the epochs, in first-seen order (for CSV and HTML columns).</summary>
+    private List<string> FigureNames()
+    {
+        var names = new List<string>();
+        foreach (var e in _epochs)
+            foreach (var list in new[] { e.TrainLosses, e.ValidationLosses })
+                foreach (var v in list) if (!names.Contains(v.Name)) names.Add(v.Name);
+        foreach (string m in MetricNames()) if (!names.Contains(m)) names.Add(m);
+        return names;
+    }
+
+    /// <summary>The train and validation values named <paramref name="name"/> (a loss term, else a metric) of an epoch; NaN where absent.</summary>
+    private static (double Train, double Validation) Figures(EpochRecord e, string name)
+    {
+        double t = NamedValue.Find(e.TrainLosses, name), v = NamedValue.Find(e.ValidationLosses, name);
+        if (double.IsNaN(t)) t = NamedValue.Find(e.TrainMetrics, name);
+        if (double.IsNaN(v)) v = NamedValue.Find(e.ValidationMetrics, name);
+        return (t, v);
+    }
 
     /// <summary>The metric names of the epochs (train and validation), in first-seen order.</summary>
     private List<string> MetricNames()

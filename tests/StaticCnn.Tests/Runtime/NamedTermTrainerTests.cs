@@ -332,6 +332,10 @@ public class NamedTermTrainerTests
         Assert.StartsWith("epoch,train_loss,train_accuracy,val_loss,val_accuracy,val_topk,lr,seconds,images_per_second,train_CE,val_CE,\"train_smooth L1, beta 1\",\"val_smooth L1, beta 1\",train_acc,val_acc\n", csv);
         Assert.Equal(4, csv.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
 
+        string html = h.ToHtml();
+        Assert.Contains("<th>train CE</th><th>val CE</th><th>train smooth L1, beta 1</th><th>val smooth L1, beta 1</th><th>train acc</th><th>val acc</th></tr>", html);
+        Assert.Contains($"<td>{last.ValidationMetrics[0].Value.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture)}</td></tr>", html);
+
         string svg = h.ToSvg();
         var doc = XDocument.Parse(svg);
         XNamespace ns = "http://www.w3.org/2000/svg";
