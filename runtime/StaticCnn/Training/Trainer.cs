@@ -17,7 +17,10 @@ namespace StaticCnn.Training;
 public static partial class Trainer
 {
     /// <summary>
-    /// Trains <paramref name="network"/> on <paramref name="train"/> (Keras: <c>model.fit</c>).
+    /// Trains <paramref name="network"/> on <paramref name="train"/> (Keras: <c>model.fit</c>). With
+    /// <see cref="TrainingOptions.Losses"/>, <see cref="TrainingOptions.Metrics"/> or <see cref="TrainingOptions.ValidationData"/>
+    /// set, it trains through <see cref="Fit(INetwork, TensorDataset, TrainingOptions?)"/> on <see cref="TensorDataset.From"/>
+    /// views of the same arrays (and of <see cref="TrainingOptions.Validation"/>).
     /// </summary>
     /// <returns>Per-epoch loss, accuracy, learning rate and time.</returns>
     /// <exception cref="TrainingDivergedException">A loss, gradient, parameter or buffer became NaN or infinite (with <see cref="TrainingOptions.CheckFinite"/>).</exception>

@@ -54,7 +54,8 @@ public sealed class TrainingOptions
     public Loss? Loss { get; init; }
     /// <summary>
     /// The terms of the objective of a network with named outputs, trained on a <see cref="TensorDataset"/>:
-    /// total loss = Σ weight × loss (see <see cref="LossTerm"/>). Default empty.
+    /// total loss = Σ weight × loss (see <see cref="LossTerm"/>). Default empty. Set with an <see cref="InMemoryDataset"/>,
+    /// it trains that data as <see cref="TensorDataset.From"/> names it (the network's input and <c>label</c>).
     /// </summary>
     public IReadOnlyList<LossTerm> Losses { get; init; } = Array.Empty<LossTerm>();
     /// <summary>Metrics reported per epoch on the training and validation data of a <see cref="TensorDataset"/> (see <see cref="MetricTerm"/>). Default empty.</summary>
@@ -70,12 +71,13 @@ public sealed class TrainingOptions
     /// training on a <see cref="TensorDataset"/>: <c>"loss"</c> (the total loss; lower is better) or the name of a metric
     /// in <see cref="Metrics"/> as shown in the history (e.g. <c>"mIoU"</c>; better as its <see cref="Metric.HigherIsBetter"/>
     /// says). On the validation data when there is some, else on the training data. Default <c>"loss"</c>
-    /// (Keras: <c>monitor="val_loss"</c>). Training on an <see cref="InMemoryDataset"/> watches the accuracy.
+    /// (Keras: <c>monitor="val_loss"</c>). Training on an <see cref="InMemoryDataset"/> without <see cref="Losses"/>,
+    /// <see cref="Metrics"/> or <see cref="ValidationData"/> watches the accuracy, as it always has.
     /// </summary>
     public string Monitor { get; init; } = "loss";
     /// <summary>Callbacks, called in order.</summary>
     public IReadOnlyList<TrainingCallback> Callbacks { get; init; } = Array.Empty<TrainingCallback>();
-    /// <summary>Stop after this many epochs without a better monitored accuracy (validation, else training); 0 disables.</summary>
+    /// <summary>Stop after this many epochs without a better monitored figure (validation, else training): the accuracy, or <see cref="Monitor"/> on a <see cref="TensorDataset"/>; 0 disables.</summary>
     public int EarlyStoppingPatience { get; init; }
     /// <summary>With early stopping: put back the parameters and buffers of the best epoch at the end.</summary>
     public bool RestoreBestWeights { get; init; }
