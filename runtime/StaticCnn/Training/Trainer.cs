@@ -9,14 +9,18 @@ using StaticCnn.Schedules;
 namespace StaticCnn.Training;
 
 /// <summary>
-/// Keras-like training of any <see cref="INetwork"/> on an <see cref="InMemoryDataset"/>: mini-batch loop, optimizer,
-/// schedule, validation, early stopping, progress and history. Buffers are allocated once per <see cref="Fit"/>; the
-/// step loop allocates nothing (progress text is written at most ten times a second).
+/// Keras-like training of any <see cref="INetwork"/> on an <see cref="InMemoryDataset"/> (one input, one output, class
+/// labels) or a <see cref="TensorDataset"/> (named inputs, outputs and targets of any shape): mini-batch loop, optimizer,
+/// schedule, validation, early stopping, progress and history. Buffers are allocated once per Fit; the step loop
+/// allocates nothing (progress text is written at most ten times a second).
 /// </summary>
-public static class Trainer
+public static partial class Trainer
 {
     /// <summary>
-    /// Trains <paramref name="network"/> on <paramref name="train"/> (Keras: <c>model.fit</c>).
+    /// Trains <paramref name="network"/> on <paramref name="train"/> (Keras: <c>model.fit</c>). With
+    /// <see cref="TrainingOptions.Losses"/>, <see cref="TrainingOptions.Metrics"/> or <see cref="TrainingOptions.ValidationData"/>
+    /// set, it trains through <see cref="Fit(INetwork, TensorDataset, TrainingOptions?)"/> on <see cref="TensorDataset.From"/>
+    /// views of the same arrays (and of <see cref="TrainingOptions.Validation"/>).
     /// </summary>
     /// <returns>Per-epoch loss, accuracy, learning rate and time.</returns>
     /// <exception cref="TrainingDivergedException">A loss, gradient, parameter or buffer became NaN or infinite (with <see cref="TrainingOptions.CheckFinite"/>).</exception>
@@ -28,6 +32,14 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(train);
         options ??= new TrainingOptions();
+        if (options.Losses.Count > 0 || options.Metrics.Count > 0 || options.ValidationData is not null)
+        {
+            // Named terms: train through the TensorDataset path on views of the same arrays.
+            if (options.Validation is not null && options.ValidationData is not null)
+                throw new ArgumentException("Set TrainingOptions.Validation or ValidationData, not both.", nameof(options));
+            string input = network.Inputs[0].Name;
+            return FitTensors(network, TensorDataset.From(train, input), options.Validation is null ? options.ValidationData : TensorDataset.From(options.Validation, input), options);
+        }
         CheckData(network, train, nameof(train));
         if (options.Validation is not null) CheckData(network, options.Validation, nameof(options.Validation));
         TrainingChecks.ValidateData(network, train, options.Loss ?? new CrossEntropyLoss(), options.CheckFinite, nameof(train));
@@ -153,7 +165,7 @@ public static class Trainer
     /// <summary>
     /// Loss, accuracy and top-k accuracy of <paramref name="network"/> on <paramref name="data"/> in inference mode
     /// (Keras: <c>model.evaluate</c>). Default loss: plain cross-entropy (<see cref="EvaluationResult.LossName"/> "CE");
-    /// pass the training loss (e.g. with label smoothing) to get the figure <see cref="Trainer.Fit"/> prints as val loss.
+    /// pass the training loss (e.g. with label smoothing) to get the figure <see cref="Trainer.Fit(INetwork, Data.InMemoryDataset, TrainingOptions?)"/> prints as val loss.
     /// Default batch: the network's <see cref="INetwork.MaxBatch"/>.
     /// </summary>
     /// <exception cref="ArgumentException">The data does not fit the network: sample size, a label outside 0..OutputSize−1
@@ -271,9 +283,18 @@ public static class Trainer
 
         public void Batch(int index, long seen, double loss, double accuracy, double seconds)
         {
-            if (_out is null || index == _batches || _since.Elapsed < _interval) return;
+            if (!Due(index)) return;
+            Write(index, string.Create(CultureInfo.InvariantCulture, $"{_loss} {loss:0.0000}  acc {accuracy:P2}  {seen / Math.Max(seconds, 1e-9):0} img/s  ETA {ProgressText.Eta(index, _batches, seconds)}"));
+        }
+
+        /// <summary>Whether a progress line is due after batch <paramref name="index"/> (never for the last batch: the epoch line follows).</summary>
+        public bool Due(int index) => _out is not null && index != _batches && _since.Elapsed >= _interval;
+
+        /// <summary>Writes a progress line (or redraws the bar) with <paramref name="figures"/>.</summary>
+        public void Write(int index, string figures)
+        {
+            if (_out is null) return;
             _since.Restart();
-            string figures = string.Create(CultureInfo.InvariantCulture, $"{_loss} {loss:0.0000}  acc {accuracy:P2}  {seen / Math.Max(seconds, 1e-9):0} img/s  ETA {ProgressText.Eta(index, _batches, seconds)}");
             if (_bar)
             {
                 const int width = 30;
@@ -289,10 +310,22 @@ public static class Trainer
             if (_out is null) return;
             string val = float.IsNaN(r.ValidationLoss) ? "" : string.Create(CultureInfo.InvariantCulture,
                 $" | val {_loss} {r.ValidationLoss:0.0000}  acc {r.ValidationAccuracy:P2}  top-{topK} {r.ValidationTopK:P2}");
-            string line = string.Create(CultureInfo.InvariantCulture,
-                $"Epoch {r.Epoch}/{_epochs}: {_loss} {r.TrainLoss:0.0000}  acc {r.TrainAccuracy:P2}{val} | lr {r.LearningRate:G4} | {r.Seconds:0.0} s, {r.ImagesPerSecond:0} img/s");
-            if (_bar) _out.Write("\r" + line + new string(' ', 10) + Environment.NewLine);
-            else _out.WriteLine(line);
+            EndLine(string.Create(CultureInfo.InvariantCulture,
+                $"Epoch {r.Epoch}/{_epochs}: {_loss} {r.TrainLoss:0.0000}  acc {r.TrainAccuracy:P2}{val} | lr {r.LearningRate:G4} | {r.Seconds:0.0} s, {r.ImagesPerSecond:0} img/s"));
+        }
+
+        /// <summary>The epoch line of a run with named loss terms and metrics (<see cref="ProgressText.EpochFigures"/>).</summary>
+        public void EndEpochTerms(EpochRecord r)
+        {
+            if (_out is null) return;
+            EndLine(string.Create(CultureInfo.InvariantCulture,
+                $"Epoch {r.Epoch}/{_epochs}: {ProgressText.EpochFigures(r)} | lr {r.LearningRate:G4} | {r.Seconds:0.0} s, {r.ImagesPerSecond:0} samples/s"));
+        }
+
+        private void EndLine(string line)
+        {
+            if (_bar) _out!.Write("\r" + line + new string(' ', 10) + Environment.NewLine);
+            else _out!.WriteLine(line);
             _out.Flush();
         }
 

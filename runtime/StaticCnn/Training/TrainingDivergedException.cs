@@ -5,7 +5,7 @@ namespace StaticCnn.Training;
 /// in backward order, whose parameter gradient went non-finite (the layer where the problem entered the backward pass;
 /// the parameters are those before the step), or, when every loss and gradient was finite, the first tensor in
 /// <see cref="INetwork.Tensors"/> order that the step or the BatchNorm running statistics left non-finite
-/// (<see cref="Tensor"/>; the parameters are those after the step). Thrown by <see cref="Trainer.Fit"/> with
+/// (<see cref="Tensor"/>; the parameters are those after the step). Thrown by <see cref="Trainer.Fit(INetwork, Data.InMemoryDataset, TrainingOptions?)"/> with
 /// <see cref="TrainingOptions.CheckFinite"/>.
 /// </summary>
 public sealed class TrainingDivergedException : Exception

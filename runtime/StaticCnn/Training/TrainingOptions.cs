@@ -5,7 +5,7 @@ using StaticCnn.Schedules;
 
 namespace StaticCnn.Training;
 
-/// <summary>How <see cref="Trainer.Fit"/> reports progress.</summary>
+/// <summary>How <see cref="Trainer.Fit(INetwork, Data.InMemoryDataset, TrainingOptions?)"/> reports progress.</summary>
 public enum ProgressMode
 {
     /// <summary>A progress bar when the console is a terminal, plain lines when output is redirected.</summary>
@@ -18,7 +18,7 @@ public enum ProgressMode
     None,
 }
 
-/// <summary>Hooks into <see cref="Trainer.Fit"/> (Keras: <c>keras.callbacks.Callback</c>).</summary>
+/// <summary>Hooks into <see cref="Trainer.Fit(INetwork, Data.InMemoryDataset, TrainingOptions?)"/> (Keras: <c>keras.callbacks.Callback</c>).</summary>
 public abstract class TrainingCallback
 {
     /// <summary>After each optimizer step; keep it cheap and allocation-free.</summary>
@@ -27,7 +27,7 @@ public abstract class TrainingCallback
     public virtual bool OnEpochEnd(INetwork network, EpochRecord record) => false;
 }
 
-/// <summary>Options of <see cref="Trainer.Fit"/> (Keras: the arguments of <c>model.fit</c> and <c>model.compile</c>).</summary>
+/// <summary>Options of <see cref="Trainer.Fit(INetwork, Data.InMemoryDataset, TrainingOptions?)"/> (Keras: the arguments of <c>model.fit</c> and <c>model.compile</c>).</summary>
 public sealed class TrainingOptions
 {
     /// <summary>Passes over the training data. Default 10.</summary>
@@ -40,23 +40,50 @@ public sealed class TrainingOptions
     public bool Shuffle { get; init; } = true;
     /// <summary>Skip an incomplete last batch (useful with BatchNorm). Default false.</summary>
     public bool DropLast { get; init; }
-    /// <summary>Evaluated after every epoch; its accuracy drives early stopping and <see cref="ReduceLROnPlateau"/>.</summary>
+    /// <summary>Evaluated after every epoch; its accuracy drives early stopping and <see cref="ReduceLROnPlateau"/>. For a <see cref="TensorDataset"/>, use <see cref="ValidationData"/>.</summary>
     public InMemoryDataset? Validation { get; init; }
     /// <summary>The optimizer; default Adam(lr = 1e-3).</summary>
     public Optimizer? Optimizer { get; init; }
     /// <summary>Learning-rate schedule; null keeps the optimizer's rate.</summary>
     public LearningRateSchedule? Schedule { get; init; }
-    /// <summary>The loss; default <see cref="CrossEntropyLoss"/>. A loss on values receives one-hot targets.</summary>
+    /// <summary>
+    /// The loss of a one-output network trained on an <see cref="InMemoryDataset"/>; default <see cref="CrossEntropyLoss"/>.
+    /// A loss on values receives one-hot targets. For a <see cref="TensorDataset"/>, use <see cref="Losses"/> (when that is
+    /// empty, this loss is applied to the only output against the tensor <c>label</c>).
+    /// </summary>
     public Loss? Loss { get; init; }
+    /// <summary>
+    /// The terms of the objective of a network with named outputs, trained on a <see cref="TensorDataset"/>:
+    /// total loss = Σ weight × loss (see <see cref="LossTerm"/>). Default empty. Set with an <see cref="InMemoryDataset"/>,
+    /// it trains that data as <see cref="TensorDataset.From"/> names it (the network's input and <c>label</c>).
+    /// </summary>
+    public IReadOnlyList<LossTerm> Losses { get; init; } = Array.Empty<LossTerm>();
+    /// <summary>Metrics reported per epoch on the training and validation data of a <see cref="TensorDataset"/> (see <see cref="MetricTerm"/>). Default empty.</summary>
+    public IReadOnlyList<MetricTerm> Metrics { get; init; } = Array.Empty<MetricTerm>();
+    /// <summary>
+    /// Validation data for training on a <see cref="TensorDataset"/> (the counterpart of <see cref="Validation"/>):
+    /// evaluated after every epoch with the same <see cref="Losses"/> and <see cref="Metrics"/>; it needs the same
+    /// tensors (names, kinds, shapes) as the training data.
+    /// </summary>
+    public TensorDataset? ValidationData { get; init; }
+    /// <summary>
+    /// What early stopping, <see cref="RestoreBestWeights"/>, the best epoch and the schedules' epoch step watch when
+    /// training on a <see cref="TensorDataset"/>: <c>"loss"</c> (the total loss; lower is better) or the name of a metric
+    /// in <see cref="Metrics"/> as shown in the history (e.g. <c>"mIoU"</c>; better as its <see cref="Metric.HigherIsBetter"/>
+    /// says). On the validation data when there is some, else on the training data. Default <c>"loss"</c>
+    /// (Keras: <c>monitor="val_loss"</c>). Training on an <see cref="InMemoryDataset"/> without <see cref="Losses"/>,
+    /// <see cref="Metrics"/> or <see cref="ValidationData"/> watches the accuracy, as it always has.
+    /// </summary>
+    public string Monitor { get; init; } = "loss";
     /// <summary>Callbacks, called in order.</summary>
     public IReadOnlyList<TrainingCallback> Callbacks { get; init; } = Array.Empty<TrainingCallback>();
-    /// <summary>Stop after this many epochs without a better monitored accuracy (validation, else training); 0 disables.</summary>
+    /// <summary>Stop after this many epochs without a better monitored figure (validation, else training): the accuracy, or <see cref="Monitor"/> on a <see cref="TensorDataset"/>; 0 disables.</summary>
     public int EarlyStoppingPatience { get; init; }
     /// <summary>With early stopping: put back the parameters and buffers of the best epoch at the end.</summary>
     public bool RestoreBestWeights { get; init; }
     /// <summary>Kernel threads (<see cref="INetwork.Threads"/>); results do not depend on it. Default 1.</summary>
     public int Threads { get; init; } = 1;
-    /// <summary>Augmentation of training batches, or null.</summary>
+    /// <summary>Augmentation of training batches of an <see cref="InMemoryDataset"/>, or null (not applied to a <see cref="TensorDataset"/>, whose targets may need the same geometric change).</summary>
     public Augmentation? Augmentation { get; init; }
     /// <summary>Clip gradients to this global L2 norm before each step (PyTorch <c>clip_grad_norm_</c>); 0 disables.</summary>
     public float ClipGradientNorm { get; init; }
@@ -81,7 +108,7 @@ public sealed class TrainingOptions
 public readonly record struct EvaluationResult(float Loss, float Accuracy, float TopKAccuracy, int TopK, int Count)
 {
     /// <summary>
-    /// What <see cref="Loss"/> measures (<see cref="Losses.Loss.Name"/>): <c>CE</c> for <see cref="Trainer.Evaluate"/>'s
+    /// What <see cref="Loss"/> measures (<see cref="Losses.Loss.Name"/>): <c>CE</c> for <see cref="Trainer.Evaluate(INetwork, Data.InMemoryDataset, int, Losses.Loss?, int)"/>'s
     /// default plain cross-entropy, <c>CE, smoothing 0.1</c> when that loss is passed (as the epoch line's val loss).
     /// </summary>
     public string? LossName { get; init; }
