@@ -1,7 +1,12 @@
 namespace StaticCnn;
 
 /// <summary>An activation fused into the output of a Conv2D, ConvTranspose2D or Dense layer.</summary>
-public enum Activation
+#if STATICCNN_GENERATOR
+internal // linked into the generator as source: its own copy, not a second public StaticCnn.Activation beside the runtime's
+#else
+public
+#endif
+enum Activation
 {
     /// <summary>Identity: the layer's output is its affine result.</summary>
     None = 0,
@@ -16,7 +21,12 @@ public enum Activation
 }
 
 /// <summary>How a convolution or pooling layer pads its input.</summary>
-public enum PaddingMode
+#if STATICCNN_GENERATOR
+internal // linked into the generator as source: its own copy, not a second public StaticCnn.PaddingMode beside the runtime's
+#else
+public
+#endif
+enum PaddingMode
 {
     /// <summary>Use the numeric <c>Padding</c> (or <c>PaddingH</c>/<c>PaddingW</c>) value. The default.</summary>
     Explicit = 0,
@@ -27,7 +37,12 @@ public enum PaddingMode
 }
 
 /// <summary>The interpolation of an <see cref="UpsampleAttribute"/> layer.</summary>
-public enum UpsampleMode
+#if STATICCNN_GENERATOR
+internal // linked into the generator as source: its own copy, not a second public StaticCnn.UpsampleMode beside the runtime's
+#else
+public
+#endif
+enum UpsampleMode
 {
     /// <summary>Repeat each pixel. PyTorch: <c>nn.Upsample(mode='nearest')</c>.</summary>
     Nearest = 0,

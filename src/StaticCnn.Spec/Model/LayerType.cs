@@ -4,7 +4,12 @@ namespace StaticCnn;
 /// Every layer kind, as the attribute names it (<see cref="LayerInfo.Type"/>; <see cref="LayerInfo.Kind"/> is its name).
 /// The generator uses this very enum (the source is linked into it), so the kinds cannot drift apart.
 /// </summary>
-public enum LayerType
+#if STATICCNN_GENERATOR
+internal // linked into the generator as source: its own copy, not a second public StaticCnn.LayerType beside the runtime's
+#else
+public
+#endif
+enum LayerType
 {
     /// <summary>A declared network input (<c>[Input]</c>); not a layer, never in <see cref="INetwork.Layers"/>.</summary>
     Input,

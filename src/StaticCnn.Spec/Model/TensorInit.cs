@@ -5,7 +5,12 @@ namespace StaticCnn;
 /// tensor chooses it (in its generator file); <see cref="TensorInfo.Init"/> carries it to
 /// <see cref="Initializers.ResetParameters"/>.
 /// </summary>
-public enum TensorInit
+#if STATICCNN_GENERATOR
+internal // linked into the generator as source: its own copy, not a second public StaticCnn.TensorInit beside the runtime's
+#else
+public
+#endif
+enum TensorInit
 {
     /// <summary>Left as it is (zero after construction).</summary>
     None = 0,
