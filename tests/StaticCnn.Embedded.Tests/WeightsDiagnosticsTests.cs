@@ -1,3 +1,4 @@
+extern alias GeneratorAssembly;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -59,11 +60,12 @@ public class WeightsDiagnosticsTests
                 texts.Add(new FileText(path));
             }
             var refs = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+                .Where(p => Path.GetFileName(p) != "StaticCnn.Generator.dll") // its linked spec enums would clash with the runtime's
                 .Select(p => MetadataReference.CreateFromFile(p)).Append(MetadataReference.CreateFromFile(typeof(StaticCnn.Layer).Assembly.Location));
             var parse = new CSharpParseOptions(LanguageVersion.Preview);
             var compilation = CSharpCompilation.Create("T", [CSharpSyntaxTree.ParseText(source, parse, Path.Combine(dir, "Net.cs"))], refs,
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, allowUnsafe: true, nullableContextOptions: NullableContextOptions.Enable));
-            GeneratorDriver driver = CSharpGeneratorDriver.Create([new StaticCnn.Generator.NetworkGenerator().AsSourceGenerator()], texts, parse);
+            GeneratorDriver driver = CSharpGeneratorDriver.Create([new GeneratorAssembly::StaticCnn.Generator.NetworkGenerator().AsSourceGenerator()], texts, parse);
             driver = driver.RunGeneratorsAndUpdateCompilation(compilation, out Compilation output, out _);
             var result = driver.GetRunResult();
             return (result.Diagnostics, output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToImmutableArray(),
