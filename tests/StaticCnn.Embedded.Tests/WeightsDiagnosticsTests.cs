@@ -261,6 +261,52 @@ public class WeightsDiagnosticsTests
         Assert.Contains("T.Small.Embedded.g.cs", hints);
     }
 
+    // Two vector inputs through one shared Dense, two outputs; an input named Workspace (one of Infer's own parameters).
+    private const string PairNet = """
+        using StaticCnn;
+        namespace T;
+        [Network(Weights = "w.safetensors")]
+        public partial class Pair
+        {
+            [Input(4)] public partial NetworkInput Workspace { get; }
+            [Input(4)] public partial NetworkInput Other { get; }
+            [Dense(3, From = nameof(Workspace), Output = true)] public partial Layer Fc { get; }
+            [Dense(3, From = nameof(Other), Output = true, Shares = nameof(Fc))] public partial Layer Fc2 { get; }
+        }
+
+        public static class User
+        {
+            public static void Run(float[] a, float[] b, float[] y1, float[] y2, float[] ws)
+            {
+                T.Pair.Infer(workspaceData: a, other: b, fc: y1, fc2: y2, workspace: ws, batch: 1);
+                T.Pair.Infer(T.Pair.EmbeddedParameters, T.Pair.EmbeddedBuffers, a, b, y1, y2, ws, 1);
+                _ = T.Pair.CHeader;
+            }
+        }
+        """;
+
+    private static byte[] PairWeights() => Safetensors.Write([
+        ("fc.weight", "F32", [3, 4], Safetensors.Zeros([3, 4])), ("fc.bias", "F32", [3], Safetensors.Zeros([3]))]);
+
+    [Fact]
+    public void MultiPort_InferTakesEveryPort_SharedLayerReadOnce_NameClashGetsDataSuffix()
+    {
+        // the file holds fc.* only: the sharing layer Fc2 reads no fc2.* tensors
+        var (gen, cs, hints) = Run(PairWeights(), PairNet);
+        Assert.Empty(gen);
+        Assert.True(cs.IsEmpty, string.Join("\n", cs));
+        Assert.Contains("T.Pair.Embedded.g.cs", hints);
+    }
+
+    [Fact]
+    public void MultiPort_ShapeError_TypedInferStubs_NoCascade()
+    {
+        var (gen, cs, hints) = Run(PairWeights(), PairNet.Replace("[Input(4)] public partial NetworkInput Other", "[Input(5)] public partial NetworkInput Other"));
+        Assert.Contains(gen, d => d.Id.StartsWith("SCNN", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error);
+        Assert.True(cs.All(d => d.Id.StartsWith("SCNN", StringComparison.Ordinal)), string.Join("\n", cs));
+        Assert.Contains("T.Pair.Embedded.g.cs", hints);
+    }
+
     [Fact]
     public void NoWeightsArgument_NoEmbeddedFile()
     {
