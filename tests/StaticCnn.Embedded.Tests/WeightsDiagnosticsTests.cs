@@ -299,15 +299,6 @@ public class WeightsDiagnosticsTests
     }
 
     [Fact]
-    public void MultiPort_ShapeError_TypedInferStubs_NoCascade()
-    {
-        var (gen, cs, hints) = Run(PairWeights(), PairNet.Replace("[Input(4)] public partial NetworkInput Other", "[Input(5)] public partial NetworkInput Other"));
-        Assert.Contains(gen, d => d.Id.StartsWith("SCNN", StringComparison.Ordinal) && d.Severity == DiagnosticSeverity.Error);
-        Assert.True(cs.All(d => d.Id.StartsWith("SCNN", StringComparison.Ordinal)), string.Join("\n", cs));
-        Assert.Contains("T.Pair.Embedded.g.cs", hints);
-    }
-
-    [Fact]
     public void NoWeightsArgument_NoEmbeddedFile()
     {
         var (gen, cs, hints) = Run(null, Net.Replace(", Weights = \"w.safetensors\"", ""));
