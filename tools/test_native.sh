@@ -10,12 +10,14 @@
 #      classes and probabilities (within 1e-5) as the JIT build on the same images; start-up (median of N runs,
 #      fails only above 100 ms) and per-image latency are reported, and a size/start-up table at the end.
 #   3. NativeAOT publish of samples/NativeLib (liblenet5.so), net10.0 by default; test/main.c compiled with gcc, run
-#      against outputs of the JIT build (within 1e-5).
+#      against outputs of the JIT build (within 1e-5). The same library exports the two-input, two-output Siamese
+#      network (siamese.h, golden-checked by tests/StaticCnn.Embedded.Tests): test/siamese.c compiled against it, run
+#      against PyTorch's outputs in tests/Fixtures/multi/siamese.safetensors.
 #   4. Build-only validation: a generated project with a broken network must fail `dotnet build` with the SCNN id,
 #      file and line.
 # Environment: SCNN_NATIVE_IMAGES (images compared, default 500), SCNN_NATIVE_WORK (work directory, default a temp dir),
 #   SCNN_NATIVE_CONFIGS (classifier publishes as TFM:ISA, default "net10.0:x86-64-v4 net10.0:x86-64-v3 net8.0:x86-x64-v3";
-#   docs/EMBEDDED.md's table adds net8.0:x86-x64-v4), SCNN_NATIVE_LIB_TFMS (default "net10.0"; "net10.0 net8.0" for
+#   docs/EMBEDDED.md's table adds net8.0:x86-x64-v4; set and empty: no classifier publish, e.g. to check only the library), SCNN_NATIVE_LIB_TFMS (default "net10.0"; "net10.0 net8.0" for
 #   both), SCNN_NATIVE_RUNS (start-up runs per binary, default 10).
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -25,7 +27,7 @@ work=${SCNN_NATIVE_WORK:-$(mktemp -d /tmp/scnn-native.XXXXXX)}
 mkdir -p "$work"
 images=$root/samples/data/fashion-mnist/t10k-images-idx3-ubyte.gz
 count=${SCNN_NATIVE_IMAGES:-500}
-configs=${SCNN_NATIVE_CONFIGS:-net10.0:x86-64-v4 net10.0:x86-64-v3 net8.0:x86-x64-v3}
+configs=${SCNN_NATIVE_CONFIGS-net10.0:x86-64-v4 net10.0:x86-64-v3 net8.0:x86-x64-v3}
 lib_tfms=${SCNN_NATIVE_LIB_TFMS:-net10.0}
 runs=${SCNN_NATIVE_RUNS:-10}
 classifier=$root/samples/EmbeddedClassifier/EmbeddedClassifier.csproj
@@ -148,6 +150,17 @@ for tfm in $lib_tfms; do
       else fail "C test ($tfm) (see above)"; fi
     else
       cat "$work/gcc.log"; fail "gcc could not compile samples/NativeLib/test/main.c against lenet5.h"
+    fi
+    # the multi-input network of the same library: every input and output is an argument of siamese_forward
+    sexports=$(nm -D --defined-only "$lib/liblenet5.so" 2>/dev/null | grep -c ' T siamese_' || true)
+    if [ "$sexports" -eq 7 ]; then pass "liblenet5.so ($tfm) exports the 7 siamese_* functions of siamese.h"
+    else fail "liblenet5.so ($tfm) exports $sexports siamese_* functions, siamese.h declares 7"; fi
+    if gcc -std=c99 -O2 -Wall -Wextra -Werror -o "$work/ctest-siamese-$tfm" samples/NativeLib/test/siamese.c -L"$lib" -llenet5 -lm -Wl,-rpath,"$lib" 2>"$work/gcc-siamese.log"; then
+      if "$work/ctest-siamese-$tfm" tests/Fixtures/multi/siamese.safetensors | tee "$work/ctest-siamese.log" | sed 's/^/  /'; grep -q '^C test: PASS' "$work/ctest-siamese.log"; then
+        pass "C test ($tfm): siamese_forward(left, right, embed_l, embed_r) matches PyTorch within 1e-5 and rejects bad arguments"
+      else fail "C test ($tfm): siamese (see above)"; fi
+    else
+      cat "$work/gcc-siamese.log"; fail "gcc could not compile samples/NativeLib/test/siamese.c against siamese.h"
     fi
   else
     grep -E 'error' "$work/publish-lib-$tfm.log" | head -20; fail "NativeLib publish ($tfm)"

@@ -41,31 +41,13 @@ public static unsafe class Exports
         long need;
         try { need = LeNet5.InferWorkspaceFloats(batch); }
         catch { return ErrorInternal; }
-        byte* block = Rent(need);
+        byte* block = s_workspace.Rent(need);
         if (block == null) return ErrorInternal;
-        try { return Run(input, output, batch, (float*)(block + BlockHeader), need); }
-        finally { GiveBack(block); }
+        try { return Run(input, output, batch, (float*)(block + WorkspaceCache.Header), need); }
+        finally { s_workspace.GiveBack(block); }
     }
 
-    // The cached workspace: a 64-byte aligned block whose first 64 bytes hold its capacity in floats.
-    private const int BlockHeader = 64;
-    private static nint s_cached;
-
-    private static byte* Rent(long floats)
-    {
-        byte* block = (byte*)Interlocked.Exchange(ref s_cached, 0);
-        if (block != null && *(long*)block >= floats) return block;
-        if (block != null) NativeMemory.AlignedFree(block);
-        block = (byte*)NativeMemory.AlignedAlloc((nuint)(BlockHeader + floats * sizeof(float)), 64);
-        if (block != null) *(long*)block = floats;
-        return block;
-    }
-
-    private static void GiveBack(byte* block)
-    {
-        byte* other = (byte*)Interlocked.Exchange(ref s_cached, (nint)block);
-        if (other != null) NativeMemory.AlignedFree(other); // another caller's block came back meanwhile: keep one
-    }
+    private static readonly WorkspaceCache s_workspace = new();
 
     /// <summary><c>int lenet5_forward_ws(const float* input, float* output, int batch, float* workspace, long long workspace_floats)</c>: on caller memory.</summary>
     [UnmanagedCallersOnly(EntryPoint = "lenet5_forward_ws")]

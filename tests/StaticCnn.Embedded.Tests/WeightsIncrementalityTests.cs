@@ -1,3 +1,4 @@
+extern alias GeneratorAssembly;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.Text;
@@ -40,12 +41,13 @@ public class WeightsIncrementalityTests
             string path = Path.Combine(dir, "w.safetensors");
             File.WriteAllBytes(path, File1(1f));
             var refs = ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+                .Where(p => Path.GetFileName(p) != "StaticCnn.Generator.dll") // its linked spec enums would clash with the runtime's
                 .Select(p => MetadataReference.CreateFromFile(p)).Append(MetadataReference.CreateFromFile(typeof(StaticCnn.Layer).Assembly.Location));
             var parse = new CSharpParseOptions(LanguageVersion.Preview);
             var compilation = CSharpCompilation.Create("T", [CSharpSyntaxTree.ParseText(Net, parse, Path.Combine(dir, "Net.cs"))], refs,
                 new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary));
             var original = new FileText(path);
-            GeneratorDriver driver = CSharpGeneratorDriver.Create([new StaticCnn.Generator.NetworkGenerator().AsSourceGenerator()], [original], parse,
+            GeneratorDriver driver = CSharpGeneratorDriver.Create([new GeneratorAssembly::StaticCnn.Generator.NetworkGenerator().AsSourceGenerator()], [original], parse,
                 driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
             driver = driver.RunGenerators(compilation);
             string first = Embedded(driver);

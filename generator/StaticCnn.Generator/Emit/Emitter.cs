@@ -177,7 +177,7 @@ internal static class Emitter
     /// <param name="DParam">The gradient parameter: dInput/dOutput, else "d" + member name.</param>
     /// <param name="SizeConst">The per-sample size constant.</param>
     /// <param name="Shape">Per-sample shape.</param>
-    private sealed record Port(string Prefix, string Param, string DParam, string SizeConst, TensorDims Shape, int Layer);
+    internal sealed record Port(string Prefix, string Param, string DParam, string SizeConst, TensorDims Shape, int Layer);
 
     /// <summary>Local and parameter names of the generated bodies that a port parameter must not shadow.</summary>
     private static readonly HashSet<string> BodyNames = new(StringComparer.Ordinal)
@@ -194,7 +194,7 @@ internal static class Emitter
         return Naming.Id(camel);
     }
 
-    private static List<Port> InputPorts(NetworkModel m)
+    internal static List<Port> InputPorts(NetworkModel m)
     {
         var list = new List<Port>();
         for (int k = 0; k < m.Inputs.Count; k++)
@@ -210,7 +210,7 @@ internal static class Emitter
     /// <summary>Whether the outputs are named by their layers (some layer is marked Output = true) rather than "output".</summary>
     private static bool NamedOutputs(NetworkModel m) => m.Layers.Any(l => l.IsOutput);
 
-    private static List<Port> OutputPorts(NetworkModel m)
+    internal static List<Port> OutputPorts(NetworkModel m)
     {
         var list = new List<Port>();
         bool named = NamedOutputs(m);
@@ -225,7 +225,7 @@ internal static class Emitter
     }
 
     /// <summary>Whether the network has the original API: one input and one output, Forward(input, output, batch) implementing INetwork's.</summary>
-    private static bool OneToOne(NetworkModel m) => m.Inputs.Count == 1 && m.Outputs.Count == 1;
+    internal static bool OneToOne(NetworkModel m) => m.Inputs.Count == 1 && m.Outputs.Count == 1;
 
     private static string PortShapeExpr(TensorDims s) => "new global::StaticCnn.TensorShape(" + string.Join(", ", s.Dims) + ")";
 

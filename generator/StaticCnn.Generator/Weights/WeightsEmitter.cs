@@ -1,8 +1,11 @@
 using System;
+using System.Collections.Generic;
+using System.Linq;
 using System.Text;
 using Microsoft.CodeAnalysis;
 using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Model;
+using Port = StaticCnn.Generator.Emit.Emitter.Port;
 
 namespace StaticCnn.Generator.Weights;
 
@@ -104,27 +107,8 @@ internal static class WeightsEmitter
         w.Line("return (long)(InferenceWorkspaceFloatsPerSample + ArgmaxIntsPerSample) * batch + ForwardScratchFloats(batch, 1);");
         w.Close();
         w.Line();
-        w.Line("/// <summary>Inference with the embedded weights on caller memory: no instance, no allocation, single thread.</summary>");
-        w.Line("/// <param name=\"input\">batch × InputSize floats, NCHW.</param>");
-        w.Line("/// <param name=\"output\">batch × OutputSize floats.</param>");
-        w.Line("/// <param name=\"workspace\">At least <see cref=\"InferWorkspaceFloats\"/>(batch) floats; overwritten.</param>");
-        w.Line("/// <param name=\"batch\">1 … MaxInferBatch samples.</param>");
-        w.Line("public static void Infer(" + ReadOnlySpan + " input, " + Span + " output, " + Span + " workspace, int batch)");
-        w.Line("    => Infer(EmbeddedParameters, EmbeddedBuffers, input, output, workspace, batch);");
-        w.Line();
-        w.Line("/// <summary>Inference with the given parameter and buffer arenas (layout of <see cref=\"TensorInfos\"/>) on caller memory: no instance, no allocation, single thread.</summary>");
-        w.Open("public static void Infer(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " buffers, " + ReadOnlySpan + " input, " + Span + " output, " + Span + " workspace, int batch)");
-        w.Line("long need = InferWorkspaceFloats(batch);");
-        w.Line("CheckLength(nameof(parameters), (int)ParameterCount, parameters.Length, \"ParameterCount\");");
-        w.Line("CheckLength(nameof(buffers), BufferCount, buffers.Length, \"BufferCount\");");
-        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + "); // literals: no string built per call");
-        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + plan.Model.Layers[plan.Model.Layers.Count - 1].Out.Size) + ");");
-        w.Line("if (workspace.Length < need) throw new global::System.ArgumentException($\"workspace must hold at least {need} floats (InferWorkspaceFloats({batch})) but has {workspace.Length}.\", nameof(workspace));");
-        w.Line("int acts = InferenceWorkspaceFloatsPerSample * batch, ints = ArgmaxIntsPerSample * batch;");
-        w.Line("ForwardInference(input, output, batch, workspace.Slice(0, acts),");
-        w.Line("    global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(workspace.Slice(acts, ints)),");
-        w.Line("    parameters, buffers, workspace.Slice(acts + ints, (int)need - acts - ints), batch, 1, false);");
-        w.Close();
+        if (Emitter.OneToOne(plan.Model)) EmitInfer(w, plan);
+        else EmitInferPorts(w, plan);
         w.Line();
         w.Line("partial void LoadEmbeddedWeights()");
         w.Open();
@@ -147,6 +131,87 @@ internal static class WeightsEmitter
         foreach (string _ in h.ContainingTypes) w.Close();
         if (h.Namespace.Length > 0) w.Close();
         return w.ToString();
+    }
+
+    /// <summary>The original one-input, one-output <c>Infer(input, output, workspace, batch)</c>.</summary>
+    private static void EmitInfer(SourceWriter w, NetworkPlan plan)
+    {
+        w.Line("/// <summary>Inference with the embedded weights on caller memory: no instance, no allocation, single thread.</summary>");
+        w.Line("/// <param name=\"input\">batch × InputSize floats, NCHW.</param>");
+        w.Line("/// <param name=\"output\">batch × OutputSize floats.</param>");
+        w.Line("/// <param name=\"workspace\">At least <see cref=\"InferWorkspaceFloats\"/>(batch) floats; overwritten.</param>");
+        w.Line("/// <param name=\"batch\">1 … MaxInferBatch samples.</param>");
+        w.Line("public static void Infer(" + ReadOnlySpan + " input, " + Span + " output, " + Span + " workspace, int batch)");
+        w.Line("    => Infer(EmbeddedParameters, EmbeddedBuffers, input, output, workspace, batch);");
+        w.Line();
+        w.Line("/// <summary>Inference with the given parameter and buffer arenas (layout of <see cref=\"TensorInfos\"/>) on caller memory: no instance, no allocation, single thread.</summary>");
+        w.Open("public static void Infer(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " buffers, " + ReadOnlySpan + " input, " + Span + " output, " + Span + " workspace, int batch)");
+        w.Line("long need = InferWorkspaceFloats(batch);");
+        w.Line("CheckLength(nameof(parameters), (int)ParameterCount, parameters.Length, \"ParameterCount\");");
+        w.Line("CheckLength(nameof(buffers), BufferCount, buffers.Length, \"BufferCount\");");
+        w.Line("CheckLength(nameof(input), batch * InputSize, input.Length, " + Lit.String("batch × " + plan.Model.Input.Size) + "); // literals: no string built per call");
+        w.Line("CheckLength(nameof(output), batch * OutputSize, output.Length, " + Lit.String("batch × " + plan.Model.Layers[plan.Model.Outputs[0]].Out.Size) + ");");
+        w.Line("if (workspace.Length < need) throw new global::System.ArgumentException($\"workspace must hold at least {need} floats (InferWorkspaceFloats({batch})) but has {workspace.Length}.\", nameof(workspace));");
+        w.Line("int acts = InferenceWorkspaceFloatsPerSample * batch, ints = ArgmaxIntsPerSample * batch;");
+        w.Line("ForwardInference(input, output, batch, workspace.Slice(0, acts),");
+        w.Line("    global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(workspace.Slice(acts, ints)),");
+        w.Line("    parameters, buffers, workspace.Slice(acts + ints, (int)need - acts - ints), batch, 1, false);");
+        w.Close();
+    }
+
+    /// <summary>Names of the static Infer's own parameters and locals, which a port parameter must not take.</summary>
+    private static readonly HashSet<string> InferNames = new(StringComparer.Ordinal) { "parameters", "buffers", "workspace", "acts", "ints" };
+
+    /// <summary>
+    /// The network's inputs then outputs as Emitter names them (the typed Forward's parameters: left, right, embedL, …),
+    /// a name that Infer itself uses (parameters, buffers, workspace) taking the suffix "Data".
+    /// </summary>
+    internal static List<Port> InferPorts(NetworkModel m)
+    {
+        var list = new List<Port>();
+        foreach (Port p in Emitter.InputPorts(m).Concat(Emitter.OutputPorts(m)))
+            list.Add(InferNames.Contains(p.Param) ? p with { Param = p.Param + "Data" } : p);
+        return list;
+    }
+
+    /// <summary>"ReadOnlySpan&lt;float&gt; left, ReadOnlySpan&lt;float&gt; right, Span&lt;float&gt; embedL, Span&lt;float&gt; embedR".</summary>
+    private static string PortParams(List<Port> ports)
+        => string.Join(", ", ports.Select(p => (p.Layer < 0 ? ReadOnlySpan : Span) + " " + p.Param));
+
+    /// <summary>
+    /// <c>Infer(left, right, embedL, embedR, workspace, batch)</c> for a network with several inputs or outputs: one
+    /// span per input and per output, in declaration order, as the typed instance Forward.
+    /// </summary>
+    private static void EmitInferPorts(SourceWriter w, NetworkPlan plan)
+    {
+        List<Port> ports = InferPorts(plan.Model);
+        string list = PortParams(ports), args = string.Join(", ", ports.Select(p => p.Param));
+        w.Line("/// <summary>Inference with the embedded weights on caller memory: no instance, no allocation, single thread. One span per input and per output, in declaration order.</summary>");
+        foreach (Port p in ports)
+            w.Line("/// <param name=\"" + p.Param + "\">" + (p.Layer < 0 ? "Input " : "Output ") + Lit.Xml(p.Prefix) + ": batch × " + p.SizeConst + " floats ("
+                + Lit.Xml(p.Shape.ToString()) + " per sample).</param>");
+        w.Line("/// <param name=\"workspace\">At least <see cref=\"InferWorkspaceFloats\"/>(batch) floats; overwritten.</param>");
+        w.Line("/// <param name=\"batch\">1 … MaxInferBatch samples.</param>");
+        w.Line("public static void Infer(" + list + ", " + Span + " workspace, int batch)");
+        w.Line("    => Infer(EmbeddedParameters, EmbeddedBuffers, " + args + ", workspace, batch);");
+        w.Line();
+        w.Line("/// <summary>Inference with the given parameter and buffer arenas (layout of <see cref=\"TensorInfos\"/>) on caller memory: no instance, no allocation, single thread.</summary>");
+        w.Open("public static void Infer(" + ReadOnlySpan + " parameters, " + ReadOnlySpan + " buffers, " + list + ", " + Span + " workspace, int batch)");
+        w.Line("long need = InferWorkspaceFloats(batch);");
+        w.Line("CheckLength(nameof(parameters), (int)ParameterCount, parameters.Length, \"ParameterCount\");");
+        w.Line("CheckLength(nameof(buffers), BufferCount, buffers.Length, \"BufferCount\");");
+        for (int k = 0; k < ports.Count; k++)
+        {
+            Port p = ports[k];
+            w.Line("CheckLength(nameof(" + p.Param + "), batch * " + p.SizeConst + ", " + p.Param + ".Length, " + Lit.String("batch × " + p.Shape.Size) + ");"
+                + (k == 0 ? " // literals: no string built per call" : ""));
+        }
+        w.Line("if (workspace.Length < need) throw new global::System.ArgumentException($\"workspace must hold at least {need} floats (InferWorkspaceFloats({batch})) but has {workspace.Length}.\", nameof(workspace));");
+        w.Line("int acts = InferenceWorkspaceFloatsPerSample * batch, ints = ArgmaxIntsPerSample * batch;");
+        w.Line("ForwardInference(" + args + ", batch, workspace.Slice(0, acts),");
+        w.Line("    global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(workspace.Slice(acts, ints)),");
+        w.Line("    parameters, buffers, workspace.Slice(acts + ints, (int)need - acts - ints), batch, 1, false);");
+        w.Close();
     }
 
     private static void EmitData(SourceWriter w, string name, EquatableArray<float> data)
@@ -173,10 +238,16 @@ internal static class WeightsEmitter
     }
 
     /// <summary>The C header text: sizes as #define constants and the prototypes of the exports (samples/NativeLib).</summary>
+    /// <remarks>
+    /// A one-input, one-output network with a C×H×W input keeps the original form (…_INPUT_CHANNELS/HEIGHT/WIDTH);
+    /// any other network (several inputs or outputs, or a vector or sequence input) gets one size per input and per
+    /// output, with its dims in a comment (<see cref="PortsCHeader"/>).
+    /// </remarks>
     internal static string CHeader(NetworkPlan plan, string weightsPath)
     {
         NetworkModel m = plan.Model;
-        LayerModel last = m.Layers[m.Layers.Count - 1];
+        if (!Emitter.OneToOne(m) || m.Input.Rank != 3) return PortsCHeader(plan, weightsPath);
+        LayerModel last = m.Layers[m.Outputs[0]];
         string p = CPrefix(m.Header.Name), P = p.ToUpperInvariant();
         var sb = new StringBuilder();
         void L(string s = "") => sb.Append(s).Append('\n');
@@ -219,6 +290,91 @@ internal static class WeightsEmitter
         L("int " + p + "_forward(const float* input, float* output, int batch);");
         L("/* As " + p + "_forward, on caller memory: workspace holds workspace_floats >= " + p + "_workspace_floats(batch) floats. */");
         L("int " + p + "_forward_ws(const float* input, float* output, int batch, float* workspace, long long workspace_floats);");
+        L();
+        L("#ifdef __cplusplus");
+        L("}");
+        L("#endif");
+        L();
+        L("#endif /* " + P + "_H */");
+        return sb.ToString();
+    }
+
+    /// <summary>A port's name in C: input/output for a one-input, one-output network, else the member in snake case (embed_l).</summary>
+    internal static string CName(NetworkModel m, Port p)
+    {
+        if (Emitter.OneToOne(m)) return p.Layer < 0 ? "input" : "output";
+        string c = p.Param == "output" ? "output" : Naming.Snake(p.Prefix);
+        return CReserved.Contains(c) ? c + "_data" : c;
+    }
+
+    /// <summary>C keywords and the other parameter names of the prototypes, which a port's C name must not take.</summary>
+    private static readonly HashSet<string> CReserved = new(StringComparer.Ordinal)
+    {
+        "batch", "workspace", "workspace_floats", "auto", "break", "case", "char", "const", "continue", "default", "do", "double",
+        "else", "enum", "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return", "short",
+        "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void", "volatile", "while", "bool",
+    };
+
+    /// <summary>"1 x 12 x 12 (C x H x W)", "8 x 200 (C x L)", "10 (F)": a per-sample shape for a C comment.</summary>
+    private static string CDims(TensorDims d)
+        => string.Join(" x ", d.Dims) + " (" + d.Rank switch { 1 => "F", 2 => "C x L", 3 => "C x H x W", _ => "rank " + d.Rank } + ")";
+
+    /// <summary>
+    /// The C header of a network with several inputs or outputs, or a vector or sequence input: one …_SIZE per input and
+    /// per output, the prototypes taking every input then every output in declaration order.
+    /// </summary>
+    private static string PortsCHeader(NetworkPlan plan, string weightsPath)
+    {
+        NetworkModel m = plan.Model;
+        List<Port> ports = Emitter.InputPorts(m).Concat(Emitter.OutputPorts(m)).ToList();
+        string p = CPrefix(m.Header.Name), P = p.ToUpperInvariant();
+        var names = ports.Select(q => CName(m, q)).ToList();
+        string Size(int k) => P + "_" + names[k].ToUpperInvariant() + "_SIZE";
+        var ins = Enumerable.Range(0, ports.Count).Where(k => ports[k].Layer < 0).ToList();
+        var outs = Enumerable.Range(0, ports.Count).Where(k => ports[k].Layer >= 0).ToList();
+        var sb = new StringBuilder();
+        void L(string s = "") => sb.Append(s).Append('\n');
+        L("/* <auto-generated/> " + m.Header.Name + ": generated by StaticCnn from the network's declaration; do not edit.");
+        L(" * Weights baked in at build time from " + weightsPath + ".");
+        L(" * Tensors are float32, batch-major, each sample's dims in PyTorch order (NCHW for images):");
+        L(" * " + (ins.Count == 1 ? "input " : "inputs ") + string.Join(", ", ins.Select(k => names[k] + " batch x " + string.Join(" x ", ports[k].Shape.Dims))) + ";");
+        L(" * " + (outs.Count == 1 ? "output " : "outputs ") + string.Join(", ", outs.Select(k => names[k] + " batch x " + string.Join(" x ", ports[k].Shape.Dims))) + ". */");
+        L("#ifndef " + P + "_H");
+        L("#define " + P + "_H");
+        L();
+        L("#ifdef __cplusplus");
+        L("extern \"C\" {");
+        L("#endif");
+        L();
+        L("/* Floats per sample of each input and output, in the order of the " + p + "_forward arguments. */");
+        for (int k = 0; k < ports.Count; k++)
+            L("#define " + Size(k) + " " + ports[k].Shape.Size + " /* " + CDims(ports[k].Shape) + " */");
+        L("#define " + P + "_INPUT_COUNT " + ins.Count);
+        L("#define " + P + "_OUTPUT_COUNT " + outs.Count);
+        L("#define " + P + "_PARAMETER_COUNT " + plan.ParameterCount);
+        L("#define " + P + "_MAX_BATCH " + MaxBatch(plan));
+        L();
+        L("/* Return codes. */");
+        L("#define " + P + "_OK 0");
+        L("#define " + P + "_ERROR_NULL (-1)      /* a pointer argument is NULL */");
+        L("#define " + P + "_ERROR_BATCH (-2)     /* batch < 1 or batch > " + P + "_MAX_BATCH */");
+        L("#define " + P + "_ERROR_WORKSPACE (-3) /* the workspace is smaller than " + p + "_workspace_floats(batch) */");
+        L("#define " + P + "_ERROR_INTERNAL (-4)  /* unexpected failure */");
+        L();
+        for (int k = 0; k < ports.Count; k++)
+        {
+            L("/* Floats per " + names[k] + " sample (" + Size(k) + "). */");
+            L("int " + p + "_" + names[k] + "_size(void);");
+        }
+        L("/* Floats of caller workspace that " + p + "_forward_ws needs for batch samples, or a negative error code. */");
+        L("long long " + p + "_workspace_floats(int batch);");
+        string args = string.Join(", ", ins.Select(k => "const float* " + names[k]).Concat(outs.Select(k => "float* " + names[k])));
+        L("/* " + string.Join(", ", outs.Select(k => names[k] + "[batch * " + Size(k) + "]")) + " = network("
+            + string.Join(", ", ins.Select(k => names[k] + "[batch * " + Size(k) + "]")) + ");");
+        L(" * the library keeps the workspace. */");
+        L("int " + p + "_forward(" + args + ", int batch);");
+        L("/* As " + p + "_forward, on caller memory: workspace holds workspace_floats >= " + p + "_workspace_floats(batch) floats. */");
+        L("int " + p + "_forward_ws(" + args + ", int batch, float* workspace, long long workspace_floats);");
         L();
         L("#ifdef __cplusplus");
         L("}");

@@ -174,6 +174,7 @@ internal static class WeightsPipeline
         {
             ct.ThrowIfCancellationRequested();
             LayerModel l = model.Layers[i];
+            if (l.Shares >= 0) continue; // Shares = nameof(X): X's tensors, in the file once under X's name
             for (int k = 0; k < l.Tensors.Count; k++)
             {
                 TensorModel tm = l.Tensors[k];
