@@ -14,8 +14,8 @@ namespace StaticCnn.Embedded.Tests;
 public class MultiIOEmbeddedTests
 {
     private static string Repo([CallerFilePath] string here = "") => Path.GetFullPath(Path.Combine(Path.GetDirectoryName(here)!, "..", ".."));
-    private static Dictionary<string, Safetensors.Entry> Fixture(string name)
-        => Safetensors.Read(File.ReadAllBytes(Path.Combine(Repo(), "tests/Fixtures/multi", name)));
+    private static StaticCnn.Tests.Support.Fixture Load(string name)
+        => StaticCnn.Tests.Support.Fixture.LoadFile(Path.Combine(Repo(), "tests/Fixtures/multi", name));
 
     /// <summary>|a − e| ≤ 1e-5·|e| + 1e-5·max|e| per element (the bound of the network parity tests).</summary>
     private static void AssertClose(string what, float[] expected, float[] actual)
@@ -29,11 +29,11 @@ public class MultiIOEmbeddedTests
     [Fact]
     public void Siamese_EmbeddedParameters_AreTheFileValues_SharedOnce()
     {
-        var file = Fixture("siamese.safetensors");
+        var file = Load("siamese.safetensors");
         Assert.Equal(new[] { "conv_l.weight", "conv_l.bias", "embed_l.weight", "embed_l.bias" }, Siamese.TensorInfos.Select(t => t.Name));
         Assert.Equal(Siamese.ParameterCount, Siamese.EmbeddedParameters.Length);
         foreach (TensorInfo t in Siamese.TensorInfos)
-            Assert.True(file[t.Name].Data.AsSpan().SequenceEqual(Siamese.EmbeddedParameters.Slice(t.Offset, t.Length)), t.Name);
+            Assert.True(file.Floats(t.Name).AsSpan().SequenceEqual(Siamese.EmbeddedParameters.Slice(t.Offset, t.Length)), t.Name);
     }
 
     [Theory]
@@ -41,8 +41,8 @@ public class MultiIOEmbeddedTests
     [InlineData(3)]
     public void Siamese_StaticInfer_EqualsInstanceForward_AndPyTorch(int batch)
     {
-        var f = Fixture("siamese.safetensors");
-        float[] left = f["left"].Data[..(batch * Siamese.LeftSize)], right = f["right"].Data[..(batch * Siamese.RightSize)];
+        var f = Load("siamese.safetensors");
+        float[] left = f.Floats("left")[..(batch * Siamese.LeftSize)], right = f.Floats("right")[..(batch * Siamese.RightSize)];
         using var net = new Siamese(maxBatch: 3);
         var el = new float[batch * Siamese.EmbedLSize];
         var er = new float[batch * Siamese.EmbedRSize];
@@ -61,8 +61,8 @@ public class MultiIOEmbeddedTests
         Assert.Equal(el, al);
         Assert.Equal(er, ar);
 
-        AssertClose("embed_l", f["embed_l"].Data[..el.Length], sl);
-        AssertClose("embed_r", f["embed_r"].Data[..er.Length], sr);
+        AssertClose("embed_l", f.Floats("embed_l")[..el.Length], sl);
+        AssertClose("embed_r", f.Floats("embed_r")[..er.Length], sr);
         Assert.NotEqual(sl, sr); // different images: the two outputs are not one tensor written twice
     }
 
@@ -86,8 +86,8 @@ public class MultiIOEmbeddedTests
     [Fact]
     public void Siamese_StaticInfer_AllocatesNothing()
     {
-        var f = Fixture("siamese.safetensors");
-        float[] left = f["left"].Data, right = f["right"].Data;
+        var f = Load("siamese.safetensors");
+        float[] left = f.Floats("left"), right = f.Floats("right");
         float[] el = new float[3 * Siamese.EmbedLSize], er = new float[3 * Siamese.EmbedRSize];
         var ws = new float[Siamese.InferWorkspaceFloats(3)];
         for (int i = 0; i < 3; i++) Siamese.Infer(left, right, el, er, ws, 3);
@@ -124,16 +124,16 @@ public class MultiIOEmbeddedTests
     [Fact]
     public void Tdnn_SequenceInput_InferEqualsForwardAndPyTorchEval()
     {
-        var f = Fixture("tdnn.safetensors");
-        int batch = f["input"].Shape[0];
-        float[] x = f["input"].Data;
+        var f = Load("tdnn.safetensors");
+        int batch = f.Shape("input")[0];
+        float[] x = f.Floats("input");
         using var net = new Tdnn(maxBatch: batch);
         var expected = new float[batch * Tdnn.OutputSize];
         net.Forward(x, expected, batch);
         var y = new float[expected.Length];
         Tdnn.Infer(x, y, new float[Tdnn.InferWorkspaceFloats(batch)], batch);
         Assert.Equal(expected, y);
-        AssertClose("output_eval", f["output_eval"].Data, y); // eval mode: the running statistics baked in from the file
+        AssertClose("output_eval", f.Floats("output_eval"), y); // eval mode: the running statistics baked in from the file
     }
 
     [Fact]
