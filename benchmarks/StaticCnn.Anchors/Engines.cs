@@ -85,6 +85,23 @@ public sealed class OnnxTimed : ITimed
 /// </summary>
 public abstract class TorchTimed : ITimed
 {
+    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at13globalContextEv")]
+    private static extern IntPtr GlobalContext();
+
+    [System.Runtime.InteropServices.DllImport("libtorch_cpu", EntryPoint = "_ZN2at7Context20setUserEnabledNNPACKEb")]
+    private static extern void SetUserEnabledNnpack(IntPtr context, [System.Runtime.InteropServices.MarshalAs(System.Runtime.InteropServices.UnmanagedType.U1)] bool enabled);
+
+    /// <summary>
+    /// <c>torch.backends.nnpack.set_flags(False)</c>, which TorchSharp does not expose: NNPACK does not support this
+    /// CPU, and LibTorch would otherwise try to initialise it and log a warning at every 3×3 convolution (the same
+    /// kernels run either way). Called once, before any timing.
+    /// </summary>
+    public static void DisableNnpack()
+    {
+        torch.set_num_threads(1);   // loads the native libraries
+        SetUserEnabledNnpack(GlobalContext(), false);
+    }
+
     public string Engine => "LibTorch";
     public void SetThreads(int threads) => torch.set_num_threads(threads);
     public void Run()

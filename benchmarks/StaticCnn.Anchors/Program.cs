@@ -42,6 +42,7 @@ if (models == "" || !File.Exists(Path.Combine(models, "lenet5.onnx")))
 (double sliceSeconds, int minCalls, int warm) = quick ? (0.05, 3, 3) : (0.5, 5, 10);
 int maxThreads = threadCounts.Max();
 TorchSharp.torch.set_num_interop_threads(1);
+if (Environment.GetEnvironmentVariable("ANCHORS_KEEP_NNPACK") != "1") TorchTimed.DisableNnpack();
 
 var header = new StringBuilder();
 header.AppendLine($"CPU: {TableMode.CpuName()}, {Environment.ProcessorCount} CPUs; .NET {Environment.Version}; StaticCnn kernels on "
