@@ -103,6 +103,7 @@ internal static unsafe class ConvWinograd
         public float* X, W, B, Y, V, Scratch;
         public int Batch, PerPart, Ldv, R0, R1;   // band: global tile rows [R0, R1)
         public int Ldv2;                          // row stride of a part's private transformed input
+        public int Next;                          // Partition.Dynamic: the next column chunk to take
         public bool Accumulate, FlippedW;
         public Activation Act;
     }
@@ -136,6 +137,13 @@ internal static unsafe class ConvWinograd
             int parts = GemmWorkers.Parts(threads, cols * g.Cin * g.Cout * T, 1L << 20);
             switch (Choose(g, (int)cols, parts))
             {
+                case Partition.Dynamic:
+                    // many tile columns: the parts take NB-column chunks from a counter, so a slower core takes
+                    // fewer; each part transforms all weights once and each chunk's input into memory of its own
+                    c.Next = 0;
+                    c.Ldv2 = PrivateLdv(NB, tw);
+                    GemmWorkers.Run(parts, &DynamicPart, &c);
+                    break;
                 case Partition.Columns:
                     // many tile columns: each part owns a column range, transforms its input into a buffer of its own
                     // and runs every output channel on it
@@ -183,15 +191,66 @@ internal static unsafe class ConvWinograd
         ColumnsShared,
         /// <summary>Output-channel blocks, each part transforming the whole input into a copy of its own.</summary>
         Private,
+        /// <summary>NB-column chunks taken from a shared counter; private transformed weights and input per part.</summary>
+        Dynamic,
     }
 
     /// <summary>The partition of a band of <paramref name="cols"/> tile columns over <paramref name="parts"/> parts.</summary>
     internal static Partition Choose(in ConvGeom g, int cols, int parts)
     {
         if (parts <= 1) return Partition.Split;
+        if ((cols + NB - 1) / NB >= DynamicChunksPerPart * parts
+            && (long)parts * DynamicFloats(g) <= (long)T * EsV(g))
+            return Partition.Dynamic;
         if (cols / Gran >= ColumnSplitUnits * parts)
             return PrivateFits(g, PartCols(cols, parts), parts) ? Partition.Columns : Partition.ColumnsShared;
         return PrivateFits(g, cols, parts) ? Partition.Private : Partition.Split;
+    }
+
+    /// <summary>The dynamic partition needs at least this many NB-column chunks per part.</summary>
+    private const int DynamicChunksPerPart = 3;
+
+    /// <summary>Floats of one part's memory in the dynamic partition: every block of transformed weights, and one chunk of transformed input.</summary>
+    private static long DynamicFloats(in ConvGeom g)
+        => (long)(g.Cout + Mb(g) - 1) / Mb(g) * T * EsU(g) + 16 + (long)T * PlaneStride((long)g.Cin * PrivateLdv(NB, TW(g))) + 64;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DynamicPart(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        int mb = Mb(g), cin = g.Cin, ocBlocks = (g.Cout + mb - 1) / mb;
+        int cols = (c.R1 - c.R0) * TW(g), chunks = (cols + NB - 1) / NB;
+        nint esU = EsU(g);
+        float* uall = Gemm.Align(c.V + (nint)t * DynamicFloats(g));
+        float* v = Gemm.Align(uall + (nint)ocBlocks * T * esU + 16);
+        int ldv = c.Ldv2;
+        nint es = PlaneStride((long)cin * ldv);
+        float* part = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        bool haveU = false;
+        while (true)
+        {
+            int k = Interlocked.Increment(ref c.Next) - 1;
+            if (k >= chunks) break;
+            if (!haveU)
+            {
+                float* tmp = GemmTmp(g, part);
+                for (int ob = 0; ob < ocBlocks; ob++)
+                    TransformWeights(g, c.W, c.FlippedW, ob * mb, Math.Min(mb, g.Cout - ob * mb), uall + (nint)ob * T * esU, mb, tmp);
+                haveU = true;
+            }
+            int colLo = k * NB, colHi = Math.Min(cols, colLo + NB);
+            TransformInput(ref c, v - colLo, ldv, es, 0, cin, colLo, colHi, part);
+            GemmBlocks(ref c, t, v - colLo, ldv, es, 0, ocBlocks, colLo, colHi, uall);
+        }
+    }
+
+    /// <summary>The 25·16-float weight-transform temporary inside a part's scratch, as <see cref="GemmBlocks"/> lays it out.</summary>
+    private static float* GemmTmp(in ConvGeom g, float* part)
+    {
+        float* mbuf = Gemm.Align(part + (nint)T * EsU(g) + 16);
+        int* offs = (int*)Gemm.Align(mbuf + (nint)T * EsM(g) + 32);
+        return Gemm.Align((float*)(offs + g.Cin) + 16);
     }
 
     /// <summary>Most columns one part of the column split gets (its units and the band's tail).</summary>
@@ -426,7 +485,8 @@ internal static unsafe class ConvWinograd
     /// <paramref name="es"/>) and the output transform.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GemmBlocks(ref Ctx c, int t, float* vbase, int ldv, nint es, int ob0, int ob1, int colLo, int colHi)
+    private static void GemmBlocks(ref Ctx c, int t, float* vbase, int ldv, nint es, int ob0, int ob1, int colLo, int colHi,
+        float* uall = null)
     {
         ConvGeom g = c.G;
         int mb = Mb(g), cin = g.Cin;
@@ -443,14 +503,16 @@ internal static unsafe class ConvWinograd
         for (int ob = ob0; ob < ob1; ob++)
         {
             int oc0 = ob * mb, rows = Math.Min(mb, g.Cout - oc0);
-            TransformWeights(g, c.W, c.FlippedW, oc0, rows, ub, mb, tmp);
+            float* u = ub;
+            if (uall != null) u = uall + (nint)ob * T * esU;   // transformed already
+            else TransformWeights(g, c.W, c.FlippedW, oc0, rows, ub, mb, tmp);
             for (int c0 = colLo; c0 < colHi; c0 += NB)
             {
                 int c1 = Math.Min(colHi, c0 + NB);
                 int cm = Math.Max(c0, Math.Min(c1, colsMain));   // [c0, cm) through the GEMM; the < gran tail columns as dot products
                 if (cm > c0)
                     for (int e = 0; e < T; e++)
-                        Gemm.RunIndirect(rows, cin, ub + (nint)e * esU, cin, vbase + e * es, offs, mbuf + (nint)e * esM, NB,
+                        Gemm.RunIndirect(rows, cin, u + (nint)e * esU, cin, vbase + e * es, offs, mbuf + (nint)e * esM, NB,
                             null, c0, cm);
                 if (cm < c1)
                 {
@@ -464,7 +526,7 @@ internal static unsafe class ConvWinograd
                             }
                         haveTail = cm;
                     }
-                    TailDots(ub, esU, vt, cin, rows, c1 - cm, mbuf + (cm - c0), esM);
+                    TailDots(u, esU, vt, cin, rows, c1 - cm, mbuf + (cm - c0), esM);
                 }
                 OutputTransform(ref c, oc0, rows, c0, c1, mbuf, mb, tmp);
             }

@@ -176,8 +176,8 @@ public unsafe class ConvWinogradTests
     }
 
     /// <summary>
-    /// The multi-part partitions of ConvWinograd.Choose (column ranges in private buffers; private whole-input copies
-    /// with the output blocks split), with band tails that take TailDots, odd output sizes, tile rows
+    /// The multi-part partitions of ConvWinograd.Choose (column chunks from a counter; column ranges in private
+    /// buffers; private whole-input copies with the output blocks split), with band tails that take TailDots, odd output sizes, tile rows
     /// across samples, accumulation and a fused activation: forward and backward-data at 2 and 3 threads are
     /// bit-identical to 1 thread and within the Winograd bound of the reference.
     /// </summary>
@@ -191,6 +191,7 @@ public unsafe class ConvWinogradTests
             (Shape(40, 36, 27, 33, 1, true, Activation.None), 2),    // odd output: partial tiles, rows across 2 samples
             (Shape(96, 96, 14, 14, 1, true, Activation.LeakyReLU), 1), // 49 tile columns: private copies, output blocks split
             (Shape(64, 80, 6, 22, 0, false), 3),                      // 2×10 tiles per sample, 3 samples
+            (Shape(24, 40, 49, 51, 1, true, Activation.ReLU), 1),    // 650 tile columns: dynamic chunks at 2 threads, tail of 10
         };
         var seen = new HashSet<ConvWinograd.Partition>();
         foreach (var (s, batch) in cases)
@@ -235,6 +236,7 @@ public unsafe class ConvWinogradTests
         }
         Assert.Contains(ConvWinograd.Partition.Columns, seen);
         Assert.Contains(ConvWinograd.Partition.Private, seen);
+        Assert.Contains(ConvWinograd.Partition.Dynamic, seen);
     }
 
     /// <summary>ConvTranspose2D 3×3 stride 1 runs its forward as Conv2D backward-data and its backward-data as Conv2D forward.</summary>
