@@ -23,8 +23,10 @@ namespace StaticCnn.Kernels;
 /// error by about two orders of magnitude, too much against the PyTorch parity tolerance of the test suite.</para>
 /// <para><b>Determinism</b>: every output is one fixed sequence of operations (transform, FMA chain over input
 /// channels in increasing order, transform), independent of the block or thread it lands in; threads
-/// (<see cref="GemmWorkers"/>) partition input channels (input transform) and (output-channel block, column block)
-/// items (GEMM and output transform). Results are bit-identical for any thread count.</para>
+/// (<see cref="GemmWorkers"/>) share a band as <see cref="Choose"/> picks: column chunks from a counter, column
+/// ranges, or output-channel blocks, each part reading only transformed input it wrote itself (see "partitions"
+/// below); one part, or the fallback, splits input channels (input transform) and (output-channel block, column
+/// block) items (GEMM and output transform). Results are bit-identical for any thread count.</para>
 /// </remarks>
 internal static unsafe class ConvWinograd
 {
