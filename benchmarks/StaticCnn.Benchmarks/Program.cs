@@ -5,6 +5,7 @@ using StaticCnn.Benchmarks;
 //   peak                       single-core fp32 FMA peak (AVX-512 and AVX2)
 //   table [options]            Stopwatch harness for the side-by-side table (see TableMode; JSON like bench.py)
 //   loop NAME VARIANT SECONDS [THREADS]   runs one workload in a loop (for perf / callgrind)
+//   trace NAME VARIANT THREADS [CALLS]     per-dispatch, per-part timings (STATICCNN_WORKER_TRACE=1; see TraceMode)
 //   anything else              BenchmarkDotNet (e.g. --filter '*Conv*' --job short --exporters json)
 if (args.Length > 0 && args[0] == "peak")
 {
@@ -24,6 +25,8 @@ if (args.Length >= 4 && args[0] == "loop")
     Console.WriteLine($"{w.Name} {w.Variant}: {calls} calls, {sw.Elapsed.TotalSeconds / calls * 1e6:F1} us per call");
     return 0;
 }
+if (args.Length >= 4 && args[0] == "trace")
+    return TraceMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "table")
     return TableMode.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(FmaPeak).Assembly).Run(args);

@@ -138,7 +138,7 @@ public static class TableMode
 
     private static string Fmt(double s) => s < 1e-3 ? $"{s * 1e6:F1} us" : s < 1 ? $"{s * 1e3:F2} ms" : $"{s:F3} s";
 
-    internal static double[] LoadAverage()
+    public static double[] LoadAverage()
     {
         try
         {
@@ -148,7 +148,7 @@ public static class TableMode
         catch (IOException) { return []; }
     }
 
-    internal static string CpuName()
+    public static string CpuName()
     {
         try
         {

@@ -23,8 +23,10 @@ namespace StaticCnn.Kernels;
 /// error by about two orders of magnitude, too much against the PyTorch parity tolerance of the test suite.</para>
 /// <para><b>Determinism</b>: every output is one fixed sequence of operations (transform, FMA chain over input
 /// channels in increasing order, transform), independent of the block or thread it lands in; threads
-/// (<see cref="GemmWorkers"/>) partition input channels (input transform) and (output-channel block, column block)
-/// items (GEMM and output transform). Results are bit-identical for any thread count.</para>
+/// (<see cref="GemmWorkers"/>) share a band as <see cref="Choose"/> picks: column chunks from a counter, column
+/// ranges, or output-channel blocks, each part reading only transformed input it wrote itself (see "partitions"
+/// below); one part, or the fallback, splits input channels (input transform) and (output-channel block, column
+/// block) items (GEMM and output transform). Results are bit-identical for any thread count.</para>
 /// </remarks>
 internal static unsafe class ConvWinograd
 {
@@ -78,7 +80,7 @@ internal static unsafe class ConvWinograd
     private static int EsU(in ConvGeom g) => PlaneStride((long)Mb(g) * g.Cin);
     private static int EsM(in ConvGeom g) => PlaneStride((long)Mb(g) * NB);
 
-    private static long InPart(in ConvGeom g) => 16L * TWpad(g) + 2L * (TWpad(g) + 32) + Slack;
+    private static long InPart(in ConvGeom g) => 16L * TWpad(g) + 2L * (TWpad(g) + 32) + 4 * 16 + Slack;
     private static long GemmPart(in ConvGeom g)
     {
         long mb = Mb(g);
@@ -102,6 +104,8 @@ internal static unsafe class ConvWinograd
         public ConvGeom G;
         public float* X, W, B, Y, V, Scratch;
         public int Batch, PerPart, Ldv, R0, R1;   // band: global tile rows [R0, R1)
+        public int Ldv2;                          // row stride of a part's private transformed input
+        public int Next;                          // Partition.Dynamic: the next column chunk to take
         public bool Accumulate, FlippedW;
         public Activation Act;
     }
@@ -127,15 +131,186 @@ internal static unsafe class ConvWinograd
         c.Scratch = Gemm.Align(c.V + (nint)T * EsV(g) + 16);
         int th = TH(g), tw = TW(g);
         int rows = batch * th, band = BandRows(g);
-        int ocBlocks = (g.Cout + Mb(g) - 1) / Mb(g);
         for (int r0 = 0; r0 < rows; r0 += band)
         {
             c.R0 = r0;
             c.R1 = Math.Min(rows, r0 + band);
             long cols = (long)(c.R1 - c.R0) * tw;
-            GemmWorkers.Run(GemmWorkers.Parts(threads, T * g.Cin * cols, 1L << 15), &InputPart, &c);
-            GemmWorkers.Run(GemmWorkers.Parts(threads, cols * g.Cin * g.Cout * T, 1L << 20), &GemmPartFn, &c);
+            int parts = GemmWorkers.Parts(threads, cols * g.Cin * g.Cout * T, 1L << 20);
+            switch (Choose(g, (int)cols, parts))
+            {
+                case Partition.Dynamic:
+                    // many tile columns: the parts take NB-column chunks from a counter, so a slower core takes
+                    // fewer; each part transforms all weights once and each chunk's input into memory of its own
+                    c.Next = 0;
+                    c.Ldv2 = PrivateLdv(NB, tw);
+                    GemmWorkers.Run(parts, &DynamicPart, &c);
+                    break;
+                case Partition.Columns:
+                    // many tile columns: each part owns a column range, transforms its input into a buffer of its own
+                    // and runs every output channel on it
+                    c.Ldv2 = PrivateLdv(PartCols((int)cols, parts), tw);
+                    GemmWorkers.Run(parts, &ColumnPart, &c);
+                    break;
+                case Partition.ColumnsShared:
+                    c.Ldv2 = 0;
+                    GemmWorkers.Run(parts, &ColumnPart, &c);
+                    break;
+                case Partition.Private:
+                    // few tile columns: each part transforms the whole input into its own copy, then runs its share of
+                    // the output-channel blocks
+                    c.Ldv2 = PrivateLdv((int)cols, tw);
+                    GemmWorkers.Run(parts, &PrivatePart, &c);
+                    break;
+                default:
+                    GemmWorkers.Run(GemmWorkers.Parts(threads, T * g.Cin * cols, 1L << 15), &InputPart, &c);
+                    GemmWorkers.Run(parts, &GemmPartFn, &c);
+                    break;
+            }
         }
+    }
+
+    // ---- partitions -----------------------------------------------------------------------------------------------
+    //
+    // With two cores, transformed input written by one core and read or rewritten by the other costs a cache-line
+    // transfer or an invalidation per line. Measured on Zen 5 (benchmarks trace mode, conv 64@56 forward): the
+    // input-channel split of the transform took 345 µs per half at 2 threads against 161 µs for all of it at 1 thread,
+    // and the GEMM gained 1.45× instead of 2×. Column ranges in one shared buffer were still slow (part 1: 700 µs of
+    // CPU for half of an 810 µs call): the two parts write neighbouring lines of every row of V, and the seam costs as
+    // much as the sharing did. With each part's columns in a buffer of its own the call takes 454 µs against 881 µs.
+    // So a part reads only transformed input that it wrote itself, into memory no other part writes. The arithmetic
+    // of every output is unchanged (the tail columns that take TailDots are the same: the column split is in units of
+    // Gran), so results stay bit-identical for any thread count.
+
+    /// <summary>How the parts of one band share the work (<see cref="Choose"/>).</summary>
+    internal enum Partition
+    {
+        /// <summary>One part, or a fallback: input channels for the transform, then (output block, column block) items.</summary>
+        Split,
+        /// <summary>Column ranges, each part's transformed input in a buffer of its own.</summary>
+        Columns,
+        /// <summary>Column ranges in the shared transformed-input buffer (when private buffers do not fit).</summary>
+        ColumnsShared,
+        /// <summary>Output-channel blocks, each part transforming the whole input into a copy of its own.</summary>
+        Private,
+        /// <summary>NB-column chunks taken from a shared counter; private transformed weights and input per part.</summary>
+        Dynamic,
+    }
+
+    /// <summary>The partition of a band of <paramref name="cols"/> tile columns over <paramref name="parts"/> parts.</summary>
+    internal static Partition Choose(in ConvGeom g, int cols, int parts)
+    {
+        if (parts <= 1) return Partition.Split;
+        if ((cols + NB - 1) / NB >= DynamicChunksPerPart * parts
+            && (long)parts * DynamicFloats(g) <= (long)T * EsV(g))
+            return Partition.Dynamic;
+        if (cols / Gran >= ColumnSplitUnits * parts)
+            return PrivateFits(g, PartCols(cols, parts), parts) ? Partition.Columns : Partition.ColumnsShared;
+        return PrivateFits(g, cols, parts) ? Partition.Private : Partition.Split;
+    }
+
+    /// <summary>The dynamic partition needs at least this many NB-column chunks per part.</summary>
+    private const int DynamicChunksPerPart = 3;
+
+    /// <summary>Floats of one part's memory in the dynamic partition: every block of transformed weights, and one chunk of transformed input.</summary>
+    private static long DynamicFloats(in ConvGeom g)
+        => (long)(g.Cout + Mb(g) - 1) / Mb(g) * T * EsU(g) + 16 + (long)T * PlaneStride((long)g.Cin * PrivateLdv(NB, TW(g))) + 64;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void DynamicPart(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        int mb = Mb(g), cin = g.Cin, ocBlocks = (g.Cout + mb - 1) / mb;
+        int cols = (c.R1 - c.R0) * TW(g), chunks = (cols + NB - 1) / NB;
+        nint esU = EsU(g);
+        float* uall = Gemm.Align(c.V + (nint)t * DynamicFloats(g));
+        float* v = Gemm.Align(uall + (nint)ocBlocks * T * esU + 16);
+        int ldv = c.Ldv2;
+        nint es = PlaneStride((long)cin * ldv);
+        float* part = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        bool haveU = false;
+        while (true)
+        {
+            int k = Interlocked.Increment(ref c.Next) - 1;
+            if (k >= chunks) break;
+            if (!haveU)
+            {
+                float* tmp = GemmTmp(g, part);
+                for (int ob = 0; ob < ocBlocks; ob++)
+                    TransformWeights(g, c.W, c.FlippedW, ob * mb, Math.Min(mb, g.Cout - ob * mb), uall + (nint)ob * T * esU, mb, tmp);
+                haveU = true;
+            }
+            int colLo = k * NB, colHi = Math.Min(cols, colLo + NB);
+            TransformInput(ref c, v - colLo, ldv, es, 0, cin, colLo, colHi, part);
+            GemmBlocks(ref c, t, v - colLo, ldv, es, 0, ocBlocks, colLo, colHi, uall);
+        }
+    }
+
+    /// <summary>The 25·16-float weight-transform temporary inside a part's scratch, as <see cref="GemmBlocks"/> lays it out.</summary>
+    private static float* GemmTmp(in ConvGeom g, float* part)
+    {
+        float* mbuf = Gemm.Align(part + (nint)T * EsU(g) + 16);
+        int* offs = (int*)Gemm.Align(mbuf + (nint)T * EsM(g) + 32);
+        return Gemm.Align((float*)(offs + g.Cin) + 16);
+    }
+
+    /// <summary>Most columns one part of the column split gets (its units and the band's tail).</summary>
+    private static int PartCols(int cols, int parts) => (cols / Gran + parts - 1) / parts * Gran + Gran;
+
+    /// <summary>Width of the narrowest GEMM edge kernel: columns split between parts in multiples of it.</summary>
+    private static int Gran => Vector512.IsHardwareAccelerated ? 16 : 8;
+
+    /// <summary>The column split needs at least this many Gran-column units per part (else the GEMM blocks get thin).</summary>
+    private const int ColumnSplitUnits = 4;
+
+    private static int PrivateLdv(int cols, int tw) => (cols + ((tw + 15) & ~15) + Gemm.MaxNR + 15) & ~15;
+
+    /// <summary>Whether <paramref name="parts"/> private copies of <paramref name="cols"/> columns of transformed input fit in the shared one's space.</summary>
+    private static bool PrivateFits(in ConvGeom g, int cols, int parts)
+        => (long)parts * (T * (long)PlaneStride((long)g.Cin * PrivateLdv(cols, TW(g))) + 32) <= (long)T * EsV(g);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ColumnPart(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        int cols = (c.R1 - c.R0) * TW(g), gran = Gran;
+        var (u0, u1) = Range(cols / gran, t, parts);
+        int colLo = (int)u0 * gran, colHi = t == parts - 1 ? cols : (int)u1 * gran;
+        if (colLo >= colHi) return;
+        float* part = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        // the part's columns in a buffer of its own where they fit (column j at v − colLo + j): two parts writing
+        // neighbouring columns of one row lose time to each other at the seam (the prefetcher of one pulls the
+        // other's lines), else in the shared buffer
+        float* v = c.V;
+        int ldv = c.Ldv;
+        nint es = EsV(g);
+        if (c.Ldv2 > 0)
+        {
+            ldv = c.Ldv2;
+            es = PlaneStride((long)g.Cin * ldv);
+            v = Gemm.Align(c.V + (nint)t * (T * es + 32)) - colLo;
+        }
+        TransformInput(ref c, v, ldv, es, 0, g.Cin, colLo, colHi, part);
+        int ocBlocks = (g.Cout + Mb(g) - 1) / Mb(g);
+        GemmBlocks(ref c, t, v, ldv, es, 0, ocBlocks, colLo, colHi);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PrivatePart(void* p, int t, int parts)
+    {
+        ref Ctx c = ref *(Ctx*)p;
+        ConvGeom g = c.G;
+        int cols = (c.R1 - c.R0) * TW(g);
+        int ocBlocks = (g.Cout + Mb(g) - 1) / Mb(g);
+        var (lo, hi) = Range(ocBlocks, t, parts);
+        if (lo >= hi) return;
+        nint es = PlaneStride((long)g.Cin * c.Ldv2);
+        float* v = Gemm.Align(c.V + (nint)t * (T * es + 32));
+        float* part = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        TransformInput(ref c, v, c.Ldv2, es, 0, g.Cin, 0, cols, part);
+        GemmBlocks(ref c, t, v, c.Ldv2, es, (int)lo, (int)hi, 0, cols);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -150,15 +325,29 @@ internal static unsafe class ConvWinograd
         ConvGeom g = c.G;
         var (lo, hi) = Range(g.Cin, t, parts);
         if (lo >= hi) return;
-        int th = TH(g), tw = TW(g), twp = TWpad(g), ldv = c.Ldv;
-        float* hbuf = Gemm.Align(c.Scratch + (nint)t * c.PerPart);   // 4 slots × 4 × twp
+        TransformInput(ref c, c.V, c.Ldv, EsV(g), (int)lo, (int)hi, 0, (c.R1 - c.R0) * TW(g),
+            Gemm.Align(c.Scratch + (nint)t * c.PerPart));
+    }
+
+    /// <summary>
+    /// V[e][ic][col] for input channels [icLo, icHi) and the band's tile columns [colLo, colHi) (stores outside that
+    /// range are left out, so that parts owning neighbouring columns never write each other's); <paramref name="hbuf"/>:
+    /// <see cref="InPart"/> floats of scratch.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformInput(ref Ctx c, float* vbase, int ldv, nint es, int icLo, int icHi, int colLo, int colHi, float* hbuf)
+    {
+        ConvGeom g = c.G;
+        int th = TH(g), tw = TW(g), twp = TWpad(g);
         float* ev = hbuf + 16 * twp;                                    // twp + 32
         float* od = ev + twp + 32;
+        float* edge = od + twp + 32;                                    // 4 vectors for the partial edge stores
         int vw = Vector<float>.Count;
-        for (int ic = (int)lo; ic < hi; ic++)
+        int gr0 = c.R0 + colLo / tw, gr1 = c.R0 + (colHi - 1) / tw + 1;
+        for (int ic = icLo; ic < icHi; ic++)
         {
             int haveN = -1, haveRow = -1;   // padded rows [.., haveRow] of sample haveN are in the ring
-            for (int gr = c.R0; gr < c.R1; gr++)
+            for (int gr = gr0; gr < gr1; gr++)
             {
                 int n = gr / th, tr = gr - n * th;
                 float* plane = c.X + ((nint)n * g.Cin + ic) * g.InPlane;
@@ -185,20 +374,37 @@ internal static unsafe class ConvWinograd
                 haveRow = first + 3;
                 float* h0 = hbuf + (nint)(first & 3) * 4 * twp, h1 = hbuf + (nint)((first + 1) & 3) * 4 * twp;
                 float* h2 = hbuf + (nint)((first + 2) & 3) * 4 * twp, h3 = hbuf + (nint)((first + 3) & 3) * 4 * twp;
-                nint col = (nint)(gr - c.R0) * tw;
-                nint es = EsV(g);
-                float* v = c.V + (nint)ic * ldv + col;
+                int rowCol = (gr - c.R0) * tw;
+                // this row's columns j ∈ [jLo, jHi) are stored; past tw (up to twp) they are the next row's columns,
+                // overwritten by it, or the slack after the band
+                int jLo = Math.Max(0, colLo - rowCol), jHi = Math.Min(twp, colHi - rowCol);
+                float* v = vbase + (nint)ic * ldv + rowCol;
                 for (int k = 0; k < 4; k++)
                 {
                     float* vk = v + k * es;
                     nint o = (nint)k * twp;
-                    for (int j = 0; j < twp; j += vw)
+                    for (int j = jLo / vw * vw; j < jHi; j += vw)
                     {
                         Vector<float> a = Ld(h0 + o + j), b = Ld(h1 + o + j), cc = Ld(h2 + o + j), d = Ld(h3 + o + j);
-                        St(vk + j, a - cc);
-                        St(vk + 4 * es + j, b + cc);
-                        St(vk + 8 * es + j, cc - b);
-                        St(vk + 12 * es + j, b - d);
+                        if (j >= jLo && j + vw <= jHi)
+                        {
+                            St(vk + j, a - cc);
+                            St(vk + 4 * es + j, b + cc);
+                            St(vk + 8 * es + j, cc - b);
+                            St(vk + 12 * es + j, b - d);
+                            continue;
+                        }
+                        St(edge, a - cc);
+                        St(edge + vw, b + cc);
+                        St(edge + 2 * vw, cc - b);
+                        St(edge + 3 * vw, b - d);
+                        for (int l = Math.Max(0, jLo - j); l < Math.Min(vw, jHi - j); l++)
+                        {
+                            vk[j + l] = edge[l];
+                            vk[4 * es + j + l] = edge[vw + l];
+                            vk[8 * es + j + l] = edge[2 * vw + l];
+                            vk[12 * es + j + l] = edge[3 * vw + l];
+                        }
                     }
                 }
             }
@@ -259,53 +465,73 @@ internal static unsafe class ConvWinograd
     {
         ref Ctx c = ref *(Ctx*)p;
         ConvGeom g = c.G;
-        int mb = Mb(g), cin = g.Cin;
+        int mb = Mb(g);
         int ocBlocks = (g.Cout + mb - 1) / mb;
-        int tw = TW(g);
-        int cols = (c.R1 - c.R0) * tw;
+        int cols = (c.R1 - c.R0) * TW(g);
         int colBlocks = (cols + NB - 1) / NB;
         var (lo, hi) = Range((long)ocBlocks * colBlocks, t, parts);
-        if (lo >= hi) return;
+        // items ob·colBlocks + cb in [lo, hi): whole output-channel blocks, and the partial first and last ones
+        while (lo < hi)
+        {
+            int ob = (int)(lo / colBlocks), cb0 = (int)(lo - (long)ob * colBlocks);
+            int cb1 = (int)Math.Min(colBlocks, cb0 + (hi - lo));
+            GemmBlocks(ref c, t, c.V, c.Ldv, EsV(g), ob, ob + 1, cb0 * NB, Math.Min(cols, cb1 * NB));
+            lo += cb1 - cb0;
+        }
+    }
+
+    /// <summary>
+    /// Output-channel blocks [ob0, ob1) × the band's tile columns [colLo, colHi) (in blocks of ≤ NB from colLo; the
+    /// columns past the last multiple of Gran of the band go through <see cref="TailDots"/>): weight transform, the 16
+    /// GEMMs from the transformed input <paramref name="vbase"/> (row stride <paramref name="ldv"/>, plane stride
+    /// <paramref name="es"/>) and the output transform.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GemmBlocks(ref Ctx c, int t, float* vbase, int ldv, nint es, int ob0, int ob1, int colLo, int colHi,
+        float* uall = null)
+    {
+        ConvGeom g = c.G;
+        int mb = Mb(g), cin = g.Cin;
         float* ub = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
         int esU = EsU(g), esM = EsM(g);
         float* mbuf = Gemm.Align(ub + (nint)T * esU + 16);
         int* offs = (int*)Gemm.Align(mbuf + (nint)T * esM + 32);
         float* tmp = Gemm.Align((float*)(offs + cin) + 16);
         float* vt = Gemm.Align(tmp + 9 * 16 + 16 * 16 + 4 * 16);   // tail columns, transposed: [e][16][cin]
-        for (int k = 0; k < cin; k++) offs[k] = k * c.Ldv;
-        int haveBlock = -1, haveTail = -1;
-        int gran = Vector512.IsHardwareAccelerated ? 16 : 8;   // narrowest GEMM edge kernel
-        for (long it = lo; it < hi; it++)
+        for (int k = 0; k < cin; k++) offs[k] = k * ldv;
+        int haveTail = -1;
+        int gran = Gran;   // narrowest GEMM edge kernel
+        int cols = (c.R1 - c.R0) * TW(g), colsMain = cols / gran * gran;
+        for (int ob = ob0; ob < ob1; ob++)
         {
-            int ob = (int)(it / colBlocks), cb = (int)(it - (long)ob * colBlocks);
             int oc0 = ob * mb, rows = Math.Min(mb, g.Cout - oc0);
-            if (ob != haveBlock)
+            float* u = ub;
+            if (uall != null) u = uall + (nint)ob * T * esU;   // transformed already
+            else TransformWeights(g, c.W, c.FlippedW, oc0, rows, ub, mb, tmp);
+            for (int c0 = colLo; c0 < colHi; c0 += NB)
             {
-                TransformWeights(g, c.W, c.FlippedW, oc0, rows, ub, mb, tmp);
-                haveBlock = ob;
-            }
-            int c0 = cb * NB, c1 = Math.Min(cols, c0 + NB);
-            int cm = c0 + (c1 - c0) / gran * gran;   // [c0, cm) through the GEMM; the < gran tail columns as dot products
-            nint es = EsV(g);
-            if (cm > c0)
-                for (int e = 0; e < T; e++)
-                    Gemm.RunIndirect(rows, cin, ub + (nint)e * esU, cin, c.V + e * es, offs, mbuf + (nint)e * esM, NB,
-                        null, c0, cm);
-            if (cm < c1)
-            {
-                if (haveTail != cm)
-                {
+                int c1 = Math.Min(colHi, c0 + NB);
+                int cm = Math.Max(c0, Math.Min(c1, colsMain));   // [c0, cm) through the GEMM; the < gran tail columns as dot products
+                if (cm > c0)
                     for (int e = 0; e < T; e++)
-                        for (int j = cm; j < c1; j++)
-                        {
-                            float* src = c.V + e * es + j, dst = vt + ((nint)e * 16 + (j - cm)) * cin;
-                            for (int k = 0; k < cin; k++) dst[k] = src[(nint)k * c.Ldv];
-                        }
-                    haveTail = cm;
+                        Gemm.RunIndirect(rows, cin, u + (nint)e * esU, cin, vbase + e * es, offs, mbuf + (nint)e * esM, NB,
+                            null, c0, cm);
+                if (cm < c1)
+                {
+                    if (haveTail != cm)
+                    {
+                        for (int e = 0; e < T; e++)
+                            for (int j = cm; j < c1; j++)
+                            {
+                                float* src = vbase + e * es + j, dst = vt + ((nint)e * 16 + (j - cm)) * cin;
+                                for (int k = 0; k < cin; k++) dst[k] = src[(nint)k * ldv];
+                            }
+                        haveTail = cm;
+                    }
+                    TailDots(u, esU, vt, cin, rows, c1 - cm, mbuf + (cm - c0), esM);
                 }
-                TailDots(ub, esU, vt, cin, rows, c1 - cm, mbuf + (cm - c0), esM);
+                OutputTransform(ref c, oc0, rows, c0, c1, mbuf, mb, tmp);
             }
-            OutputTransform(ref c, oc0, rows, c0, c1, mbuf, mb, tmp);
         }
     }
 

@@ -62,10 +62,76 @@ internal static unsafe class GemmWorkers
     internal static long InlineWhileBusy => Volatile.Read(ref _inlineWhileBusy);
     private static long _inlineWhileBusy;
 
+    // ---- per-part timings (a debug switch: STATICCNN_WORKER_TRACE=1, read once) --------------------------------------
+
+    /// <summary>One part of one dispatch: Stopwatch ticks of the dispatch's start, and of this part's start and end.</summary>
+    internal struct TraceEntry
+    {
+        public long Dispatch, Issued, Start, End;
+        /// <summary>The thread's CPU time spent in the part, in nanoseconds (Linux; 0 elsewhere).</summary>
+        public long CpuNs;
+        public int Part, Parts;
+        public nint Fn;
+    }
+
+    /// <summary>
+    /// True when the environment variable <c>STATICCNN_WORKER_TRACE</c> is 1: every part of every dispatch (pooled,
+    /// inline or single) is timed into a ring of <see cref="TraceCapacity"/> entries (<see cref="TakeTrace"/>). For
+    /// finding out where a second thread's time goes (wake-up delay, imbalance, slower parts); off, it costs one
+    /// predictable branch per dispatch.
+    /// </summary>
+    internal static readonly bool TraceEnabled = Environment.GetEnvironmentVariable("STATICCNN_WORKER_TRACE") == "1";
+    internal const int TraceCapacity = 1 << 16;
+    private static readonly TraceEntry[] Trace = TraceEnabled ? new TraceEntry[TraceCapacity] : [];
+    private static int _traceCount;
+    private static long _traceDispatch, _traceIssued;
+
+    /// <summary>The entries recorded since the last call (at most <see cref="TraceCapacity"/>), in completion order.</summary>
+    internal static TraceEntry[] TakeTrace()
+    {
+        int n = Math.Min(Interlocked.Exchange(ref _traceCount, 0), TraceCapacity);
+        return Trace.AsSpan(0, n).ToArray();
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "clock_gettime")]
+    private static extern int ClockGetTime(int clock, long* timespec);
+
+    /// <summary>CLOCK_THREAD_CPUTIME_ID of the calling thread in nanoseconds (Linux), else 0.</summary>
+    private static long ThreadCpuNs()
+    {
+        if (!OperatingSystem.IsLinux()) return 0;
+        long* ts = stackalloc long[2];
+        return ClockGetTime(3, ts) == 0 ? ts[0] * 1_000_000_000 + ts[1] : 0;
+    }
+
+    private static void TracedPart(delegate*<void*, int, int, void> fn, void* ctx, int t, int parts, long dispatch, long issued)
+    {
+        long cpu0 = ThreadCpuNs();
+        long start = Stopwatch.GetTimestamp();
+        try
+        {
+            fn(ctx, t, parts);
+        }
+        finally
+        {
+            long end = Stopwatch.GetTimestamp();
+            long cpu = ThreadCpuNs() - cpu0;
+            int i = Interlocked.Increment(ref _traceCount) - 1;
+            if (i < TraceCapacity)
+                Trace[i] = new TraceEntry { Dispatch = dispatch, Issued = issued, Start = start, End = end, CpuNs = cpu, Part = t, Parts = parts, Fn = (nint)fn };
+        }
+    }
+
     /// <summary>Runs <paramref name="fn"/>(ctx, t, parts) for t in [0, parts).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run(int parts, delegate*<void*, int, int, void> fn, void* ctx)
     {
+        if (TraceEnabled && (parts <= 1 || Volatile.Read(ref _busy) != 0))
+        {
+            long d = Interlocked.Increment(ref _traceDispatch), issued = Stopwatch.GetTimestamp();
+            for (int t = 0; t < Math.Max(1, parts); t++) TracedPart(fn, ctx, t, Math.Max(1, parts), d, issued);
+            return;
+        }
         if (parts <= 1)
         {
             fn(ctx, 0, 1);
@@ -87,6 +153,11 @@ internal static unsafe class GemmWorkers
             var workers = _workers;
             Volatile.Write(ref _pending, parts - 1);
             _dispatches++;
+            if (TraceEnabled)
+            {
+                _traceDispatch++;
+                _traceIssued = Stopwatch.GetTimestamp();
+            }
             for (int i = 0; i < parts - 1; i++)
             {
                 var w = workers[i];
@@ -100,7 +171,8 @@ internal static unsafe class GemmWorkers
             }
             try
             {
-                fn(ctx, 0, parts);
+                if (TraceEnabled) TracedPart(fn, ctx, 0, parts, _traceDispatch, _traceIssued);
+                else fn(ctx, 0, parts);
             }
             finally
             {
@@ -146,7 +218,8 @@ internal static unsafe class GemmWorkers
             seen++;   // exactly one ticket per dispatch: the next one waits for this part to finish
             try
             {
-                _fn(_ctx, w.Part, _parts);
+                if (TraceEnabled) TracedPart(_fn, _ctx, w.Part, _parts, _traceDispatch, _traceIssued);
+                else _fn(_ctx, w.Part, _parts);
             }
             catch (Exception e)
             {

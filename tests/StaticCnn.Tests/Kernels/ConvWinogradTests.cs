@@ -175,6 +175,70 @@ public unsafe class ConvWinogradTests
         }
     }
 
+    /// <summary>
+    /// The multi-part partitions of ConvWinograd.Choose (column chunks from a counter; column ranges in private
+    /// buffers; private whole-input copies with the output blocks split), with band tails that take TailDots, odd output sizes, tile rows
+    /// across samples, accumulation and a fused activation: forward and backward-data at 2 and 3 threads are
+    /// bit-identical to 1 thread and within the Winograd bound of the reference.
+    /// </summary>
+    [Fact, Trait("Category", "Numeric")]
+    public void Partitions_AreBitIdenticalAcrossThreads()
+    {
+        var rng = new Random(59);
+        var cases = new (RuntimeConv2DShape s, int batch)[]
+        {
+            (Shape(32, 32, 30, 30, 1, true, Activation.ReLU), 1),    // 225 tile columns: column split, tail of 1 (or 1/8)
+            (Shape(40, 36, 27, 33, 1, true, Activation.None), 2),    // odd output: partial tiles, rows across 2 samples
+            (Shape(96, 96, 14, 14, 1, true, Activation.LeakyReLU), 1), // 49 tile columns: private copies, output blocks split
+            (Shape(64, 80, 6, 22, 0, false), 3),                      // 2×10 tiles per sample, 3 samples
+            (Shape(24, 40, 49, 51, 1, true, Activation.ReLU), 1),    // 650 tile columns: dynamic chunks at 2 threads, tail of 10
+        };
+        var seen = new HashSet<ConvWinograd.Partition>();
+        foreach (var (s, batch) in cases)
+        {
+            var g = G(s);
+            Assert.True(ConvWinograd.Applies(g) && ConvWinograd.AppliesData(g), s.ToString());
+            int cols = batch * ((s.outH + 1) / 2) * ((s.outW + 1) / 2);
+            var x = NumericAssert.Random(rng, XLen(s, batch));
+            var w = NumericAssert.Random(rng, WLen(s));
+            var b = s.hasBias ? NumericAssert.Random(rng, s.outC) : Array.Empty<float>();
+            var dy = NumericAssert.Random(rng, YLen(s, batch));
+            var y0 = NumericAssert.Random(rng, YLen(s, batch));   // accumulate: y = act(y0 + conv)
+            var s0 = s with { activation = Activation.None };
+            var yr = new float[YLen(s, batch)];
+            var abs = new float[yr.Length];
+            Conv2D.ForwardReference(s, x, w, b, yr, batch, Span<float>.Empty, 1);
+            Conv2D.ForwardReference(s0, NumericAssert.Abs(x), NumericAssert.Abs(w), NumericAssert.Abs(b), abs, batch, Span<float>.Empty, 1);
+            var dxr = new float[x.Length];
+            var adx = new float[x.Length];
+            Conv2D.BackwardDataReference(s, w, dy, dxr, batch, Span<float>.Empty, 1);
+            Conv2D.BackwardDataReference(s, NumericAssert.Abs(w), NumericAssert.Abs(dy), adx, batch, Span<float>.Empty, 1);
+            float[]? y1 = null, dx1 = null, ya1 = null;
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                int parts = GemmWorkers.Parts(threads, (long)cols * s.inC * s.outC * 16, 1L << 20);
+                if (parts > 1) seen.Add(ConvWinograd.Choose(g, cols, parts));
+                var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+                var y = new float[yr.Length];
+                var dx = new float[x.Length];
+                var ya = (float[])y0.Clone();
+                Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+                Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
+                fixed (float* px = x, pw = w, pya = ya, ps = scratch)
+                    ConvWinograd.Forward(g, px, pw, null, pya, batch, true, s.activation, ps, threads);
+                Check($"y ({s}, batch {batch}, threads {threads})", y, yr, abs, s.inC * 9L);
+                Check($"dx ({s}, batch {batch}, threads {threads})", dx, dxr, adx, s.outC * 9L);
+                if (y1 == null) { y1 = y; dx1 = dx; ya1 = ya; continue; }
+                NumericAssert.Identical($"y ({s}), {threads} threads", y, y1);
+                NumericAssert.Identical($"dx ({s}), {threads} threads", dx, dx1!);
+                NumericAssert.Identical($"accumulated y ({s}), {threads} threads", ya, ya1!);
+            }
+        }
+        Assert.Contains(ConvWinograd.Partition.Columns, seen);
+        Assert.Contains(ConvWinograd.Partition.Private, seen);
+        Assert.Contains(ConvWinograd.Partition.Dynamic, seen);
+    }
+
     /// <summary>ConvTranspose2D 3×3 stride 1 runs its forward as Conv2D backward-data and its backward-data as Conv2D forward.</summary>
     [Fact, Trait("Category", "Numeric")]
     public void ConvTranspose2D_Stride1_MatchesReference()
