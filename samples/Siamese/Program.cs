@@ -122,7 +122,7 @@ internal sealed record Options(string Data, int Epochs, int Pairs, int Batch, in
 
     public static Options Parse(string[] args)
     {
-        var o = new Options(Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist"), 6, 12000, 64, 1, 2e-3f, 1f, 1, "out");
+        var o = new Options(Path.Combine(AppContext.BaseDirectory, "data", "fashion-mnist"), 8, 16000, 64, 1, 2e-3f, 1f, 1, "out");
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");
