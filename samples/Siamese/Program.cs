@@ -112,7 +112,21 @@ Checkpoint.Save(net, checkpoint, new Dictionary<string, string>
 });
 string svg = Path.Combine(o.OutDir, "siamese.history.svg");
 history.SaveSvg(svg, "Siamese CNN on Fashion-MNIST pairs");
-Console.WriteLine($"wrote {Path.GetFullPath(checkpoint)} and {Path.GetFullPath(svg)}");
+// The first 32 test pairs with their distances, so that PyTorch can check the checkpoint pair by pair:
+//   /usr/bin/python3 samples/Siamese/check_pytorch.py out/siamese.safetensors out/siamese.pairs.safetensors
+const int checkCount = 32;
+string pairsFile = Path.Combine(o.OutDir, "siamese.pairs.safetensors");
+SafeTensorsFile.Write(pairsFile, new[]
+{
+    new SafeTensor("left", new[] { checkCount, 1, 28, 28 }, test.Floats(SiamesePairs.LeftName).AsSpan(0, checkCount * SiameseCnn.LeftSize).ToArray()),
+    new SafeTensor("right", new[] { checkCount, 1, 28, 28 }, test.Floats(SiamesePairs.RightName).AsSpan(0, checkCount * SiameseCnn.RightSize).ToArray()),
+    new SafeTensor("distance", new[] { checkCount }, testDistances.AsSpan(0, checkCount).ToArray()),
+    new SafeTensor("same", new[] { checkCount }, testPairs.Same.AsSpan(0, checkCount).ToArray()),
+}, new Dictionary<string, string> { ["made_by"] = "samples/Siamese" });
+Console.WriteLine($"wrote into {Path.GetFullPath(o.OutDir)}:");
+Console.WriteLine($"  {checkpoint}  (checkpoint: one branch's tensors, state_dict names)");
+Console.WriteLine($"  {pairsFile}  (32 test pairs and their distances; PyTorch: samples/Siamese/check_pytorch.py {checkpoint} {pairsFile})");
+Console.WriteLine($"  {svg}  (loss, pair accuracy and AUC per epoch)");
 return 0;
 
 /// <summary>Command-line options of the sample.</summary>
