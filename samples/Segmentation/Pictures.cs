@@ -16,32 +16,32 @@ internal static class Pictures
     public static void SaveExamples(ShapesUNet net, TensorDataset data, int count, string path)
     {
         count = Math.Min(count, data.Count);
-        const int s = Shapes.Size, tile = s * Zoom, gap = 4;
+        const int s = ShapesData.Size, tile = s * Zoom, gap = 4;
         int width = 3 * tile + 2 * gap, height = count * tile + (count - 1) * gap;
         var rgb = new byte[width * height * 3];
         Array.Fill(rgb, (byte)255);
         var logits = new float[ShapesUNet.OutputSize];
-        var prediction = new int[Shapes.Pixels];
-        float[] images = data.Floats(Shapes.InputName);
-        int[] labels = data.Ints(Shapes.LabelName);
+        var prediction = new int[ShapesData.Pixels];
+        float[] images = data.Floats(ShapesData.InputName);
+        int[] labels = data.Ints(ShapesData.LabelName);
         for (int i = 0; i < count; i++)
         {
-            var image = images.AsSpan(i * Shapes.Pixels, Shapes.Pixels);
+            var image = images.AsSpan(i * ShapesData.Pixels, ShapesData.Pixels);
             net.Forward(image, logits, 1);
-            for (int p = 0; p < Shapes.Pixels; p++)
+            for (int p = 0; p < ShapesData.Pixels; p++)
             {
                 int best = 0;
-                for (int c = 1; c < Shapes.Classes; c++)
-                    if (logits[c * Shapes.Pixels + p] > logits[best * Shapes.Pixels + p]) best = c;
+                for (int c = 1; c < ShapesData.Classes; c++)
+                    if (logits[c * ShapesData.Pixels + p] > logits[best * ShapesData.Pixels + p]) best = c;
                 prediction[p] = best;
             }
             for (int y = 0; y < s; y++)
                 for (int x = 0; x < s; x++)
                 {
-                    int p = y * s + x, label = labels[i * Shapes.Pixels + p];
+                    int p = y * s + x, label = labels[i * ShapesData.Pixels + p];
                     byte grey = (byte)Math.Clamp((int)MathF.Round(image[p] * 255f), 0, 255);
                     Fill(rgb, width, i * (tile + gap) + y * Zoom, x * Zoom, new[] { grey, grey, grey });
-                    Fill(rgb, width, i * (tile + gap) + y * Zoom, tile + gap + x * Zoom, label == Shapes.IgnoreIndex ? Ignored : Colours[label]);
+                    Fill(rgb, width, i * (tile + gap) + y * Zoom, tile + gap + x * Zoom, label == ShapesData.IgnoreIndex ? Ignored : Colours[label]);
                     Fill(rgb, width, i * (tile + gap) + y * Zoom, 2 * (tile + gap) + x * Zoom, Colours[prediction[p]]);
                 }
         }

@@ -1,4 +1,4 @@
-// Trains a small U-Net (ShapesUNet) on generated shapes (Shapes): per-pixel cross-entropy that ignores the 1-pixel
+// Trains a small U-Net (ShapesUNet) on generated shapes (ShapesData): per-pixel cross-entropy that ignores the 1-pixel
 // border ring of every shape, mean IoU per epoch on a validation set and at the end on a held-out test set, with the
 // IoU of every class; writes the history plot and a picture of test predictions into an output folder (default out/).
 //
@@ -19,19 +19,19 @@ try { o = Options.Parse(args); }
 catch (ArgumentException e) { Console.Error.WriteLine(e.Message); Console.Error.WriteLine(Options.Usage); return 2; }
 
 var clock = Stopwatch.StartNew();
-var train = Shapes.Generate(o.Train, o.Seed);
-var validation = Shapes.Generate(o.Validation, o.Seed + 1000);
-var test = Shapes.Generate(o.Test, o.Seed + 2000);
+var train = ShapesData.Generate(o.Train, o.Seed);
+var validation = ShapesData.Generate(o.Validation, o.Seed + 1000);
+var test = ShapesData.Generate(o.Test, o.Seed + 2000);
 
 Console.WriteLine(ShapesUNet.SummaryText);
-Console.WriteLine($"data: generated shapes, {Shapes.Size}×{Shapes.Size}, classes {string.Join(", ", Shapes.ClassNames.Select((n, i) => $"{i} {n}"))}, border ring = ignore index {Shapes.IgnoreIndex}");
+Console.WriteLine($"data: generated shapes, {ShapesData.Size}×{ShapesData.Size}, classes {string.Join(", ", ShapesData.ClassNames.Select((n, i) => $"{i} {n}"))}, border ring = ignore index {ShapesData.IgnoreIndex}");
 Console.WriteLine($"      {train.Count:N0} train, {validation.Count:N0} validation, {test.Count:N0} test images");
 Console.WriteLine($"training: {o.Epochs} epochs, batch {o.Batch}, Adam lr {o.LearningRate} with cosine decay, {o.Threads} thread(s), seed {o.Seed}");
 
 using var net = new ShapesUNet(maxBatch: o.Batch, seed: o.Seed);
 string output = net.Outputs[0].Name;
-var loss = new LossTerm(output, new CrossEntropyLoss { IgnoreIndex = Shapes.IgnoreIndex }, Shapes.LabelName);
-var miou = new MetricTerm(output, new MeanIoU(Shapes.Classes, Shapes.IgnoreIndex), Shapes.LabelName);
+var loss = new LossTerm(output, new CrossEntropyLoss { IgnoreIndex = ShapesData.IgnoreIndex }, ShapesData.LabelName);
+var miou = new MetricTerm(output, new MeanIoU(ShapesData.Classes, ShapesData.IgnoreIndex), ShapesData.LabelName);
 int stepsPerEpoch = (train.Count + o.Batch - 1) / o.Batch;
 var history = Trainer.Fit(net, train, new TrainingOptions
 {
@@ -48,18 +48,18 @@ var history = Trainer.Fit(net, train, new TrainingOptions
 });
 double trainSeconds = history.Epochs.Sum(e => e.Seconds);
 
-var testMetric = new MeanIoU(Shapes.Classes, Shapes.IgnoreIndex);
-var result = Trainer.Evaluate(net, test, new[] { loss }, new[] { new MetricTerm(output, testMetric, Shapes.LabelName) }, batchSize: o.Batch);
+var testMetric = new MeanIoU(ShapesData.Classes, ShapesData.IgnoreIndex);
+var result = Trainer.Evaluate(net, test, new[] { loss }, new[] { new MetricTerm(output, testMetric, ShapesData.LabelName) }, batchSize: o.Batch);
 long counted = 0, correct = 0;
-for (int y = 0; y < Shapes.Classes; y++)
-    for (int p = 0; p < Shapes.Classes; p++)
+for (int y = 0; y < ShapesData.Classes; y++)
+    for (int p = 0; p < ShapesData.Classes; p++)
     {
         counted += testMetric.Confusion(y, p);
         if (y == p) correct += testMetric.Confusion(y, p);
     }
 Console.WriteLine($"test: mIoU {result.Metric("mIoU"):F4}, CE {result.Loss:F4}, pixel accuracy {100.0 * correct / counted:F2} % ({result.Count:N0} images, {counted:N0} counted pixels, border rings ignored)");
-for (int c = 0; c < Shapes.Classes; c++)
-    Console.WriteLine($"  IoU {c} {Shapes.ClassNames[c],-10} {testMetric.ClassIoU(c):F4}");
+for (int c = 0; c < ShapesData.Classes; c++)
+    Console.WriteLine($"  IoU {c} {ShapesData.ClassNames[c],-10} {testMetric.ClassIoU(c):F4}");
 Console.WriteLine($"time: {trainSeconds:F1} s training ({train.Count * (double)history.Epochs.Count / trainSeconds:N0} images/s incl. validation), {clock.Elapsed.TotalSeconds:F1} s in all");
 
 Directory.CreateDirectory(o.OutDir);
@@ -79,7 +79,7 @@ internal sealed record Options(int Train, int Validation, int Test, int Epochs, 
 
     public static Options Parse(string[] args)
     {
-        var o = new Options(2000, 200, 500, 8, 32, 1, 0.01f, 1, "out");
+        var o = new Options(1500, 200, 500, 8, 32, 1, 0.01f, 1, "out");
         for (int i = 0; i < args.Length; i++)
         {
             string Next() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value.");

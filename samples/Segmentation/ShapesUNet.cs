@@ -3,11 +3,11 @@ using StaticCnn;
 namespace StaticCnn.Samples.Segmentation;
 
 /// <summary>
-/// A small U-Net for 1×32×32 images and <see cref="Shapes.Classes"/> per-pixel classes: two encoder levels of
+/// A small U-Net for 1×32×32 images and <see cref="ShapesData.Classes"/> per-pixel classes: two encoder levels of
 /// (3×3 convolution, BatchNorm, ReLU) × 2 with 2×2 max pooling, a bottom level at 8×8, and a decoder that up-samples
 /// (nearest ×2 at the first level, a 2×2 stride-2 transposed convolution at the second), concatenates the encoder
 /// output of the same size (the skip connection) and applies two more convolution blocks. The 1×1 convolution
-/// <see cref="Logits"/> gives N×4×32×32 class logits. 25,140 parameters.
+/// <see cref="Logits"/> gives N×4×32×32 class logits. 29,748 parameters (and 320 BatchNorm running statistics).
 /// </summary>
 /// <remarks>
 /// PyTorch:
@@ -21,7 +21,7 @@ namespace StaticCnn.Samples.Segmentation;
 /// logits = nn.Conv2d(8, 4, 1)(y1)
 /// </code>
 /// </remarks>
-[Network(InputChannels = 1, InputHeight = Shapes.Size, InputWidth = Shapes.Size)]
+[Network(InputChannels = 1, InputHeight = ShapesData.Size, InputWidth = ShapesData.Size)]
 public partial class ShapesUNet
 {
     // encoder level 1: 32×32
@@ -66,5 +66,5 @@ public partial class ShapesUNet
     [BatchNorm2D]                                            public partial Layer BnDec1b { get; }
     [ReLU]                                                   public partial Layer ReluDec1b { get; } // 8×32×32
     // per-pixel class logits
-    [Conv2D(Shapes.Classes, Kernel = 1, Output = true)]      public partial Layer Logits { get; }    // 4×32×32
+    [Conv2D(ShapesData.Classes, Kernel = 1, Output = true)]      public partial Layer Logits { get; }    // 4×32×32
 }

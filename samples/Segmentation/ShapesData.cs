@@ -13,7 +13,7 @@ namespace StaticCnn.Samples.Segmentation;
 /// PyTorch: the equivalent set would be <c>TensorDataset(images, labels)</c> with images N×1×32×32 float and labels
 /// N×32×32 long, trained with <c>nn.CrossEntropyLoss(ignore_index=-100)</c>.
 /// </remarks>
-public static class Shapes
+public static class ShapesData
 {
     /// <summary>Image height and width.</summary>
     public const int Size = 32;
@@ -26,7 +26,7 @@ public static class Shapes
     /// <summary>Smallest and largest shape radius (half side of a square), in pixels.</summary>
     public const float MinRadius = 4f, MaxRadius = 8f;
     /// <summary>Standard deviation of the Gaussian pixel noise.</summary>
-    public const float Noise = 0.1f;
+    public const float Noise = 0.2f;
     /// <summary>The input tensor's name (the network's one input) and the label map's name in the data set.</summary>
     public const string InputName = "Input", LabelName = "mask";
 
