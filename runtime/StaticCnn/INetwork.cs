@@ -171,36 +171,61 @@ public interface INetwork : IDisposable
 /// </remarks>
 public readonly struct TensorShape : IEquatable<TensorShape>
 {
-    private readonly int[]? _dims;
+    // Up to four dimensions inline (a shape is built on hot paths, e.g. OutputShape, and must not allocate); more in _more.
+    private readonly int _rank, _d0, _d1, _d2, _d3;
+    private readonly int[]? _more;
 
     /// <summary>A vector of <paramref name="features"/> (rank 1). PyTorch: a sample of an <c>(N, F)</c> tensor.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The dimension is below 1.</exception>
-    public TensorShape(int features) : this(new[] { features }, copy: false) { }
+    public TensorShape(int features)
+    {
+        Check(features, 1, 0, "features", features);
+        (_rank, _d0) = (1, features);
+    }
 
     /// <summary>A signal or sequence of <paramref name="length"/> steps with <paramref name="channels"/> each (rank 2). PyTorch: a sample of <c>(N, C, L)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1, or C·L exceeds <see cref="int.MaxValue"/>.</exception>
-    public TensorShape(int channels, int length) : this(new[] { channels, length }, copy: false) { }
+    public TensorShape(int channels, int length)
+    {
+        Check(channels, 2, 0, "channels", channels);
+        Check(length, 2, 1, "length", (long)channels * length);
+        (_rank, _d0, _d1) = (2, channels, length);
+    }
 
     /// <summary>The image shape <paramref name="channels"/>×<paramref name="height"/>×<paramref name="width"/> (rank 3). PyTorch: a sample of <c>(N, C, H, W)</c>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">A dimension is below 1, or C·H·W exceeds <see cref="int.MaxValue"/>.</exception>
-    public TensorShape(int channels, int height, int width) : this(new[] { channels, height, width }, copy: false) { }
+    public TensorShape(int channels, int height, int width)
+    {
+        Check(channels, 3, 0, "channels", channels);
+        Check(height, 3, 1, "height", (long)channels * height);
+        Check(width, 3, 2, "width", (long)channels * height * width);
+        (_rank, _d0, _d1, _d2) = (3, channels, height, width);
+    }
 
     /// <summary>A shape of any rank (at least 1) from its dimensions, outermost first; the array is copied.</summary>
     /// <exception cref="ArgumentOutOfRangeException">No dimension, a dimension below 1, or more than <see cref="int.MaxValue"/> elements.</exception>
-    public TensorShape(params int[] dims) : this(dims ?? throw new ArgumentNullException(nameof(dims)), copy: true) { }
-
-    private TensorShape(int[] dims, bool copy)
+    public TensorShape(params int[] dims)
     {
+        ArgumentNullException.ThrowIfNull(dims);
         if (dims.Length == 0) throw new ArgumentOutOfRangeException(nameof(dims), "A shape needs at least one dimension.");
         long n = 1;
         for (int i = 0; i < dims.Length; i++)
         {
-            if (dims[i] < 1) throw new ArgumentOutOfRangeException(AxisName(dims.Length, i), dims[i], $"Dimension {i} of a rank-{dims.Length} shape must be at least 1.");
-            n *= dims[i];
-            if (n > int.MaxValue)
-                throw new ArgumentOutOfRangeException(AxisName(dims.Length, i), dims[i], $"{string.Join("×", dims)} holds more than {int.MaxValue} elements.");
+            n *= Math.Max(dims[i], 0);
+            Check(dims[i], dims.Length, i, AxisName(dims.Length, i), n);
         }
-        _dims = copy ? (int[])dims.Clone() : dims;
+        _rank = dims.Length;
+        _d0 = dims[0];
+        _d1 = dims.Length > 1 ? dims[1] : 0;
+        _d2 = dims.Length > 2 ? dims[2] : 0;
+        _d3 = dims.Length > 3 ? dims[3] : 0;
+        if (dims.Length > 4) _more = (int[])dims.Clone();
+    }
+
+    private static void Check(int dim, int rank, int axis, string name, long product)
+    {
+        if (dim < 1) throw new ArgumentOutOfRangeException(name, dim, $"Dimension {axis} of a rank-{rank} shape must be at least 1.");
+        if (product > int.MaxValue) throw new ArgumentOutOfRangeException(name, dim, $"The shape holds more than {int.MaxValue} elements.");
     }
 
     private static string AxisName(int rank, int axis) => rank switch
@@ -212,48 +237,67 @@ public readonly struct TensorShape : IEquatable<TensorShape>
     };
 
     /// <summary>Number of axes: 1 (F), 2 (C, L), 3 (C, H, W) …; 0 for <c>default</c>.</summary>
-    public int Rank => _dims?.Length ?? 0;
+    public int Rank => _rank;
     /// <summary>Dimension <paramref name="axis"/>, outermost first.</summary>
-    public int this[int axis] => (_dims ?? Array.Empty<int>())[axis];
+    /// <exception cref="ArgumentOutOfRangeException">The axis is not in 0..Rank−1.</exception>
+    public int this[int axis]
+    {
+        get
+        {
+            if ((uint)axis >= (uint)_rank) throw new ArgumentOutOfRangeException(nameof(axis), axis, $"The shape has rank {_rank}.");
+            if (_more is not null) return _more[axis];
+            return axis switch { 0 => _d0, 1 => _d1, 2 => _d2, _ => _d3 };
+        }
+    }
     /// <summary>A copy of the dimensions, outermost first.</summary>
-    public int[] ToArray() => _dims is null ? Array.Empty<int>() : (int[])_dims.Clone();
+    public int[] ToArray()
+    {
+        var d = new int[_rank];
+        for (int i = 0; i < _rank; i++) d[i] = this[i];
+        return d;
+    }
     /// <summary>Channels (C): the first axis.</summary>
-    public int Channels => _dims is null ? 0 : _dims[0];
+    public int Channels => _d0;
     /// <summary>Height (H) of the C×H×W view: 1 below rank 3, the middle axes' product above it.</summary>
     public int Height
     {
         get
         {
-            if (_dims is null) return 0;
+            if (_rank == 0) return 0;
             int h = 1;
-            for (int i = 1; i < _dims.Length - 1; i++) h *= _dims[i];
+            for (int i = 1; i < _rank - 1; i++) h *= this[i];
             return h;
         }
     }
     /// <summary>Width (W) of the C×H×W view: the last axis from rank 2 on (the length L of a sequence), 1 for a vector.</summary>
-    public int Width => _dims is null ? 0 : _dims.Length == 1 ? 1 : _dims[^1];
+    public int Width => _rank == 0 ? 0 : _rank == 1 ? 1 : this[_rank - 1];
     /// <summary>Elements per sample: the product of the dimensions.</summary>
     public int Size
     {
         get
         {
-            if (_dims is null) return 0;
+            if (_rank == 0) return 0;
             int n = 1;
-            foreach (int d in _dims) n *= d;
+            for (int i = 0; i < _rank; i++) n *= this[i];
             return n;
         }
     }
     /// <summary>Deconstructs the C×H×W view into (C, H, W).</summary>
     public void Deconstruct(out int channels, out int height, out int width) => (channels, height, width) = (Channels, Height, Width);
     /// <inheritdoc/>
-    public bool Equals(TensorShape other) => (_dims ?? Array.Empty<int>()).AsSpan().SequenceEqual(other._dims ?? Array.Empty<int>());
+    public bool Equals(TensorShape other)
+    {
+        if (_rank != other._rank) return false;
+        for (int i = 0; i < _rank; i++) if (this[i] != other[i]) return false;
+        return true;
+    }
     /// <inheritdoc/>
     public override bool Equals(object? obj) => obj is TensorShape s && Equals(s);
     /// <inheritdoc/>
     public override int GetHashCode()
     {
         var h = new HashCode();
-        if (_dims is not null) foreach (int d in _dims) h.Add(d);
+        for (int i = 0; i < _rank; i++) h.Add(this[i]);
         return h.ToHashCode();
     }
     /// <summary>Equal ranks and dimensions.</summary>
@@ -261,7 +305,7 @@ public readonly struct TensorShape : IEquatable<TensorShape>
     /// <summary>Different ranks or dimensions.</summary>
     public static bool operator !=(TensorShape a, TensorShape b) => !a.Equals(b);
     /// <summary>The dimensions joined by ×, e.g. <c>10</c>, <c>8×200</c>, <c>3×32×32</c> (<c>0×0×0</c> for <c>default</c>).</summary>
-    public override string ToString() => _dims is null ? "0×0×0" : string.Join("×", _dims);
+    public override string ToString() => _rank == 0 ? "0×0×0" : string.Join("×", ToArray());
 }
 
 /// <summary>One named input or output of a network.</summary>
