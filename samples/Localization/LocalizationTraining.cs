@@ -9,12 +9,15 @@ namespace StaticCnn.Samples.Localization;
 /// <summary>The sample's objective, metrics and training recipe (shared by Program.cs and the sample's test).</summary>
 public static class LocalizationTraining
 {
-    /// <summary>CE on the logits against <c>label</c> + 2 × smooth L1 (beta 1) on the box against <c>box</c>.
-    /// PyTorch: <c>F.cross_entropy(logits, y) + 2 * F.smooth_l1_loss(box, box_target)</c>.</summary>
-    public static readonly LossTerm[] Losses =
+    /// <summary>The default smooth-L1 beta, one pixel (1/32): box errors below a pixel are squared, larger ones linear.</summary>
+    public const float Beta = 1f / ShapeData.Size;
+
+    /// <summary>CE on the logits against <c>label</c> + 2 × smooth L1 (<paramref name="beta"/>) on the box against <c>box</c>.
+    /// PyTorch: <c>F.cross_entropy(logits, y) + 2 * F.smooth_l1_loss(box, box_target, beta=beta)</c>.</summary>
+    public static LossTerm[] Losses(float beta = Beta) => new LossTerm[]
     {
         new("Logits", new CrossEntropyLoss(), "label"),
-        new("Box", new SmoothL1Loss(), "box", Weight: 2f),
+        new("Box", new SmoothL1Loss(beta), "box", Weight: 2f),
     };
 
     /// <summary>Fresh metrics: class accuracy (<c>acc</c>) and mean box IoU (<c>BoxIoU</c>, corners).</summary>
@@ -26,7 +29,7 @@ public static class LocalizationTraining
 
     /// <summary>Adam with a per-batch cosine decay from <paramref name="lr"/>, <paramref name="epochs"/> epochs.</summary>
     public static TrainingHistory Fit(ShapeLocalizer net, TensorDataset train, TensorDataset? validation, int epochs, int batch, float lr,
-        ulong seed, int threads = 1, ProgressMode progress = ProgressMode.Auto)
+        ulong seed, int threads = 1, float beta = Beta, ProgressMode progress = ProgressMode.Auto)
     {
         int steps = epochs * ((train.Count + batch - 1) / batch);
         return Trainer.Fit(net, train, new TrainingOptions
@@ -36,7 +39,7 @@ public static class LocalizationTraining
             Seed = seed,
             Optimizer = new Adam(lr),
             Schedule = new CosineAnnealingLR(lr, tMax: steps, perBatch: true),
-            Losses = Losses,
+            Losses = Losses(beta),
             Metrics = Metrics(),
             ValidationData = validation,
             Monitor = "BoxIoU",
