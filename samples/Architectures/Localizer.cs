@@ -4,16 +4,18 @@ namespace StaticCnn.Samples.Architectures;
 
 /// <summary>
 /// Classification + localization (the lecture's single-object detection; cf. Sermanet et al., "OverFeat", ICLR 2014):
-/// a small VGG-style backbone on 3×128×128 images, a shared fully connected layer, and two heads: 20 class logits
-/// (PASCAL VOC) and 4 box coordinates, concatenated into one 24-value output. 8,790,328 parameters.
+/// a small VGG-style backbone on 3×128×128 images, a shared fully connected layer, and two outputs:
+/// <see cref="ClassLogits"/> (20 class logits, PASCAL VOC) and <see cref="Box"/> (4 box coordinates, e.g. normalised
+/// corners x1, y1, x2, y2). 8,790,328 parameters.
 /// </summary>
 /// <remarks>
 /// No torchvision model exists; the PyTorch twin is tools/architecture_params.py (Localizer), whose <c>state_dict</c>
 /// keys these names follow (<c>backbone.0.weight</c>, <c>backbone.1.running_mean</c>, <c>fc</c>, <c>cls_head</c>,
-/// <c>box_head</c>). Output = <c>torch.cat([cls_head(h), box_head(h)], 1)</c>: values 0–19 are class logits, 20–23 the
-/// box (e.g. normalised cx, cy, w, h). The multi-task loss (softmax cross-entropy on the logits + L2 or smooth-L1 on the
-/// box) is not a layer: StaticCnn has no loss-head vocabulary, so train it by splitting the output gradient yourself
-/// (docs/MODEL_ZOO.md).
+/// <c>box_head</c>) and whose <c>forward</c> returns <c>(cls_head(h), box_head(h))</c>. Train it with
+/// <c>Trainer.Fit(net, data, options)</c> on a <c>TensorDataset</c> (input <c>Input</c>, an int class label and 4 box
+/// floats per image) and one loss term per output, e.g.
+/// <c>Losses = [new LossTerm("ClassLogits", new CrossEntropyLoss(), "label"), new LossTerm("Box", new SmoothL1Loss(), "box", Weight: 2)]</c>
+/// (PyTorch: <c>F.cross_entropy(cls, y) + 2 * F.smooth_l1_loss(box, b)</c>); docs/MODEL_ZOO.md and samples/Localization.
 /// </remarks>
 [Network(InputChannels = 3, InputHeight = 128, InputWidth = 128)]
 public partial class Localizer
@@ -35,7 +37,6 @@ public partial class Localizer
     [ReLU]                                                         public partial Layer Relu4 { get; }
     [MaxPool2D(2)]                                                 public partial Layer Pool4 { get; }     // 256×8×8
     [Dense(512, Activation = Activation.ReLU, Name = "fc")]        public partial Layer Fc { get; }        // 16384 → 512, shared
-    [Dense(20, From = nameof(Fc), Name = "cls_head")]              public partial Layer ClassLogits { get; } // 20×1×1
-    [Dense(4, From = nameof(Fc), Name = "box_head")]               public partial Layer Box { get; }       // 4×1×1
-    [Concat(nameof(ClassLogits), nameof(Box))]                     public partial Layer Head { get; }      // 24×1×1
+    [Dense(20, From = nameof(Fc), Name = "cls_head", Output = true)] public partial Layer ClassLogits { get; } // 20×1×1
+    [Dense(4, From = nameof(Fc), Name = "box_head", Output = true)] public partial Layer Box { get; }       // 4×1×1
 }

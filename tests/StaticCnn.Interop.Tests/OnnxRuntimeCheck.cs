@@ -82,32 +82,45 @@ internal static class OnnxRuntimeCheck
         return new InferenceSession(model, options);
     }
 
-    /// <summary>Exports <paramref name="net"/> and compares ORT with Forward on random input, batch by batch.</summary>
+    /// <summary>
+    /// Exports <paramref name="net"/> and compares ORT with Forward on random input, batch by batch. A network with
+    /// several outputs is compared output by output (each ORT output found by its graph name); the errors are the
+    /// largest over the outputs, and <see cref="Result.OrtShape"/> is the first output's.
+    /// </summary>
     public static IReadOnlyList<Result> Compare(INetwork net, params int[] batches)
     {
         var sw = Stopwatch.StartNew();
         byte[] model = Onnx.ToBytes(net);
         TimeSpan export = sw.Elapsed;
         using var session = OneThreadSession(model);
+        NetworkGraph graph = net.Graph!;
         var results = new List<Result>();
         foreach (int batch in batches)
         {
             TensorShape s = net.InputShape;
             float[] input = RandomInput(batch * net.InputSize, 1000 + batch);
-            var ours = new float[batch * net.OutputSize];
+            float[][] ours = net.Outputs.Select(o => new float[batch * o.Shape.Size]).ToArray();
             sw.Restart();
-            net.Forward(input, ours, batch);
+            net.Forward([input], ours.Select(y => (Memory<float>)y).ToArray(), batch);
             TimeSpan oursTime = sw.Elapsed;
 
             var tensor = new DenseTensor<float>(input, new[] { batch, s.Channels, s.Height, s.Width });
             sw.Restart();
-            using var outputs = session.Run(new[] { NamedOnnxValue.CreateFromTensor("input", tensor) });
+            using var outputs = session.Run(new[] { NamedOnnxValue.CreateFromTensor(graph.Inputs[0].Name, tensor) });
             TimeSpan ortTime = sw.Elapsed;
-            var y = outputs.Single(o => o.Name == "output").AsTensor<float>();
-            float[] ort = y.ToArray();
-            if (ort.Length != ours.Length)
-                throw new Xunit.Sdk.XunitException($"{net.Name} batch {batch}: ORT gave {ort.Length} floats ({string.Join("×", y.Dimensions.ToArray())}), Forward {ours.Length}.");
-            results.Add(new Result(Error(ours, ort), ElementError(ours, ort), y.Dimensions.ToArray(), export, oursTime, ortTime, model.LongLength));
+            double error = 0, elementError = 0;
+            int[]? firstShape = null;
+            for (int k = 0; k < ours.Length; k++)
+            {
+                var y = outputs.Single(o => o.Name == graph.Outputs[k].Name).AsTensor<float>();
+                float[] ort = y.ToArray();
+                if (ort.Length != ours[k].Length)
+                    throw new Xunit.Sdk.XunitException($"{net.Name} batch {batch} output {graph.Outputs[k].Name}: ORT gave {ort.Length} floats ({string.Join("×", y.Dimensions.ToArray())}), Forward {ours[k].Length}.");
+                error = Math.Max(error, Error(ours[k], ort));
+                elementError = Math.Max(elementError, ElementError(ours[k], ort));
+                firstShape ??= y.Dimensions.ToArray();
+            }
+            results.Add(new Result(error, elementError, firstShape!, export, oursTime, ortTime, model.LongLength));
         }
         return results;
     }

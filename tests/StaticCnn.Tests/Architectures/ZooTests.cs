@@ -1,4 +1,8 @@
+using StaticCnn.Data;
+using StaticCnn.Losses;
+using StaticCnn.Optimizers;
 using StaticCnn.Samples.Architectures;
+using StaticCnn.Training;
 using Xunit;
 
 namespace StaticCnn.Tests.Architectures;
@@ -11,9 +15,12 @@ namespace StaticCnn.Tests.Architectures;
 /// </summary>
 public class ZooTests
 {
-    /// <summary>The static facts the generator emitted for one network, and a way to build it.</summary>
+    /// <summary>
+    /// The static facts the generator emitted for one network, and a way to build it. <see cref="Output"/> is the first
+    /// output's shape (the Output* constants); <see cref="OutputLayers"/> names every output's layer (null: the last layer).
+    /// </summary>
     private sealed record Generated(long ParameterCount, TensorShape Input, TensorShape Output, IReadOnlyList<TensorInfo> Tensors,
-        IReadOnlyList<LayerInfo> Layers, string Summary, Func<INetwork> Create);
+        IReadOnlyList<LayerInfo> Layers, string Summary, Func<INetwork> Create, string[]? OutputLayers = null);
 
     private static Generated Of(string model) => model switch
     {
@@ -34,7 +41,7 @@ public class ZooTests
         "SegNet" => new(SegNet.ParameterCount, new(SegNet.InputChannels, SegNet.InputHeight, SegNet.InputWidth),
             new(SegNet.OutputChannels, SegNet.OutputHeight, SegNet.OutputWidth), SegNet.TensorInfos, SegNet.LayerInfos, SegNet.SummaryText, () => new SegNet()),
         "Localizer" => new(Localizer.ParameterCount, new(Localizer.InputChannels, Localizer.InputHeight, Localizer.InputWidth),
-            new(Localizer.OutputChannels, Localizer.OutputHeight, Localizer.OutputWidth), Localizer.TensorInfos, Localizer.LayerInfos, Localizer.SummaryText, () => new Localizer()),
+            new(Localizer.OutputChannels, Localizer.OutputHeight, Localizer.OutputWidth), Localizer.TensorInfos, Localizer.LayerInfos, Localizer.SummaryText, () => new Localizer(), ["ClassLogits", "Box"]),
         _ => throw new ArgumentException(model),
     };
 
@@ -60,11 +67,14 @@ public class ZooTests
     }
 
     [Theory, MemberData(nameof(Models))]
-    public void Output_shape_equals_PyTorch(string model)
+    public void Output_shapes_equal_PyTorch(string model)
     {
-        int[] o = Reference(model).Output;
-        Assert.Equal(new TensorShape(o[0], o[1], o[2]), Of(model).Output);
-        Assert.Equal(Of(model).Output, Of(model).Layers[^1].OutputShape);
+        int[][] o = Reference(model).Outputs;
+        Generated g = Of(model);
+        Assert.Equal(new TensorShape(o[0][0], o[0][1], o[0][2]), g.Output);   // the Output* constants describe the first output
+        string[] layers = g.OutputLayers ?? [g.Layers[^1].Name];
+        Assert.Equal(o.Length, layers.Length);
+        for (int k = 0; k < o.Length; k++) Assert.Equal(new TensorShape(o[k][0], o[k][1], o[k][2]), Layer(g.Layers, layers[k]));
     }
 
     [Theory, MemberData(nameof(Models))]
@@ -126,7 +136,7 @@ public class ZooTests
         Assert.Equal(new TensorShape(128, 392, 392), Layer(UNet.LayerInfos, "Cat1"));
         Assert.Equal(new TensorShape(512, 11, 15), Layer(SegNet.LayerInfos, "Pool5"));
         Assert.Equal(new TensorShape(512, 45, 60), Layer(SegNet.LayerInfos, "Unpool4"));     // back to the odd 45, not 44
-        Assert.Equal(new TensorShape(24, 1, 1), Layer(Localizer.LayerInfos, "Head"));
+        Assert.Equal(new TensorShape(512, 1, 1), Layer(Localizer.LayerInfos, "Fc"));        // shared by both heads
     }
 
     // Forward on one random input: the graph runs and gives finite outputs. The light networks run by default; the heavy
@@ -148,21 +158,65 @@ public class ZooTests
     [InlineData("UNet")]
     public void Forward_gives_finite_outputs_heavy(string model) => ForwardIsFinite(model);
 
-    [Fact]
-    public void Localizer_trains_one_step_through_both_heads()
+    /// <summary>Reads the gradient arena after every step (before the optimizer's next zeroing).</summary>
+    private sealed class GradientRecorder : TrainingCallback
     {
-        using var net = new Localizer(maxBatch: 2, seed: 3);
-        var x = RandomInput(2 * Localizer.InputSize, 5);
-        var y = new float[2 * Localizer.OutputSize];
-        net.ForwardTrain(x, y, 2);
-        net.ZeroGradients();
-        var dy = new float[y.Length];
-        dy[0] = 1; dy[Localizer.OutputSize + 23] = 1;          // a class logit of sample 0, a box coordinate of sample 1
-        net.Backward(dy, default);
-        Assert.All(net.Gradients.ToArray(), g => Assert.True(float.IsFinite(g)));
-        Assert.Contains(net.ClassLogits.WeightGradient.ToArray(), g => g != 0);
-        Assert.Contains(net.Box.WeightGradient.ToArray(), g => g != 0);
-        Assert.Contains(net.Conv1.WeightGradient.ToArray(), g => g != 0);
+        public readonly List<float[]> Gradients = new();
+        public override void OnBatchEnd(INetwork network, long step, float loss) => Gradients.Add(network.Gradients.ToArray());
+    }
+
+    /// <summary>
+    /// The Localizer's two outputs train together: Trainer.Fit with CE on ClassLogits and 2 × smooth L1 on Box, on 4
+    /// random 3×128×128 images (full batch, 3 steps of SGD 1e-3): the total (CE + 2·smooth L1, train mode) falls at
+    /// every step, and each head's weights, the shared Fc and the first convolution get a non-zero gradient.
+    /// </summary>
+    [Fact]
+    [Trait("Category", "Numeric")]
+    public void Localizer_trains_both_heads_with_Fit()
+    {
+        const int n = 4;
+        using var net = new Localizer(maxBatch: n, seed: 3);
+        Assert.Equal(new[] { "ClassLogits", "Box" }, ((INetwork)net).Outputs.Select(o => o.Name));
+        Assert.Equal(new[] { 20, 4 }, ((INetwork)net).Outputs.Select(o => o.Shape.Size));
+        Assert.Equal(20, Localizer.ClassLogitsSize);
+        Assert.Equal(4, Localizer.BoxSize);
+
+        var rng = new SeededRandom(5);
+        var images = RandomInput(n * Localizer.InputSize, 5);
+        var labels = new int[n];
+        var boxes = new float[4 * n];
+        for (int i = 0; i < n; i++)
+        {
+            labels[i] = rng.NextInt(20);
+            float x1 = 0.5f * rng.NextFloat(), y1 = 0.5f * rng.NextFloat();
+            (boxes[4 * i], boxes[4 * i + 1], boxes[4 * i + 2], boxes[4 * i + 3]) = (x1, y1, x1 + 0.2f + 0.3f * rng.NextFloat(), y1 + 0.2f + 0.3f * rng.NextFloat());
+        }
+        var data = new TensorDataset(n).Add("Input", images, new TensorShape(3, 128, 128)).Add("label", labels).Add("box", boxes, new TensorShape(4));
+        var recorder = new GradientRecorder();
+        var history = Trainer.Fit(net, data, new TrainingOptions
+        {
+            Epochs = 3, BatchSize = n, Shuffle = false, Seed = 1, Optimizer = new Sgd(1e-3f), Progress = ProgressMode.None,
+            Losses = [new LossTerm("ClassLogits", new CrossEntropyLoss(), "label"), new LossTerm("Box", new SmoothL1Loss(), "box", Weight: 2f)],
+            Callbacks = [recorder],
+        });
+
+        float[] total = history.Epochs.Select(e => e.TrainLoss).ToArray();
+        Assert.Equal(3, total.Length);
+        Assert.True(total[1] < total[0] && total[2] < total[1], $"the total loss falls: {string.Join(", ", total)}");
+        foreach (EpochRecord e in history.Epochs)
+        {
+            Assert.Equal(new[] { "CE", "smooth L1, beta 1" }, e.TrainLosses.Select(t => t.Name));
+            Assert.True(e.TrainLosses[0].Value > 0 && e.TrainLosses[1].Value > 0, "both terms count");
+            Assert.Equal(e.TrainLosses[0].Value + 2 * e.TrainLosses[1].Value, e.TrainLoss, 4);
+        }
+        float[] g = recorder.Gradients[0];
+        foreach (string tensor in new[] { "cls_head.weight", "cls_head.bias", "box_head.weight", "box_head.bias", "fc.weight", "backbone.0.weight" })
+        {
+            TensorInfo t = Localizer.TensorInfos.Single(t => t.Name == tensor);
+            ReadOnlySpan<float> grad = g.AsSpan(t.Offset, t.Length);
+            Assert.True(grad.ContainsAnyExcept(0f), $"{tensor} received no gradient");
+            foreach (float v in grad) Assert.True(float.IsFinite(v), $"{tensor}: non-finite gradient");
+        }
     }
 
     private static void ForwardIsFinite(string model)
@@ -170,11 +224,13 @@ public class ZooTests
         Generated g = Of(model);
         using INetwork net = g.Create();
         var x = RandomInput(g.Input.Size, 1);
-        var y = new float[g.Output.Size];
-        y.AsSpan().Fill(float.NaN);
-        net.Forward(x, y, 1);
-        Assert.All(y, v => Assert.True(float.IsFinite(v)));
-        Assert.Contains(y, v => v != 0);
+        float[][] ys = net.Outputs.Select(o => Enumerable.Repeat(float.NaN, o.Shape.Size).ToArray()).ToArray();
+        net.Forward([x], ys.Select(y => (Memory<float>)y).ToArray(), 1);
+        foreach (float[] y in ys)
+        {
+            Assert.All(y, v => Assert.True(float.IsFinite(v)));
+            Assert.Contains(y, v => v != 0);
+        }
     }
 
     private static float[] RandomInput(int n, int seed)
