@@ -89,49 +89,9 @@ public sealed class GradientCheckTests
         net.Backward(r, dx);
         float[] grads = net.Gradients.ToArray();
 
-        // d/dθ and d/dx by extrapolated central differences
-        double Derivative(Func<float> get, Action<float> set)
-        {
-            float v0 = get();
-            double D(double h)
-            {
-                float plus = (float)(v0 + h), minus = (float)(v0 - h);
-                set(plus); double lp = Loss(x);
-                set(minus); double lm = Loss(x);
-                set(v0);
-                return (lp - lm) / ((double)plus - minus);
-            }
-            return (4 * D(5e-3) - D(1e-2)) / 3;
-        }
-
-        int checkedCount = 0;
-        double worst = 0;
-        void Check(string what, double analytic, double numeric, double scale)
-        {
-            double err = Math.Abs(numeric - analytic), bound = 1e-2 * Math.Abs(analytic) + 1e-3 + 1e-3 * scale;
-            worst = Math.Max(worst, err / bound);
-            checkedCount++;
-            Assert.True(err <= bound, $"{name} {what}: analytic {analytic:g6}, finite difference {numeric:g6}, |diff| {err:g3} > {bound:g3}");
-        }
-
-        foreach (TensorInfo t in net.Tensors.Where(t => t.Role == TensorRole.Parameter))
-        {
-            double scale = 0;
-            for (int i = 0; i < t.Length; i++) scale = Math.Max(scale, Math.Abs(grads[t.Offset + i]));
-            for (int i = 0; i < t.Length; i++)
-            {
-                int k = t.Offset + i;
-                double fd = Derivative(() => net.Parameters[k], v => net.Parameters[k] = v);
-                Check($"{t.Name}[{i}]", grads[k], fd, scale);
-            }
-        }
-        double xScale = dx.Max(v => Math.Abs((double)v));
-        for (int i = 0; i < x.Length; i += 3) // every third input element keeps the run short
-        {
-            int k = i;
-            double fd = Derivative(() => x[k], v => x[k] = v);
-            Check($"input[{k}]", dx[k], fd, xScale);
-        }
-        _out.WriteLine($"{name} (reference={referenceKernels}): {checkedCount} derivatives, worst |diff|/bound {worst:F3}");
+        var fd = new FiniteDifferences(name, () => Loss(x));
+        fd.CheckParameters(net, grads);
+        fd.CheckInput("input", x, dx, 3); // every third input element keeps the run short
+        _out.WriteLine($"{name} (reference={referenceKernels}): {fd.Count} derivatives, worst |diff|/bound {fd.Worst:F3}");
     }
 }

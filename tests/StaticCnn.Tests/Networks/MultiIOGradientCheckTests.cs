@@ -70,50 +70,11 @@ public sealed class MultiIOGradientCheckTests
         general.Backward([r[0], r[1], r[2]], [dSeq, dVec]);
         float[] grads = net.Gradients.ToArray();
 
-        double Derivative(Func<float> get, Action<float> set)
-        {
-            float v0 = get();
-            double D(double h)
-            {
-                float plus = (float)(v0 + h), minus = (float)(v0 - h);
-                set(plus); double lp = Loss();
-                set(minus); double lm = Loss();
-                set(v0);
-                return (lp - lm) / ((double)plus - minus);
-            }
-            return (4 * D(5e-3) - D(1e-2)) / 3;
-        }
-
-        int count = 0;
-        double worst = 0;
-        void Check(string what, double analytic, double numeric, double scale)
-        {
-            double err = Math.Abs(numeric - analytic), bound = 1e-2 * Math.Abs(analytic) + 1e-3 + 1e-3 * scale;
-            worst = Math.Max(worst, err / bound);
-            count++;
-            Assert.True(err <= bound, $"{what}: analytic {analytic:g6}, finite difference {numeric:g6}, |diff| {err:g3} > {bound:g3}");
-        }
-
-        foreach (TensorInfo t in net.Tensors.Where(t => t.Role == TensorRole.Parameter))
-        {
-            double scale = 0;
-            for (int i = 0; i < t.Length; i++) scale = Math.Max(scale, Math.Abs(grads[t.Offset + i]));
-            for (int i = 0; i < t.Length; i++)
-            {
-                int k = t.Offset + i;
-                Check($"{t.Name}[{i}]", grads[k], Derivative(() => net.Parameters[k], v => net.Parameters[k] = v), scale);
-            }
-        }
-        foreach (var (name, x, dx) in new[] { ("Seq", seq, dSeq), ("Vec", vec, dVec) })
-        {
-            double scale = dx.Max(v => Math.Abs((double)v));
-            for (int i = 0; i < x.Length; i += 2)
-            {
-                int k = i;
-                Check($"{name}[{k}]", dx[k], Derivative(() => x[k], v => x[k] = v), scale);
-            }
-        }
+        var fd = new FiniteDifferences("SmoothMultiNet", Loss);
+        fd.CheckParameters(net, grads);
+        fd.CheckInput("Seq", seq, dSeq, 2);
+        fd.CheckInput("Vec", vec, dVec, 1);
         Assert.Equal(SmoothMultiNet.ParameterCount, net.Tensors.Where(t => t.Role == TensorRole.Parameter).Sum(t => (long)t.Length));
-        _out.WriteLine($"SmoothMultiNet (reference={referenceKernels}): {count} derivatives, worst |diff|/bound {worst:F3}");
+        _out.WriteLine($"SmoothMultiNet (reference={referenceKernels}): {fd.Count} derivatives, worst |diff|/bound {fd.Worst:F3}");
     }
 }
