@@ -27,8 +27,15 @@ internal static class PyTorchEmitter
         w.Line("/// <summary>The PyTorch twin of this network: Python source of an <c>nn.Module</c> whose <c>state_dict</c> matches <see cref=\"TensorInfos\"/> (load a checkpoint with strict=True). Write it to a .py file.</summary>");
         NetworkModel m = plan.Model;
         bool supported = m.Shorthand && m.SingleIO && !m.Layers.Any(l => l.Shares >= 0 || l.IsOutput);
-        // The twin covers the one-input, one-output networks; declared inputs, named outputs and shared layers are not emitted yet.
-        w.Line("public const string PyTorchSource = " + Lit.String(supported ? Source(m) : "") + ";");
+        // The twin covers the one-input, one-output networks of the image layers; declared inputs, named outputs, shared
+        // layers and the sequence and embedding kinds are not emitted yet (PyTorchSource is then empty).
+        string source = "";
+        if (supported)
+        {
+            try { source = Source(m); }
+            catch (System.NotSupportedException) { } // a layer kind the twin does not cover yet: no twin, the network still compiles
+        }
+        w.Line("public const string PyTorchSource = " + Lit.String(source) + ";");
     }
 
     private static readonly HashSet<string> s_pythonReserved = new()

@@ -49,6 +49,16 @@ public partial class SiameseDistanceNet
     [CosineSimilarity(nameof(EmbedL), nameof(EmbedR), Output = true)] public partial Layer Cosine { get; }
 }
 
+/// <summary>The embedding layers in a one-input shorthand network: it compiles, and has no PyTorch twin (yet).</summary>
+[Network(InputChannels = 1, InputHeight = 8, InputWidth = 8)]
+public partial class ShorthandEmbeddingNet
+{
+    [Dense(6)] public partial Layer A { get; }
+    [Dense(6, From = "Input")] public partial Layer B { get; }
+    [L2Normalize(From = nameof(A))] public partial Layer NormA { get; }
+    [PairwiseDistance(nameof(NormA), nameof(B))] public partial Layer Distance { get; }
+}
+
 /// <summary>A time-delay network on 8 features × 200 steps (PyTorch twin: Tdnn).</summary>
 [Network]
 public partial class TdnnNet
@@ -225,6 +235,17 @@ public sealed class MultiIONetworkTests
         AssertTensor("grad_left", f.Floats("grad_left"), dLeft);
         AssertTensor("grad_right", f.Floats("grad_right"), dRight);
         AssertParameterGradients(net, f);
+    }
+
+    [Fact]
+    public void EmbeddingLayers_InAShorthandNetwork_Compile()
+    {
+        Assert.Equal("", ShorthandEmbeddingNet.PyTorchSource);
+        using var net = new ShorthandEmbeddingNet(2, seed: 1);
+        var y = new float[2];
+        net.Forward(new float[2 * 64], y, 2);
+        Assert.Equal(new TensorShape(1), net.OutputShape);
+        Assert.All(y, v => Assert.True(v > 0 && float.IsFinite(v)));
     }
 
     [Fact]
