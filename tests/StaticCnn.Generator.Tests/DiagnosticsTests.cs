@@ -129,6 +129,22 @@ public class DiagnosticsTests
     }
 
     [Fact]
+    public void InvalidNetworkWithSeveralInputsAndOutputs_TypedApiRemainsUsable()
+    {
+        // Conv2D on a sequence is SCNN0118; the code calling the typed members must still compile (only the SCNN error).
+        GeneratorRun run = GeneratorHarness.Run(Net("",
+            I("8, 200", "Signal"),
+            I("3", "Extra"),
+            L("Conv2D(4, From = nameof(Signal))", "Conv1"),
+            L("Dense(2, From = nameof(Extra), Output = true)", "Head"),
+            L("Dense(5, From = nameof(Extra), Output = true)", "Other"),
+            "    public void Use(float[] s, float[] e, float[] h, float[] o) { Forward(s, e, h, o, 1); ForwardTrain(s, e, h, o, 1); Backward(h, o, s, e); }",
+            "    public int Sizes => SignalSize + ExtraSize + HeadSize + OtherSize + Inputs.Count + Outputs.Count + Signal.Size;"));
+        Assert.Contains(run.GeneratorDiagnostics, d => d.Id == "SCNN0118");
+        run.AssertNoCompilerErrors();
+    }
+
+    [Fact]
     public void LayersInTwoFiles_AreReportedOnce_WithoutCompilerErrors()
     {
         string a = """

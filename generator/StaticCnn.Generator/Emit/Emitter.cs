@@ -138,6 +138,25 @@ internal static class Emitter
         Api("Forward", "void", "(" + ReadOnlySpan + " input, " + Span + " output, int batch) => " + t + ";");
         Api("ForwardTrain", "void", "(" + ReadOnlySpan + " input, " + Span + " output, int batch) => " + t + ";");
         Api("Backward", "void", "(" + ReadOnlySpan + " dOutput, " + Span + " dInput) => " + t + ";");
+        if (!model.Shorthand || model.NamedOutputs)
+        {
+            // The typed members of a network with declared inputs or named outputs (known from the declarations even when
+            // shapes fail), so that code calling them shows only the SCNN diagnostics.
+            var ins = model.Inputs.Select(p => model.Shorthand ? ("input", "dInput", "InputSize") : (ParamName(p.Name), ParamName("d" + p.Name), p.Name + "Size")).ToList();
+            var outs = model.OutputNames.Select(o => model.NamedOutputs ? (ParamName(o), ParamName("d" + o), o + "Size") : ("output", "dOutput", "OutputSize")).ToList();
+            foreach (var (_, _, size) in ins.Concat(outs))
+                if (size != "InputSize" && size != "OutputSize") Static(size, "public const int " + size + " = 0;");
+            string fwd = string.Join(", ", ins.Select(p => ReadOnlySpan + " " + p.Item1).Concat(outs.Select(p => Span + " " + p.Item1)));
+            string bwd = string.Join(", ", outs.Select(p => ReadOnlySpan + " " + p.Item2).Concat(ins.Select(p => Span + " " + p.Item2)));
+            if (ins.Count != 1 || outs.Count != 1)
+            {
+                w.Line("public void Forward(" + fwd + ", int batch) => " + t + ";");
+                w.Line("public void ForwardTrain(" + fwd + ", int batch) => " + t + ";");
+                w.Line("public void Backward(" + bwd + ") => " + t + ";");
+            }
+            Static("Inputs", "public global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.PortInfo> Inputs => " + t + ";");
+            Static("Outputs", "public global::System.Collections.Generic.IReadOnlyList<global::StaticCnn.PortInfo> Outputs => " + t + ";");
+        }
         Api("ZeroGradients", "void", "() => " + t + ";");
         Api("GetActivation", ReadOnlySpan, "(int layerIndex) => " + t + ";");
         Api("Summary", "string", " => " + t + ";");

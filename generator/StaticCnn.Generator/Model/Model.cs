@@ -149,9 +149,12 @@ internal sealed record SavedBuffer(string Name, SavedElement Element, int PerSam
 /// <param name="Inputs">The network inputs in order (one, named "Input", for the [Network(InputChannels = …)] shorthand).</param>
 /// <param name="Outputs">Indices of the output layers in order (the last layer when none is marked).</param>
 /// <param name="Shorthand">Whether the input comes from the [Network(InputChannels = …)] shorthand (the original API).</param>
+/// <param name="OutputNames">The output members, known also when the network has errors (for the stub's typed API).</param>
+/// <param name="NamedOutputs">Whether some layer is marked Output = true (the API names the outputs).</param>
 internal sealed record NetworkModel(TypeHeader Header, EquatableArray<PortModel> Inputs, EquatableArray<LayerModel> Layers,
     EquatableArray<MemberImpl> Members, EquatableArray<DiagnosticInfo> Diagnostics, bool HasErrors,
-    EquatableArray<int> Outputs = default, bool Shorthand = true)
+    EquatableArray<int> Outputs = default, bool Shorthand = true, EquatableArray<string> OutputNames = default,
+    bool NamedOutputs = false)
 {
     /// <summary>The first (or only) input's shape.</summary>
     public TensorDims Input => Inputs.Count > 0 ? Inputs[0].Shape : TensorDims.Chw(0, 0, 0);

@@ -153,7 +153,11 @@ internal static class Inference
             foreach (LayerModel l in layers) if (l.IsOutput) outputs.Add(l.Index);
             if (outputs.Count == 0 && n > 0) outputs.Add(n - 1);
         }
-        return new NetworkModel(spec.Header, ports.ToArray(), layers, members.ToArray(), diagnostics.ToArray(), hasErrors, outputs.ToArray(), shorthand);
+        var outputNames = layerSpecs.Where(IsOutput).Select(l => l.Member).ToList();
+        bool named = outputNames.Count > 0;
+        if (!named && n > 0) outputNames.Add(layerSpecs[n - 1].Member);
+        return new NetworkModel(spec.Header, ports.ToArray(), layers, members.ToArray(), diagnostics.ToArray(), hasErrors, outputs.ToArray(), shorthand,
+            outputNames.ToArray(), named);
     }
 
     /// <summary>The Shares argument (the owner's member name), or null.</summary>
