@@ -49,6 +49,7 @@ ACT_FN = {
     "LeakyReLU": lambda y: F.leaky_relu(y, 0.01),
     "Sigmoid": torch.sigmoid,
     "Tanh": torch.tanh,
+    "ReLU6": F.relu6,
 }
 
 
@@ -304,7 +305,8 @@ def act_case(name, kind, n, c, h, w, slope=None):
         run = lambda m, xs: F.softmax(xs[0], dim=1)  # noqa: E731
         torch_text = "nn.Softmax(dim=1)"
     else:
-        f = {"ReLU": F.relu, "Sigmoid": torch.sigmoid, "Tanh": torch.tanh}[kind]
+        f = {"ReLU": F.relu, "Sigmoid": torch.sigmoid, "Tanh": torch.tanh, "ReLU6": F.relu6, "Hardswish": F.hardswish,
+             "SiLU": F.silu}[kind]
         run = lambda m, xs: f(xs[0])  # noqa: E731
         torch_text = f"nn.{kind}()"
     shape = {"C": c, "H": h, "W": w}
@@ -451,6 +453,7 @@ def layer_cases():
     cs.append(conv_case("conv_leakyrelu", 2, 3, 6, 6, 4, kh=3, ph=1, act="LeakyReLU"))
     cs.append(conv_case("conv_sigmoid", 2, 3, 6, 6, 4, kh=3, ph=1, act="Sigmoid"))
     cs.append(conv_case("conv_tanh", 2, 3, 6, 6, 4, kh=3, ph=1, act="Tanh"))
+    cs.append(conv_case("conv_relu6", 2, 3, 6, 6, 4, kh=3, ph=1, act="ReLU6"))
     cs.append(conv_case("conv_same_k4", 2, 2, 7, 7, 3, kh=4, padding_mode="Same"))
     cs.append(conv_case("conv_same_k2x4", 2, 2, 6, 7, 3, kh=2, kw=4, padding_mode="Same"))
     cs.append(conv_case("conv_same_k3_d2", 2, 2, 7, 7, 3, kh=3, dilation=2, padding_mode="Same"))
@@ -462,6 +465,7 @@ def layer_cases():
     cs.append(dense_case("dense_nobias", (3, 20), 7, bias=False))
     cs.append(dense_case("dense_relu", (3, 33), 17, act="ReLU"))
     cs.append(dense_case("dense_tanh", (2, 16), 5, act="Tanh"))
+    cs.append(dense_case("dense_relu6", (2, 16), 5, act="ReLU6"))
     cs.append(dense_case("dense_flatten", (2, 3, 4, 4), 10))
     # Pools
     cs.append(maxpool_case("maxpool_2", 2, 3, 6, 6, 2))
@@ -481,6 +485,11 @@ def layer_cases():
     cs.append(act_case("leakyrelu_0p2", "LeakyReLU", 2, 3, 4, 5, slope=0.2))
     cs.append(act_case("sigmoid", "Sigmoid", 2, 3, 4, 5))
     cs.append(act_case("tanh", "Tanh", 2, 3, 4, 5))
+    # ReLU6, Hardswish, SiLU: inputs scaled by 4 so that both kinks of ReLU6 (0, 6) and Hardswish (-3, 3) are crossed
+    for nm, kind in (("relu6", "ReLU6"), ("hardswish", "Hardswish"), ("silu", "SiLU")):
+        case = act_case(nm, kind, 2, 3, 4, 5)
+        case.inputs_fn = (lambda: [torch.randn(2, 3, 4, 5) * 4])
+        cs.append(case)
     cs.append(act_case("softmax", "Softmax", 2, 5, 3, 3))
     cs.append(act_case("softmax_flat", "Softmax", 3, 10, 1, 1))
     # BatchNorm
@@ -729,6 +738,13 @@ def make_nonfinite(out_dir):
         y = fn(xg)
         y.backward(gy)
         t[f"{act}.y"], t[f"{act}.grad_input"] = y.detach(), xg.grad
+    # PyTorch 1.13's hardtanh_backward and hardswish_backward differ between the vectorized body and the scalar tail (the
+    # last < 16 elements) at NaN and at x = 3; padded to 64 elements, all 37 run in the vectorized body.
+    for act, fn in (("relu6", F.relu6), ("hardswish", F.hardswish), ("silu", F.silu)):
+        xg = torch.cat([x, torch.zeros(27)]).requires_grad_(True)
+        y = fn(xg)
+        y.backward(torch.cat([gy, torch.zeros(27)]))
+        t[f"{act}.y"], t[f"{act}.grad_input"] = y.detach()[:37].clone(), xg.grad[:37].clone()
 
     # Softmax over 10 classes: finite, one NaN, +Inf, -Inf, two +Inf, all -Inf; and over channels of 5x3x3 maps.
     sm = torch.randn(6, 10)
@@ -789,7 +805,7 @@ def make_nonfinite(out_dir):
                 t[p + "pooled_inf"] = F.max_pool2d(t[p + "y_inf"], 2)
 
     md = base_metadata(name, "PyTorch's outputs for inputs holding NaN, +Inf and -Inf: relu, leaky_relu(0.01), sigmoid, "
-                             "tanh (values and input gradients), softmax(dim=1), max_pool2d (values, indices, input "
+                             "tanh, relu6, hardswish, silu (values and input gradients), softmax(dim=1), max_pool2d (values, indices, input "
                              "gradients), avg_pool2d (count_include_pad=True), nn.Conv2d (default init) + relu for "
                              "six shapes (forward, and backward for the NaN input), max_pool2d(2) of those", seed)
     md["convs"] = dumps({k: list(v) for k, v in NONFINITE_CONVS.items()})

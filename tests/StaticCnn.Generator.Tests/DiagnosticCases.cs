@@ -124,6 +124,11 @@ public static class DiagnosticCases
         new("NameNotAModulePath", "SCNN0011", Net(Mnist, M("Dense(10, Name = \"fc/1\")", "Fc")),
             "Layer 'Fc': Name must be a PyTorch module path: letters, digits and underscores, in segments separated by dots (e.g. \"features.0\") (got \"fc/1\")"),
 
+        new("FusedHardswish", "SCNN0011", Net(Mnist, M("Conv2D(4, Activation = Activation.Hardswish)", "Conv1")),
+            "Layer 'Conv1': Activation must be an activation whose derivative follows from the output (None, ReLU, LeakyReLU, Sigmoid, Tanh, ReLU6); for Hardswish add a [Hardswish] layer after this one (got Hardswish)"),
+        new("FusedSiLU", "SCNN0011", Net(Mnist, L("Flatten", "Flat"), M("Dense(4, Activation = Activation.SiLU)", "Fc")),
+            "Layer 'Fc': Activation must be an activation whose derivative follows from the output (None, ReLU, LeakyReLU, Sigmoid, Tanh, ReLU6); for SiLU add a [SiLU] layer after this one (got SiLU)"),
+
         new("DropoutRateOne", "SCNN0011", Net(Mnist, L("Conv2D(4)", "Conv1"), M("Dropout(1f)", "Drop")),
             "Layer 'Drop': Rate must be in [0, 1) (got 1)"),
 
@@ -345,6 +350,7 @@ public static class DiagnosticCases
     public static readonly NearMiss[] NearMisses =
     {
         new("Partial", "SCNN0001", Net(Mnist, L("Conv2D(6)", "Conv1"))),
+        new("FusedReLU6AndHardswishLayer", "SCNN0011", Net(Mnist, L("Conv2D(4, Activation = Activation.ReLU6)", "Conv1"), L("Hardswish", "Act"), L("SiLU", "Act2"))),
         new("NotGeneric", "SCNN0002", Net(Mnist, L("Conv2D(6)", "Conv1"), "    public T Echo<T>(T value) => value;")),
         new("ContainingTypePartial", "SCNN0003", """
             using StaticCnn;

@@ -89,6 +89,24 @@ public class ImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void HardSwish_ImportsAsAHardswishLayer()
+    {
+        // The exporter's own file (Conv, HardSwish) back through the importer: the layer comes back as [Hardswish].
+        string dir = Directory.CreateTempSubdirectory("scnn-hswish").FullName;
+        try
+        {
+            string path = Path.Combine(dir, "hardswish_net.onnx");
+            using (var net = new Twins.HardswishNet(1, seed: 3)) StaticCnn.Interop.Onnx.Save(net, path);
+            ImportResult r = OnnxImporter.Import(path, new ImportOptions { Namespace = "X" });
+            Assert.Equal(2, r.Layers.Count);
+            Assert.StartsWith("Conv2D(3", r.Layers[0].Attribute.TrimStart('['));
+            Assert.StartsWith("Hardswish", r.Layers[1].Attribute.TrimStart('['));
+            Assert.Contains("[Hardswish", r.Source);
+        }
+        finally { Directory.Delete(dir, true); }
+    }
+
+    [Fact]
     public void UnsupportedOp_IsAClearError_NamingNodeAndOp()
     {
         var ex = Assert.Throws<OnnxImportException>(() => Import("unsupported_op"));

@@ -63,6 +63,9 @@ public class PyTorchTwinTests(ITestOutputHelper output)
     [TorchFact, Trait("Category", "Numeric")]
     public void SquashingKinds_TwinMatchesForward() => Check(new Twins.TwinHead(2, seed: 3), Twins.TwinHead.PyTorchSource, "TwinHead", batch: 2);
 
+    [TorchFact, Trait("Category", "Numeric")]
+    public void ReLU6_Hardswish_SiLU_TwinMatchesForward() => Check(new Twins.TwinActs(2, seed: 3), Twins.TwinActs.PyTorchSource, "TwinActs", batch: 2);
+
     /// <summary>samples/Architectures' full-size U-Net (1×572×572): about 90 s on 2 cores, so it runs with SCNN_SLOW=1.</summary>
     [TorchFact(Slow = true), Trait("Category", "Numeric")]
     public void UNet_TwinLoadsStrict_AndMatchesForward() => Check(new UNet(1, seed: 3), UNet.PyTorchSource, "UNet", batch: 1);

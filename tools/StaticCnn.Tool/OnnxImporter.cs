@@ -30,7 +30,7 @@ public sealed record ImportResult(string ClassName, string Source, IReadOnlyList
 /// Turns an ONNX graph, as PyTorch exports it, into a StaticCnn <c>[Network]</c> spec and its weights. Folds the export
 /// patterns back into layers: Conv (+Relu/Sigmoid/Tanh) → Conv2D with Activation; Flatten/Reshape + Gemm (or MatMul + Add)
 /// → Dense; BatchNormalization → BatchNorm2D; MaxPool, AveragePool, GlobalAveragePool; Add (+Relu); Concat on channels;
-/// ConvTranspose; Resize/Upsample by an integer factor (nearest or bilinear); Relu, LeakyRelu, Sigmoid, Tanh, Softmax as
+/// ConvTranspose; Resize/Upsample by an integer factor (nearest or bilinear); Relu, LeakyRelu, Sigmoid, Tanh, HardSwish, Softmax as
 /// layers; Identity and Dropout are dropped. Tensor names are the initializer names (the state_dict names of a PyTorch
 /// export with do_constant_folding=False); the batch is the only dynamic dimension. Anything else throws
 /// <see cref="OnnxImportException"/> naming the node, the op and the attribute. Stateless and thread-safe.
@@ -271,6 +271,7 @@ public static class OnnxImporter
                 case "Relu": Add(node, In(0), "ReLU", "", null, node.Display); break;
                 case "Sigmoid": Add(node, In(0), "Sigmoid", "", null, node.Display); break;
                 case "Tanh": Add(node, In(0), "Tanh", "", null, node.Display); break;
+                case "HardSwish": Add(node, In(0), "Hardswish", "", null, node.Display); break;
                 case "LeakyRelu":
                 {
                     float alpha = node.Attr("alpha")?.F ?? 0.01f;
@@ -288,7 +289,7 @@ public static class OnnxImporter
                     break;
                 }
                 default:
-                    throw Unsupported(node, null, "no StaticCnn layer computes it (supported: Conv, ConvTranspose, Gemm, MatMul+Add, BatchNormalization, MaxPool, AveragePool, Pad before AveragePool/Conv, GlobalAveragePool, Add, Sum, Concat, Resize, Upsample, Relu, LeakyRelu, Sigmoid, Tanh, Softmax, Flatten, Reshape, Identity, Dropout, Constant)");
+                    throw Unsupported(node, null, "no StaticCnn layer computes it (supported: Conv, ConvTranspose, Gemm, MatMul+Add, BatchNormalization, MaxPool, AveragePool, Pad before AveragePool/Conv, GlobalAveragePool, Add, Sum, Concat, Resize, Upsample, Relu, LeakyRelu, Sigmoid, Tanh, HardSwish, Softmax, Flatten, Reshape, Identity, Dropout, Constant)");
             }
         }
 
@@ -317,7 +318,7 @@ public static class OnnxImporter
         {
             // An element-wise activation commutes with flattening, so it may sit between Flatten and Gemm (and Dense
             // flattens its input anyway); any other layer on a flattened C×H×W tensor has no StaticCnn equivalent.
-            if (x.Flat && !IsFlatLayer(x) && kind is not ("Dense" or "ReLU" or "Sigmoid" or "Tanh" or "LeakyReLU"))
+            if (x.Flat && !IsFlatLayer(x) && kind is not ("Dense" or "ReLU" or "Sigmoid" or "Tanh" or "LeakyReLU" or "Hardswish"))
                 throw new OnnxImportException($"node '{node.Display}' (op {node.OpType}) consumes the flattened output of node '{g.Nodes[x.FlatNodeIndex].Display}'; StaticCnn flattens only inside Dense (Flatten/Reshape must feed Gemm or MatMul)");
             if (x.Pads != null && kind is not ("Conv2D" or "AvgPool2D"))
                 throw new OnnxImportException($"node '{node.Display}' (op {node.OpType}) consumes the padded output of node '{g.Nodes[x.PadNodeIndex].Display}'");

@@ -169,6 +169,9 @@ internal static class PyTorchEmitter
                 case LayerType.ReLU: expr = "F.relu(" + In(0) + ")"; break;
                 case LayerType.Sigmoid: expr = "torch.sigmoid(" + In(0) + ")"; break;
                 case LayerType.Tanh: expr = "torch.tanh(" + In(0) + ")"; break;
+                case LayerType.ReLU6: expr = "F.relu6(" + In(0) + ")"; break;
+                case LayerType.Hardswish: expr = "F.hardswish(" + In(0) + ")"; break;
+                case LayerType.SiLU: expr = "F.silu(" + In(0) + ")"; break;
                 case LayerType.LeakyReLU: expr = "F.leaky_relu(" + In(0) + ", " + PyFloat(l.Prop("Slope")!) + ")"; break;
                 case LayerType.Softmax: expr = "F.softmax(" + In(0) + ", dim=1)"; break;
                 case LayerType.Dropout: expr = "F.dropout(" + In(0) + ", " + PyFloat(l.Prop("Rate")!) + ", self.training)"; break;
@@ -259,6 +262,7 @@ internal static class PyTorchEmitter
             "LeakyReLU" => "F.leaky_relu(" + e + ", 0.01)",
             "Sigmoid" => "torch.sigmoid(" + e + ")",
             "Tanh" => "torch.tanh(" + e + ")",
+            "ReLU6" => "F.relu6(" + e + ")",
             _ => e,
         };
     }

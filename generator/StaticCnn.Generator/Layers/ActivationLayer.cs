@@ -1,8 +1,9 @@
 namespace StaticCnn.Generator.Layers;
 
 /// <summary>
-/// [ReLU], [LeakyReLU(Slope)], [Sigmoid], [Tanh] as layers: shape unchanged. Kernel: <c>StaticCnn.Kernels.Activations</c>
-/// (Forward writes y; Backward adds into dx using the saved output y).
+/// [ReLU], [LeakyReLU(Slope)], [Sigmoid], [Tanh], [ReLU6], [Hardswish], [SiLU] as layers: shape unchanged. Kernel:
+/// <c>StaticCnn.Kernels.Activations</c> (Forward writes y; Backward adds into dx using the saved output y, or, for
+/// Hardswish and SiLU, which are not invertible from y, BackwardFromInput using the layer's input x).
 /// </summary>
 internal sealed class ActivationLayer : LayerKind
 {
@@ -34,5 +35,10 @@ internal sealed class ActivationLayer : LayerKind
         => e.Call("Activations", "Forward", Args(e) + ", " + e.X() + ", " + e.Y);
 
     public override void EmitBackward(EmitContext e)
-        => e.Call("Activations", "Backward", Args(e) + ", " + e.Y + ", " + e.DY + ", " + e.DX());
+    {
+        if (_activation is Activation.Hardswish or Activation.SiLU) // not invertible from y: the derivative needs x
+            e.Call("Activations", "BackwardFromInput", e.L.Prop("Kind") + ", " + e.X() + ", " + e.DY + ", " + e.DX());
+        else
+            e.Call("Activations", "Backward", Args(e) + ", " + e.Y + ", " + e.DY + ", " + e.DX());
+    }
 }

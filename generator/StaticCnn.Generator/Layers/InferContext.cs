@@ -249,7 +249,14 @@ internal sealed class InferContext
     public global::StaticCnn.Activation Activation()
     {
         int v = Int("Activation", 0);
-        return Check(System.Enum.IsDefined(typeof(global::StaticCnn.Activation), v), "Activation", "a defined Activation value", v)
-            ? (global::StaticCnn.Activation)v : global::StaticCnn.Activation.None;
+        if (!Check(System.Enum.IsDefined(typeof(global::StaticCnn.Activation), v), "Activation", "a defined Activation value", v))
+            return global::StaticCnn.Activation.None;
+        var a = (global::StaticCnn.Activation)v;
+        // Hardswish and SiLU are not invertible from the saved output, which is all a fused activation's backward has.
+        if (!Check(a is not (global::StaticCnn.Activation.Hardswish or global::StaticCnn.Activation.SiLU), "Activation",
+                "an activation whose derivative follows from the output (None, ReLU, LeakyReLU, Sigmoid, Tanh, ReLU6); for "
+                + a + " add a [" + a + "] layer after this one", a))
+            return global::StaticCnn.Activation.None;
+        return a;
     }
 }

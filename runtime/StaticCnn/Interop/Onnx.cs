@@ -305,7 +305,7 @@ public static class Onnx
                 case "GlobalAvgPool":
                     Node("GlobalAveragePool", y, new[] { As4(i, x) }, new[] { y });
                     break;
-                case "ReLU" or "LeakyReLU" or "Sigmoid" or "Tanh":
+                case "ReLU" or "LeakyReLU" or "Sigmoid" or "Tanh" or "ReLU6" or "Hardswish" or "SiLU":
                     if (a.Activation == Activation.None || a.Activation.ToString() != n.Kind)
                         throw Unsupported(i, "Activation", $"the node's activation is {a.Activation}");
                     Activate(i, a.Activation, a.Slope, x, y);
@@ -396,6 +396,17 @@ public static class Onnx
                 case Activation.LeakyReLU: Node("LeakyRelu", y, new[] { x }, new[] { y }, Float("alpha", slope)); break;
                 case Activation.Sigmoid: Node("Sigmoid", y, new[] { x }, new[] { y }); break;
                 case Activation.Tanh: Node("Tanh", y, new[] { x }, new[] { y }); break;
+                case Activation.ReLU6:   // PyTorch exports nn.ReLU6 as Clip(x, 0, 6)
+                    Node("Clip", y, new[] { x, ScalarConstant("clip_min_0", 0f), ScalarConstant("clip_max_6", 6f) }, new[] { y });
+                    break;
+                case Activation.Hardswish: Node("HardSwish", y, new[] { x }, new[] { y }); break;
+                case Activation.SiLU:      // x * Sigmoid(x), as PyTorch exports nn.SiLU
+                {
+                    string s = Unique(_g.Nodes[i].Name + "/sigmoid");
+                    Node("Sigmoid", s, new[] { x }, new[] { s });
+                    Node("Mul", y, new[] { x, s }, new[] { y });
+                    break;
+                }
                 default: throw Unsupported(i, "Activation", $"Activation value {(int)act} is not defined");
             }
         }
@@ -459,6 +470,19 @@ public static class Onnx
 
         private string SharedConstant(string name, (int Type, byte[] Data) c)
             => _initByKey.TryGetValue("c:" + name, out string? n) ? n : _initByKey["c:" + name] = AddConstant(Unique(name), c);
+
+        /// <summary>A rank-0 float constant initializer, shared by every node that uses <paramref name="name"/>.</summary>
+        private string ScalarConstant(string name, float v)
+        {
+            if (_initByKey.TryGetValue("s:" + name, out string? n)) return n;
+            n = Unique(name);
+            var h = new ProtoWriter();   // no dims: a scalar
+            h.Int(2, FloatType);
+            h.String(8, n);
+            (int _, byte[] data) = FloatBytes(v);
+            _inits.Add(new Initializer(h, data.Length, TensorRole.Parameter, 0, 0, data));
+            return _initByKey["s:" + name] = n;
+        }
 
         /// <summary>A one-dimensional constant initializer.</summary>
         private string AddConstant(string name, (int Type, byte[] Data) c)

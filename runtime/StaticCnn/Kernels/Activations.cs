@@ -4,19 +4,35 @@ using System.Runtime.Intrinsics;
 namespace StaticCnn.Kernels;
 
 /// <summary>
-/// Element-wise activations: as layers (ReLU, LeakyReLU, Sigmoid, Tanh) and fused into Conv2D/Dense outputs.
-/// Backward uses the saved output y, never the input: ReLU y &lt;= 0 ? 0 : 1; LeakyReLU y &gt; 0 ? 1 : slope; Sigmoid y(1 − y); Tanh 1 − y².
+/// Element-wise activations: as layers (ReLU, LeakyReLU, Sigmoid, Tanh, ReLU6, Hardswish, SiLU) and fused into
+/// Conv2D/Dense outputs (all but Hardswish and SiLU).
+/// Backward uses the saved output y: ReLU y &lt;= 0 ? 0 : 1; LeakyReLU y &gt; 0 ? 1 : slope; Sigmoid y(1 − y); Tanh 1 − y²;
+/// ReLU6 0 &lt; y &lt; 6 ? 1 : 0 (so 0 where y is NaN). Hardswish and SiLU are not invertible from y, so their derivative
+/// comes from the input x (<see cref="BackwardFromInput"/>, the layer form; <see cref="NeedsInput"/>): Hardswish
+/// x &lt; −3 ? 0 : x &gt;= 3 ? 1 : x/3 + ½ (so NaN where x is NaN), SiLU s·(1 + x(1 − s)) with s = sigmoid(x). Their
+/// forward is PyTorch's arithmetic: x·clamp(x + 3, 0, 6)/6 and x/(1 + e^−x) (so hardswish(−∞) and silu(−∞) are NaN).
+/// PyTorch 1.13's CPU <c>hardtanh_backward</c> and <c>hardswish_backward</c> disagree between their vectorized body and
+/// their scalar tail (the last &lt; 16 elements of a tensor): the tail passes dy at NaN and takes x/3 + ½ at x = 3. The rules
+/// here are the vectorized body's, which is what PyTorch computes for every element of a tensor but that tail.
 /// Non-finite values behave as in PyTorch: ReLU keeps NaN (relu(NaN) = NaN, relu(−0) = −0) and its derivative passes dy
 /// where y is NaN (PyTorch's <c>threshold_backward(grad, result, 0)</c> zeroes only where y ≤ 0); LeakyReLU, Sigmoid and
 /// Tanh keep NaN, map ±∞ to their limits (tests/StaticCnn.Tests/Kernels/NonFiniteTests.cs, against PyTorch).
 /// The fast entry points are SIMD (Vector512/256/128); ReLU, LeakyReLU and every derivative are bit-identical to the
-/// <c>…Reference</c> twins, Sigmoid and Tanh agree to a few ulp (polynomial exp instead of <see cref="MathF.Exp"/>).
-/// PyTorch: <c>nn.ReLU()</c>, <c>nn.LeakyReLU(slope)</c>, <c>nn.Sigmoid()</c>, <c>nn.Tanh()</c>.
+/// <c>…Reference</c> twins, Sigmoid, Tanh and SiLU agree to a few ulp (polynomial exp instead of <see cref="MathF.Exp"/>);
+/// ReLU6 and Hardswish are bit-identical too.
+/// PyTorch: <c>nn.ReLU()</c>, <c>nn.LeakyReLU(slope)</c>, <c>nn.Sigmoid()</c>, <c>nn.Tanh()</c>, <c>nn.ReLU6()</c>,
+/// <c>nn.Hardswish()</c>, <c>nn.SiLU()</c>.
 /// </summary>
 public static class Activations
 {
     /// <summary>PyTorch's default LeakyReLU slope, used by fused <see cref="Activation.LeakyReLU"/>.</summary>
     public const float DefaultLeakySlope = 0.01f;
+
+    /// <summary>
+    /// True for the kinds whose derivative needs the input x (Hardswish, SiLU): they have no derivative from the output
+    /// (<see cref="ApplyDerivative"/> and <see cref="Backward"/> throw) and run as layers with <see cref="BackwardFromInput"/>.
+    /// </summary>
+    public static bool NeedsInput(Activation kind) => kind is Activation.Hardswish or Activation.SiLU;
 
     /// <summary>Applies <paramref name="kind"/> to <paramref name="y"/> in place.</summary>
     public static void ApplyForward(Activation kind, float slope, Span<float> y) => Map(kind, slope, y, y);
@@ -42,6 +58,22 @@ public static class Activations
         CheckSame(y.Length, dy.Length, "y", "dy");
         CheckSame(y.Length, dx.Length, "y", "dx");
         Derivative(kind, slope, y, dy, dx, accumulate: true);
+    }
+
+    /// <summary>
+    /// Activation layer backward for <see cref="Activation.Hardswish"/> and <see cref="Activation.SiLU"/>:
+    /// dx += dy · f'(x), from the layer's input x (PyTorch's <c>hardswish_backward</c> / <c>silu_backward</c>).
+    /// </summary>
+    public static void BackwardFromInput(Activation kind, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        CheckSame(x.Length, dy.Length, "x", "dy");
+        CheckSame(x.Length, dx.Length, "x", "dx");
+        switch (kind)
+        {
+            case Activation.Hardswish: VectorMath.Map(new HardswishDOp(), x, dy, dx, true); return;
+            case Activation.SiLU: VectorMath.Map(new SiluDOp(), x, dy, dx, true); return;
+            default: throw NotFromInput(kind);
+        }
     }
 
     // ---- references: plain scalar loops ------------------------------------------------------------------------------
@@ -74,6 +106,31 @@ public static class Activations
         for (int i = 0; i < y.Length; i++) dx[i] += ScalarDerivative(kind, slope, y[i], dy[i]);
     }
 
+    /// <summary>Scalar twin of <see cref="BackwardFromInput"/>.</summary>
+    public static void BackwardFromInputReference(Activation kind, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
+    {
+        CheckSame(x.Length, dy.Length, "x", "dy");
+        CheckSame(x.Length, dx.Length, "x", "dx");
+        if (!NeedsInput(kind)) throw NotFromInput(kind);
+        for (int i = 0; i < x.Length; i++) dx[i] += ScalarDerivativeFromInput(kind, x[i], dy[i]);
+    }
+
+    private static float ScalarDerivativeFromInput(Activation kind, float x, float dy)
+    {
+        if (kind == Activation.Hardswish)
+            return x < -3f ? 0f : x >= 3f ? dy : dy * (x / 3f + 0.5f);    // hardswish_backward (vectorized): NaN gives NaN
+        float s = 1f / (1f + MathF.Exp(-x));
+        return dy * s * (1f + x * (1f - s));                                // silu_backward
+    }
+
+    private static ArgumentException NotFromInput(Activation kind)
+        => new($"{kind} has its derivative from the output; use Activations.Backward (BackwardFromInput is for Hardswish and SiLU).", nameof(kind));
+
+    private static NotSupportedException NotFromOutput(Activation kind)
+        => new($"{kind} is not invertible from its output, so it has no derivative from y and cannot be fused into a layer's output; use it as a layer ([{kind}]), whose backward is Activations.BackwardFromInput.");
+
+    private static float Relu6(float v) => v < 0f ? 0f : v > 6f ? 6f : v;   // NaN and -0 pass, as PyTorch's relu6
+
     private static float Scalar(Activation kind, float slope, float v) => kind switch
     {
         Activation.None => v,
@@ -81,6 +138,9 @@ public static class Activations
         Activation.LeakyReLU => v > 0f ? v : v * slope,
         Activation.Sigmoid => 1f / (1f + MathF.Exp(-v)),
         Activation.Tanh => MathF.Tanh(v),
+        Activation.ReLU6 => Relu6(v),
+        Activation.Hardswish => v * Relu6(v + 3f) / 6f,               // PyTorch's x * min(max(x + 3, 0), 6) / 6
+        Activation.SiLU => v / (1f + MathF.Exp(-v)),                  // PyTorch's x / (1 + exp(-x))
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -91,6 +151,8 @@ public static class Activations
         Activation.LeakyReLU => y > 0f ? dy : dy * slope,
         Activation.Sigmoid => dy * (y * (1f - y)),
         Activation.Tanh => dy * (1f - y * y),
+        Activation.ReLU6 => y > 0f && y < 6f ? dy : 0f,       // PyTorch's hardtanh_backward (vectorized): 0 where y is NaN
+        Activation.Hardswish or Activation.SiLU => throw NotFromOutput(kind),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, null),
     };
 
@@ -110,6 +172,9 @@ public static class Activations
             case Activation.LeakyReLU: VectorMath.Map(new LeakyOp(slope), x, y, false); return;
             case Activation.Sigmoid: VectorMath.Map(new SigmoidOp(), x, y, false); return;
             case Activation.Tanh: VectorMath.Map(new TanhOp(), x, y, false); return;
+            case Activation.ReLU6: VectorMath.Map(new Relu6Op(), x, y, false); return;
+            case Activation.Hardswish: VectorMath.Map(new HardswishOp(), x, y, false); return;
+            case Activation.SiLU: VectorMath.Map(new SiluOp(), x, y, false); return;
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
     }
@@ -123,6 +188,8 @@ public static class Activations
             case Activation.LeakyReLU: VectorMath.Map(new LeakyDOp(slope), y, dy, dst, accumulate); return;
             case Activation.Sigmoid: VectorMath.Map(new SigmoidDOp(), y, dy, dst, accumulate); return;
             case Activation.Tanh: VectorMath.Map(new TanhDOp(), y, dy, dst, accumulate); return;
+            case Activation.ReLU6: VectorMath.Map(new Relu6DOp(), y, dy, dst, accumulate); return;
+            case Activation.Hardswish or Activation.SiLU: throw NotFromOutput(kind);
             default: throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
     }
@@ -155,6 +222,30 @@ public static class Activations
         public Vector512<float> Invoke(Vector512<float> a) => VectorMath.Tanh(a);
     }
 
+    private readonly struct Relu6Op : IVecOp1
+    {
+        public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero,
+            Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128.Create(6f)), Vector128.Create(6f), a));
+        public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero,
+            Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(6f)), Vector256.Create(6f), a));
+        public Vector512<float> Invoke(Vector512<float> a) => Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero,
+            Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512.Create(6f)), Vector512.Create(6f), a));
+    }
+
+    private readonly struct HardswishOp : IVecOp1
+    {
+        public Vector128<float> Invoke(Vector128<float> a) => a * new Relu6Op().Invoke(a + Vector128.Create(3f)) / Vector128.Create(6f);
+        public Vector256<float> Invoke(Vector256<float> a) => a * new Relu6Op().Invoke(a + Vector256.Create(3f)) / Vector256.Create(6f);
+        public Vector512<float> Invoke(Vector512<float> a) => a * new Relu6Op().Invoke(a + Vector512.Create(3f)) / Vector512.Create(6f);
+    }
+
+    private readonly struct SiluOp : IVecOp1
+    {
+        public Vector128<float> Invoke(Vector128<float> a) => a / (Vector128<float>.One + VectorMath.Exp(-a));
+        public Vector256<float> Invoke(Vector256<float> a) => a / (Vector256<float>.One + VectorMath.Exp(-a));
+        public Vector512<float> Invoke(Vector512<float> a) => a / (Vector512<float>.One + VectorMath.Exp(-a));
+    }
+
     // Derivative ops: a = y (saved output), b = dy.
     private readonly struct ReluDOp : IVecOp2
     {
@@ -182,5 +273,48 @@ public static class Activations
         public Vector128<float> Invoke(Vector128<float> y, Vector128<float> d) => d * (Vector128<float>.One - y * y);
         public Vector256<float> Invoke(Vector256<float> y, Vector256<float> d) => d * (Vector256<float>.One - y * y);
         public Vector512<float> Invoke(Vector512<float> y, Vector512<float> d) => d * (Vector512<float>.One - y * y);
+    }
+
+    private readonly struct Relu6DOp : IVecOp2
+    {
+        public Vector128<float> Invoke(Vector128<float> y, Vector128<float> d)
+            => Vector128.ConditionalSelect(Vector128.GreaterThan(y, Vector128<float>.Zero) & Vector128.LessThan(y, Vector128.Create(6f)), d, Vector128<float>.Zero);
+        public Vector256<float> Invoke(Vector256<float> y, Vector256<float> d)
+            => Vector256.ConditionalSelect(Vector256.GreaterThan(y, Vector256<float>.Zero) & Vector256.LessThan(y, Vector256.Create(6f)), d, Vector256<float>.Zero);
+        public Vector512<float> Invoke(Vector512<float> y, Vector512<float> d)
+            => Vector512.ConditionalSelect(Vector512.GreaterThan(y, Vector512<float>.Zero) & Vector512.LessThan(y, Vector512.Create(6f)), d, Vector512<float>.Zero);
+    }
+
+    // Derivative-from-input ops: a = x (the layer's input), b = dy.
+    private readonly struct HardswishDOp : IVecOp2
+    {
+        public Vector128<float> Invoke(Vector128<float> x, Vector128<float> d)
+            => Vector128.ConditionalSelect(Vector128.LessThan(x, Vector128.Create(-3f)), Vector128<float>.Zero,
+                Vector128.ConditionalSelect(Vector128.GreaterThanOrEqual(x, Vector128.Create(3f)), d, d * (x / Vector128.Create(3f) + Vector128.Create(0.5f))));
+        public Vector256<float> Invoke(Vector256<float> x, Vector256<float> d)
+            => Vector256.ConditionalSelect(Vector256.LessThan(x, Vector256.Create(-3f)), Vector256<float>.Zero,
+                Vector256.ConditionalSelect(Vector256.GreaterThanOrEqual(x, Vector256.Create(3f)), d, d * (x / Vector256.Create(3f) + Vector256.Create(0.5f))));
+        public Vector512<float> Invoke(Vector512<float> x, Vector512<float> d)
+            => Vector512.ConditionalSelect(Vector512.LessThan(x, Vector512.Create(-3f)), Vector512<float>.Zero,
+                Vector512.ConditionalSelect(Vector512.GreaterThanOrEqual(x, Vector512.Create(3f)), d, d * (x / Vector512.Create(3f) + Vector512.Create(0.5f))));
+    }
+
+    private readonly struct SiluDOp : IVecOp2
+    {
+        public Vector128<float> Invoke(Vector128<float> x, Vector128<float> d)
+        {
+            Vector128<float> s = VectorMath.Sigmoid(x);
+            return d * s * (Vector128<float>.One + x * (Vector128<float>.One - s));
+        }
+        public Vector256<float> Invoke(Vector256<float> x, Vector256<float> d)
+        {
+            Vector256<float> s = VectorMath.Sigmoid(x);
+            return d * s * (Vector256<float>.One + x * (Vector256<float>.One - s));
+        }
+        public Vector512<float> Invoke(Vector512<float> x, Vector512<float> d)
+        {
+            Vector512<float> s = VectorMath.Sigmoid(x);
+            return d * s * (Vector512<float>.One + x * (Vector512<float>.One - s));
+        }
     }
 }

@@ -18,6 +18,18 @@ enum Activation
     Sigmoid = 3,
     /// <summary>tanh(x). PyTorch: <c>nn.Tanh()</c>.</summary>
     Tanh = 4,
+    /// <summary>min(max(0, x), 6). PyTorch: <c>nn.ReLU6()</c>.</summary>
+    ReLU6 = 5,
+    /// <summary>
+    /// x·relu6(x + 3)/6. PyTorch: <c>nn.Hardswish()</c>. Its derivative needs the input, so only the layer form
+    /// (<see cref="HardswishAttribute"/>) exists; as a fused activation the generator reports SCNN0011.
+    /// </summary>
+    Hardswish = 6,
+    /// <summary>
+    /// x·sigmoid(x). PyTorch: <c>nn.SiLU()</c>. Its derivative needs the input, so only the layer form
+    /// (<see cref="SiLUAttribute"/>) exists; as a fused activation the generator reports SCNN0011.
+    /// </summary>
+    SiLU = 7,
 }
 
 /// <summary>How a convolution or pooling layer pads its input.</summary>

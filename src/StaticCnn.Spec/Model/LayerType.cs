@@ -69,4 +69,10 @@ enum LayerType
     PairwiseDistance,
     /// <summary><c>[CosineSimilarity]</c>.</summary>
     CosineSimilarity,
+    /// <summary><c>[ReLU6]</c>.</summary>
+    ReLU6,
+    /// <summary><c>[Hardswish]</c>.</summary>
+    Hardswish,
+    /// <summary><c>[SiLU]</c>.</summary>
+    SiLU,
 }

@@ -44,8 +44,24 @@ public sealed class NonFiniteTests
     public static TheoryData<string, int> Acts => new()
     {
         { "relu", (int)Activation.ReLU }, { "leaky_relu", (int)Activation.LeakyReLU },
-        { "sigmoid", (int)Activation.Sigmoid }, { "tanh", (int)Activation.Tanh },
+        { "sigmoid", (int)Activation.Sigmoid }, { "tanh", (int)Activation.Tanh }, { "relu6", (int)Activation.ReLU6 },
     };
+
+    public static TheoryData<string, int> InputActs => new() { { "hardswish", (int)Activation.Hardswish }, { "silu", (int)Activation.SiLU } };
+
+    [Theory, MemberData(nameof(InputActs))]
+    public void Activations_with_a_derivative_from_the_input_match_PyTorch(string name, int kind)
+    {
+        var act = (Activation)kind;
+        float[] x = F.Value.Floats("act.x"), gy = F.Value.Floats("act.grad_output");
+        float[] y = F.Value.Floats($"{name}.y"), gx = F.Value.Floats($"{name}.grad_input");
+        Assert.Contains(y, float.IsNaN);   // hardswish(−∞) and silu(−∞) are NaN in PyTorch, as well as f(NaN)
+
+        var fast = new float[x.Length]; Activations.Forward(act, 0f, x, fast); AssertSame("Forward", y, fast);
+        var refr = new float[x.Length]; Activations.ForwardReference(act, 0f, x, refr); AssertSame("ForwardReference", y, refr);
+        var dx = new float[x.Length]; Activations.BackwardFromInput(act, x, gy, dx); AssertSame("BackwardFromInput", gx, dx);
+        dx = new float[x.Length]; Activations.BackwardFromInputReference(act, x, gy, dx); AssertSame("BackwardFromInputReference", gx, dx);
+    }
 
     [Theory, MemberData(nameof(Acts))]
     public void Activations_forward_and_backward_match_PyTorch(string name, int kind)

@@ -38,6 +38,18 @@ public partial class SmoothNet2
     [Softmax] public partial Layer Sm { get; }
 }
 
+/// <summary>Third smooth network: SiLU and Hardswish layers (their backward reads the layer's input) between convolutions and a Dense.</summary>
+[Network(InputChannels = 2, InputHeight = 6, InputWidth = 6)]
+public partial class SmoothNet3
+{
+    [Conv2D(4, Kernel = 3, Padding = 1)] public partial Layer A { get; }       // 4×6×6
+    [SiLU] public partial Layer S { get; }
+    [Conv2D(3, Kernel = 3, Stride = 2)] public partial Layer C { get; }        // 3×2×2
+    [Hardswish] public partial Layer H { get; }
+    [Dense(4)] public partial Layer D { get; }
+    [SiLU] public partial Layer S2 { get; }
+}
+
 /// <summary>
 /// Network-level finite-difference gradient checks of generated float32 networks. Loss L = Σ y·r (r fixed random), so
 /// Backward(r) gives dL/dθ and dL/dx. Each derivative is estimated by central differences with Richardson extrapolation,
@@ -58,14 +70,19 @@ public sealed class GradientCheckTests
     public GradientCheckTests(ITestOutputHelper output) => _out = output;
 
     public static IEnumerable<object[]> Cases()
-        => new[] { "MixedNet", "SmoothNet2" }.SelectMany(n => new[] { new object[] { n, false }, new object[] { n, true } });
+        => new[] { "MixedNet", "SmoothNet2", "SmoothNet3" }.SelectMany(n => new[] { new object[] { n, false }, new object[] { n, true } });
 
     [Theory]
     [MemberData(nameof(Cases))]
     public void FiniteDifferencesMatchBackward(string name, bool referenceKernels)
     {
         const int batch = 2;
-        using INetwork net = name == "MixedNet" ? new MixedNet(batch, seed: 3) : new SmoothNet2(batch, seed: 3);
+        using INetwork net = name switch
+        {
+            "MixedNet" => new MixedNet(batch, seed: 3),
+            "SmoothNet2" => new SmoothNet2(batch, seed: 3),
+            _ => new SmoothNet3(batch, seed: 3),
+        };
         Parity.SetReferenceKernels(net, referenceKernels);
         // BatchNorm γ, β away from their 1/0 defaults, so that they matter.
         foreach (TensorInfo t in net.Tensors)

@@ -5,6 +5,13 @@ using StaticCnn;
 
 namespace StaticCnn.Tests.Networks.LayerCases;
 
+/// <summary>tests/Fixtures/layers/hardswish.safetensors: <c>[Hardswish()]</c>, input 2×3×4×5.</summary>
+[Network(InputChannels = 3, InputHeight = 4, InputWidth = 5)]
+public partial class Case_hardswish
+{
+    [Hardswish(Name = "layer")] public partial Layer Layer { get; }
+}
+
 /// <summary>tests/Fixtures/layers/leakyrelu.safetensors: <c>[LeakyReLU()]</c>, input 2×3×4×5.</summary>
 [Network(InputChannels = 3, InputHeight = 4, InputWidth = 5)]
 public partial class Case_leakyrelu
@@ -26,11 +33,25 @@ public partial class Case_relu
     [ReLU(Name = "layer")] public partial Layer Layer { get; }
 }
 
+/// <summary>tests/Fixtures/layers/relu6.safetensors: <c>[ReLU6()]</c>, input 2×3×4×5.</summary>
+[Network(InputChannels = 3, InputHeight = 4, InputWidth = 5)]
+public partial class Case_relu6
+{
+    [ReLU6(Name = "layer")] public partial Layer Layer { get; }
+}
+
 /// <summary>tests/Fixtures/layers/sigmoid.safetensors: <c>[Sigmoid()]</c>, input 2×3×4×5.</summary>
 [Network(InputChannels = 3, InputHeight = 4, InputWidth = 5)]
 public partial class Case_sigmoid
 {
     [Sigmoid(Name = "layer")] public partial Layer Layer { get; }
+}
+
+/// <summary>tests/Fixtures/layers/silu.safetensors: <c>[SiLU()]</c>, input 2×3×4×5.</summary>
+[Network(InputChannels = 3, InputHeight = 4, InputWidth = 5)]
+public partial class Case_silu
+{
+    [SiLU(Name = "layer")] public partial Layer Layer { get; }
 }
 
 /// <summary>tests/Fixtures/layers/tanh.safetensors: <c>[Tanh()]</c>, input 2×3×4×5.</summary>

@@ -110,6 +110,13 @@ public partial class Case_conv_relu
     [Conv2D(4, Kernel = 3, Padding = 1, Activation = Activation.ReLU, Name = "layer")] public partial Layer Layer { get; }
 }
 
+/// <summary>tests/Fixtures/layers/conv_relu6.safetensors: <c>[Conv2D(4, Kernel = 3, Padding = 1, Activation = Activation.ReLU6)]</c>, input 2×3×6×6.</summary>
+[Network(InputChannels = 3, InputHeight = 6, InputWidth = 6)]
+public partial class Case_conv_relu6
+{
+    [Conv2D(4, Kernel = 3, Padding = 1, Activation = Activation.ReLU6, Name = "layer")] public partial Layer Layer { get; }
+}
+
 /// <summary>tests/Fixtures/layers/conv_same_k2x4.safetensors: <c>[Conv2D(3, KernelH = 2, KernelW = 4, PaddingMode = PaddingMode.Same)]</c>, input 2×2×6×7.</summary>
 [Network(InputChannels = 2, InputHeight = 6, InputWidth = 7)]
 public partial class Case_conv_same_k2x4

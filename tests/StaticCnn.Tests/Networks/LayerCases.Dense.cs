@@ -33,6 +33,13 @@ public partial class Case_dense_relu
     [Dense(17, Activation = Activation.ReLU, Name = "layer")] public partial Layer Layer { get; }
 }
 
+/// <summary>tests/Fixtures/layers/dense_relu6.safetensors: <c>[Dense(5, Activation = Activation.ReLU6)]</c>, input 2×16.</summary>
+[Network(InputChannels = 16, InputHeight = 1, InputWidth = 1)]
+public partial class Case_dense_relu6
+{
+    [Dense(5, Activation = Activation.ReLU6, Name = "layer")] public partial Layer Layer { get; }
+}
+
 /// <summary>tests/Fixtures/layers/dense_tanh.safetensors: <c>[Dense(5, Activation = Activation.Tanh)]</c>, input 2×16.</summary>
 [Network(InputChannels = 16, InputHeight = 1, InputWidth = 1)]
 public partial class Case_dense_tanh

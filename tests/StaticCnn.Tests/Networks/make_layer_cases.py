@@ -9,6 +9,7 @@ import glob, json, os, re, struct
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "Fixtures", "layers")
 OUT = os.path.dirname(os.path.abspath(__file__))
 FILE_OF = {"ReLU": "Activations", "LeakyReLU": "Activations", "Sigmoid": "Activations", "Tanh": "Activations",
+           "ReLU6": "Activations", "Hardswish": "Activations", "SiLU": "Activations",
            "CenterCrop": "Crop", "Crop": "Crop"}
 
 

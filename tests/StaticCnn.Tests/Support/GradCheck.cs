@@ -58,6 +58,9 @@ public static class GradCheck
         Activation.LeakyReLU => v > 0 ? v : v * StaticCnn.Kernels.Activations.DefaultLeakySlope,
         Activation.Sigmoid => 1 / (1 + Math.Exp(-v)),
         Activation.Tanh => Math.Tanh(v),
+        Activation.ReLU6 => Math.Min(Math.Max(v, 0), 6),
+        Activation.Hardswish => v * Math.Min(Math.Max(v + 3, 0), 6) / 6,
+        Activation.SiLU => v / (1 + Math.Exp(-v)),
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 }

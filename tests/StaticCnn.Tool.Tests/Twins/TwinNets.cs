@@ -58,3 +58,24 @@ public partial class TwinHead
     [Dense(6, Activation = Activation.Tanh)]                  public partial Layer Fc { get; }
     [Dense(5)]                                                public partial Layer Out { get; }
 }
+
+/// <summary>ReLU6 fused into a convolution and a dense layer; Hardswish, SiLU and ReLU6 as layers.</summary>
+[Network(InputChannels = 3, InputHeight = 6, InputWidth = 6)]
+public partial class TwinActs
+{
+    [Conv2D(6, Padding = 1, Activation = Activation.ReLU6)]   public partial Layer C { get; }
+    [Hardswish]                                               public partial Layer Hs { get; }
+    [Conv2D(4, Padding = 1)]                                  public partial Layer C2 { get; }
+    [SiLU]                                                    public partial Layer Si { get; }
+    [ReLU6]                                                   public partial Layer R6 { get; }
+    [Flatten]                                                 public partial Layer F { get; }
+    [Dense(5, Activation = Activation.ReLU6)]                 public partial Layer Fc { get; }
+}
+
+/// <summary>A convolution and a Hardswish layer: the ONNX HardSwish round trip of ImportTests.</summary>
+[Network(InputChannels = 2, InputHeight = 5, InputWidth = 5)]
+public partial class HardswishNet
+{
+    [Conv2D(3, Padding = 1)] public partial Layer Conv { get; }
+    [Hardswish]              public partial Layer Act { get; }
+}
