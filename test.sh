@@ -31,7 +31,9 @@ run() {
 
 echo "=== build"
 if ! dotnet build StaticCnn.sln -c Release 2>&1 | tail -n 30; then echo "build failed"; exit 1; fi
-if dotnet build StaticCnn.sln -c Release --no-restore 2>&1 | grep -q ' error '; then echo "build failed"; exit 1; fi
+# read whole before grep: `| grep -q` under pipefail misses a match when grep stops reading before the build ends
+rebuild=$(dotnet build StaticCnn.sln -c Release --no-restore 2>&1)
+if grep -q ' error ' <<<"$rebuild"; then echo "build failed"; exit 1; fi
 
 run "generator tests" -- tests/StaticCnn.Generator.Tests
 run "runtime, kernel and network tests (default ISA: AVX-512 where present)" -- tests/StaticCnn.Tests

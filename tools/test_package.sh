@@ -66,7 +66,9 @@ else
   fail "dotnet pack StaticCnn.sln wrote ${nupkgs[*]:-nothing}, expected StaticCnn.*-$suffix.nupkg and StaticCnn.Tool.*-$suffix.nupkg"; finish; exit 1
 fi
 toolpkg=$feed/${nupkgs[1]#./}
-if unzip -l "$toolpkg" | grep -q 'tools/net10.0/any/DotnetToolSettings.xml' && unzip -l "$toolpkg" | grep -q 'tools/net10.0/any/StaticCnn.Tool.dll'; then
+# the listing is read whole first: `unzip -l | grep -q` under pipefail fails when grep stops reading before unzip ends
+toollist=$(unzip -l "$toolpkg")
+if grep -q 'tools/net10.0/any/DotnetToolSettings.xml' <<<"$toollist" && grep -q 'tools/net10.0/any/StaticCnn.Tool.dll' <<<"$toollist"; then
   pass "tool package: tools/net10.0/any/StaticCnn.Tool.dll with DotnetToolSettings.xml (dotnet tool install StaticCnn.Tool → staticcnn)"
 else
   fail "tool package ${toolpkg##*/} lacks tools/net10.0/any/StaticCnn.Tool.dll or DotnetToolSettings.xml"
