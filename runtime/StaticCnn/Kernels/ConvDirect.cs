@@ -48,22 +48,28 @@ internal static unsafe class ConvDirect
         public int BlockMax;
     }
 
-    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
+    /// <summary>Forward by <paramref name="alg"/>: <see cref="ConvAlgorithm.ChannelWisePairs"/>, <see cref="ConvAlgorithm.ChannelWise"/>,
+    /// <see cref="ConvAlgorithm.ColumnWinograd"/> or <see cref="ConvAlgorithm.Direct"/>, whose test passed (<see cref="ConvAlgorithms"/>).</summary>
+    public static void Forward(in ConvGeom g, ConvAlgorithm alg, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads)
-        => Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads, null, 0, 0);
+        => Forward(g, alg, x, w, b, y, batch, accumulate, act, scratch, threads, null, 0, 0);
 
     /// <summary>
     /// Forward; with <paramref name="pooled"/> also the 2×2/stride-2 max-pool (no argmax) of every channel block,
     /// right after the block is computed (still in L1): <paramref name="pooled"/> is [batch, Cout, poolH, poolW] with
     /// poolH = OH/2, poolW = OW/2. The channel-wise kernel leaves the pool to the caller.
     /// </summary>
-    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
+    public static void Forward(in ConvGeom g, ConvAlgorithm alg, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
-        if (!accumulate && ChannelWise(g))
+        if (alg == ConvAlgorithm.ChannelWisePairs)
         {
-            if (ChannelWise23(g)) ForwardChannelWise23(g, x, w, b, y, batch, act, scratch, threads);
-            else ForwardChannelWise(g, x, w, b, y, batch, act, scratch, threads);
+            ForwardChannelWise23(g, x, w, b, y, batch, act, scratch, threads);
+            return;
+        }
+        if (alg == ConvAlgorithm.ChannelWise)
+        {
+            ForwardChannelWise(g, x, w, b, y, batch, act, scratch, threads);
             return;
         }
         var ctx = new Ctx
@@ -72,7 +78,7 @@ internal static unsafe class ConvDirect
             Accumulate = accumulate, Relu = act == Activation.ReLU, Act = act,
             B = accumulate ? null : b, Pooled = pooled, PoolH = poolH, PoolW = poolW, BlockMax = OcBlockMax,
         };
-        if (!accumulate && Rows23(g))
+        if (alg == ConvAlgorithm.ColumnWinograd)
         {
             float* u = Gemm.Align(scratch);
             TransformWeights23(g, w, u);
