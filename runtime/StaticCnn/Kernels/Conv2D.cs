@@ -94,14 +94,7 @@ public static unsafe class Conv2D
     {
         var g = Geom(s);
         Validate(g);
-        string fwd = ConvAlgorithms.Name(ConvAlgorithms.ChooseForward(g, false));
-        if (ConvAlgorithms.ChooseBackward(g) == ConvAlgorithm.FusedDirectBackward)
-            return $"forward: {fwd}; backward: {ConvAlgorithms.Name(ConvAlgorithm.FusedDirectBackward)}";
-        ConvAlgorithm data = ConvAlgorithms.ChooseData(g);
-        string dataName = ConvAlgorithms.Name(data);
-        if (data == ConvAlgorithm.DataFlippedForward)
-            dataName += " (" + ConvAlgorithms.Name(ConvAlgorithms.ChooseForward(ConvWinograd.Flipped(g), true)) + ")";
-        return $"forward: {fwd}; backward-data: {dataName}; backward-weights: {ConvAlgorithms.Name(ConvAlgorithms.ChooseWeights(g))}";
+        return ConvAlgorithms.Describe(g);
     }
 
     /// <summary>y = act(conv(x, w) + b). PyTorch: <c>F.conv2d</c> followed by the activation.</summary>

@@ -209,6 +209,19 @@ public static unsafe class ConvAlgorithms
         return r;
     }
 
+    /// <summary>One line naming the algorithm of every pass of <paramref name="g"/> (see <see cref="Conv2D.Describe"/>).</summary>
+    internal static string Describe(in ConvGeom g)
+    {
+        string fwd = Name(ChooseForward(g, false));
+        if (ChooseBackward(g) == ConvAlgorithm.FusedDirectBackward)
+            return $"forward: {fwd}; backward: {Name(ConvAlgorithm.FusedDirectBackward)}";
+        ConvAlgorithm data = ChooseData(g);
+        string dataName = Name(data);
+        if (data == ConvAlgorithm.DataFlippedForward)
+            dataName += " (" + Name(ChooseForward(ConvWinograd.Flipped(g), true)) + ")";
+        return $"forward: {fwd}; backward-data: {dataName}; backward-weights: {Name(ChooseWeights(g))}";
+    }
+
     /// <summary>
     /// Forces <paramref name="algorithms"/> on the calling thread until the result is disposed (benchmarks and tests):
     /// each runs wherever its test passes, in place of its list's usual choice. Nested scopes replace, then restore.

@@ -164,6 +164,36 @@ public class ConvAlgorithmListTests
         Assert.Equal("forward: im2col GEMM; backward-data: GEMM + col2im; backward-weights: im2col GEMM", Conv2D.Describe(strided));
     }
 
+    [Fact]
+    public void KernelPlan_lists_every_convolution_layer_of_a_graph()
+    {
+        var conv5 = new LayerAttributes { KernelH = 5, KernelW = 5, PadTop = 2, PadLeft = 2, PadBottom = 2, PadRight = 2, Bias = true };
+        var nodes = new[]
+        {
+            new GraphNode("Conv1", "Conv2D", [GraphSource.Input(0)], [6, 28, 28], conv5),
+            new GraphNode("Pool1", "MaxPool2D", [GraphSource.Layer(0)], [6, 14, 14], new LayerAttributes { KernelH = 2, KernelW = 2, StrideH = 2, StrideW = 2 }),
+            new GraphNode("Conv2", "Conv2D", [GraphSource.Layer(1)], [48, 7, 7], new LayerAttributes { KernelH = 3, KernelW = 3, StrideH = 2, StrideW = 2, PadTop = 1, PadLeft = 1, Bias = true }),
+            new GraphNode("Fc", "Dense", [GraphSource.Layer(2)], [10], new LayerAttributes { Bias = true }),
+            new GraphNode("Seq", "Conv1D", [GraphSource.Input(1)], [16, 98], new LayerAttributes { KernelH = 1, KernelW = 3, Bias = true }),
+        };
+        var graph = new NetworkGraph([new GraphInput("Image", [1, 28, 28]), new GraphInput("Sequence", [8, 100])], nodes,
+            [new GraphOutput("Fc", GraphSource.Layer(3)), new GraphOutput("Seq", GraphSource.Layer(4))]);
+        var plan = KernelPlan.For(graph);
+        Assert.Equal(["Conv1", "Conv2", "Seq"], plan.Select(p => p.Layer));
+        var conv1 = Conv2D.Geom(Shape(1, 28, 28, 6, 5, 5, ph: 2, pw: 2));
+        Assert.Equal(OldForward(conv1, false), plan[0].Forward);
+        Assert.Equal(OldBackward(conv1), plan[0].Backward);
+        Assert.Equal(ConvAlgorithms.Describe(conv1), plan[0].Description);
+        Assert.Equal(ConvAlgorithm.GemmIm2Col, plan[1].Forward);
+        Assert.Equal(ConvAlgorithm.DataCol2Im, plan[1].BackwardData);
+        Assert.Equal(ConvAlgorithm.WeightsIm2Col, plan[1].BackwardWeights);
+        var seq = Conv2D.Geom(Shape(8, 1, 100, 16, 1, 3));
+        Assert.Equal(OldForward(seq, false), plan[2].Forward);
+        Assert.Equal(OldWeights(seq), plan[2].BackwardWeights);
+        Assert.Equal("Conv2 (Conv2D): forward: im2col GEMM; backward-data: GEMM + col2im; backward-weights: im2col GEMM",
+            KernelPlan.Describe(graph).Split(Environment.NewLine)[1]);
+    }
+
     // ---- (2) forcing ---------------------------------------------------------------------------------------------------
 
     [Fact]
