@@ -88,7 +88,8 @@ public static unsafe class Conv2D
     /// <summary>
     /// One line naming every algorithm this shape runs, e.g.
     /// <c>forward: Winograd F(2x2,3x3); backward-data: Winograd F(2x2,3x3) (flipped); backward-weights: dW tiles (padded image)</c>
-    /// (a flipped-forward backward-data names its forward algorithm; a fused backward replaces the other two).
+    /// (a flipped-forward backward-data names its forward algorithm in parentheses; where <see cref="Backward"/> is fused,
+    /// "backward: fused direct backward" comes first, and the two others are what the separate entry points run).
     /// </summary>
     public static string Describe<TS>(TS s) where TS : struct, IConv2DShape
     {

@@ -213,13 +213,12 @@ public static unsafe class ConvAlgorithms
     internal static string Describe(in ConvGeom g)
     {
         string fwd = Name(ChooseForward(g, false));
-        if (ChooseBackward(g) == ConvAlgorithm.FusedDirectBackward)
-            return $"forward: {fwd}; backward: {Name(ConvAlgorithm.FusedDirectBackward)}";
+        string fused = ChooseBackward(g) == ConvAlgorithm.FusedDirectBackward ? $"backward: {Name(ConvAlgorithm.FusedDirectBackward)}; " : "";
         ConvAlgorithm data = ChooseData(g);
         string dataName = Name(data);
         if (data == ConvAlgorithm.DataFlippedForward)
             dataName += " (" + Name(ChooseForward(ConvWinograd.Flipped(g), true)) + ")";
-        return $"forward: {fwd}; backward-data: {dataName}; backward-weights: {Name(ChooseWeights(g))}";
+        return $"forward: {fwd}; {fused}backward-data: {dataName}; backward-weights: {Name(ChooseWeights(g))}";
     }
 
     /// <summary>

@@ -162,6 +162,9 @@ public class ConvAlgorithmListTests
             Conv2D.Describe(s));
         var strided = Shape(8, 13, 13, 40, 3, 3, 2, 2, 1, 1);
         Assert.Equal("forward: im2col GEMM; backward-data: GEMM + col2im; backward-weights: im2col GEMM", Conv2D.Describe(strided));
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            Assert.Equal("forward: direct; backward: fused direct backward; backward-data: flipped forward (direct); backward-weights: direct",
+                Conv2D.Describe(Shape(3, 10, 10, 6, 3, 3)));
     }
 
     [Fact]
