@@ -77,50 +77,24 @@ public sealed record ConvAlgorithmInfo(ConvPass Pass, ConvAlgorithm Algorithm, s
 /// sizing scratch (<see cref="Conv2D.ScratchFloats"/>): while any algorithm is forced, scratch sizes cover every
 /// applicable algorithm of a pass.</para>
 /// </remarks>
-public static unsafe class ConvAlgorithms
+public static class ConvAlgorithms
 {
     /// <summary>Environment variable forcing algorithms for the whole process, e.g. <c>STATICCNN_CONV_ALGORITHM=GemmIm2Col,WeightsIm2Col</c>.</summary>
     public const string EnvironmentVariable = "STATICCNN_CONV_ALGORITHM";
 
-    private struct Entry
-    {
-        public ConvAlgorithm Algorithm;
-        /// <summary>(geometry, accumulate) → applies; accumulate is the forward of a backward-data or transposed conv.</summary>
-        public delegate*<in ConvGeom, bool, bool> Applies;
-    }
-
     // ---- the lists, in order --------------------------------------------------------------------------------------
 
-    private static readonly Entry[] ForwardList =
+    private static readonly ConvAlgorithm[] ForwardList =
     [
-        new() { Algorithm = ConvAlgorithm.ChannelWisePairs, Applies = &ChannelWisePairs },
-        new() { Algorithm = ConvAlgorithm.ChannelWise, Applies = &ChannelWise },
-        new() { Algorithm = ConvAlgorithm.ColumnWinograd, Applies = &ColumnWinograd },
-        new() { Algorithm = ConvAlgorithm.Direct, Applies = &Direct },
-        new() { Algorithm = ConvAlgorithm.Winograd, Applies = &Winograd },
-        new() { Algorithm = ConvAlgorithm.GemmWide, Applies = &Wide },
-        new() { Algorithm = ConvAlgorithm.GemmIm2Col, Applies = &Always },
+        ConvAlgorithm.ChannelWisePairs, ConvAlgorithm.ChannelWise, ConvAlgorithm.ColumnWinograd, ConvAlgorithm.Direct,
+        ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
     ];
 
-    private static readonly Entry[] BackwardList =
-    [
-        new() { Algorithm = ConvAlgorithm.FusedDirectBackward, Applies = &FusedBackward },
-        new() { Algorithm = ConvAlgorithm.SeparateBackward, Applies = &Always },
-    ];
+    private static readonly ConvAlgorithm[] BackwardList = [ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.SeparateBackward];
 
-    private static readonly Entry[] DataList =
-    [
-        new() { Algorithm = ConvAlgorithm.DataWinograd, Applies = &DataWinograd },
-        new() { Algorithm = ConvAlgorithm.DataFlippedForward, Applies = &Stride1 },
-        new() { Algorithm = ConvAlgorithm.DataCol2Im, Applies = &Always },
-    ];
+    private static readonly ConvAlgorithm[] DataList = [ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im];
 
-    private static readonly Entry[] WeightsList =
-    [
-        new() { Algorithm = ConvAlgorithm.WeightsDirect, Applies = &WeightsDirect },
-        new() { Algorithm = ConvAlgorithm.WeightsWide, Applies = &Wide },
-        new() { Algorithm = ConvAlgorithm.WeightsIm2Col, Applies = &Always },
-    ];
+    private static readonly ConvAlgorithm[] WeightsList = [ConvAlgorithm.WeightsDirect, ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col];
 
     /// <summary>Every list in order (forward, backward, backward-data, backward-weights) with names and tests in words.</summary>
     public static IReadOnlyList<ConvAlgorithmInfo> All { get; } =
@@ -157,17 +131,25 @@ public static unsafe class ConvAlgorithms
 
     // ---- the applicability tests -------------------------------------------------------------------------------
 
-    private static bool ChannelWisePairs(in ConvGeom g, bool acc) => ChannelWise(g, acc) && ConvDirect.ChannelWise23(g);
-    private static bool ChannelWise(in ConvGeom g, bool acc) => !acc && ConvDirect.Applies(g) && ConvDirect.ChannelWise(g);
-    private static bool ColumnWinograd(in ConvGeom g, bool acc) => !acc && ConvDirect.Rows23(g);
-    private static bool Direct(in ConvGeom g, bool acc) => ConvDirect.Applies(g);
-    private static bool Winograd(in ConvGeom g, bool acc) => ConvWinograd.Applies(g);
-    private static bool Wide(in ConvGeom g, bool acc) => ConvCore.UseWide(g);
-    private static bool Always(in ConvGeom g, bool acc) => true;
-    private static bool FusedBackward(in ConvGeom g, bool acc) => ConvDirectBackward.Applies(g);
-    private static bool DataWinograd(in ConvGeom g, bool acc) => ConvWinograd.AppliesData(g);
-    private static bool Stride1(in ConvGeom g, bool acc) => g.SH == 1 && g.SW == 1;
-    private static bool WeightsDirect(in ConvGeom g, bool acc) => ConvDirect.AppliesWeights(g);
+    /// <summary>
+    /// The test of <paramref name="a"/> (a switch, not a table of delegates, so the choice costs a few nanoseconds);
+    /// <paramref name="accumulate"/> marks the forward of a backward-data or transposed convolution.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Applies(ConvAlgorithm a, in ConvGeom g, bool accumulate) => a switch
+    {
+        ConvAlgorithm.ChannelWisePairs => !accumulate && ConvDirect.Applies(g) && ConvDirect.ChannelWise(g) && ConvDirect.ChannelWise23(g),
+        ConvAlgorithm.ChannelWise => !accumulate && ConvDirect.Applies(g) && ConvDirect.ChannelWise(g),
+        ConvAlgorithm.ColumnWinograd => !accumulate && ConvDirect.Rows23(g),
+        ConvAlgorithm.Direct => ConvDirect.Applies(g),
+        ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
+        ConvAlgorithm.GemmWide or ConvAlgorithm.WeightsWide => ConvCore.UseWide(g),
+        ConvAlgorithm.FusedDirectBackward => ConvDirectBackward.Applies(g),
+        ConvAlgorithm.DataWinograd => ConvWinograd.AppliesData(g),
+        ConvAlgorithm.DataFlippedForward => g.SH == 1 && g.SW == 1,
+        ConvAlgorithm.WeightsDirect => ConvDirect.AppliesWeights(g),
+        _ => true,   // GemmIm2Col, SeparateBackward, DataCol2Im, WeightsIm2Col: the general algorithms
+    };
 
     // ---- choosing ----------------------------------------------------------------------------------------------
 
@@ -184,14 +166,14 @@ public static unsafe class ConvAlgorithms
     internal static ConvAlgorithm ChooseData(in ConvGeom g) => Choose(DataList, g, false);
     internal static ConvAlgorithm ChooseWeights(in ConvGeom g) => Choose(WeightsList, g, false);
 
-    private static ConvAlgorithm Choose(Entry[] list, in ConvGeom g, bool accumulate)
+    private static ConvAlgorithm Choose(ConvAlgorithm[] list, in ConvGeom g, bool accumulate)
     {
         ulong forced = Forced;
         if (forced != 0)
-            foreach (var e in list)
-                if ((forced & (1UL << (int)e.Algorithm)) != 0 && e.Applies(g, accumulate)) return e.Algorithm;
-        foreach (var e in list)
-            if (e.Applies(g, accumulate)) return e.Algorithm;
+            foreach (var a in list)
+                if ((forced & (1UL << (int)a)) != 0 && Applies(a, g, accumulate)) return a;
+        foreach (var a in list)
+            if (Applies(a, g, accumulate)) return a;
         throw new InvalidOperationException("A convolution algorithm list does not end in a general algorithm.");
     }
 
@@ -204,8 +186,8 @@ public static unsafe class ConvAlgorithms
             ConvPass.BackwardData => DataList, _ => WeightsList,
         };
         var r = new List<ConvAlgorithm>();
-        foreach (var e in list)
-            if (e.Applies(g, accumulate)) r.Add(e.Algorithm);
+        foreach (var a in list)
+            if (Applies(a, g, accumulate)) r.Add(a);
         return r;
     }
 
