@@ -70,6 +70,8 @@ public static class TableMode
         {
             using var w = make();
             if (!Workloads.Matches(w.Name, only)) continue;
+            foreach (string line in w.Algorithms.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+                Console.WriteLine($"  {w.Name}: {line.TrimEnd()}");
             foreach (int threads in threadCounts)
             {
                 w.Threads = threads;

@@ -55,6 +55,8 @@ public interface IWorkload : IDisposable
     int Threads { get; set; }
     /// <summary>A few calls before timing (JIT tiering, caches); heavy workloads use fewer.</summary>
     bool Heavy { get; }
+    /// <summary>The convolution algorithms the workload runs (<see cref="KernelPlan"/>), one line per layer, or empty.</summary>
+    string Algorithms => "";
     void Run();
 }
 
@@ -86,6 +88,12 @@ public sealed class ConvWorkload<TS> : IWorkload where TS : struct, IConv2DShape
     public int Images => 1;
     public int Threads { get; set; } = 1;
     public bool Heavy => false;
+    public string Algorithms => _op switch
+    {
+        Op.Forward => "forward: " + ConvAlgorithms.Name(Conv2D.AlgorithmFor(_s)),
+        Op.BackwardData => Conv2D.Describe(_s).Split("; ").First(p => p.StartsWith("backward-data")),
+        _ => "backward-weights: " + ConvAlgorithms.Name(Conv2D.AlgorithmFor(_s, ConvPass.BackwardWeights)),
+    };
 
     public void Run()
     {
@@ -141,6 +149,7 @@ public sealed class InferenceWorkload : IWorkload
     public double Flops { get; }
     public int Images => 1;
     public bool Heavy { get; }
+    public string Algorithms => KernelPlan.Describe(_net);
     public int Threads { get => _net.Threads; set => _net.Threads = value; }
     public void Run() => _net.Forward(_x.Span, _y.Span, 1);
     public void Dispose() { _net.Dispose(); _x.Dispose(); _y.Dispose(); }
@@ -176,6 +185,7 @@ public sealed class TrainingWorkload : IWorkload
     public double Flops { get; }
     public int Images => Batch;
     public bool Heavy => false;
+    public string Algorithms => KernelPlan.Describe(_net);
     public int Threads { get => _net.Threads; set => _net.Threads = value; }
 
     public void Run()

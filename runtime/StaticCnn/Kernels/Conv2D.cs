@@ -67,6 +67,37 @@ public static unsafe class Conv2D
         return checked((int)ConvCore.ForwardScratch(g, threads));
     }
 
+    /// <summary>
+    /// The algorithm <paramref name="pass"/> runs for this shape: the first entry of that pass's list in
+    /// <see cref="ConvAlgorithms"/> whose test passes (or a forced one). It depends on the shape and the instruction
+    /// set only, not on batch or thread count. PyTorch: none (oneDNN's verbose mode prints its choice).
+    /// </summary>
+    public static ConvAlgorithm AlgorithmFor<TS>(TS s, ConvPass pass = ConvPass.Forward) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        return pass switch
+        {
+            ConvPass.Forward => ConvAlgorithms.ChooseForward(g, false),
+            ConvPass.Backward => ConvAlgorithms.ChooseBackward(g),
+            ConvPass.BackwardData => ConvAlgorithms.ChooseData(g),
+            _ => ConvAlgorithms.ChooseWeights(g),
+        };
+    }
+
+    /// <summary>
+    /// One line naming every algorithm this shape runs, e.g.
+    /// <c>forward: Winograd F(2x2,3x3); backward-data: Winograd F(2x2,3x3) (flipped); backward-weights: dW tiles (padded image)</c>
+    /// (a flipped-forward backward-data names its forward algorithm in parentheses; where <see cref="Backward"/> is fused,
+    /// "backward: fused direct backward" comes first, and the two others are what the separate entry points run).
+    /// </summary>
+    public static string Describe<TS>(TS s) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        return ConvAlgorithms.Describe(g);
+    }
+
     /// <summary>y = act(conv(x, w) + b). PyTorch: <c>F.conv2d</c> followed by the activation.</summary>
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         Span<float> y, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
@@ -85,7 +116,7 @@ public static unsafe class Conv2D
     {
         var g = Geom(s);
         CheckBackward(g, s.HasBias, x, w, y, dy, dx, dw, db, batch);
-        if (ConvDirectBackward.Applies(g))
+        if (ConvAlgorithms.ChooseBackward(g) == ConvAlgorithm.FusedDirectBackward)
         {
             // small stride-1 layers: derivative, bias, weight and input gradients in one pass over the batch
             KernelChecks.Scratch(scratch, ConvDirectBackward.Scratch(g, threads));

@@ -185,20 +185,36 @@ internal static unsafe class ConvCore
     private static int BwdWeightRowsMax => RowBlock + Gemm.MR;
 
     public static long ForwardScratch(in ConvGeom g, int threads)
-        => Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
+    {
+        long s = Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
            * (ConvDirect.Applies(g) ? ConvDirect.ForwardScratch(g, 1) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K)));
+        // a forced algorithm may be one the list would not take: cover every applicable one
+        if (ConvAlgorithms.AnyForced)
+            s = Math.Max(s, (long)Math.Max(1, threads) * Math.Max(Gemm.PackFloats(g.K), UseWide(g) ? WidePerPart(g) : 0));
+        return s;
+    }
 
     /// <summary>Stride 1 (and non-negative padding): implicit GEMM over a zero-padded copy of the image, no packing.</summary>
-    private static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;
+    internal static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;
     private static int WideHp(in ConvGeom g) => Math.Max(g.OH + g.DH * (g.KH - 1), g.PH + g.H);
     private static int WideWp(in ConvGeom g) => Math.Max(g.OW + g.DW * (g.KW - 1), g.PW + g.W);
     private static long WideImage(in ConvGeom g) => (long)g.Cg * WideHp(g) * WideWp(g) + Gemm.MaxNR + 32;
     private static long WidePerPart(in ConvGeom g) => WideImage(g) + (long)g.M * NcBlock + 16 + g.K + 16;
 
     public static long BackwardDataScratch(in ConvGeom g, int threads)
-        => ConvWinograd.AppliesData(g) ? ConvWinograd.DataScratch(g, threads) : g.SH == 1 && g.SW == 1
-            ? (long)g.G * g.K * g.M + 32 + ForwardScratch(FlippedGeom(g), threads)
-            : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(g.M) + (long)BwdDataRows(g) * NcBlock + 16);
+    {
+        if (ConvAlgorithms.AnyForced)
+            return Math.Max(ConvWinograd.AppliesData(g) ? ConvWinograd.DataScratch(g, threads) : 0,
+                Math.Max(g.SH == 1 && g.SW == 1 ? FlippedDataScratch(g, threads) : 0, Col2ImDataScratch(g, threads)));
+        return ConvWinograd.AppliesData(g) ? ConvWinograd.DataScratch(g, threads) : g.SH == 1 && g.SW == 1
+            ? FlippedDataScratch(g, threads) : Col2ImDataScratch(g, threads);
+    }
+
+    private static long FlippedDataScratch(in ConvGeom g, int threads)
+        => (long)g.G * g.K * g.M + 32 + ForwardScratch(FlippedGeom(g), threads);
+
+    private static long Col2ImDataScratch(in ConvGeom g, int threads)
+        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * (Gemm.PackFloats(g.M) + (long)BwdDataRows(g) * NcBlock + 16);
 
     private struct FlipCtx
     {
@@ -237,9 +253,17 @@ internal static unsafe class ConvCore
     };
 
     public static long BackwardWeightsScratch(in ConvGeom g, int threads)
-        => ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads)
+    {
+        if (ConvAlgorithms.AnyForced)
+            return Math.Max(ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads) : 0,
+                Math.Max(UseWide(g) ? WideWeightsScratch(g, threads) : 0, Im2ColWeightsScratch(g, threads)));
+        return ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads)
            : UseWide(g) ? WideWeightsScratch(g, threads)
-           : (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * BwdWeightPerPart(g);
+           : Im2ColWeightsScratch(g, threads);
+    }
+
+    private static long Im2ColWeightsScratch(in ConvGeom g, int threads)
+        => (long)g.G * g.K * g.M + 16 + (long)Math.Max(1, threads) * BwdWeightPerPart(g);
 
     private static long BwdWeightPerPart(in ConvGeom g)
         => (long)PChunk * ((g.M + Gemm.NR - 1) / Gemm.NR * Gemm.NR) + 16 + (long)BwdWeightRowsMax * PChunk + 16;
@@ -265,17 +289,18 @@ internal static unsafe class ConvCore
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads)
     {
-        if (ConvDirect.Applies(g))
+        ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
+        if (alg <= ConvAlgorithm.Direct)
         {
-            ConvDirect.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
+            ConvDirect.Forward(g, alg, x, w, b, y, batch, accumulate, act, scratch, threads);
             return;
         }
-        if (ConvWinograd.Applies(g))
+        if (alg == ConvAlgorithm.Winograd)
         {
             ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
             return;
         }
-        if (UseWide(g))
+        if (alg == ConvAlgorithm.GemmWide)
         {
             int wparts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
             // few column tiles (e.g. 5 at 14×14): split the output channels too, or the parts get 2 and 3 tiles
@@ -426,13 +451,14 @@ internal static unsafe class ConvCore
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
     {
-        if (ConvWinograd.AppliesData(g))
+        ConvAlgorithm alg = ConvAlgorithms.ChooseData(g);
+        if (alg == ConvAlgorithm.DataWinograd)
         {
             ConvWinograd.BackwardData(g, w, dy, dx, batch, scratch, threads);
             return;
         }
         int M = g.M, K = g.K;
-        if (g.SH == 1 && g.SW == 1)
+        if (alg == ConvAlgorithm.DataFlippedForward)
         {
             // Stride 1: dx += conv(dy, w̃) with w̃[ic][oc, kh, kw] = w[oc][ic, KH−1−kh, KW−1−kw] and low padding
             // D·(K−1) − P: the forward engine, no column buffer and no col2im.
@@ -516,12 +542,13 @@ internal static unsafe class ConvCore
 
     public static void BackwardWeights(in ConvGeom g, float* x, float* dy, float* dw, int batch, float* scratch, int threads)
     {
-        if (ConvDirect.AppliesWeights(g))
+        ConvAlgorithm alg = ConvAlgorithms.ChooseWeights(g);
+        if (alg == ConvAlgorithm.WeightsDirect)
         {
             ConvDirect.BackwardWeights(g, x, dy, dw, batch, scratch, threads);
             return;
         }
-        if (UseWide(g))
+        if (alg == ConvAlgorithm.WeightsWide)
         {
             BackwardWeightsWide(g, x, dy, dw, batch, scratch, threads);
             return;

@@ -29,9 +29,10 @@ public static unsafe class ConvMaxPool2D
         fixed (float* px = x, pw = w, pb = b, pc = convY, py = y, ps = scratch)
         {
             float* bias = conv.HasBias ? pb : null;
-            if (Pool2x2.Applies(pool) && ConvDirect.Applies(g) && !ConvDirect.ChannelWise(g))
+            ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, false);
+            if (Pool2x2.Applies(pool) && alg is ConvAlgorithm.ColumnWinograd or ConvAlgorithm.Direct)
             {
-                ConvDirect.Forward(g, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, py, pool.OutH, pool.OutW);
+                ConvDirect.Forward(g, alg, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, py, pool.OutH, pool.OutW);
                 return;
             }
             ConvCore.Forward(g, px, pw, bias, pc, batch, false, conv.Activation, ps, threads);

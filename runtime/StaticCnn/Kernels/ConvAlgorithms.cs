@@ -1,0 +1,243 @@
+namespace StaticCnn.Kernels;
+
+/// <summary>The convolution algorithms, one value per entry of the ordered lists in <see cref="ConvAlgorithms"/>.</summary>
+public enum ConvAlgorithm
+{
+    // ---- forward (and the forward half of a stride-1 backward-data) ----
+    /// <summary>Channel-wise direct kernel on column pairs with the row F(2,3) transform (AVX-512, 16 channels).</summary>
+    ChannelWisePairs,
+    /// <summary>Direct kernel vectorised over 8 or 16 output channels, for rows narrower than two vectors.</summary>
+    ChannelWise,
+    /// <summary>Direct kernel with the column F(2,3) transform along the output row (3×3 or 5×5, even row count).</summary>
+    ColumnWinograd,
+    /// <summary>Direct stride-1 kernel vectorised along the output row, up to 32 output channels.</summary>
+    Direct,
+    /// <summary>Winograd F(2×2, 3×3) with batched GEMMs over the 16 transform planes.</summary>
+    Winograd,
+    /// <summary>Implicit GEMM over a zero-padded copy of the image (stride 1), no packing of B.</summary>
+    GemmWide,
+    /// <summary>Packed GEMM over the implicit im2col matrix: the general algorithm, applies to every shape.</summary>
+    GemmIm2Col,
+
+    // ---- Conv2D.Backward (training step) ----
+    /// <summary>Activation derivative, bias, weight and input gradients in one direct pass over the batch.</summary>
+    FusedDirectBackward,
+    /// <summary>Activation derivative, then the backward-weights and backward-data lists: the general choice.</summary>
+    SeparateBackward,
+
+    // ---- backward-data ----
+    /// <summary>Winograd F(2×2, 3×3) on the flipped, transposed kernel.</summary>
+    DataWinograd,
+    /// <summary>Stride 1: the forward list (accumulating) on dy with the flipped, transposed kernel.</summary>
+    DataFlippedForward,
+    /// <summary>GEMM Wᵀ·dy then col2im: the general algorithm.</summary>
+    DataCol2Im,
+
+    // ---- backward-weights ----
+    /// <summary>Direct kernel with (channel, kw) accumulators (KW 3 or 5, rows of at least 8).</summary>
+    WeightsDirect,
+    /// <summary>dW tiles over a zero-padded copy of the image (stride 1).</summary>
+    WeightsWide,
+    /// <summary>GEMM dy·col(x)ᵀ over chunks of the im2col matrix: the general algorithm.</summary>
+    WeightsIm2Col,
+}
+
+/// <summary>The pass a list of <see cref="ConvAlgorithms"/> serves.</summary>
+public enum ConvPass
+{
+    /// <summary>y = act(conv(x, w) + b) (<see cref="Conv2D.Forward"/>).</summary>
+    Forward,
+    /// <summary>The whole training backward of one layer (<see cref="Conv2D.Backward"/>).</summary>
+    Backward,
+    /// <summary>dx += conv2d_input_grad (<see cref="Conv2D.BackwardData"/>).</summary>
+    BackwardData,
+    /// <summary>dw += conv2d_weight_grad (<see cref="Conv2D.BackwardWeights"/>).</summary>
+    BackwardWeights,
+}
+
+/// <summary>One entry of a list: the algorithm, its name and when it applies.</summary>
+/// <param name="Pass">The list it belongs to.</param>
+/// <param name="Algorithm">The algorithm.</param>
+/// <param name="Name">Short display name (benchmark output, summaries).</param>
+/// <param name="When">When its applicability test passes, in words (docs/KERNELS.md repeats it).</param>
+public sealed record ConvAlgorithmInfo(ConvPass Pass, ConvAlgorithm Algorithm, string Name, string When);
+
+/// <summary>
+/// The convolution algorithms as ordered lists, one per pass, each entry an algorithm with its applicability test;
+/// the first entry whose test passes runs, and each list ends in a general algorithm that applies to every shape
+/// (the idea of oneDNN's <c>cpu_convolution_list.cpp</c>). The choice depends on the shape and the instruction set
+/// only (not on batch or thread count). No PyTorch equivalent (PyTorch: <c>torch.backends.mkldnn</c> picks inside).
+/// </summary>
+/// <remarks>
+/// <para>The tests include the measured crossovers (docs/KERNELS.md), so "applies" means "is worth taking here"
+/// as well as "can run"; every entry's test implies that the algorithm computes the right result.</para>
+/// <para><b>Forcing</b> (benchmarks and tests): <see cref="Force"/> on the calling thread, or the environment variable
+/// <see cref="EnvironmentVariable"/> (comma-separated <see cref="ConvAlgorithm"/> names, read once at start-up) for the
+/// whole process. A forced algorithm runs wherever its test passes; elsewhere the list chooses as usual. Force before
+/// sizing scratch (<see cref="Conv2D.ScratchFloats"/>): while any algorithm is forced, scratch sizes cover every
+/// applicable algorithm of a pass.</para>
+/// </remarks>
+public static class ConvAlgorithms
+{
+    /// <summary>Environment variable forcing algorithms for the whole process, e.g. <c>STATICCNN_CONV_ALGORITHM=GemmIm2Col,WeightsIm2Col</c>.</summary>
+    public const string EnvironmentVariable = "STATICCNN_CONV_ALGORITHM";
+
+    // ---- the lists, in order --------------------------------------------------------------------------------------
+
+    private static readonly ConvAlgorithm[] ForwardList =
+    [
+        ConvAlgorithm.ChannelWisePairs, ConvAlgorithm.ChannelWise, ConvAlgorithm.ColumnWinograd, ConvAlgorithm.Direct,
+        ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
+    ];
+
+    private static readonly ConvAlgorithm[] BackwardList = [ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.SeparateBackward];
+
+    private static readonly ConvAlgorithm[] DataList = [ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im];
+
+    private static readonly ConvAlgorithm[] WeightsList = [ConvAlgorithm.WeightsDirect, ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col];
+
+    /// <summary>Every list in order (forward, backward, backward-data, backward-weights) with names and tests in words.</summary>
+    public static IReadOnlyList<ConvAlgorithmInfo> All { get; } =
+    [
+        new(ConvPass.Forward, ConvAlgorithm.ChannelWisePairs, "channel-wise column pairs F(2,3)",
+            "the channel-wise test, AVX-512, 16 output channels, even OW, KW 3 or 5"),
+        new(ConvPass.Forward, ConvAlgorithm.ChannelWise, "channel-wise direct",
+            "the direct test, not accumulating, OutC 8 or 16, OW < 16 and not a multiple of 8"),
+        new(ConvPass.Forward, ConvAlgorithm.ColumnWinograd, "column Winograd F(2,3)",
+            "the direct test, not accumulating, AVX2, square 3×3 or 5×5, OW ≥ 16, OH even, no right padding beyond the kernel's reach"),
+        new(ConvPass.Forward, ConvAlgorithm.Direct, "direct",
+            "Vector256 accelerated, stride 1, dilation 1, ungrouped, padding ≥ 0, OutC ≤ 32"),
+        new(ConvPass.Forward, ConvAlgorithm.Winograd, "Winograd F(2x2,3x3)",
+            "3×3, stride 1, dilation 1, ungrouped, InC and OutC ≥ 16, OH and OW ≥ 2, OH·OW ≥ 64 (≥ 400 when a side has < 32 channels)"),
+        new(ConvPass.Forward, ConvAlgorithm.GemmWide, "implicit GEMM (padded image)", "stride 1, padding ≥ 0"),
+        new(ConvPass.Forward, ConvAlgorithm.GemmIm2Col, "im2col GEMM", "always"),
+        new(ConvPass.Backward, ConvAlgorithm.FusedDirectBackward, "fused direct backward",
+            "the direct backward-weights test and KH − 1 − PH ≥ 0, KW − 1 − PW ≥ 0"),
+        new(ConvPass.Backward, ConvAlgorithm.SeparateBackward, "backward-weights + backward-data", "always"),
+        new(ConvPass.BackwardData, ConvAlgorithm.DataWinograd, "Winograd F(2x2,3x3) (flipped)",
+            "stride 1 and the Winograd forward test on the flipped geometry"),
+        new(ConvPass.BackwardData, ConvAlgorithm.DataFlippedForward, "flipped forward", "stride 1"),
+        new(ConvPass.BackwardData, ConvAlgorithm.DataCol2Im, "GEMM + col2im", "always"),
+        new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsDirect, "direct", "the direct forward test, KW 3 or 5, OW ≥ 8"),
+        new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsWide, "dW tiles (padded image)", "stride 1, padding ≥ 0"),
+        new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsIm2Col, "im2col GEMM", "always"),
+    ];
+
+    /// <summary>The display name of <paramref name="algorithm"/> (as in <see cref="All"/>).</summary>
+    public static string Name(ConvAlgorithm algorithm) => All[(int)algorithm].Name;
+
+    /// <summary>The pass whose list holds <paramref name="algorithm"/>.</summary>
+    public static ConvPass PassOf(ConvAlgorithm algorithm) => All[(int)algorithm].Pass;
+
+    // ---- the applicability tests -------------------------------------------------------------------------------
+
+    /// <summary>
+    /// The test of <paramref name="a"/> (a switch, not a table of delegates, so the choice costs a few nanoseconds);
+    /// <paramref name="accumulate"/> marks the forward of a backward-data or transposed convolution.
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    private static bool Applies(ConvAlgorithm a, in ConvGeom g, bool accumulate) => a switch
+    {
+        ConvAlgorithm.ChannelWisePairs => !accumulate && ConvDirect.Applies(g) && ConvDirect.ChannelWise(g) && ConvDirect.ChannelWise23(g),
+        ConvAlgorithm.ChannelWise => !accumulate && ConvDirect.Applies(g) && ConvDirect.ChannelWise(g),
+        ConvAlgorithm.ColumnWinograd => !accumulate && ConvDirect.Rows23(g),
+        ConvAlgorithm.Direct => ConvDirect.Applies(g),
+        ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
+        ConvAlgorithm.GemmWide or ConvAlgorithm.WeightsWide => ConvCore.UseWide(g),
+        ConvAlgorithm.FusedDirectBackward => ConvDirectBackward.Applies(g),
+        ConvAlgorithm.DataWinograd => ConvWinograd.AppliesData(g),
+        ConvAlgorithm.DataFlippedForward => g.SH == 1 && g.SW == 1,
+        ConvAlgorithm.WeightsDirect => ConvDirect.AppliesWeights(g),
+        _ => true,   // GemmIm2Col, SeparateBackward, DataCol2Im, WeightsIm2Col: the general algorithms
+    };
+
+    // ---- choosing ----------------------------------------------------------------------------------------------
+
+    private static readonly ulong ProcessForced = ParseEnvironment();
+    [ThreadStatic] private static ulong t_forced;
+
+    private static ulong Forced => ProcessForced | t_forced;
+
+    /// <summary>True while any algorithm is forced on this thread or for the process.</summary>
+    internal static bool AnyForced => Forced != 0;
+
+    internal static ConvAlgorithm ChooseForward(in ConvGeom g, bool accumulate) => Choose(ForwardList, g, accumulate);
+    internal static ConvAlgorithm ChooseBackward(in ConvGeom g) => Choose(BackwardList, g, false);
+    internal static ConvAlgorithm ChooseData(in ConvGeom g) => Choose(DataList, g, false);
+    internal static ConvAlgorithm ChooseWeights(in ConvGeom g) => Choose(WeightsList, g, false);
+
+    private static ConvAlgorithm Choose(ConvAlgorithm[] list, in ConvGeom g, bool accumulate)
+    {
+        ulong forced = Forced;
+        if (forced != 0)
+            foreach (var a in list)
+                if ((forced & (1UL << (int)a)) != 0 && Applies(a, g, accumulate)) return a;
+        foreach (var a in list)
+            if (Applies(a, g, accumulate)) return a;
+        throw new InvalidOperationException("A convolution algorithm list does not end in a general algorithm.");
+    }
+
+    /// <summary>Every algorithm of <paramref name="pass"/>'s list whose test passes for <paramref name="g"/>, in list order.</summary>
+    internal static List<ConvAlgorithm> Applicable(ConvPass pass, in ConvGeom g, bool accumulate = false)
+    {
+        var list = pass switch
+        {
+            ConvPass.Forward => ForwardList, ConvPass.Backward => BackwardList,
+            ConvPass.BackwardData => DataList, _ => WeightsList,
+        };
+        var r = new List<ConvAlgorithm>();
+        foreach (var a in list)
+            if (Applies(a, g, accumulate)) r.Add(a);
+        return r;
+    }
+
+    /// <summary>One line naming the algorithm of every pass of <paramref name="g"/> (see <see cref="Conv2D.Describe"/>).</summary>
+    internal static string Describe(in ConvGeom g)
+    {
+        string fwd = Name(ChooseForward(g, false));
+        string fused = ChooseBackward(g) == ConvAlgorithm.FusedDirectBackward ? $"backward: {Name(ConvAlgorithm.FusedDirectBackward)}; " : "";
+        ConvAlgorithm data = ChooseData(g);
+        string dataName = Name(data);
+        if (data == ConvAlgorithm.DataFlippedForward)
+            dataName += " (" + Name(ChooseForward(ConvWinograd.Flipped(g), true)) + ")";
+        return $"forward: {fwd}; {fused}backward-data: {dataName}; backward-weights: {Name(ChooseWeights(g))}";
+    }
+
+    /// <summary>
+    /// Forces <paramref name="algorithms"/> on the calling thread until the result is disposed (benchmarks and tests):
+    /// each runs wherever its test passes, in place of its list's usual choice. Nested scopes replace, then restore.
+    /// </summary>
+    public static IDisposable Force(params ConvAlgorithm[] algorithms)
+    {
+        ulong previous = t_forced, mask = 0;
+        foreach (var a in algorithms) mask |= 1UL << (int)a;
+        t_forced = mask;
+        return new Scope(previous);
+    }
+
+    private sealed class Scope(ulong previous) : IDisposable
+    {
+        private bool _done;
+        public void Dispose()
+        {
+            if (_done) return;
+            _done = true;
+            t_forced = previous;
+        }
+    }
+
+    private static ulong ParseEnvironment()
+    {
+        string? v = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        if (string.IsNullOrWhiteSpace(v)) return 0;
+        ulong mask = 0;
+        foreach (var part in v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse(part, ignoreCase: true, out ConvAlgorithm a) || !Enum.IsDefined(a))
+                throw new InvalidOperationException(
+                    $"{EnvironmentVariable}: '{part}' is not a convolution algorithm; use one of {string.Join(", ", Enum.GetNames<ConvAlgorithm>())}.");
+            mask |= 1UL << (int)a;
+        }
+        return mask;
+    }
+}

@@ -1,0 +1,194 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
+namespace StaticCnn.Kernels;
+
+/// <summary>Channel-wise direct forward on column pairs (<see cref="ConvAlgorithm.ChannelWisePairs"/>).</summary>
+internal static unsafe partial class ConvDirect
+{
+    // ---- channel-wise with column-pair Winograd: F(2,3) (+ F(2,2) for 5×5) along the output row ------------------
+
+    /// <summary>
+    /// The channel-wise kernel on pairs of adjacent output columns with the row transform of the column F(2,3)
+    /// scheme (5×5: F(2,3) on taps 0–2 plus F(2,2) on taps 3–4): 7 products per kernel row and pair instead of 10
+    /// (4 instead of 6 for 3×3). Needs an even row width, 16 channels and AVX-512: a pair takes 4 accumulators per
+    /// channel vector, so only one Vector512 of 16 channels leaves room for tiles of 6 pairs, enough to share the
+    /// weight loads (with 16 Vector256 registers, one pair of two vectors per tile was 30 % slower than the
+    /// one-column kernel). LeNet-5's Conv2 (14×14 → 10×10, 5×5) runs here.
+    /// </summary>
+    public static bool ChannelWise23(in ConvGeom g)
+        => Avx512F.IsSupported && g.Cout == 2 * V && ChannelWise(g) && g.OW % 2 == 0 && (g.KW == 3 || g.KW == 5);
+
+    private static int RC23(in ConvGeom g) => g.KW == 3 ? 4 : 7;
+
+    /// <summary>Transformed weights [ic][kh][r][oc] and the row offsets of the transformed input.</summary>
+    private static long CW23Floats(in ConvGeom g) => (long)g.Cin * g.KH * RC23(g) * g.Cout + (long)g.Cin * g.KH + 32 + 16;
+
+    /// <summary>Per part: the transformed rows [ic][row of the padded sample][pair][r].</summary>
+    private static long CT23Floats(in ConvGeom g) => Math.Max((long)g.Cin * Hp(g) * (g.OW / 2) * RC23(g) + 16, (long)g.K * g.Cout + 16 - PerPart(g));
+
+    private const int PairTile = 6;
+
+    private static void ForwardChannelWise23(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,
+        Activation act, float* scratch, int threads)
+    {
+        int R = RC23(g), M = g.Cout, hp = Hp(g), pj = g.OW / 2, S = g.Cin * g.KH;
+        float* u = Gemm.Align(scratch);
+        int* taps = (int*)(u + (nint)S * R * M);
+        // weights to [k][oc] (in the space of the first part, not yet in use), then transformed 8 channels at a time
+        float* wt = Gemm.Align((float*)(taps + S) + 16);
+        TransposeWeights(g, w, wt);
+        var half = Vector256.Create(0.5f);
+        for (int s = 0; s < S; s++)
+            for (int o0 = 0; o0 < M; o0 += V)
+            {
+                float* gk = wt + (nint)s * g.KW * M + o0;
+                float* d = u + (nint)s * R * M + o0;
+                Vector256<float> g0 = Vector256.Load(gk), g1 = Vector256.Load(gk + M), g2 = Vector256.Load(gk + 2 * M);
+                g0.Store(d); ((g0 + g1 + g2) * half).Store(d + M); ((g0 - g1 + g2) * half).Store(d + 2 * M); g2.Store(d + 3 * M);
+                if (R == 7)
+                {
+                    Vector256<float> g3 = Vector256.Load(gk + 3 * M), g4 = Vector256.Load(gk + 4 * M);
+                    g3.Store(d + 4 * M); (g3 + g4).Store(d + 5 * M); g4.Store(d + 6 * M);
+                }
+            }
+        for (int ic = 0; ic < g.Cin; ic++)
+            for (int kh = 0; kh < g.KH; kh++) taps[ic * g.KH + kh] = (ic * hp + kh) * pj * R;
+        var ctx = new CCtx
+        {
+            G = g, X = x, Wt = u, Taps = taps, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Act = act,
+            Scratch = (float*)(taps + S) + 16, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
+        };
+        int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        if (parts <= 1) ChannelPart23(&ctx, 0, 1);
+        else GemmWorkers.Run(parts, &ChannelPart23, &ctx);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ChannelPart23(void* p, int t, int parts)
+    {
+        ref CCtx c = ref *(CCtx*)p;
+        ConvGeom g = c.G;
+        int hp = Hp(g), wp = Wp(g), plane = hp * wp, N = g.N, R = RC23(g), pj = g.OW / 2;
+        int tileMax = PairTile;     // 6 pairs × 4 accumulators of 16 channels: 24 of the 32 registers
+        int pairs = g.OH * pj, tiles = (pairs + tileMax - 1) / tileMax;
+        long items = (long)c.Batch * tiles;
+        long lo = items * t / parts, hi = items * (t + 1) / parts;
+        if (lo >= hi) return;
+        float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
+        float* tr = Gemm.Align(xp + PerPart(g));
+        float* tmp = stackalloc float[4 * V];
+        int* po = stackalloc int[PairTile];
+        int* yo = stackalloc int[PairTile];
+        int padded = -1;
+        for (long it = lo; it < hi; it++)
+        {
+            int n = (int)(it / tiles), tile = (int)(it - (long)n * tiles);
+            if (n != padded)
+            {
+                Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
+                TransformRowsPairs(g, xp, tr, hp, wp, pj, R);
+                padded = n;
+            }
+            int q0 = tile * tileMax, nq = Math.Min(tileMax, pairs - q0);
+            for (int j = 0; j < nq; j++)
+            {
+                int oh = (q0 + j) / pj, pc = q0 + j - oh * pj;
+                po[j] = (oh * pj + pc) * R;
+                yo[j] = oh * g.OW + 2 * pc;
+            }
+            float* yn = c.Y + (nint)n * g.Cout * N;
+            switch (nq)
+            {
+                case 6: CTile23W<O6>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+                case 5: CTile23W<O5>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+                case 4: CTile23W<O4>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+                case 3: CTile23W<O3>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+                case 2: CTile23W<O2>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+                case 1: CTile23W<O1>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+            }
+            if (c.Act != Activation.None && c.Act != Activation.ReLU)
+                for (int j = 0; j < nq; j++)
+                    for (int o = 0; o < g.Cout; o++)
+                        Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yn + (nint)o * N + yo[j], 2));
+        }
+    }
+
+    /// <summary>tr[ic][r][pair][0..R) = the F(2,3) (+ F(2,2)) input transform of padded row r at columns 2·pair … 2·pair + KW.</summary>
+    private static void TransformRowsPairs(in ConvGeom g, float* xp, float* tr, int hp, int wp, int pj, int R)
+    {
+        for (int ic = 0; ic < g.Cin; ic++)
+            for (int r = 0; r < hp; r++)
+            {
+                float* s = xp + ((nint)ic * hp + r) * wp;
+                float* d = tr + ((nint)ic * hp + r) * pj * R;
+                for (int q = 0; q < pj; q++, s += 2, d += R)
+                {
+                    float d0 = s[0], d1 = s[1], d2 = s[2], d3 = s[3];
+                    d[0] = d0 - d2; d[1] = d1 + d2; d[2] = d2 - d1; d[3] = d1 - d3;
+                    if (R == 7) { float d4 = s[4], d5 = s[5]; d[4] = d3 - d4; d[5] = d4; d[6] = d4 - d5; }
+                }
+            }
+    }
+
+    /// <summary>Up to 6 column pairs × 16 channels (one Vector512), 4 accumulators m0…m3 per pair: y0 = m0 + m1 + m2, y1 = m1 − m2 − m3.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CTile23W<TP>(in ConvGeom g, float* tr, float* u, int* taps, int* po, int* yo, float* b, float* y, int N, bool relu, float* tmp)
+        where TP : struct, ICount
+    {
+        int np = default(TP).Value, S = g.Cin * g.KH, R = RC23(g);
+        bool five = R == 7;
+        Vector512<float> bv = b == null ? default : Vector512.Load(b);
+        Vector512<float> A0 = default, A1 = bv, A2 = default, A3 = default;
+        Vector512<float> B0 = default, B1 = bv, B2 = default, B3 = default;
+        Vector512<float> C0 = default, C1 = bv, C2 = default, C3 = default;
+        Vector512<float> D0 = default, D1 = bv, D2 = default, D3 = default;
+        Vector512<float> E0 = default, E1 = bv, E2 = default, E3 = default;
+        Vector512<float> F0 = default, F1 = bv, F2 = default, F3 = default;
+        float* ta = tr + (np > 0 ? po[0] : 0), tb = tr + (np > 1 ? po[1] : 0), tc = tr + (np > 2 ? po[2] : 0), td = tr + (np > 3 ? po[3] : 0), te = tr + (np > 4 ? po[4] : 0), tf = tr + (np > 5 ? po[5] : 0);
+        Vector512<float> w;
+        for (int s = 0; s < S; s++)
+        {
+            int off = taps[s];
+            float* us = u + (nint)s * R * 16, pa = ta + off, pb = tb + off, pc = tc + off, pd = td + off, pe = te + off, pf = tf + off;
+            w = Vector512.Load(us + 0 * 16);
+            A0 = Gemm.Fma(w, Vector512.Create(pa[0]), A0); if (np > 1) B0 = Gemm.Fma(w, Vector512.Create(pb[0]), B0); if (np > 2) C0 = Gemm.Fma(w, Vector512.Create(pc[0]), C0);
+            if (np > 3) D0 = Gemm.Fma(w, Vector512.Create(pd[0]), D0); if (np > 4) E0 = Gemm.Fma(w, Vector512.Create(pe[0]), E0); if (np > 5) F0 = Gemm.Fma(w, Vector512.Create(pf[0]), F0);
+            w = Vector512.Load(us + 1 * 16);
+            A1 = Gemm.Fma(w, Vector512.Create(pa[1]), A1); if (np > 1) B1 = Gemm.Fma(w, Vector512.Create(pb[1]), B1); if (np > 2) C1 = Gemm.Fma(w, Vector512.Create(pc[1]), C1);
+            if (np > 3) D1 = Gemm.Fma(w, Vector512.Create(pd[1]), D1); if (np > 4) E1 = Gemm.Fma(w, Vector512.Create(pe[1]), E1); if (np > 5) F1 = Gemm.Fma(w, Vector512.Create(pf[1]), F1);
+            w = Vector512.Load(us + 2 * 16);
+            A2 = Gemm.Fma(w, Vector512.Create(pa[2]), A2); if (np > 1) B2 = Gemm.Fma(w, Vector512.Create(pb[2]), B2); if (np > 2) C2 = Gemm.Fma(w, Vector512.Create(pc[2]), C2);
+            if (np > 3) D2 = Gemm.Fma(w, Vector512.Create(pd[2]), D2); if (np > 4) E2 = Gemm.Fma(w, Vector512.Create(pe[2]), E2); if (np > 5) F2 = Gemm.Fma(w, Vector512.Create(pf[2]), F2);
+            w = Vector512.Load(us + 3 * 16);
+            A3 = Gemm.Fma(w, Vector512.Create(pa[3]), A3); if (np > 1) B3 = Gemm.Fma(w, Vector512.Create(pb[3]), B3); if (np > 2) C3 = Gemm.Fma(w, Vector512.Create(pc[3]), C3);
+            if (np > 3) D3 = Gemm.Fma(w, Vector512.Create(pd[3]), D3); if (np > 4) E3 = Gemm.Fma(w, Vector512.Create(pe[3]), E3); if (np > 5) F3 = Gemm.Fma(w, Vector512.Create(pf[3]), F3);
+            if (five)
+            {
+                w = Vector512.Load(us + 4 * 16);
+                A0 = Gemm.Fma(w, Vector512.Create(pa[4]), A0); if (np > 1) B0 = Gemm.Fma(w, Vector512.Create(pb[4]), B0); if (np > 2) C0 = Gemm.Fma(w, Vector512.Create(pc[4]), C0);
+                if (np > 3) D0 = Gemm.Fma(w, Vector512.Create(pd[4]), D0); if (np > 4) E0 = Gemm.Fma(w, Vector512.Create(pe[4]), E0); if (np > 5) F0 = Gemm.Fma(w, Vector512.Create(pf[4]), F0);
+                w = Vector512.Load(us + 5 * 16);
+                A1 = Gemm.Fma(w, Vector512.Create(pa[5]), A1); if (np > 1) B1 = Gemm.Fma(w, Vector512.Create(pb[5]), B1); if (np > 2) C1 = Gemm.Fma(w, Vector512.Create(pc[5]), C1);
+                if (np > 3) D1 = Gemm.Fma(w, Vector512.Create(pd[5]), D1); if (np > 4) E1 = Gemm.Fma(w, Vector512.Create(pe[5]), E1); if (np > 5) F1 = Gemm.Fma(w, Vector512.Create(pf[5]), F1);
+                w = Vector512.Load(us + 6 * 16);
+                A3 = Gemm.Fma(w, Vector512.Create(pa[6]), A3); if (np > 1) B3 = Gemm.Fma(w, Vector512.Create(pb[6]), B3); if (np > 2) C3 = Gemm.Fma(w, Vector512.Create(pc[6]), C3);
+                if (np > 3) D3 = Gemm.Fma(w, Vector512.Create(pd[6]), D3); if (np > 4) E3 = Gemm.Fma(w, Vector512.Create(pe[6]), E3); if (np > 5) F3 = Gemm.Fma(w, Vector512.Create(pf[6]), F3);
+            }
+        }
+        StorePairW(A0 + A1 + A2, A1 - A2 - A3, relu, tmp, y + yo[0], N);
+        if (np > 1) StorePairW(B0 + B1 + B2, B1 - B2 - B3, relu, tmp, y + yo[1], N);
+        if (np > 2) StorePairW(C0 + C1 + C2, C1 - C2 - C3, relu, tmp, y + yo[2], N);
+        if (np > 3) StorePairW(D0 + D1 + D2, D1 - D2 - D3, relu, tmp, y + yo[3], N);
+        if (np > 4) StorePairW(E0 + E1 + E2, E1 - E2 - E3, relu, tmp, y + yo[4], N);
+        if (np > 5) StorePairW(F0 + F1 + F2, F1 - F2 - F3, relu, tmp, y + yo[5], N);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairW(Vector512<float> y0, Vector512<float> y1, bool relu, float* tmp, float* y, int N)
+    {
+        Act(y0, relu).Store(tmp); Act(y1, relu).Store(tmp + 16);
+        for (int o = 0; o < 16; o++) { y[(nint)o * N] = tmp[o]; y[(nint)o * N + 1] = tmp[16 + o]; }
+    }
+}
