@@ -135,7 +135,7 @@ public class HistoryPlotTests
         string gap = Made(7, e => (e is 3 or 6 ? float.NaN : 1f / e, 0.5f, float.NaN, float.NaN), 1).ToSvg();
         var lossCurves = Regex.Matches(gap, "<polyline[^>]*stroke=\"#1f77b4\"[^>]*points=\"([^\"]*)\"").Select(m => m.Groups[1].Value.Split(' ').Length).ToArray();
         Assert.Equal(new[] { 2, 2, 7 }, lossCurves); // loss: 1–2, 4–5; accuracy: all 7
-        Assert.Equal(1, Regex.Matches(gap, "<circle[^>]*r=\"2.5\" fill=\"#1f77b4\"").Count);
+        Assert.Single(Regex.Matches(gap, "<circle[^>]*r=\"2.5\" fill=\"#1f77b4\""));
     }
 
     [Theory]
