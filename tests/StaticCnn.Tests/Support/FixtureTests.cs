@@ -127,7 +127,9 @@ public class FixtureTests
             double v = act switch
             {
                 "ReLU" => Math.Max(acc, 0), "LeakyReLU" => acc > 0 ? acc : 0.01 * acc,
-                "Sigmoid" => 1 / (1 + Math.Exp(-acc)), "Tanh" => Math.Tanh(acc), _ => acc,
+                "Sigmoid" => 1 / (1 + Math.Exp(-acc)), "Tanh" => Math.Tanh(acc), "ReLU6" => Math.Clamp(acc, 0, 6),
+                "None" => acc,
+                _ => throw new Xunit.Sdk.XunitException($"{f}: the naive conv check does not know the activation {act}"),
             };
             maxErr = Math.Max(maxErr, Math.Abs(v - y[((ni * outC + oc) * outH + oh) * outW + ow]));
         }
