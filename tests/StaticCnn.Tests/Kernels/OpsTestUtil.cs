@@ -72,14 +72,23 @@ internal static class OpsTestUtil
     /// With <paramref name="expectPool"/> it also asserts that the calls went through the worker pool (the sizes used must
     /// be large enough for more than one part), so the multi-threaded path is the one measured.
     /// </summary>
+    /// <remarks>
+    /// The measure is the best of up to five windows of 20 calls: an allocation per call shows in every window, while a
+    /// one-off allocation of the .NET runtime itself (a monitor inflated the first time a parked pool worker is woken
+    /// under contention, which happens only when other tests share the pool) does not repeat.
+    /// </remarks>
     public static void NoAllocation(Action call, bool expectPool = true)
     {
         for (int i = 0; i < 40; i++) call();
-        long pooled = StaticCnn.Kernels.OpsParallel.PooledCalls;
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 20; i++) call();
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        Assert.True(allocated == 0, $"{allocated} bytes allocated over 20 calls");
-        if (expectPool) Assert.True(StaticCnn.Kernels.OpsParallel.PooledCalls >= pooled + 20, "the calls did not use the worker pool");
+        long least = long.MaxValue;
+        for (int window = 0; window < 5 && least != 0; window++)
+        {
+            long pooled = StaticCnn.Kernels.OpsParallel.PooledCalls;
+            long before = GC.GetAllocatedBytesForCurrentThread();
+            for (int i = 0; i < 20; i++) call();
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            if (expectPool) Assert.True(StaticCnn.Kernels.OpsParallel.PooledCalls >= pooled + 20, "the calls did not use the worker pool");
+        }
+        Assert.True(least == 0, $"{least} bytes allocated over 20 calls (the least of 5 windows)");
     }
 }
