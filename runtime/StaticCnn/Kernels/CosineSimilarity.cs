@@ -106,21 +106,11 @@ public static unsafe class CosineSimilarity
         }
     }
 
-    private static void Check<TS>(TS s, int x1Len, int x2Len, int yLen, int batch, int threads, string yName)
-        where TS : struct, ICosineSimilarityShape
-    {
-        OpsCheck.Batch(batch, threads);
-        if (s.D < 1) throw new ArgumentException($"Invalid CosineSimilarity shape: D = {s.D}.");
-        OpsCheck.Length(x1Len, (long)batch * s.D, "x1");
-        OpsCheck.Length(x2Len, (long)batch * s.D, "x2");
-        OpsCheck.Length(yLen, batch, yName);
-    }
+    private static void Check<TS>(TS s, int x1Len, int x2Len, int yLen, int batch, int threads, string yName) where TS : struct, ICosineSimilarityShape
+        => OpsCheck.Pair("CosineSimilarity", s.D, x1Len, x2Len, yLen, batch, threads, yName);
 
     private static void CheckGrads<TS>(TS s, int dx1Len, int dx2Len, int batch) where TS : struct, ICosineSimilarityShape
-    {
-        if (dx1Len != 0) OpsCheck.Length(dx1Len, (long)batch * s.D, "dx1");
-        if (dx2Len != 0) OpsCheck.Length(dx2Len, (long)batch * s.D, "dx2");
-    }
+        => OpsCheck.PairGrads(s.D, dx1Len, dx2Len, batch);
 
     private struct FwdWork<TS> : IRangeWork where TS : struct, ICosineSimilarityShape
     {

@@ -78,6 +78,23 @@ internal static unsafe class OpsParallel
 /// <summary>Entry-point argument checks shared by the layer kernels (run once per call, never in inner loops).</summary>
 internal static class OpsCheck
 {
+    /// <summary>The argument checks of a two-input, one-value-per-sample kernel (PairwiseDistance, CosineSimilarity).</summary>
+    public static void Pair(string kind, int d, int x1Len, int x2Len, int yLen, int batch, int threads, string yName)
+    {
+        Batch(batch, threads);
+        if (d < 1) throw new ArgumentException($"Invalid {kind} shape: D = {d}.");
+        Length(x1Len, (long)batch * d, "x1");
+        Length(x2Len, (long)batch * d, "x2");
+        Length(yLen, batch, yName);
+    }
+
+    /// <summary>The gradient checks of a two-input kernel: an empty gradient means "not needed".</summary>
+    public static void PairGrads(int d, int dx1Len, int dx2Len, int batch)
+    {
+        if (dx1Len != 0) Length(dx1Len, (long)batch * d, "dx1");
+        if (dx2Len != 0) Length(dx2Len, (long)batch * d, "dx2");
+    }
+
     public static void Length(int actual, long expected, string name)
     {
         if (actual != expected)

@@ -7,6 +7,11 @@ namespace StaticCnn.Training;
 /// <see cref="Update"/> once per batch with the outputs it reads and their targets, <see cref="Result"/> at the end.
 /// Like a loss, it works on flat spans and knows nothing about layers. PyTorch: a <c>torchmetrics.Metric</c>.
 /// </summary>
+/// <remarks>
+/// A metric accumulates state, so an instance serves one thread (one training or evaluation run) at a time. Bad input
+/// (a wrong number of outputs, a length that does not match the batch, a target out of range) throws
+/// <see cref="ArgumentException"/> before anything is accumulated.
+/// </remarks>
 public abstract class Metric
 {
     /// <summary>Short label for progress lines, history columns and plots, e.g. <c>mIoU</c>, <c>AUC</c>.</summary>
