@@ -172,6 +172,15 @@ public static unsafe class MaxPool2D
                         Pool2x2.MaxForward(X + (long)p * inPlane, Y + (long)p * outPlane, A + (long)p * outPlane, s.InW, s.OutH, s.OutW);
                 return;
             }
+            if (A == null && PoolRows.Applies(s))
+            {
+                int len = PoolRows.RowLength(s);
+                float* pad = stackalloc float[len], fold = stackalloc float[len], row = stackalloc float[len];
+                for (int i = 0; i < len; i++) pad[i] = float.NegativeInfinity;
+                for (int p = start; p < end; p++)
+                    PoolRows.MaxForward(s, X + (long)p * inPlane, Y + (long)p * outPlane, pad, fold, row);
+                return;
+            }
             for (int p = start; p < end; p++)
             {
                 float* x = X + (long)p * inPlane;
@@ -573,4 +582,133 @@ internal static unsafe class Pool2x2
             }
         }
     }
+}
+
+/// <summary>
+/// Inference max pooling (no argmax) for any K×K window at stride 1 or 2 with any padding (ResNet's 3×3 / 2 / 1 stem
+/// pool, SPP-style 5×5 / 1 / 2), vectorised along the output row. Per input row of a window: the row is copied once
+/// into a −∞-padded buffer, folded over the K columns at every position (unaligned loads), and for stride 2 the even
+/// positions are picked; the window rows are then combined in order. The scan step "take the later value when it is
+/// greater or NaN" gives, over any sequence, the last NaN or else the first maximum, so folding contiguous pieces of
+/// the row-major window order (each window row) and combining them in order is the reference's single scan bit for
+/// bit, ties between −0 and +0 and NaN payloads included; −∞ padding never wins.
+/// </summary>
+internal static unsafe class PoolRows
+{
+    private const int MaxRow = 2048;    // floats of the padded row buffer (stack)
+
+    public static bool Applies<TS>(TS s) where TS : struct, IPool2DShape =>
+        (s.StrideW == 1 || s.StrideW == 2) && s.KW >= 2 && s.OutW >= 8 && s.PadW >= 0 && s.PadH >= 0
+        && s.StrideW * s.OutW + s.KW + 32 <= MaxRow && s.InW + 2 * s.PadW + 32 <= MaxRow && Vector256.IsHardwareAccelerated;
+
+    /// <summary>Floats of each of the three row buffers <see cref="MaxForward"/> takes.</summary>
+    public static int RowLength<TS>(TS s) where TS : struct, IPool2DShape => s.StrideW * (s.OutW - 1) + s.KW + 32;
+
+    /// <summary>
+    /// One plane: y[oh, ow] = max over the window (padding −∞). <paramref name="pad"/> (the input row with −∞ on both
+    /// sides) must hold −∞ everywhere on the first call; <paramref name="fold"/> (the scan over K columns at every start
+    /// position) and <paramref name="row"/> (one window row's result per output column) are scratch;
+    /// each is <see cref="RowLength"/> floats.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void MaxForward<TS>(TS s, float* x, float* y, float* pad, float* fold, float* row) where TS : struct, IPool2DShape
+    {
+        int sw = s.StrideW, k = s.KW, outW = s.OutW;
+        int span = sw * (outW - 1) + 1;            // start positions the stride picks from
+        int padLen = RowLength(s);
+        for (int oh = 0; oh < s.OutH; oh++)
+        {
+            int h0 = oh * s.StrideH - s.PadH;
+            int hs = Math.Max(h0, 0), he = Math.Min(h0 + s.KH, s.InH);
+            float* yr = y + (long)oh * outW;
+            if (hs >= he)
+            {
+                for (int ow = 0; ow < outW; ow++) yr[ow] = float.NegativeInfinity;
+                continue;
+            }
+            for (int h = hs; h < he; h++)
+            {
+                // pad[PadW + w] = x[h, w]; positions beyond the input keep −∞.
+                int n = Math.Min(s.InW, padLen - s.PadW);
+                Buffer.MemoryCopy(x + (long)h * s.InW, pad + s.PadW, (long)n * sizeof(float), (long)n * sizeof(float));
+                FoldColumns(pad, fold, span, k);
+                float* src = fold;
+                if (sw == 2)
+                {
+                    PickEven(fold, row, outW);
+                    src = row;
+                }
+                if (h == hs) Buffer.MemoryCopy(src, yr, (long)outW * sizeof(float), (long)outW * sizeof(float));
+                else Combine(yr, src, outW);
+            }
+        }
+    }
+
+    // fold[c] = scan over pad[c .. c + k) in order.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FoldColumns(float* pad, float* fold, int span, int k)
+    {
+        int c = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; c + 16 <= span; c += 16)
+            {
+                Vector512<float> v = Vector512.Load(pad + c);
+                for (int kw = 1; kw < k; kw++) v = Take(v, Vector512.Load(pad + c + kw));
+                v.Store(fold + c);
+            }
+        for (; c + 8 <= span; c += 8)
+        {
+            Vector256<float> v = Vector256.Load(pad + c);
+            for (int kw = 1; kw < k; kw++) v = Take(v, Vector256.Load(pad + c + kw));
+            v.Store(fold + c);
+        }
+        for (; c < span; c++)
+        {
+            float v = pad[c];
+            for (int kw = 1; kw < k; kw++) v = Take(v, pad[c + kw]);
+            fold[c] = v;
+        }
+    }
+
+    // row[j] = fold[2j].
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PickEven(float* fold, float* row, int outW)
+    {
+        int j = 0;
+        if (Avx512F.IsSupported)
+        {
+            Vector512<int> even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            for (; j + 16 <= outW; j += 16)
+                Avx512F.PermuteVar16x32x2(Vector512.Load(fold + 2 * j), even, Vector512.Load(fold + 2 * j + 16)).Store(row + j);
+        }
+        if (Avx2.IsSupported)
+            for (; j + 8 <= outW; j += 8)
+            {
+                Vector256<float> a = Vector256.Load(fold + 2 * j), b = Vector256.Load(fold + 2 * j + 8);
+                Avx2.Permute4x64(Avx.Shuffle(a, b, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle().Store(row + j);
+            }
+        for (; j < outW; j++) row[j] = fold[2 * j];
+    }
+
+    // y[j] = scan step (y[j], r[j]): the later window row wins when greater or NaN.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Combine(float* y, float* r, int outW)
+    {
+        int j = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; j + 16 <= outW; j += 16) Take(Vector512.Load(y + j), Vector512.Load(r + j)).Store(y + j);
+        for (; j + 8 <= outW; j += 8) Take(Vector256.Load(y + j), Vector256.Load(r + j)).Store(y + j);
+        for (; j < outW; j++) y[j] = Take(y[j], r[j]);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Take(float v, float w) => w > v || float.IsNaN(w) ? w : v;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Take(Vector512<float> v, Vector512<float> w)
+        => Vector512.ConditionalSelect(Vector512.GreaterThan(w, v) | ~Vector512.Equals(w, w), w, v);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Take(Vector256<float> v, Vector256<float> w)
+        => Vector256.ConditionalSelect(Vector256.GreaterThan(w, v) | ~Vector256.Equals(w, w), w, v);
 }

@@ -19,6 +19,10 @@ public class MaxPool2DTests
         { 1, 16, 10, 10, 2, 2, 0 },     // LeNet-5 Pool2
         { 2, 3, 9, 75, 2, 2, 0 },       // odd sizes: floor mode drops the last row and column
         { 2, 8, 48, 48, 2, 2, 0 },      // enough work for two parts
+        { 1, 4, 112, 112, 3, 2, 1 },    // ResNet's stem pool (the row-vectorised inference path)
+        { 2, 3, 15, 37, 3, 1, 1 },      // stride 1, odd width
+        { 1, 2, 21, 45, 5, 2, 2 },      // 5×5, stride 2, padding 2
+        { 1, 2, 9, 20, 3, 2, 0 },       // stride 2 without padding
     };
 
     [Fact]
