@@ -8,11 +8,17 @@ using Op = StaticCnn.Benchmarks.ConvWorkload<StaticCnn.Benchmarks.Conv64At56>.Op
 
 // StaticCnn beside ONNX Runtime 1.32 and LibTorch 2.10, in one process, interleaved per workload.
 //
-//   StaticCnn.Anchors --models DIR [--quick] [--threads 1,2] [--only lenet5,cifar10net,conv,vgg16] [--markdown FILE]
+//   StaticCnn.Anchors --models DIR [--quick] [--threads 1,2] [--only lenet5,cifar10net,conv,vgg16,resnet18,resnet50] [--markdown FILE]
 //
 // Per row and thread count: every engine gets warm-up calls, then the engines take turns (--rounds, default 4) of
 // equal time slices, so that a change of machine load hits all of them alike; the median is over all timed calls.
 // benchmarks/run_side_by_side.sh builds this project, makes the models and runs it. See docs/PERFORMANCE.md.
+//   StaticCnn.Anchors bdn [BenchmarkDotNet options]   the same rows as BenchmarkDotNet classes (AnchorBenchmarks.cs)
+if (args.Length > 0 && args[0] == "bdn")
+{
+    BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(AnchorBenchmarkBase).Assembly).Run([.. args[1..], "--inProcess"]);
+    return 0;
+}
 var inv = CultureInfo.InvariantCulture;
 string models = "", markdown = "";
 bool quick = false;
@@ -72,6 +78,12 @@ if (Want("cifar10net"))
 if (Want("vgg16"))
 {
     rows.Add(Inference("VGG-16 inference, batch 1", "vgg16_infer", "batch1", "vgg16", L(1, 3, 224, 224), L(1, 1000), 2 * Workloads.Vgg16Macs, heavy: true));
+}
+foreach (var (key, title, macs) in new[] { ("resnet18", "ResNet-18", Workloads.ResNet18Macs), ("resnet50", "ResNet-50", Workloads.ResNet50Macs) })
+{
+    if (!Want(key)) continue;
+    foreach (int n in new[] { 1, Workloads.LargeBatch })
+        rows.Add(Inference($"{title} inference, batch {n}", key + "_infer", $"batch{n}", key, L(n, 3, 224, 224), L(n, 1000), 2 * macs * n, heavy: true));
 }
 if (Want("conv"))
 {

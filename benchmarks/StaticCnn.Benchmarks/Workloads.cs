@@ -1,8 +1,9 @@
-using StaticCnn.Benchmarks.Networks;
 using StaticCnn.Kernels;
 using StaticCnn.Losses;
 using StaticCnn.Optimizers;
+using StaticCnn.Samples.Architectures;
 using StaticCnn.Samples.LeNet5;
+using StaticCnn.Tests.Networks;
 
 namespace StaticCnn.Benchmarks;
 
@@ -127,31 +128,34 @@ public sealed class ConvWorkload<TS> : IWorkload where TS : struct, IConv2DShape
     }
 }
 
-/// <summary>Batch-1 inference of a generated network: <see cref="INetwork.Forward"/>.</summary>
+/// <summary>Inference of a generated network at a fixed batch (<see cref="INetwork.Forward"/>): variant <c>batch1</c>, <c>batch16</c> ….</summary>
 public sealed class InferenceWorkload : IWorkload
 {
     private readonly INetwork _net;
     private readonly AlignedBuffer<float> _x, _y;
+    private readonly int _batch;
 
-    public InferenceWorkload(string name, INetwork net, double macs, bool heavy = false)
+    public InferenceWorkload(string name, INetwork net, double macs, bool heavy = false, int batch = 1)
     {
         _net = net;
+        _batch = batch;
         Name = name;
-        Flops = 2 * macs;
+        Variant = $"batch{batch}";
+        Flops = 2 * macs * batch;
         Heavy = heavy;
-        _x = ConvWorkload<Conv64At56>.Filled(net.InputSize, 5);
+        _x = ConvWorkload<Conv64At56>.Filled(net.InputSize * batch, 5);
         for (int i = 0; i < _x.Length; i++) _x.Span[i] = _x.Span[i] * 0.5f + 0.5f; // like torch.rand
-        _y = new AlignedBuffer<float>(net.OutputSize);
+        _y = new AlignedBuffer<float>(net.OutputSize * batch);
     }
 
     public string Name { get; }
-    public string Variant => "batch1";
+    public string Variant { get; }
     public double Flops { get; }
-    public int Images => 1;
+    public int Images => _batch;
     public bool Heavy { get; }
     public string Algorithms => KernelPlan.Describe(_net);
     public int Threads { get => _net.Threads; set => _net.Threads = value; }
-    public void Run() => _net.Forward(_x.Span, _y.Span, 1);
+    public void Run() => _net.Forward(_x.Span, _y.Span, _batch);
     public void Dispose() { _net.Dispose(); _x.Dispose(); _y.Dispose(); }
 }
 
@@ -206,6 +210,10 @@ public static class Workloads
     public const double LeNet5Macs = 416_520;       // conv1 117,600 + conv2 240,000 + fc 58,920
     public const double Cifar10NetMacs = 1_982_080; // convs 1,978,880 + fc 3,200
     public const double Vgg16Macs = 15_470_264_320;
+    public const double ResNet18Macs = 1_814_073_344; // tools/architecture_params.py (multiply-adds per 224² image)
+    public const double ResNet50Macs = 4_089_184_256;
+    /// <summary>The batch of the throughput rows of the ImageNet networks.</summary>
+    public const int LargeBatch = 16;
 
     /// <summary>Creates the workloads whose name starts with one of <paramref name="only"/> (all when empty).</summary>
     public static IEnumerable<Func<IWorkload>> Create(IReadOnlyList<string> only, int maxThreads)
@@ -235,6 +243,16 @@ public static class Workloads
         }
         if (Want("vgg16"))
             yield return () => new InferenceWorkload("vgg16_infer", new Vgg16(maxBatch: 1), Vgg16Macs, heavy: true);
+        if (Want("resnet18"))
+        {
+            yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: 1), ResNet18Macs, heavy: true);
+            yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: LargeBatch), ResNet18Macs, heavy: true, batch: LargeBatch);
+        }
+        if (Want("resnet50"))
+        {
+            yield return () => new InferenceWorkload("resnet50_infer", new ResNet50(maxBatch: 1), ResNet50Macs, heavy: true);
+            yield return () => new InferenceWorkload("resnet50_infer", new ResNet50(maxBatch: LargeBatch), ResNet50Macs, heavy: true, batch: LargeBatch);
+        }
     }
 
     /// <summary>Whether a workload's name starts with one of the filters (all when there are none).</summary>

@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
+using StaticCnn.Kernels;
+
+namespace StaticCnn.Benchmarks;
+
+/// <summary>A Conv2D shape read from fields (the shape-struct properties of a generated network are constants).</summary>
+public readonly record struct FieldConvShape(int InC, int InH, int InW, int OutC, int OutH, int OutW, int KH, int KW,
+    int StrideH, int StrideW, int PadH, int PadW, int Groups) : IConv2DShape
+{
+    public int DilationH => 1;
+    public int DilationW => 1;
+    public bool HasBias => false;
+    public Activation Activation => Activation.None;
+}
+
+/// <summary>
+/// <c>convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]</c>: the forward of one convolution shape (square kernel,
+/// PyTorch's output size) timed with every forward algorithm whose applicability test passes, the chosen one first.
+/// For finding crossovers of the algorithm list (docs/KERNELS.md); the shape is read from fields, so figures are a few
+/// per cent behind a generated network's constant shape.
+/// </summary>
+public static class ShapeMode
+{
+    public static int Run(string[] args)
+    {
+        int A(int i, int def) => args.Length > i ? int.Parse(args[i], CultureInfo.InvariantCulture) : def;
+        int c = A(0, 0), h = A(1, 0), w = A(2, 0), oc = A(3, 0), k = A(4, 3), st = A(5, 1), p = A(6, 0);
+        int groups = A(7, 1), threads = A(8, 1), batch = A(9, 1);
+        int oh = (h + 2 * p - k) / st + 1, ow = (w + 2 * p - k) / st + 1;
+        var s = new FieldConvShape(c, h, w, oc, oh, ow, k, k, st, st, p, p, groups);
+        var g = Conv2D.Geom(s);
+        double flops = 2.0 * oc * (c / groups) * k * k * oh * ow * batch;
+        var chosen = ConvAlgorithms.ChooseForward(g, false);
+        var algorithms = ConvAlgorithms.Applicable(ConvPass.Forward, g);
+        algorithms.Remove(chosen);
+        algorithms.Insert(0, chosen);
+        using var x = ConvWorkload<Conv64At56>.Filled(c * h * w * batch, 1);
+        using var wt = ConvWorkload<Conv64At56>.Filled(oc * (c / groups) * k * k, 2);
+        using var y = new AlignedBuffer<float>(oc * oh * ow * batch);
+        Console.WriteLine($"conv {c}×{h}×{w} → {oc}×{oh}×{ow}, {k}×{k} stride {st} pad {p} groups {groups}, batch {batch}, {threads} thread(s): {flops / 1e6:F1} MFLOP");
+        foreach (var a in algorithms)
+        {
+            using var force = ConvAlgorithms.Force(a);
+            using var scratch = new AlignedBuffer<float>(Math.Max(1, Conv2D.ScratchFloats(s, batch, threads)));
+            void Call() => Conv2D.Forward(s, x.Span, wt.Span, ReadOnlySpan<float>.Empty, y.Span, batch, scratch.Span, threads);
+            for (int i = 0; i < 5; i++) Call();
+            var times = new List<double>();
+            var total = Stopwatch.StartNew();
+            while (times.Count < 10 || total.Elapsed.TotalSeconds < 1)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Call();
+                times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+            times.Sort();
+            double med = times[times.Count / 2];
+            Console.WriteLine($"  {ConvAlgorithms.Name(a),-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s{(a == chosen ? "  (chosen)" : "")}");
+        }
+        return 0;
+    }
+}
