@@ -215,9 +215,14 @@ public static class Workloads
     /// <summary>The batch of the throughput rows of the ImageNet networks.</summary>
     public const int LargeBatch = 16;
 
-    /// <summary>Creates the workloads whose name starts with one of <paramref name="only"/> (all when empty).</summary>
-    public static IEnumerable<Func<IWorkload>> Create(IReadOnlyList<string> only, int maxThreads)
+    /// <summary>
+    /// Creates the workloads whose name starts with one of <paramref name="only"/> (all when empty); with
+    /// <paramref name="variant"/>, groups of several batch sizes make only that one (a ResNet at batch 16 takes
+    /// seconds to set up).
+    /// </summary>
+    public static IEnumerable<Func<IWorkload>> Create(IReadOnlyList<string> only, int maxThreads, string? variant = null)
     {
+        bool Batch(int n) => variant == null || variant == $"batch{n}";
         // A group is wanted when a filter names it or names one of its workloads ("conv3x3_64@56" wants "conv");
         // callers drop the workloads of a group that their filter does not match (see Matches).
         bool Want(string group) => only.Count == 0 || only.Any(o => group.StartsWith(o) || o.StartsWith(group));
@@ -245,13 +250,13 @@ public static class Workloads
             yield return () => new InferenceWorkload("vgg16_infer", new Vgg16(maxBatch: 1), Vgg16Macs, heavy: true);
         if (Want("resnet18"))
         {
-            yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: 1), ResNet18Macs, heavy: true);
-            yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: LargeBatch), ResNet18Macs, heavy: true, batch: LargeBatch);
+            if (Batch(1)) yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: 1), ResNet18Macs, heavy: true);
+            if (Batch(LargeBatch)) yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: LargeBatch), ResNet18Macs, heavy: true, batch: LargeBatch);
         }
         if (Want("resnet50"))
         {
-            yield return () => new InferenceWorkload("resnet50_infer", new ResNet50(maxBatch: 1), ResNet50Macs, heavy: true);
-            yield return () => new InferenceWorkload("resnet50_infer", new ResNet50(maxBatch: LargeBatch), ResNet50Macs, heavy: true, batch: LargeBatch);
+            if (Batch(1)) yield return () => new InferenceWorkload("resnet50_infer", new ResNet50(maxBatch: 1), ResNet50Macs, heavy: true);
+            if (Batch(LargeBatch)) yield return () => new InferenceWorkload("resnet50_infer", new ResNet50(maxBatch: LargeBatch), ResNet50Macs, heavy: true, batch: LargeBatch);
         }
     }
 
@@ -261,7 +266,7 @@ public static class Workloads
     /// <summary>The one workload with this name and variant (e.g. <c>conv3x3_64@56</c>, <c>forward</c>).</summary>
     public static IWorkload Find(string name, string variant, int maxThreads)
     {
-        foreach (var make in Create([name], maxThreads))
+        foreach (var make in Create([name], maxThreads, variant))
         {
             var w = make();
             if (w.Name == name && w.Variant == variant) return w;
