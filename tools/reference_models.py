@@ -1,10 +1,13 @@
 """PyTorch reference definitions shared by make_fixtures.py, check_checkpoint.py and benchmarks/pytorch/bench.py.
 
 Module names are StaticCnn's layer names in snake_case, so `state_dict()` keys equal StaticCnn's parameter names.
+MobileNetV2 (torchvision layout, 3x224x224, 1000 classes) and CifarResNet18 (3x32x32, 10 classes) are defined once, in
+architecture_params.py (the model zoo's twins, samples/Architectures), and re-exported here.
 """
 import gzip
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
@@ -13,6 +16,9 @@ import torch.nn.functional as F
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 DATA_DIR = os.path.join(REPO, "samples", "data", "fashion-mnist")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from architecture_params import CifarResNet18, MobileNetV2  # noqa: E402,F401  (re-exported: the zoo's twins)
 
 
 class LeNet5(nn.Module):
