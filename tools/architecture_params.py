@@ -7,10 +7,14 @@
                                                              # write the expected figures the tests compare against
 
 torchvision is not installed next to PyTorch 1.13 here, so the torchvision models (AlexNet, VGG-16, ResNet-18,
-ResNet-50, GoogLeNet without aux logits, DenseNet-121) are rebuilt by hand below with torchvision's module layout,
-so their state_dict keys are torchvision's. Their parameter counts equal torchvision's published figures
-(checked below against the constants in TORCHVISION_PARAMS). U-Net, SegNet and the localization example have no
-torchvision model; their layouts are documented at each class.
+ResNet-50, GoogLeNet without aux logits, DenseNet-121, MobileNetV2) are rebuilt by hand below with torchvision's
+module layout, so their state_dict keys are torchvision's. Their parameter counts equal torchvision's published figures
+(checked below against the constants in TORCHVISION_PARAMS). U-Net, SegNet, the localization example and the CIFAR-10
+ResNet-18 have no torchvision model; their layouts are documented at each class (the CIFAR ResNet-18's count is checked
+against the kuangliu/pytorch-cifar figure in OTHER_PARAMS).
+
+MobileNetV2 and CifarResNet18 are also the benchmark twins: tools/reference_models.py re-exports them, and both
+script with torch.jit.script and export to ONNX.
 """
 import sys
 
@@ -26,6 +30,12 @@ TORCHVISION_PARAMS = {
     "ResNet50": 25_557_032,
     "GoogLeNet": 6_624_904,
     "DenseNet121": 7_978_856,
+    "MobileNetV2": 3_504_872,
+}
+
+# Published counts of the networks that are not in torchvision.
+OTHER_PARAMS = {
+    "CifarResNet18": 11_173_962,   # kuangliu/pytorch-cifar models/resnet.py ResNet18(), 10 classes
 }
 
 
@@ -151,6 +161,31 @@ def ResNet18():
 
 def ResNet50():
     return ResNet(Bottleneck, [3, 4, 6, 3])
+
+
+# ---------------------------------------------------------------- ResNet-18 for CIFAR-10 (kuangliu/pytorch-cifar layout)
+class CifarResNet18(nn.Module):
+    """The common CIFAR-10 ResNet-18 (kuangliu/pytorch-cifar models/resnet.py ResNet18) for 3x32x32 images: a 3x3
+    stride-1 stem (conv 3->64, no bias, BN, ReLU) and no max pool, four stages of two BasicBlocks (64, 128, 256, 512;
+    stride 1, 2, 2, 2; 1x1 conv + BN shortcut where the shape changes), a 4x4 average pool and Linear(512, 10).
+    11,173,962 parameters. The modules are named as torchvision's ResNet (conv1, bn1, layer1.0.conv1,
+    layer2.0.downsample.0, fc; kuangliu calls them shortcut.0 and linear), so the keys are ResNet18's but for the stem
+    (conv1 is [64, 3, 3, 3] here, [64, 3, 7, 7] there) and fc ([10, 512])."""
+
+    def __init__(self, num_classes=10):
+        super().__init__()
+        self.conv1 = nn.Conv2d(3, 64, 3, 1, 1, bias=False)
+        self.bn1 = nn.BatchNorm2d(64)
+        self.layer1 = nn.Sequential(BasicBlock(64, 64, 1), BasicBlock(64, 64, 1))
+        self.layer2 = nn.Sequential(BasicBlock(64, 128, 2), BasicBlock(128, 128, 1))
+        self.layer3 = nn.Sequential(BasicBlock(128, 256, 2), BasicBlock(256, 256, 1))
+        self.layer4 = nn.Sequential(BasicBlock(256, 512, 2), BasicBlock(512, 512, 1))
+        self.fc = nn.Linear(512, num_classes)
+
+    def forward(self, x):
+        x = F.relu(self.bn1(self.conv1(x)))
+        x = self.layer4(self.layer3(self.layer2(self.layer1(x))))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))   # 4x4 -> 1x1, as kuangliu's F.avg_pool2d(x, 4)
 
 
 # ---------------------------------------------------------------- GoogLeNet (torchvision.models.googlenet, aux_logits=False)
@@ -285,6 +320,72 @@ class DenseNet121(nn.Module):
         return self.classifier(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
+# ---------------------------------------------------------------- MobileNetV2 (torchvision.models.mobilenet_v2)
+class ConvBNReLU6(nn.Sequential):
+    """torchvision's Conv2dNormActivation with ReLU6: keys <i>.0.weight (conv, no bias), <i>.1.* (BatchNorm2d)."""
+
+    def __init__(self, cin, cout, kernel=3, stride=1, groups=1):
+        super().__init__(nn.Conv2d(cin, cout, kernel, stride, (kernel - 1) // 2, groups=groups, bias=False),
+                         nn.BatchNorm2d(cout), nn.ReLU6(inplace=True))
+
+
+class InvertedResidual(nn.Module):
+    """torchvision's InvertedResidual: `conv` = [1x1 expand ConvBNReLU6 (absent when expand_ratio is 1),
+    3x3 depthwise ConvBNReLU6 (groups = channels), 1x1 linear projection conv, BatchNorm2d]; the input is added when
+    stride is 1 and the channel count is kept."""
+
+    def __init__(self, cin, cout, stride, expand_ratio):
+        super().__init__()
+        hidden = int(round(cin * expand_ratio))
+        self.use_res_connect = stride == 1 and cin == cout
+        layers = []
+        if expand_ratio != 1:
+            layers.append(ConvBNReLU6(cin, hidden, kernel=1))
+        layers += [ConvBNReLU6(hidden, hidden, stride=stride, groups=hidden),
+                   nn.Conv2d(hidden, cout, 1, 1, 0, bias=False), nn.BatchNorm2d(cout)]
+        self.conv = nn.Sequential(*layers)
+
+    def forward(self, x):
+        if self.use_res_connect:
+            return x + self.conv(x)
+        return self.conv(x)
+
+
+# (expand ratio t, output channels c, repeats n, first stride s), the paper's Table 2
+MOBILENETV2_CFG = [(1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1)]
+
+
+class MobileNetV2(nn.Module):
+    """torchvision mobilenet_v2(num_classes=1000, width_mult=1.0): features.0 (3x3 stride-2 ConvBNReLU6 to 32),
+    features.1-17 (InvertedResidual), features.18 (1x1 ConvBNReLU6 to 1280), global average pool,
+    classifier = [Dropout(0.2), Linear(1280, num_classes)]; torchvision's initialization (kaiming_normal_ fan_out
+    convolutions, BN 1/0, Linear N(0, 0.01) and zero bias)."""
+
+    def __init__(self, num_classes=1000):
+        super().__init__()
+        layers, c = [ConvBNReLU6(3, 32, stride=2)], 32
+        for t, cout, n, s in MOBILENETV2_CFG:
+            for i in range(n):
+                layers.append(InvertedResidual(c, cout, s if i == 0 else 1, t))
+                c = cout
+        layers.append(ConvBNReLU6(c, 1280, kernel=1))
+        self.features = nn.Sequential(*layers)
+        self.classifier = nn.Sequential(nn.Dropout(0.2), nn.Linear(1280, num_classes))
+        for m in self.modules():
+            if isinstance(m, nn.Conv2d):
+                nn.init.kaiming_normal_(m.weight, mode="fan_out")
+            elif isinstance(m, nn.BatchNorm2d):
+                nn.init.ones_(m.weight)
+                nn.init.zeros_(m.bias)
+            elif isinstance(m, nn.Linear):
+                nn.init.normal_(m.weight, 0, 0.01)
+                nn.init.zeros_(m.bias)
+
+    def forward(self, x):
+        x = F.adaptive_avg_pool2d(self.features(x), (1, 1))
+        return self.classifier(torch.flatten(x, 1))
+
+
 # ---------------------------------------------------------------- U-Net (Ronneberger et al. 2015), valid convolutions
 class DoubleConv(nn.Sequential):
     def __init__(self, cin, cout):
@@ -396,6 +497,8 @@ MODELS = [
     ("UNet", UNet, (1, 572, 572)),
     ("SegNet", SegNet, (3, 360, 480)),
     ("Localizer", Localizer, (3, 128, 128)),
+    ("MobileNetV2", MobileNetV2, (3, 224, 224)),
+    ("CifarResNet18", CifarResNet18, (3, 32, 32)),
 ]
 
 
@@ -445,19 +548,19 @@ def main():
     csharp = sys.argv[sys.argv.index("--csharp") + 1] if "--csharp" in sys.argv else None
     rows = []
     torch.manual_seed(0)
-    print(f"{'model':<12} {'input':<12} {'params':>13} {'torchvision':>13} {'MACs':>17}  output")
+    print(f"{'model':<14} {'input':<12} {'params':>13} {'published':>13} {'MACs':>17}  output")
     details = []
     for name, ctor, shape in MODELS:
         m = ctor().eval()
         n = sum(p.numel() for p in m.parameters())
-        ref = TORCHVISION_PARAMS.get(name)
+        ref = TORCHVISION_PARAMS.get(name, OTHER_PARAMS.get(name))
         if ref is not None:
             assert n == ref, (name, n, ref)
         with torch.no_grad():
             y = m(torch.randn(1, *shape))
         ys = list(y) if isinstance(y, tuple) else [y]   # the Localizer has two outputs
         macs = count_macs(m, shape)
-        print(f"{name:<12} {'x'.join(map(str, shape)):<12} {n:>13,} {('' if ref is None else f'{ref:,}'):>13} {macs:>17,}  {' + '.join('x'.join(map(str, o.shape[1:])) for o in ys)}")
+        print(f"{name:<14} {'x'.join(map(str, shape)):<12} {n:>13,} {('' if ref is None else f'{ref:,}'):>13} {macs:>17,}  {' + '.join('x'.join(map(str, o.shape[1:])) for o in ys)}")
         details.append((name, m))
         sd = m.state_dict()
         outshape = [list(o.shape[1:]) + [1] * (4 - o.dim()) for o in ys]

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Makes StaticCnn's PyTorch reference fixtures (safetensors) under tests/Fixtures/.
 
-    /usr/bin/python3 tools/make_fixtures.py [--only layers|networks|training|nonfinite|embedding|conv1d] [--out tests/Fixtures]
+    /usr/bin/python3 tools/make_fixtures.py [--only layers|networks|training|nonfinite|embedding|conv1d|zoo] [--out tests/Fixtures]
 
 Needs PyTorch 1.13 (CPU) and the bundled Fashion-MNIST subset (tools/make_data_subset.py).
 Every case is seeded on its own (torch.manual_seed(crc32(case name))), so adding a case changes no other file.
@@ -20,7 +20,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import safetensors_io  # noqa: E402
-from reference_models import LeNet5, Cifar10Net, load_fashion_mnist, PIXEL_SCALING, REPO  # noqa: E402
+from reference_models import LeNet5, Cifar10Net, MobileNetV2Blocks, load_fashion_mnist, PIXEL_SCALING, REPO  # noqa: E402
 
 MADE_BY = "tools/make_fixtures.py"
 torch.set_num_threads(1)  # reductions in one fixed order: the files do not depend on the machine's core count
@@ -597,6 +597,79 @@ def make_networks(out_dir):
 
 
 # ----------------------------------------------------------------------------------------------------------------
+# Model-zoo building blocks (zoo/): MobileNetV2's inverted residual blocks
+# ----------------------------------------------------------------------------------------------------------------
+
+def make_zoo(out_dir):
+    """zoo/mobilenetv2_blocks.safetensors: MobileNetV2Blocks (reference_models.py) in eval mode on random running
+    statistics (logits_eval), then in train mode (logits, loss, every parameter gradient, grad_input). The BatchNorm
+    affine parameters are drawn so that some ReLU6 inputs pass 6 (the clip is exercised, not only the zero side)."""
+    os.makedirs(out_dir, exist_ok=True)
+    name = "mobilenetv2_blocks"
+    seed = seed_of(name)
+    torch.manual_seed(seed)
+    model = MobileNetV2Blocks()  # PyTorch default init, then the BatchNorm tensors below
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, nn.BatchNorm2d):
+                m.weight.uniform_(1.0, 4.0)
+                m.bias.uniform_(-0.5, 2.0)
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+    x = torch.rand(4, 3, 12, 12) * 2 - 1
+    y = torch.randint(0, 5, (4,))
+    weights = {k: v.detach().clone() for k, v in model.state_dict().items() if not k.endswith("num_batches_tracked")}
+
+    def run(m, dtype):
+        m = copy.deepcopy(m).to(dtype)
+        m.eval()
+        with torch.no_grad():
+            logits_eval = m(x.to(dtype))
+        m.train()
+        clipped = []
+        hooks = [r.register_forward_pre_hook(lambda mod, i: clipped.append((i[0] > 6).float().mean().item()))
+                 for r in m.modules() if isinstance(r, nn.ReLU6)]   # before the in-place ReLU6
+        xg = x.to(dtype).clone().requires_grad_(True)
+        logits = m(xg)
+        for h in hooks:
+            h.remove()
+        loss = F.cross_entropy(logits, y)
+        loss.backward()
+        out = {"logits_eval": logits_eval, "logits": logits.detach(), "loss": loss.detach().reshape(1), "grad_input": xg.grad}
+        for k, p in m.named_parameters():
+            out[f"grad.{k}"] = p.grad
+        for k, b in m.named_buffers():
+            if not k.endswith("num_batches_tracked"):
+                out[f"after.{k}"] = b.detach().clone()   # running statistics after the train-mode forward
+        return out, clipped
+
+    r32, clipped = run(model, torch.float32)
+    r64, _ = run(model, torch.float64)
+    diff = {k: (r32[k].double() - r64[k]).abs().max().item() for k in r32}
+    # relative to the tensor's scale; a gradient that is 0 in exact arithmetic (a BatchNorm bias whose output reaches the
+    # loss only through a train-mode BatchNorm, which removes per-channel constants) holds only rounding noise: left out
+    rel = {k: diff[k] / r64[k].abs().max().item() for k in r32 if r64[k].abs().max().item() > 1e-6}
+    tensors = {"input": x, "labels": y}
+    tensors.update(weights)
+    tensors.update(r32)
+    md = base_metadata(name, f"MobileNetV2Blocks: PyTorch default init after torch.manual_seed({seed}), BatchNorm weight "
+                             "U(1, 4), bias U(-0.5, 2), running_mean U(-0.2, 0.2), running_var U(0.5, 1.5); input "
+                             "torch.rand(4, 3, 12, 12) * 2 - 1, labels torch.randint(0, 5, (4,)); logits_eval in eval mode "
+                             "(running statistics) first, then logits, loss = F.cross_entropy (mean), grads and the updated running "
+                             "statistics (after.<buffer>, momentum 0.1) in train mode",
+                       seed)
+    md.update({"network": "MobileNetV2Blocks", "parameters": dumps(list(weights.keys())), "input_shape": dumps(list(x.shape)),
+               "loss": repr(r32["loss"].item()), "architecture": (MobileNetV2Blocks.__doc__ or "").strip(),
+               "f32_vs_f64_max_abs_diff": dumps(diff), "relu6_clipped_fraction": dumps(clipped)})
+    path = os.path.join(out_dir, f"{name}.safetensors")
+    safetensors_io.save(path, tensors, md)
+    print(f"  {os.path.relpath(path, REPO)}  loss {r32['loss'].item():.6f}  {os.path.getsize(path)} B; "
+          f"max f32-vs-f64 / max|f64| {max(rel.values()):.2e} ({max(rel, key=rel.get)}); "
+          f"rounding only (max|f64| <= 1e-6): {', '.join(k for k in r32 if k not in rel) or 'none'}; "
+          f"ReLU6 inputs > 6 (train): {', '.join(f'{c:.3f}' for c in clipped)}")
+
+
+# ----------------------------------------------------------------------------------------------------------------
 # Training runs
 # ----------------------------------------------------------------------------------------------------------------
 
@@ -1019,9 +1092,9 @@ def make_cases(out_dir, cases):
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(REPO, "tests", "Fixtures"))
-    ap.add_argument("--only", choices=["layers", "networks", "training", "nonfinite", "embedding", "conv1d"], action="append")
+    ap.add_argument("--only", choices=["layers", "networks", "training", "nonfinite", "embedding", "conv1d", "zoo"], action="append")
     args = ap.parse_args(argv)
-    parts = args.only or ["layers", "networks", "training", "nonfinite", "embedding", "conv1d"]
+    parts = args.only or ["layers", "networks", "training", "nonfinite", "embedding", "conv1d", "zoo"]
     if "layers" in parts:
         print("layers:")
         make_layers(os.path.join(args.out, "layers"))
@@ -1040,6 +1113,9 @@ def main(argv=None):
     if "conv1d" in parts:
         print("conv1d:")
         make_cases(os.path.join(args.out, "conv1d"), conv1d_cases())
+    if "zoo" in parts:
+        print("zoo:")
+        make_zoo(os.path.join(args.out, "zoo"))
     return 0
 
 

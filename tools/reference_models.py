@@ -1,10 +1,13 @@
 """PyTorch reference definitions shared by make_fixtures.py, check_checkpoint.py and benchmarks/pytorch/bench.py.
 
 Module names are StaticCnn's layer names in snake_case, so `state_dict()` keys equal StaticCnn's parameter names.
+MobileNetV2 (torchvision layout, 3x224x224, 1000 classes) and CifarResNet18 (3x32x32, 10 classes) are defined once, in
+architecture_params.py (the model zoo's twins, samples/Architectures), and re-exported here.
 """
 import gzip
 import os
 import struct
+import sys
 
 import numpy as np
 import torch
@@ -13,6 +16,9 @@ import torch.nn.functional as F
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 DATA_DIR = os.path.join(REPO, "samples", "data", "fashion-mnist")
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from architecture_params import CifarResNet18, ConvBNReLU6, InvertedResidual, MobileNetV2  # noqa: E402,F401  (re-exported: the zoo's twins)
 
 
 class LeNet5(nn.Module):
@@ -87,6 +93,23 @@ class VGG16(nn.Module):
 
     def forward(self, x):
         return self.classifier(torch.flatten(self.features(x), 1))
+
+
+class MobileNetV2Blocks(nn.Module):
+    """MobileNetV2's building blocks at test size (tests/StaticCnn.Tests/Architectures/MobileNetV2Blocks.cs), with
+    torchvision's modules (architecture_params.ConvBNReLU6, InvertedResidual), 3x12x12 input: stem = 3x3 conv 3->8 +
+    BN + ReLU6; blocks.0 = InvertedResidual(8 -> 8, expand 1, stride 1, + input); blocks.1 = (8 -> 16, expand 6,
+    stride 2); blocks.2 = (16 -> 16, expand 6, stride 1, + input); global average pool; fc = Linear(16, 5)."""
+
+    def __init__(self, num_classes=5):
+        super().__init__()
+        self.stem = ConvBNReLU6(3, 8)
+        self.blocks = nn.Sequential(InvertedResidual(8, 8, 1, 1), InvertedResidual(8, 16, 2, 6), InvertedResidual(16, 16, 1, 6))
+        self.fc = nn.Linear(16, num_classes)
+
+    def forward(self, x):
+        x = self.blocks(self.stem(x))
+        return self.fc(torch.flatten(F.adaptive_avg_pool2d(x, 1), 1))
 
 
 NETWORKS = {"lenet5": LeNet5, "cifar10net": Cifar10Net}

@@ -45,13 +45,14 @@ public sealed class OnnxExportTests
     }
 
     /// <summary>The zoo but SegNet, which <see cref="SegNet_matches_OnnxRuntime_up_to_argmax_ties"/> checks layer by layer.</summary>
-    public static TheoryData<string> Zoo() => new() { "AlexNet", "Vgg16", "ResNet18", "ResNet50", "GoogLeNet", "DenseNet121", "UNet", "Localizer" };
+    public static TheoryData<string> Zoo() => new() { "AlexNet", "Vgg16", "ResNet18", "ResNet50", "GoogLeNet", "DenseNet121", "UNet", "Localizer", "MobileNetV2", "CifarResNet18" };
 
     private static INetwork CreateZoo(string name) => name switch
     {
         "AlexNet" => new AlexNet(2, 3), "Vgg16" => new Vgg16(2, 3), "ResNet18" => new ResNet18(2, 3), "ResNet50" => new ResNet50(2, 3),
         "GoogLeNet" => new GoogLeNet(2, 3), "DenseNet121" => new DenseNet121(2, 3), "UNet" => new UNet(2, 3),
-        "Localizer" => new Localizer(2, 3), _ => throw new ArgumentException(name),
+        "Localizer" => new Localizer(2, 3), "MobileNetV2" => new MobileNetV2(2, 3), "CifarResNet18" => new CifarResNet18(2, 3),
+        _ => throw new ArgumentException(name),
     };
 
     /// <summary>Each zoo network at its native input size (the specs fix it), batch 1 and 2.</summary>

@@ -42,6 +42,10 @@ public class ZooTests
             new(SegNet.OutputChannels, SegNet.OutputHeight, SegNet.OutputWidth), SegNet.TensorInfos, SegNet.LayerInfos, SegNet.SummaryText, () => new SegNet()),
         "Localizer" => new(Localizer.ParameterCount, new(Localizer.InputChannels, Localizer.InputHeight, Localizer.InputWidth),
             new(Localizer.OutputChannels, Localizer.OutputHeight, Localizer.OutputWidth), Localizer.TensorInfos, Localizer.LayerInfos, Localizer.SummaryText, () => new Localizer(), ["ClassLogits", "Box"]),
+        "MobileNetV2" => new(MobileNetV2.ParameterCount, new(MobileNetV2.InputChannels, MobileNetV2.InputHeight, MobileNetV2.InputWidth),
+            new(MobileNetV2.OutputChannels, MobileNetV2.OutputHeight, MobileNetV2.OutputWidth), MobileNetV2.TensorInfos, MobileNetV2.LayerInfos, MobileNetV2.SummaryText, () => new MobileNetV2()),
+        "CifarResNet18" => new(CifarResNet18.ParameterCount, new(CifarResNet18.InputChannels, CifarResNet18.InputHeight, CifarResNet18.InputWidth),
+            new(CifarResNet18.OutputChannels, CifarResNet18.OutputHeight, CifarResNet18.OutputWidth), CifarResNet18.TensorInfos, CifarResNet18.LayerInfos, CifarResNet18.SummaryText, () => new CifarResNet18()),
         _ => throw new ArgumentException(model),
     };
 
@@ -119,6 +123,16 @@ public class ZooTests
         AssertTensor(SegNet.TensorInfos, "classifier.weight", 12, 64, 3, 3);
         AssertTensor(Localizer.TensorInfos, "box_head.weight", 4, 512);
         AssertTensor(Localizer.TensorInfos, "cls_head.weight", 20, 512);
+        AssertTensor(MobileNetV2.TensorInfos, "features.0.0.weight", 32, 3, 3, 3);
+        AssertTensor(MobileNetV2.TensorInfos, "features.1.conv.0.0.weight", 32, 1, 3, 3);      // expand ratio 1: depthwise first
+        AssertTensor(MobileNetV2.TensorInfos, "features.1.conv.2.running_var", 16);
+        AssertTensor(MobileNetV2.TensorInfos, "features.2.conv.1.0.weight", 96, 1, 3, 3);      // depthwise after the 1×1 expansion
+        AssertTensor(MobileNetV2.TensorInfos, "features.17.conv.2.weight", 320, 960, 1, 1);    // linear projection
+        AssertTensor(MobileNetV2.TensorInfos, "features.18.0.weight", 1280, 320, 1, 1);
+        AssertTensor(MobileNetV2.TensorInfos, "classifier.1.weight", 1000, 1280);
+        AssertTensor(CifarResNet18.TensorInfos, "conv1.weight", 64, 3, 3, 3);                  // the 3×3 CIFAR stem
+        AssertTensor(CifarResNet18.TensorInfos, "layer2.0.downsample.0.weight", 128, 64, 1, 1);
+        AssertTensor(CifarResNet18.TensorInfos, "fc.weight", 10, 512);
     }
 
     [Fact]
@@ -137,6 +151,31 @@ public class ZooTests
         Assert.Equal(new TensorShape(512, 11, 15), Layer(SegNet.LayerInfos, "Pool5"));
         Assert.Equal(new TensorShape(512, 45, 60), Layer(SegNet.LayerInfos, "Unpool4"));     // back to the odd 45, not 44
         Assert.Equal(new TensorShape(512, 1, 1), Layer(Localizer.LayerInfos, "Fc"));        // shared by both heads
+        Assert.Equal(new TensorShape(16, 112, 112), Layer(MobileNetV2.LayerInfos, "B1ProjectBn"));
+        Assert.Equal(new TensorShape(96, 56, 56), Layer(MobileNetV2.LayerInfos, "B2Dw"));       // stride on the depthwise 3×3
+        Assert.Equal(new TensorShape(320, 7, 7), Layer(MobileNetV2.LayerInfos, "B17ProjectBn"));
+        Assert.Equal(new TensorShape(1280, 7, 7), Layer(MobileNetV2.LayerInfos, "Relu18"));
+        Assert.Equal(new TensorShape(64, 32, 32), Layer(CifarResNet18.LayerInfos, "L1B1Out"));  // no max pool: layer1 keeps 32×32
+        Assert.Equal(new TensorShape(512, 4, 4), Layer(CifarResNet18.LayerInfos, "L4B1Out"));
+    }
+
+    /// <summary>
+    /// MobileNetV2's blocks as torchvision's <c>InvertedResidual</c>: 17 blocks, each with one depthwise 3×3 convolution
+    /// (one weight channel per group), a residual Add exactly where the stride is 1 and the channel count is kept (10 of
+    /// them: features.3, 5, 6, 8, 9, 10, 12, 13, 15, 16), and no ReLU6 after a projection (the linear bottleneck).
+    /// </summary>
+    [Fact]
+    public void MobileNetV2_blocks_are_torchvisions_inverted_residuals()
+    {
+        string[] depthwise = MobileNetV2.TensorInfos.Where(t => t.Shape.Length == 4 && t.Shape[1] == 1 && t.Shape[2] == 3).Select(t => t.Name).ToArray();
+        Assert.Equal(17, depthwise.Length);
+        Assert.Equal(Enumerable.Range(1, 17).Select(i => $"features.{i}.conv.{(i == 1 ? 0 : 1)}.0.weight"), depthwise);
+        string[] adds = MobileNetV2.LayerInfos.Where(l => l.Kind == "Add").Select(l => l.Name).ToArray();
+        Assert.Equal(new[] { 3, 5, 6, 8, 9, 10, 12, 13, 15, 16 }.Select(i => $"B{i}Out"), adds);
+        var layers = MobileNetV2.LayerInfos;
+        for (int i = 0; i < layers.Count - 1; i++)
+            if (layers[i].Name.EndsWith("ProjectBn")) Assert.NotEqual("ReLU6", layers[i + 1].Kind);
+        Assert.Equal(35, layers.Count(l => l.Kind == "ReLU6"));   // stem, 16 expansions, 17 depthwise, features.18
     }
 
     // Forward on one random input: the graph runs and gives finite outputs. The light networks run by default; the heavy
@@ -150,6 +189,8 @@ public class ZooTests
     [InlineData("Localizer")]
     [InlineData("ResNet50")]
     [InlineData("DenseNet121")]
+    [InlineData("MobileNetV2")]
+    [InlineData("CifarResNet18")]
     public void Forward_gives_finite_outputs(string model) => ForwardIsFinite(model);
 
     [SlowTheory, Trait("Category", "Slow")]
