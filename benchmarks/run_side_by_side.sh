@@ -26,6 +26,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 QUICK="" BUILD=1 BDN=0 ONLY="lenet5,cifar10net,conv,vgg16" PYTORCH=1 ANCHORS=1 PRIO=0
+# the anchors also run the zoo rows (PyTorch 1.13's bench.py has no ResNet or MobileNet rows); --only sets both
+ANCHORS_ONLY="lenet5,cifar10net,conv,vgg16,resnet18,resnet50,mobilenetv2,cifar_resnet18"
 ARGS=("$@")
 OUT="${TMPDIR:-/tmp}/staticcnn-bench/$(date +%Y%m%d-%H%M%S)"
 while [ $# -gt 0 ]; do
@@ -33,7 +35,7 @@ while [ $# -gt 0 ]; do
     --quick) QUICK="--quick" ;;
     --out) OUT="$2"; shift ;;
     --no-build) BUILD=0 ;;
-    --only) ONLY="$2"; shift ;;
+    --only) ONLY="$2"; ANCHORS_ONLY="$2"; shift ;;
     --bdn) BDN=1 ;;
     --anchors-only) PYTORCH=0 ;;
     --no-anchors) ANCHORS=0 ;;
@@ -97,7 +99,7 @@ if [ "$ANCHORS" = 1 ]; then
   fi
   "$PY" "$APROJ/make_models.py" "$APROJ/bin/models"
   echo "== anchors: StaticCnn, ONNX Runtime 1.32, LibTorch 2.10 in one process  $(uptime)" | tee -a "$OUT/uptime.txt"
-  $ABIN --models "$APROJ/bin/models" $QUICK --threads 1,2 --only "$ONLY" --markdown "$OUT/anchors.md" | tee "$OUT/anchors.log"
+  $ABIN --models "$APROJ/bin/models" $QUICK --threads 1,2 --only "$ANCHORS_ONLY" --markdown "$OUT/anchors.md" | tee "$OUT/anchors.log"
   if [ -f /usr/include/xnnpack.h ] && [ -f /usr/include/pthreadpool.h ]; then
     echo "== XNNPACK  $(uptime)" | tee -a "$OUT/uptime.txt"
     gcc -O2 -o "$OUT/xnn_bench" benchmarks/xnnpack/xnn_bench.c -lXNNPACK -lpthreadpool -lm

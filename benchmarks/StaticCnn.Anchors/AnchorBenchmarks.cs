@@ -62,7 +62,8 @@ public abstract class AnchorBenchmarkBase
 public class AnchorInferenceBenchmarks : AnchorBenchmarkBase
 {
     [ParamsSource(nameof(AllEngines))] public override string Engine { get; set; } = "";
-    [Params("lenet5 batch1", "cifar10net batch1", "resnet18 batch1", "resnet18 batch16", "resnet50 batch1", "resnet50 batch16")]
+    [Params("lenet5 batch1", "cifar10net batch1", "resnet18 batch1", "resnet18 batch16", "resnet50 batch1", "resnet50 batch16",
+        "mobilenetv2 batch1", "mobilenetv2 batch16")]
     public string Row { get; set; } = "";
 
     protected override ITimed? Make(string engine, int threads, string models)
@@ -75,7 +76,7 @@ public class AnchorInferenceBenchmarks : AnchorBenchmarkBase
             "cifar10net" => [n, 3, 32, 32],
             _ => [n, 3, 224, 224],
         };
-        long[] outShape = [n, model.StartsWith("resnet") ? 1000 : 10];
+        long[] outShape = [n, model is "lenet5" or "cifar10net" ? 10 : 1000];
         string path = Path.Combine(models, model);
         return engine switch
         {
@@ -124,7 +125,7 @@ public class AnchorConvBackwardBenchmarks : AnchorBenchmarkBase
 public class AnchorTrainingBenchmarks : AnchorBenchmarkBase
 {
     [ParamsSource(nameof(TrainingEngines))] public override string Engine { get; set; } = "";
-    [Params("lenet5", "cifar10net")] public string Network { get; set; } = "";
+    [Params("lenet5", "cifar10net", "cifar_resnet18")] public string Network { get; set; } = "";
 
     protected override ITimed? Make(string engine, int threads, string models) => engine switch
     {

@@ -8,7 +8,7 @@ using Op = StaticCnn.Benchmarks.ConvWorkload<StaticCnn.Benchmarks.Conv64At56>.Op
 
 // StaticCnn beside ONNX Runtime 1.32 and LibTorch 2.10, in one process, interleaved per workload.
 //
-//   StaticCnn.Anchors --models DIR [--quick] [--threads 1,2] [--only lenet5,cifar10net,conv,vgg16,resnet18,resnet50] [--markdown FILE]
+//   StaticCnn.Anchors --models DIR [--quick] [--threads 1,2] [--only lenet5,cifar10net,conv,vgg16,resnet18,resnet50,mobilenetv2,cifar_resnet18] [--markdown FILE]
 //
 // Per row and thread count: every engine gets warm-up calls, then the engines take turns (--rounds, default 4) of
 // equal time slices, so that a change of machine load hits all of them alike; the median is over all timed calls.
@@ -79,7 +79,7 @@ if (Want("vgg16"))
 {
     rows.Add(Inference("VGG-16 inference, batch 1", "vgg16_infer", "batch1", "vgg16", L(1, 3, 224, 224), L(1, 1000), 2 * Workloads.Vgg16Macs, heavy: true));
 }
-foreach (var (key, title, macs) in new[] { ("resnet18", "ResNet-18", Workloads.ResNet18Macs), ("resnet50", "ResNet-50", Workloads.ResNet50Macs) })
+foreach (var (key, title, macs) in new[] { ("resnet18", "ResNet-18", Workloads.ResNet18Macs), ("resnet50", "ResNet-50", Workloads.ResNet50Macs), ("mobilenetv2", "MobileNetV2", Workloads.MobileNetV2Macs) })
 {
     if (!Want(key)) continue;
     foreach (int n in new[] { 1, Workloads.LargeBatch })
@@ -129,6 +129,15 @@ if (Want("cifar10net"))
         new StaticCnnTimed(Workloads.Find("cifar10net_train", "sgd_b64", maxThreads)),
         new TorchTraining(M("cifar10net.pt"), L(3, 32, 32), 10),
     ]));
+}
+
+if (Want("cifar_resnet18"))
+{
+    rows.Add(new Row("CIFAR ResNet-18 train step, batch 64", 0, () =>
+    [
+        new StaticCnnTimed(Workloads.Find("cifar_resnet18_train", "sgd_b64", maxThreads)),
+        new TorchTraining(M("cifar_resnet18.pt"), L(3, 32, 32), 10),
+    ], Heavy: true));
 }
 
 string[] engines = ["StaticCnn", "ONNX Runtime", "LibTorch"];

@@ -9,7 +9,8 @@ frozen so that LibTorch can also train it). Models, random weights (seed 0), exp
 folds each BatchNorm into its convolution):
   lenet5, cifar10net, vgg16      tools/reference_models.py (the PyTorch twins of the StaticCnn networks)
   conv3x3_64@56, conv3x3_128@28, conv3x3_256@14   nn.Conv2d(C, C, 3, padding=1), as benchmarks/pytorch/bench.py
-  resnet18, resnet50             tools/architecture_params.py (torchvision's layout; the zoo's samples/Architectures)
+  resnet18, resnet50, mobilenetv2, cifar_resnet18
+                                 tools/architecture_params.py (torchvision's layout; the zoo's samples/Architectures)
 VGG-16 is about 553 MB per file, so OUT_DIR is a build-output folder, never committed. Files already present are
 kept (delete OUT_DIR to remake them).
 """
@@ -33,6 +34,8 @@ def models():
     yield "vgg16", VGG16, (3, 224, 224), False
     yield "resnet18", zoo.ResNet18, (3, 224, 224), True
     yield "resnet50", zoo.ResNet50, (3, 224, 224), True
+    yield "mobilenetv2", zoo.MobileNetV2, (3, 224, 224), True
+    yield "cifar_resnet18", zoo.CifarResNet18, (3, 32, 32), True
 
 
 def main():

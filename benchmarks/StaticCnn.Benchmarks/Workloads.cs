@@ -212,6 +212,8 @@ public static class Workloads
     public const double Vgg16Macs = 15_470_264_320;
     public const double ResNet18Macs = 1_814_073_344; // tools/architecture_params.py (multiply-adds per 224² image)
     public const double ResNet50Macs = 4_089_184_256;
+    public const double MobileNetV2Macs = 300_774_272;
+    public const double CifarResNet18Macs = 555_422_720; // per 32² image
     /// <summary>The batch of the throughput rows of the ImageNet networks.</summary>
     public const int LargeBatch = 16;
 
@@ -253,6 +255,13 @@ public static class Workloads
             if (Batch(1)) yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: 1), ResNet18Macs, heavy: true);
             if (Batch(LargeBatch)) yield return () => new InferenceWorkload("resnet18_infer", new ResNet18(maxBatch: LargeBatch), ResNet18Macs, heavy: true, batch: LargeBatch);
         }
+        if (Want("mobilenetv2"))
+        {
+            if (Batch(1)) yield return () => new InferenceWorkload("mobilenetv2_infer", new MobileNetV2(maxBatch: 1), MobileNetV2Macs, heavy: true);
+            if (Batch(LargeBatch)) yield return () => new InferenceWorkload("mobilenetv2_infer", new MobileNetV2(maxBatch: LargeBatch), MobileNetV2Macs, heavy: true, batch: LargeBatch);
+        }
+        if (Want("cifar_resnet18"))
+            yield return () => new TrainingWorkload("cifar_resnet18_train", new CifarResNet18(maxBatch: TrainingWorkload.Batch), CifarResNet18Macs);
         if (Want("resnet50"))
         {
             if (Batch(1)) yield return () => new InferenceWorkload("resnet50_infer", new ResNet50(maxBatch: 1), ResNet50Macs, heavy: true);
