@@ -12,6 +12,8 @@ public enum ConvAlgorithm
     ColumnWinograd,
     /// <summary>Direct stride-1 kernel vectorised along the output row, up to 32 output channels.</summary>
     Direct,
+    /// <summary>Depthwise (Groups = InC, channel multiplier ≤ 4): per-plane kernel vectorised along the output row.</summary>
+    Depthwise,
     /// <summary>Winograd F(2×2, 3×3) with batched GEMMs over the 16 transform planes.</summary>
     Winograd,
     /// <summary>Implicit GEMM over a zero-padded copy of the image (stride 1), no packing of B.</summary>
@@ -87,7 +89,7 @@ public static class ConvAlgorithms
     private static readonly ConvAlgorithm[] ForwardList =
     [
         ConvAlgorithm.ChannelWisePairs, ConvAlgorithm.ChannelWise, ConvAlgorithm.ColumnWinograd, ConvAlgorithm.Direct,
-        ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
+        ConvAlgorithm.Depthwise, ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
     ];
 
     private static readonly ConvAlgorithm[] BackwardList = [ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.SeparateBackward];
@@ -107,6 +109,8 @@ public static class ConvAlgorithms
             "the direct test, not accumulating, AVX2, square 3×3 or 5×5, OW ≥ 16, OH even, no right padding beyond the kernel's reach"),
         new(ConvPass.Forward, ConvAlgorithm.Direct, "direct",
             "Vector256 accelerated, stride 1, dilation 1, ungrouped, padding ≥ 0, OutC ≤ 32"),
+        new(ConvPass.Forward, ConvAlgorithm.Depthwise, "depthwise",
+            "Groups = InC ≥ 2 (one input channel per group), OutC ≤ 4·InC; any kernel, stride, padding and dilation"),
         new(ConvPass.Forward, ConvAlgorithm.Winograd, "Winograd F(2x2,3x3)",
             "3×3, stride 1, dilation 1, ungrouped, InC and OutC ≥ 16, OH and OW ≥ 2, OH·OW ≥ 64 (≥ 400 when a side has < 32 channels)"),
         new(ConvPass.Forward, ConvAlgorithm.GemmWide, "implicit GEMM (padded image)", "stride 1, padding ≥ 0"),
@@ -142,6 +146,7 @@ public static class ConvAlgorithms
         ConvAlgorithm.ChannelWise => !accumulate && ConvDirect.Applies(g) && ConvDirect.ChannelWise(g),
         ConvAlgorithm.ColumnWinograd => !accumulate && ConvDirect.Rows23(g),
         ConvAlgorithm.Direct => ConvDirect.Applies(g),
+        ConvAlgorithm.Depthwise => ConvDepthwise.Applies(g),
         ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
         ConvAlgorithm.GemmWide or ConvAlgorithm.WeightsWide => ConvCore.UseWide(g),
         ConvAlgorithm.FusedDirectBackward => ConvDirectBackward.Applies(g),

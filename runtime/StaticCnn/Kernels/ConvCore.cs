@@ -186,7 +186,8 @@ internal static unsafe class ConvCore
 
     public static long ForwardScratch(in ConvGeom g, int threads)
     {
-        long s = Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
+        long s = ConvDepthwise.Applies(g) ? ConvDepthwise.ForwardScratch(g, threads)
+           : Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
            * (ConvDirect.Applies(g) ? ConvDirect.ForwardScratch(g, 1) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K)));
         // a forced algorithm may be one the list would not take: cover every applicable one
         if (ConvAlgorithms.AnyForced)
@@ -290,6 +291,11 @@ internal static unsafe class ConvCore
         Activation act, float* scratch, int threads)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
+        if (alg == ConvAlgorithm.Depthwise)
+        {
+            ConvDepthwise.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
+            return;
+        }
         if (alg <= ConvAlgorithm.Direct)
         {
             ConvDirect.Forward(g, alg, x, w, b, y, batch, accumulate, act, scratch, threads);

@@ -16,6 +16,8 @@ public class ConvAlgorithmListTests
 
     internal static ConvAlgorithm OldForward(in ConvGeom g, bool accumulate)
     {
+        // added after the lists: depthwise layers (grouped, one input channel per group) left the GEMM paths
+        if (ConvDepthwise.Applies(g)) return ConvAlgorithm.Depthwise;
         if (ConvDirect.Applies(g))
         {
             if (!accumulate && ConvDirect.ChannelWise(g))
@@ -127,7 +129,7 @@ public class ConvAlgorithmListTests
         {
             ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col, ConvAlgorithm.SeparateBackward,
             ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im,
-            ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col,
+            ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col, ConvAlgorithm.Depthwise,
         };
         if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             expected.AddRange([ConvAlgorithm.Direct, ConvAlgorithm.ChannelWise, ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.WeightsDirect]);
