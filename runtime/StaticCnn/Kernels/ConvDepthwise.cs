@@ -14,7 +14,7 @@ namespace StaticCnn.Kernels;
 /// <remarks>
 /// <para><b>Layout.</b> Per (sample, input channel) the plane is copied once into scratch, zero-padded and split by
 /// column phase: padded row i (input row i − PH) holds SW phase rows of Wq floats, phase r at column j holding input
-/// column SW·j + r − PW. Tap (kh, kw) of output (oh, ow) then reads phase (kw·DW) mod SW of padded row oh·SH + kh·DH
+/// column SW·j + r − PW (the padding is zeroed once per part and never written). Tap (kh, kw) of output (oh, ow) then reads phase (kw·DW) mod SW of padded row oh·SH + kh·DH
 /// at column ow + ⌊kw·DW / SW⌋: consecutive output columns read consecutive floats for any stride and dilation, so
 /// the kernel loads whole vectors (stride 2 deinterleaves each row with one shuffle per vector; other strides copy
 /// scalar). The m output channels of one input channel share the copy.</para>
@@ -105,6 +105,8 @@ internal static unsafe class ConvDepthwise
                 int q = kw * g.DW;
                 taps[k] = kh * g.DH * rs + q % g.SW * wq + q / g.SW;
             }
+        // the padding never changes: zero the plane (and the stride-2 line) once, then copy only the image into it
+        Gemm.Zero(plane, hp * rs + (g.SW == 2 ? rs : 0));
         long padded = -1;
         for (long it = lo; it < hi; it++)
         {
@@ -131,33 +133,35 @@ internal static unsafe class ConvDepthwise
         }
     }
 
-    /// <summary>The padded, phase-split copy of one input plane (see the remarks).</summary>
+    /// <summary>
+    /// The padded, phase-split copy of one input plane (see the remarks) into a plane whose padding is already zero:
+    /// rows and columns outside the image are never written (for stride 2 the padded row is built in
+    /// <paramref name="line"/>, whose padding is zero too, then deinterleaved; other strides copy every phase column).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PadPlane(in ConvGeom g, float* x, float* plane, float* line, int wq, int hp)
     {
         int sw = g.SW, rs = sw * wq, W = g.W;
         int q0 = Math.Max(0, g.PW), q1 = Math.Min(rs, g.PW + W);   // padded columns holding input columns
-        for (int i = 0; i < hp; i++)
+        if (q1 <= q0) return;
+        int i0 = Math.Max(0, g.PH), i1 = Math.Min(hp, g.PH + g.H);  // padded rows holding input rows
+        for (int i = i0; i < i1; i++)
         {
             float* dst = plane + (nint)i * rs;
-            int ih = i - g.PH;
-            if ((uint)ih >= (uint)g.H || q1 <= q0) { Gemm.Zero(dst, rs); continue; }
-            float* srow = x + (nint)ih * W;
-            if (sw <= 2)
+            float* srow = x + (nint)(i - g.PH) * W;
+            if (sw == 1) Gemm.Copy(srow + (q0 - g.PW), dst + q0, q1 - q0);
+            else if (sw == 2)
             {
-                float* ln = sw == 1 ? dst : line;
-                if (q0 > 0) Gemm.Zero(ln, q0);
-                Gemm.Copy(srow + (q0 - g.PW), ln + q0, q1 - q0);
-                if (q1 < rs) Gemm.Zero(ln + q1, rs - q1);
-                if (sw == 2) Deinterleave(line, dst, dst + wq, wq);
-                continue;
+                Gemm.Copy(srow + (q0 - g.PW), line + q0, q1 - q0);
+                Deinterleave(line, dst, dst + wq, wq);
             }
-            for (int r = 0; r < sw; r++)
-                for (int j = 0; j < wq; j++)
-                {
-                    int iw = sw * j + r - g.PW;
-                    dst[r * wq + j] = (uint)iw < (uint)W ? srow[iw] : 0f;
-                }
+            else
+                for (int r = 0; r < sw; r++)
+                    for (int j = 0; j < wq; j++)
+                    {
+                        int iw = sw * j + r - g.PW;
+                        dst[r * wq + j] = (uint)iw < (uint)W ? srow[iw] : 0f;
+                    }
         }
     }
 
@@ -265,14 +269,19 @@ internal static unsafe class ConvDepthwise
         public static float Fma(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
     }
 
-    /// <summary>Input (phase-row) and output offsets of vector job <paramref name="j"/>, and whether it runs past the row.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Job(int j, int nv, int lanes, int ow, int rowStep, out int src, out int dst, out int tail)
+    /// <summary>The next vector job of a plane: its input (phase-row) and output offsets, and its valid lanes if it runs past the row.</summary>
+    private struct Cursor
     {
-        int oh = j / nv, v = j - oh * nv, ow0 = v * lanes;
-        src = oh * rowStep + ow0;
-        dst = oh * ow + ow0;
-        tail = ow0 + lanes > ow ? ow - ow0 : 0;   // valid lanes of a job past the row's end, else 0
+        public int V, Src, Dst;   // vector index in the row, offsets of the row's first job
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public void Next(int nv, int lanes, int ow, int rowStep, out int src, out int dst, out int tail)
+        {
+            int ow0 = V * lanes;
+            src = Src + ow0;
+            dst = Dst + ow0;
+            tail = ow0 + lanes > ow ? ow - ow0 : 0;
+            if (++V == nv) { V = 0; Src += rowStep; Dst += ow; }
+        }
     }
 
     /// <summary>Every output of one plane (see the remarks): bias or old value, then one FMA per tap in order.</summary>
@@ -284,13 +293,14 @@ internal static unsafe class ConvDepthwise
         int end = g.N - L;   // a job starting past this would store beyond the plane
         float* tmp = stackalloc float[16];
         TV bv = TO.Splat(bias);
+        var cur = new Cursor();
         int j = 0;
         for (; j + 4 <= jobs; j += 4)
         {
-            Job(j, nv, L, OW, rowStep, out int s0, out int d0, out int t0);
-            Job(j + 1, nv, L, OW, rowStep, out int s1, out int d1, out int t1);
-            Job(j + 2, nv, L, OW, rowStep, out int s2, out int d2, out int t2);
-            Job(j + 3, nv, L, OW, rowStep, out int s3, out int d3, out int t3);
+            cur.Next(nv, L, OW, rowStep, out int s0, out int d0, out int t0);
+            cur.Next(nv, L, OW, rowStep, out int s1, out int d1, out int t1);
+            cur.Next(nv, L, OW, rowStep, out int s2, out int d2, out int t2);
+            cur.Next(nv, L, OW, rowStep, out int s3, out int d3, out int t3);
             TV a0 = bv, a1 = bv, a2 = bv, a3 = bv;
             if (accumulate)
             {
@@ -316,7 +326,7 @@ internal static unsafe class ConvDepthwise
         }
         for (; j < jobs; j++)
         {
-            Job(j, nv, L, OW, rowStep, out int s0, out int d0, out int t0);
+            cur.Next(nv, L, OW, rowStep, out int s0, out int d0, out int t0);
             TV a0 = accumulate ? LoadY<TV, TO>(y + d0, t0, tmp) : bv;
             float* q0 = plane + s0;
             for (int k = 0; k < kk; k++) a0 = TO.Fma(TO.Load(q0 + taps[k]), TO.Splat(w[k]), a0);
