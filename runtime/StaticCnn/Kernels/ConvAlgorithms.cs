@@ -28,6 +28,8 @@ public enum ConvAlgorithm
     SeparateBackward,
 
     // ---- backward-data ----
+    /// <summary>Depthwise, strided or with a channel multiplier: the forward's tap loop transposed, per input channel.</summary>
+    DataDepthwise,
     /// <summary>Winograd F(2×2, 3×3) on the flipped, transposed kernel.</summary>
     DataWinograd,
     /// <summary>Stride 1: the forward list (accumulating) on dy with the flipped, transposed kernel.</summary>
@@ -36,6 +38,8 @@ public enum ConvAlgorithm
     DataCol2Im,
 
     // ---- backward-weights ----
+    /// <summary>Depthwise: one dot product per tap over the forward's padded plane, per input channel.</summary>
+    WeightsDepthwise,
     /// <summary>Direct kernel with (channel, kw) accumulators (KW 3 or 5, rows of at least 8).</summary>
     WeightsDirect,
     /// <summary>dW tiles over a zero-padded copy of the image (stride 1).</summary>
@@ -94,9 +98,9 @@ public static class ConvAlgorithms
 
     private static readonly ConvAlgorithm[] BackwardList = [ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.SeparateBackward];
 
-    private static readonly ConvAlgorithm[] DataList = [ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im];
+    private static readonly ConvAlgorithm[] DataList = [ConvAlgorithm.DataDepthwise, ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im];
 
-    private static readonly ConvAlgorithm[] WeightsList = [ConvAlgorithm.WeightsDirect, ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col];
+    private static readonly ConvAlgorithm[] WeightsList = [ConvAlgorithm.WeightsDepthwise, ConvAlgorithm.WeightsDirect, ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col];
 
     /// <summary>Every list in order (forward, backward, backward-data, backward-weights) with names and tests in words.</summary>
     public static IReadOnlyList<ConvAlgorithmInfo> All { get; } =
@@ -118,10 +122,13 @@ public static class ConvAlgorithms
         new(ConvPass.Backward, ConvAlgorithm.FusedDirectBackward, "fused direct backward",
             "the direct backward-weights test and KH − 1 − PH ≥ 0, KW − 1 − PW ≥ 0"),
         new(ConvPass.Backward, ConvAlgorithm.SeparateBackward, "backward-weights + backward-data", "always"),
+        new(ConvPass.BackwardData, ConvAlgorithm.DataDepthwise, "depthwise",
+            "the depthwise forward test and stride > 1 or OutC > InC (stride-1 multiplier-1 layers: flipped forward, which is depthwise too)"),
         new(ConvPass.BackwardData, ConvAlgorithm.DataWinograd, "Winograd F(2x2,3x3) (flipped)",
             "stride 1 and the Winograd forward test on the flipped geometry"),
         new(ConvPass.BackwardData, ConvAlgorithm.DataFlippedForward, "flipped forward", "stride 1"),
         new(ConvPass.BackwardData, ConvAlgorithm.DataCol2Im, "GEMM + col2im", "always"),
+        new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsDepthwise, "depthwise", "the depthwise forward test"),
         new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsDirect, "direct", "the direct forward test, KW 3 or 5, OW ≥ 8"),
         new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsWide, "dW tiles (padded image)", "stride 1, padding ≥ 0"),
         new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsIm2Col, "im2col GEMM", "always"),
@@ -150,6 +157,8 @@ public static class ConvAlgorithms
         ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
         ConvAlgorithm.GemmWide or ConvAlgorithm.WeightsWide => ConvCore.UseWide(g),
         ConvAlgorithm.FusedDirectBackward => ConvDirectBackward.Applies(g),
+        ConvAlgorithm.DataDepthwise => ConvDepthwise.AppliesData(g),
+        ConvAlgorithm.WeightsDepthwise => ConvDepthwise.AppliesWeights(g),
         ConvAlgorithm.DataWinograd => ConvWinograd.AppliesData(g),
         ConvAlgorithm.DataFlippedForward => g.SH == 1 && g.SW == 1,
         ConvAlgorithm.WeightsDirect => ConvDirect.AppliesWeights(g),

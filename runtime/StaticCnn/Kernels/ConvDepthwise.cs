@@ -26,8 +26,9 @@ namespace StaticCnn.Kernels;
 /// except where that would leave the plane or when accumulating, where it goes through a small buffer. The activation is applied to
 /// each finished plane with <see cref="Activations.ApplyForward"/>.</para>
 /// <para><b>Threads.</b> The (sample, output channel) planes are split into contiguous ranges, one per part.</para>
+/// <para>ConvDepthwise.Backward.cs holds the backward-data and backward-weights kernels on the same plane.</para>
 /// </remarks>
-internal static unsafe class ConvDepthwise
+internal static unsafe partial class ConvDepthwise
 {
     /// <summary>Largest channel multiplier OutC / InC routed here; wider ones fill the GEMM's rows well.</summary>
     public const int MaxMultiplier = 4;
@@ -230,6 +231,8 @@ internal static unsafe class ConvDepthwise
         static abstract void Store(TV v, float* p);
         static abstract TV Splat(float v);
         static abstract TV Fma(TV a, TV b, TV c);
+        static abstract TV Add(TV a, TV b);
+        static abstract float Sum(TV v);
     }
 
     private readonly struct V512 : IVec<Vector512<float>>
@@ -239,6 +242,8 @@ internal static unsafe class ConvDepthwise
         public static void Store(Vector512<float> v, float* p) => v.Store(p);
         public static Vector512<float> Splat(float v) => Vector512.Create(v);
         public static Vector512<float> Fma(Vector512<float> a, Vector512<float> b, Vector512<float> c) => Gemm.Fma(a, b, c);
+        public static Vector512<float> Add(Vector512<float> a, Vector512<float> b) => a + b;
+        public static float Sum(Vector512<float> v) => Vector512.Sum(v);
     }
 
     private readonly struct V256 : IVec<Vector256<float>>
@@ -248,6 +253,8 @@ internal static unsafe class ConvDepthwise
         public static void Store(Vector256<float> v, float* p) => v.Store(p);
         public static Vector256<float> Splat(float v) => Vector256.Create(v);
         public static Vector256<float> Fma(Vector256<float> a, Vector256<float> b, Vector256<float> c) => Gemm.Fma(a, b, c);
+        public static Vector256<float> Add(Vector256<float> a, Vector256<float> b) => a + b;
+        public static float Sum(Vector256<float> v) => Vector256.Sum(v);
     }
 
     private readonly struct V128 : IVec<Vector128<float>>
@@ -257,6 +264,8 @@ internal static unsafe class ConvDepthwise
         public static void Store(Vector128<float> v, float* p) => v.Store(p);
         public static Vector128<float> Splat(float v) => Vector128.Create(v);
         public static Vector128<float> Fma(Vector128<float> a, Vector128<float> b, Vector128<float> c) => Gemm.Fma(a, b, c);
+        public static Vector128<float> Add(Vector128<float> a, Vector128<float> b) => a + b;
+        public static float Sum(Vector128<float> v) => Vector128.Sum(v);
     }
 
     /// <summary>The scalar twin (no accelerated vectors): one output per job, MathF.FusedMultiplyAdd as the vector paths' FMA.</summary>
@@ -267,6 +276,8 @@ internal static unsafe class ConvDepthwise
         public static void Store(float v, float* p) => *p = v;
         public static float Splat(float v) => v;
         public static float Fma(float a, float b, float c) => MathF.FusedMultiplyAdd(a, b, c);
+        public static float Add(float a, float b) => a + b;
+        public static float Sum(float v) => v;
     }
 
     /// <summary>The next vector job of a plane: its input (phase-row) and output offsets, and its valid lanes if it runs past the row.</summary>

@@ -9,7 +9,8 @@ namespace StaticCnn.Tests.Kernels;
 /// <see cref="Conv2D.ForwardReference"/> and the general im2col GEMM (forced) over a grid of shapes: 3×3 and 5×5,
 /// stride 1 and 2, padding 0–2, odd widths, 1–96 channels, multiplier 1 and 2, with and without bias, activations,
 /// batch 1 and 3; 1 and 2 threads bit-identical, every vector width (16, 8, 4 lanes and the scalar twin) the same bits,
-/// the accumulating form (the stride-1 backward-data), unusual geometry and no allocation per call.
+/// the accumulating form (the stride-1 backward-data), unusual geometry and no allocation per call; then the depthwise
+/// backward-data and backward-weights kernels (ConvDepthwise.Backward.cs) against the reference twins on the same shapes.
 /// </summary>
 public class ConvDepthwiseTests
 {
@@ -244,5 +245,89 @@ public class ConvDepthwiseTests
         long before = GemmWorkers.Dispatches + GemmWorkers.InlineWhileBusy;
         OpsTestUtil.NoAllocation(() => Conv2D.Forward(s, x, wt, b, y, 2, scratch, 2), expectPool: false);
         Assert.True(GemmWorkers.Dispatches + GemmWorkers.InlineWhileBusy > before, "the forward never split into parts");
+    }
+
+    // ---- backward ----------------------------------------------------------------------------------------------------
+
+    [Theory, MemberData(nameof(Grid)), MemberData(nameof(MobileNet)), Trait("Category", "Numeric")]
+    public void Backward_matches_reference_threads_bit_identical(int c, int h, int w, int k, int stride, int pad, int mult,
+        bool bias, Activation act, int batch)
+    {
+        var s = Dw(c, h, w, k, stride, pad, mult, bias, act);
+        var g = Conv2D.Geom(s);
+        if (c >= 2)
+        {
+            Assert.Equal(ConvAlgorithm.WeightsDepthwise, Conv2D.AlgorithmFor(s, ConvPass.BackwardWeights));
+            Assert.Equal(stride > 1 || mult > 1 ? ConvAlgorithm.DataDepthwise : ConvAlgorithm.DataFlippedForward,
+                Conv2D.AlgorithmFor(s, ConvPass.BackwardData));
+        }
+        BackwardCheck(s, batch, new Random(c * 31 + h * 7 + w + k * 3 + stride + pad * 5 + mult * 11));
+    }
+
+    [Theory, MemberData(nameof(Unusual)), Trait("Category", "Numeric")]
+    public void Backward_of_unusual_geometry_matches_reference(RuntimeConv2DShape s, int batch)
+    {
+        Assert.Equal(ConvAlgorithm.WeightsDepthwise, Conv2D.AlgorithmFor(s, ConvPass.BackwardWeights));
+        BackwardCheck(s, batch, new Random(s.inC * 13 + s.inW * 3 + s.outC));
+    }
+
+    /// <summary>Conv2D.Backward (activation derivative, weights, bias, data) against its reference, 1 and 2 threads bit-identical.</summary>
+    private static void BackwardCheck(RuntimeConv2DShape s, int batch, Random rng)
+    {
+        int xl = batch * s.inC * s.inH * s.inW, yl = batch * s.outC * s.outH * s.outW, wl = s.outC * s.kH * s.kW;
+        var x = OpsTestUtil.Rand(rng, xl);
+        var wt = OpsTestUtil.Rand(rng, wl);
+        var b = s.hasBias ? OpsTestUtil.Rand(rng, s.outC) : [];
+        var y = new float[yl];
+        Conv2D.ForwardReference(s, x, wt, b, y, batch, default, 1);
+        var dyIn = OpsTestUtil.Rand(rng, yl);
+        var dx0 = OpsTestUtil.Rand(rng, xl);
+        var dw0 = OpsTestUtil.Rand(rng, wl);
+        var db0 = s.hasBias ? OpsTestUtil.Rand(rng, s.outC) : [];
+        var dyr = (float[])dyIn.Clone();
+        var dxr = (float[])dx0.Clone(); var dwr = (float[])dw0.Clone(); var dbr = (float[])db0.Clone();
+        Conv2D.BackwardReference(s, x, wt, y, dyr, dxr, dwr, dbr, batch, default, 1);
+        // dw sums batch·OH·OW products of values in [-1, 1]; dx at most KH·KW·m
+        double tolX = 2e-6 * s.kH * s.kW * (s.outC / s.inC) + 2e-5, tolW = 2e-6 * batch * s.outH * s.outW + 2e-5;
+        float[]? dx1 = null, dw1 = null;
+        foreach (int t in new[] { 1, 2 })
+        {
+            var dy = (float[])dyIn.Clone();
+            var dx = (float[])dx0.Clone(); var dw = (float[])dw0.Clone(); var db = (float[])db0.Clone();
+            Conv2D.Backward(s, x, wt, y, dy, dx, dw, db, batch, new float[Conv2D.ScratchFloats(s, batch, t)], t);
+            NumericAssert.Close($"dx {s}, batch {batch}, {t} threads", dxr, dx, rtol: 0, atol: tolX);
+            NumericAssert.Close($"dw {s}, batch {batch}, {t} threads", dwr, dw, rtol: 0, atol: tolW);
+            NumericAssert.Close($"db {s}, batch {batch}, {t} threads", dbr, db, rtol: 0, atol: tolW);
+            if (dx1 == null) { dx1 = dx; dw1 = dw; }
+            else
+            {
+                OpsTestUtil.BitEqual(dx1, dx, $"dx, 1 vs 2 threads, {s}");
+                OpsTestUtil.BitEqual(dw1!, dw, $"dw, 1 vs 2 threads, {s}");
+            }
+        }
+    }
+
+    [Fact]
+    public void Describe_names_the_depthwise_kernels()
+    {
+        Assert.Equal("forward: depthwise; backward-data: depthwise; backward-weights: depthwise",
+            Conv2D.Describe(Dw(96, 112, 112, 3, 2, 1)));
+        Assert.Equal("forward: depthwise; backward-data: flipped forward (depthwise); backward-weights: depthwise",
+            Conv2D.Describe(Dw(32, 112, 112, 3, 1, 1)));
+    }
+
+    [Fact, Trait("Category", "Numeric")]
+    public void Backward_allocates_nothing()
+    {
+        var s = Dw(64, 28, 28, 3, 2, 1, bias: false, act: Activation.ReLU6);
+        var rng = new Random(9);
+        var x = OpsTestUtil.Rand(rng, 2 * 64 * 28 * 28);
+        var wt = OpsTestUtil.Rand(rng, 64 * 9);
+        var y = new float[2 * 64 * 14 * 14];
+        Conv2D.ForwardReference(s, x, wt, [], y, 2, default, 1);
+        var dy = OpsTestUtil.Rand(rng, y.Length);
+        var dx = new float[x.Length]; var dw = new float[wt.Length];
+        var scratch = new float[Conv2D.ScratchFloats(s, 2, 2)];
+        OpsTestUtil.NoAllocation(() => Conv2D.Backward(s, x, wt, y, dy, dx, dw, [], 2, scratch, 2), expectPool: false);
     }
 }
