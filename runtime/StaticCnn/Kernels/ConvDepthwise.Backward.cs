@@ -14,7 +14,7 @@ namespace StaticCnn.Kernels;
 /// <para><b>Backward-data</b> (strides above 1, or a multiplier above 1; stride-1 layers of multiplier 1 run the
 /// forward kernel on the flipped filter instead): per (sample, input channel) a zeroed phase-split plane receives
 /// <c>plane[tap + job] += w[tap]·dy[job]</c> for each vector job of each of the m output planes, in (output channel,
-/// job, tap) order; the plane's image part is then re-interleaved and added into dx. Parts split the (sample, input
+/// band of 4 rows, tap, job) order; the plane's image part is then re-interleaved and added into dx. Parts split the (sample, input
 /// channel) pairs, so every dx element sums in one fixed order whatever the thread count.</para>
 /// <para><b>Backward-weights</b>: per input channel, for each sample its plane is built as in the forward and each
 /// output plane of dy copied into rows of whole vectors (zero past OW); each tap is then a dot product of that copy
@@ -35,11 +35,10 @@ internal static unsafe partial class ConvDepthwise
     private static long DataPerPart(in ConvGeom g, int lanes)
     {
         long row = (long)g.SW * Wq(g, lanes);
-        return (long)Hp(g) * row + (g.SW > 1 ? row : 0) + g.KK + 64;
+        return (long)Hp(g) * row + (g.SW > 1 ? row : 0) + g.KK + (long)g.OH * ((g.OW + lanes - 1) / lanes * lanes) + 128;
     }
 
-    private static long WeightsPerPart(in ConvGeom g, int lanes)
-        => DataPerPart(g, lanes) + (long)g.OH * ((g.OW + lanes - 1) / lanes * lanes) + (long)g.M * g.KK + 64;
+    private static long WeightsPerPart(in ConvGeom g, int lanes) => DataPerPart(g, lanes) + (long)g.M * g.KK;
 
     /// <summary>Floats of backward-data scratch for <paramref name="threads"/> parts.</summary>
     public static long DataScratch(in ConvGeom g, int threads) => Math.Max(1, threads) * DataPerPart(g, Lanes(g)) + 16;
@@ -106,7 +105,10 @@ internal static unsafe partial class ConvDepthwise
         float* plane = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
         float* line = plane + (nint)hp * rs;
         int* taps = (int*)(line + (g.SW > 1 ? rs : 0));
+        int rowV = (g.OW + lanes - 1) / lanes * lanes;
+        float* dyv = Gemm.Align((float*)(taps + kk) + 16);
         Taps(g, wq, taps);
+        Gemm.Zero(dyv, g.OH * rowV);   // the columns past OW stay zero
         for (long it = lo; it < hi; it++)
         {
             long n = it / g.Cin;
@@ -116,43 +118,46 @@ internal static unsafe partial class ConvDepthwise
             {
                 int oc = ic * M + j;
                 float* dyp = c.Dy + (n * g.Cout + oc) * N;
+                for (int oh = 0; oh < g.OH; oh++) Gemm.Copy(dyp + (nint)oh * g.OW, dyv + (nint)oh * rowV, g.OW);
                 float* wp = c.W + (nint)oc * kk;
                 switch (lanes)
                 {
-                    case 16: Scatter<Vector512<float>, V512>(g, plane, rs, taps, wp, dyp); break;
-                    case 8: Scatter<Vector256<float>, V256>(g, plane, rs, taps, wp, dyp); break;
-                    case 4: Scatter<Vector128<float>, V128>(g, plane, rs, taps, wp, dyp); break;
-                    default: Scatter<float, V1>(g, plane, rs, taps, wp, dyp); break;
+                    case 16: Scatter<Vector512<float>, V512>(g, plane, rs, taps, wp, dyv); break;
+                    case 8: Scatter<Vector256<float>, V256>(g, plane, rs, taps, wp, dyv); break;
+                    case 4: Scatter<Vector128<float>, V128>(g, plane, rs, taps, wp, dyv); break;
+                    default: Scatter<float, V1>(g, plane, rs, taps, wp, dyv); break;
                 }
             }
             AddImage(g, plane, line, wq, hp, c.Dx + it * g.InPlane);
         }
     }
 
-    /// <summary>plane[tap + job] += w[tap]·dy[job] for every vector job of one output plane, in (job, tap) order.</summary>
+    /// <summary>Output rows per band of <see cref="Scatter"/>: the plane rows a band writes stay in L1 over its taps.</summary>
+    private const int ScatterBand = 4;
+
+    /// <summary>
+    /// plane[tap + job] += w[tap]·dy[job] for every vector job of one output plane (<paramref name="dyv"/>: rows of
+    /// whole vectors, zero past OW), in (band of rows, tap, job) order. Within a tap the jobs write disjoint vectors, so
+    /// no load waits on the store of an overlapping vector just before it (as it would with the taps inside).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Scatter<TV, TO>(in ConvGeom g, float* plane, int rs, int* taps, float* w, float* dy)
+    private static void Scatter<TV, TO>(in ConvGeom g, float* plane, int rs, int* taps, float* w, float* dyv)
         where TV : struct where TO : struct, IVec<TV>
     {
-        int L = TO.L, OW = g.OW, nv = (OW + L - 1) / L, jobs = g.OH * nv, kk = g.KK, rowStep = g.SH * rs;
-        float* tmp = stackalloc float[16];
-        var cur = new Cursor();
-        for (int j = 0; j < jobs; j++)
+        int L = TO.L, nv = (g.OW + L - 1) / L, rowV = nv * L, kk = g.KK, rowStep = g.SH * rs;
+        for (int oh0 = 0; oh0 < g.OH; oh0 += ScatterBand)
         {
-            cur.Next(nv, L, OW, rowStep, out int s0, out int d0, out int t0);
-            TV d;
-            if (t0 == 0) d = TO.Load(dy + d0);
-            else
-            {
-                // lanes past the row's end must add nothing
-                for (int i = 0; i < 16; i++) tmp[i] = i < t0 ? dy[d0 + i] : 0f;
-                d = TO.Load(tmp);
-            }
-            float* q = plane + s0;
+            int rows = Math.Min(ScatterBand, g.OH - oh0);
+            float* d0 = dyv + (nint)oh0 * rowV;
             for (int k = 0; k < kk; k++)
             {
-                float* a = q + taps[k];
-                TO.Store(TO.Fma(d, TO.Splat(w[k]), TO.Load(a)), a);
+                TV wk = TO.Splat(w[k]);
+                float* q0 = plane + taps[k] + (nint)oh0 * rowStep;
+                for (int r = 0; r < rows; r++)
+                {
+                    float* q = q0 + (nint)r * rowStep, d = d0 + (nint)r * rowV;
+                    for (int v = 0; v < rowV; v += L) TO.Store(TO.Fma(TO.Load(d + v), wk, TO.Load(q + v)), q + v);
+                }
             }
         }
     }
@@ -250,7 +255,7 @@ internal static unsafe partial class ConvDepthwise
         float* line = plane + (nint)hp * rs;
         int* taps = (int*)(line + (g.SW > 1 ? rs : 0));
         float* dyv = Gemm.Align((float*)(taps + kk) + 16);
-        float* sums = dyv + (nint)g.OH * rowV;
+        float* sums = dyv + (nint)g.OH * rowV;   // DataPerPart's dy rows, then M·KK sums
         Taps(g, wq, taps);
         Gemm.Zero(plane, hp * rs + (g.SW == 2 ? rs : 0));
         Gemm.Zero(dyv, g.OH * rowV);   // the columns past OW stay zero
