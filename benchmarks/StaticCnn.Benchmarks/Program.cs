@@ -6,6 +6,7 @@ using StaticCnn.Benchmarks;
 //   table [options]            Stopwatch harness for the side-by-side table (see TableMode; JSON like bench.py)
 //   loop NAME VARIANT SECONDS [THREADS]   runs one workload in a loop (for perf / callgrind)
 //   trace NAME VARIANT THREADS [CALLS]     per-dispatch, per-part timings (STATICCNN_WORKER_TRACE=1; see TraceMode)
+//   depthwise [THREADS] [BATCH] [SECONDS]  MobileNetV2's depthwise layers, chosen vs older algorithms (see DepthwiseMode)
 //   anything else              BenchmarkDotNet (e.g. --filter '*Conv*' --job short --exporters json)
 if (args.Length > 0 && args[0] == "peak")
 {
@@ -27,6 +28,8 @@ if (args.Length >= 4 && args[0] == "loop")
 }
 if (args.Length >= 4 && args[0] == "trace")
     return TraceMode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "depthwise")
+    return DepthwiseMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "table")
     return TableMode.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(FmaPeak).Assembly).Run(args);

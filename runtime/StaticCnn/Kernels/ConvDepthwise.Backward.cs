@@ -32,11 +32,8 @@ internal static unsafe partial class ConvDepthwise
     /// <summary>Backward-weights runs here for every depthwise layer.</summary>
     public static bool AppliesWeights(in ConvGeom g) => Applies(g);
 
-    private static long DataPerPart(in ConvGeom g, int lanes)
-    {
-        long row = (long)g.SW * Wq(g, lanes);
-        return (long)Hp(g) * row + (g.SW > 1 ? row : 0) + g.KK + (long)g.OH * ((g.OW + lanes - 1) / lanes * lanes) + 128;
-    }
+    /// <summary>The forward's: plane, line, taps, then rows of whole vectors (here: of dy).</summary>
+    private static long DataPerPart(in ConvGeom g, int lanes) => PerPart(g, lanes);
 
     private static long WeightsPerPart(in ConvGeom g, int lanes) => DataPerPart(g, lanes) + (long)g.M * g.KK;
 
@@ -298,10 +295,10 @@ internal static unsafe partial class ConvDepthwise
             int j = 0;
             for (; j + 4 <= jobs; j += 4)
             {
-                cur.Next(nv, L, OW, rowStep, out int s0, out _, out _);
-                cur.Next(nv, L, OW, rowStep, out int s1, out _, out _);
-                cur.Next(nv, L, OW, rowStep, out int s2, out _, out _);
-                cur.Next(nv, L, OW, rowStep, out int s3, out _, out _);
+                cur.Next(nv, L, OW, rowStep, 0, out int s0, out _, out _);
+                cur.Next(nv, L, OW, rowStep, 0, out int s1, out _, out _);
+                cur.Next(nv, L, OW, rowStep, 0, out int s2, out _, out _);
+                cur.Next(nv, L, OW, rowStep, 0, out int s3, out _, out _);
                 float* d = dyv + (nint)j * L;
                 a0 = TO.Fma(TO.Load(q + s0), TO.Load(d), a0);
                 a1 = TO.Fma(TO.Load(q + s1), TO.Load(d + L), a1);
@@ -310,7 +307,7 @@ internal static unsafe partial class ConvDepthwise
             }
             for (; j < jobs; j++)
             {
-                cur.Next(nv, L, OW, rowStep, out int s0, out _, out _);
+                cur.Next(nv, L, OW, rowStep, 0, out int s0, out _, out _);
                 a0 = TO.Fma(TO.Load(q + s0), TO.Load(dyv + (nint)j * L), a0);
             }
             sums[k] += TO.Sum(TO.Add(TO.Add(a0, a1), TO.Add(a2, a3)));

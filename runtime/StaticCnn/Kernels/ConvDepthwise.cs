@@ -21,9 +21,10 @@ namespace StaticCnn.Kernels;
 /// <para><b>Kernel.</b> A plane's output is a sequence of vector jobs (row oh, columns ow0..ow0+L), L = 16
 /// (Vector512), 8 (Vector256) or 4 (Vector128) lanes, the widest that the row fills (rows of 7 take 8 lanes);
 /// four jobs run together (four accumulators share each broadcast weight), so short rows are blocked across rows.
-/// Each output is bias (or the old value when accumulating), then one FMA per tap in (kh, kw) order: the same
-/// order for any thread count. A job past the row's end writes its extra lanes into the next row (computed later),
-/// except where that would leave the plane or when accumulating, where it goes through a small buffer. The activation is applied to
+/// Each output is bias, then one FMA per tap in (kh, kw) order: the same order for any thread count. A job past the
+/// row's end writes its extra lanes into the next row (computed later), except where that would leave the plane,
+/// where it goes through a small buffer. Accumulating (y += conv, the stride-1 backward-data), a plane is computed
+/// into rows of whole vectors in scratch, then added into y. The activation is applied to
 /// each finished plane with <see cref="Activations.ApplyForward"/>.</para>
 /// <para><b>Threads.</b> The (sample, output channel) planes are split into contiguous ranges, one per part.</para>
 /// <para>ConvDepthwise.Backward.cs holds the backward-data and backward-weights kernels on the same plane.</para>
@@ -58,7 +59,7 @@ internal static unsafe partial class ConvDepthwise
     private static long PerPart(in ConvGeom g, int lanes)
     {
         long row = (long)g.SW * Wq(g, lanes);
-        return (long)Hp(g) * row + (g.SW > 1 ? row : 0) + g.KK + 64;
+        return (long)Hp(g) * row + (g.SW > 1 ? row : 0) + g.KK + (long)g.OH * ((g.OW + lanes - 1) / lanes * lanes) + 128;
     }
 
     /// <summary>Floats of forward scratch for <paramref name="threads"/> parts.</summary>
@@ -100,6 +101,9 @@ internal static unsafe partial class ConvDepthwise
         float* plane = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
         float* line = plane + (nint)hp * rs;
         int* taps = (int*)(line + (g.SW > 1 ? rs : 0));
+        // accumulating, a plane is computed into rows of whole vectors, then added into y row by row
+        int ldy = c.Accumulate ? (g.OW + lanes - 1) / lanes * lanes : g.OW;
+        float* acc = Gemm.Align((float*)(taps + kk) + 16);
         for (int kh = 0, k = 0; kh < g.KH; kh++)
             for (int kw = 0; kw < g.KW; kw++, k++)
             {
@@ -122,13 +126,16 @@ internal static unsafe partial class ConvDepthwise
             float* yp = c.Y + it * N;
             float* wp = c.W + (nint)oc * kk;
             float bias = c.B == null ? 0f : c.B[oc];
+            float* dst = c.Accumulate ? acc : yp;
             switch (lanes)
             {
-                case 16: Plane<Vector512<float>, V512>(g, plane, rs, taps, wp, bias, yp, c.Accumulate); break;
-                case 8: Plane<Vector256<float>, V256>(g, plane, rs, taps, wp, bias, yp, c.Accumulate); break;
-                case 4: Plane<Vector128<float>, V128>(g, plane, rs, taps, wp, bias, yp, c.Accumulate); break;
-                default: Plane<float, V1>(g, plane, rs, taps, wp, bias, yp, c.Accumulate); break;
+                case 16: Plane<Vector512<float>, V512>(g, plane, rs, taps, wp, bias, dst, ldy); break;
+                case 8: Plane<Vector256<float>, V256>(g, plane, rs, taps, wp, bias, dst, ldy); break;
+                case 4: Plane<Vector128<float>, V128>(g, plane, rs, taps, wp, bias, dst, ldy); break;
+                default: Plane<float, V1>(g, plane, rs, taps, wp, bias, dst, ldy); break;
             }
+            if (c.Accumulate)
+                for (int oh = 0; oh < g.OH; oh++) Gemm.Add(acc + (nint)oh * ldy, yp + (nint)oh * g.OW, g.OW);
             if (c.Act != Activation.None)
                 Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yp, N));
         }
@@ -285,41 +292,37 @@ internal static unsafe partial class ConvDepthwise
     {
         public int V, Src, Dst;   // vector index in the row, offsets of the row's first job
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public void Next(int nv, int lanes, int ow, int rowStep, out int src, out int dst, out int tail)
+        public void Next(int nv, int lanes, int ow, int rowStep, int ldy, out int src, out int dst, out int tail)
         {
             int ow0 = V * lanes;
             src = Src + ow0;
             dst = Dst + ow0;
             tail = ow0 + lanes > ow ? ow - ow0 : 0;
-            if (++V == nv) { V = 0; Src += rowStep; Dst += ow; }
+            if (++V == nv) { V = 0; Src += rowStep; Dst += ldy; }
         }
     }
 
-    /// <summary>Every output of one plane (see the remarks): bias or old value, then one FMA per tap in order.</summary>
+    /// <summary>
+    /// Every output of one plane (see the remarks), output rows <paramref name="ldy"/> apart: bias, then one FMA per
+    /// tap in order. With rows of whole vectors (ldy a multiple of the lanes) no job ever runs past its row.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Plane<TV, TO>(in ConvGeom g, float* plane, int rs, int* taps, float* w, float bias, float* y,
-        bool accumulate) where TV : struct where TO : struct, IVec<TV>
+    private static void Plane<TV, TO>(in ConvGeom g, float* plane, int rs, int* taps, float* w, float bias, float* y, int ldy)
+        where TV : struct where TO : struct, IVec<TV>
     {
         int L = TO.L, OW = g.OW, nv = (OW + L - 1) / L, jobs = g.OH * nv, kk = g.KK, rowStep = g.SH * rs;
-        int end = g.N - L;   // a job starting past this would store beyond the plane
+        int end = (g.OH - 1) * ldy + OW - L;   // a job starting past this would store beyond the plane
         float* tmp = stackalloc float[16];
         TV bv = TO.Splat(bias);
         var cur = new Cursor();
         int j = 0;
         for (; j + 4 <= jobs; j += 4)
         {
-            cur.Next(nv, L, OW, rowStep, out int s0, out int d0, out int t0);
-            cur.Next(nv, L, OW, rowStep, out int s1, out int d1, out int t1);
-            cur.Next(nv, L, OW, rowStep, out int s2, out int d2, out int t2);
-            cur.Next(nv, L, OW, rowStep, out int s3, out int d3, out int t3);
+            cur.Next(nv, L, OW, rowStep, ldy, out int s0, out int d0, out int t0);
+            cur.Next(nv, L, OW, rowStep, ldy, out int s1, out int d1, out int t1);
+            cur.Next(nv, L, OW, rowStep, ldy, out int s2, out int d2, out int t2);
+            cur.Next(nv, L, OW, rowStep, ldy, out int s3, out int d3, out int t3);
             TV a0 = bv, a1 = bv, a2 = bv, a3 = bv;
-            if (accumulate)
-            {
-                a0 = LoadY<TV, TO>(y + d0, t0, tmp);
-                a1 = LoadY<TV, TO>(y + d1, t1, tmp);
-                a2 = LoadY<TV, TO>(y + d2, t2, tmp);
-                a3 = LoadY<TV, TO>(y + d3, t3, tmp);
-            }
             float* q0 = plane + s0, q1 = plane + s1, q2 = plane + s2, q3 = plane + s3;
             for (int k = 0; k < kk; k++)
             {
@@ -330,28 +333,19 @@ internal static unsafe partial class ConvDepthwise
                 a2 = TO.Fma(TO.Load(q2 + o), wv, a2);
                 a3 = TO.Fma(TO.Load(q3 + o), wv, a3);
             }
-            StoreY<TV, TO>(a0, y + d0, t0, accumulate || d0 > end, tmp);
-            StoreY<TV, TO>(a1, y + d1, t1, accumulate || d1 > end, tmp);
-            StoreY<TV, TO>(a2, y + d2, t2, accumulate || d2 > end, tmp);
-            StoreY<TV, TO>(a3, y + d3, t3, accumulate || d3 > end, tmp);
+            StoreY<TV, TO>(a0, y + d0, t0, d0 > end, tmp);
+            StoreY<TV, TO>(a1, y + d1, t1, d1 > end, tmp);
+            StoreY<TV, TO>(a2, y + d2, t2, d2 > end, tmp);
+            StoreY<TV, TO>(a3, y + d3, t3, d3 > end, tmp);
         }
         for (; j < jobs; j++)
         {
-            cur.Next(nv, L, OW, rowStep, out int s0, out int d0, out int t0);
-            TV a0 = accumulate ? LoadY<TV, TO>(y + d0, t0, tmp) : bv;
+            cur.Next(nv, L, OW, rowStep, ldy, out int s0, out int d0, out int t0);
+            TV a0 = bv;
             float* q0 = plane + s0;
             for (int k = 0; k < kk; k++) a0 = TO.Fma(TO.Load(q0 + taps[k]), TO.Splat(w[k]), a0);
-            StoreY<TV, TO>(a0, y + d0, t0, accumulate || d0 > end, tmp);
+            StoreY<TV, TO>(a0, y + d0, t0, d0 > end, tmp);
         }
-    }
-
-    /// <summary>The old outputs of a job (accumulating); a job past the row's end reads its valid lanes only.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV LoadY<TV, TO>(float* y, int tail, float* tmp) where TV : struct where TO : struct, IVec<TV>
-    {
-        if (tail == 0) return TO.Load(y);
-        for (int i = 0; i < tail; i++) tmp[i] = y[i];
-        return TO.Load(tmp);
     }
 
     /// <summary>Stores a job; one past the row's end writes its extra lanes into the next row unless <paramref name="exact"/>.</summary>
