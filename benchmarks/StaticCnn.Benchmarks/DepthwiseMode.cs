@@ -25,6 +25,7 @@ public static class DepthwiseMode
     /// <summary>(channels, input side, stride) of the measured layers.</summary>
     public static readonly (int C, int Side, int Stride)[] Layers = [(32, 112, 1), (96, 112, 2), (144, 56, 1), (384, 14, 1), (960, 7, 1)];
 
+    /// <summary>Runs the mode; <paramref name="args"/> are the words after <c>depthwise</c>.</summary>
     public static int Run(string[] args)
     {
         int threads = args.Length > 0 ? int.Parse(args[0]) : 1;
