@@ -443,6 +443,13 @@ def layer_cases():
     cs.append(conv_case("conv_groups2", 2, 4, 6, 6, 6, kh=3, ph=1, groups=2))
     cs.append(conv_case("conv_depthwise", 2, 4, 7, 7, 4, kh=3, ph=1, groups=4))
     cs.append(conv_case("conv_depthwise_mult2", 2, 3, 6, 6, 6, kh=3, ph=1, groups=3))
+    # MobileNet-like depthwise layers (the depthwise forward kernel, and its backward)
+    cs.append(conv_case("conv_dw_mobilenet_s1", 2, 32, 14, 14, 32, kh=3, ph=1, groups=32, bias=False, act="ReLU6",
+                        description="MobileNetV2 depthwise: nn.Conv2d(32, 32, 3, padding=1, groups=32, bias=False) then ReLU6"))
+    cs.append(conv_case("conv_dw_mobilenet_s2", 2, 32, 14, 14, 32, kh=3, sh=2, ph=1, groups=32, bias=False, act="ReLU6",
+                        description="MobileNetV2 depthwise, stride 2: nn.Conv2d(32, 32, 3, stride=2, padding=1, groups=32, bias=False) then ReLU6"))
+    cs.append(conv_case("conv_dw_5x5_s2", 2, 24, 15, 15, 24, kh=5, sh=2, ph=2, groups=24, act="ReLU"))
+    cs.append(conv_case("conv_dw_mult2_s2", 1, 8, 9, 9, 16, kh=3, sh=2, ph=1, groups=8))
     cs.append(conv_case("conv_nobias", 2, 3, 6, 6, 4, kh=3, ph=1, bias=False))
     cs.append(conv_case("conv_1x1", 3, 5, 4, 4, 7, kh=1))
     cs.append(conv_case("conv_1x1_stride2", 2, 4, 7, 7, 6, kh=1, sh=2))

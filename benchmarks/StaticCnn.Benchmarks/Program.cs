@@ -7,6 +7,7 @@ using StaticCnn.Benchmarks;
 //   loop NAME VARIANT SECONDS [THREADS]   runs one workload in a loop (for perf / callgrind)
 //   trace NAME VARIANT THREADS [CALLS]     per-dispatch, per-part timings (STATICCNN_WORKER_TRACE=1; see TraceMode)
 //   convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]   every applicable forward algorithm of one shape
+//   depthwise [THREADS] [BATCH] [SECONDS]  MobileNetV2's depthwise layers, chosen vs older algorithms (see DepthwiseMode)
 //   anything else              BenchmarkDotNet (e.g. --filter '*Conv*' --job short --exporters json)
 if (args.Length > 0 && args[0] == "peak")
 {
@@ -30,6 +31,8 @@ if (args.Length >= 4 && args[0] == "trace")
     return TraceMode.Run(args[1..]);
 if (args.Length >= 8 && args[0] == "convshape")
     return ShapeMode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "depthwise")
+    return DepthwiseMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "table")
     return TableMode.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(FmaPeak).Assembly).Run(args);

@@ -12,6 +12,8 @@ public enum ConvAlgorithm
     ColumnWinograd,
     /// <summary>Direct stride-1 kernel vectorised along the output row, up to 32 output channels.</summary>
     Direct,
+    /// <summary>Depthwise (Groups = InC, channel multiplier ≤ 4): per-plane kernel vectorised along the output row.</summary>
+    Depthwise,
     /// <summary>Winograd F(2×2, 3×3) with batched GEMMs over the 16 transform planes.</summary>
     Winograd,
     /// <summary>Implicit GEMM over a zero-padded copy of the image (stride 1), no packing of B.</summary>
@@ -26,6 +28,8 @@ public enum ConvAlgorithm
     SeparateBackward,
 
     // ---- backward-data ----
+    /// <summary>Depthwise, strided or with a channel multiplier: the forward's tap loop transposed, per input channel.</summary>
+    DataDepthwise,
     /// <summary>Winograd F(2×2, 3×3) on the flipped, transposed kernel.</summary>
     DataWinograd,
     /// <summary>Stride 1: the forward list (accumulating) on dy with the flipped, transposed kernel.</summary>
@@ -34,6 +38,8 @@ public enum ConvAlgorithm
     DataCol2Im,
 
     // ---- backward-weights ----
+    /// <summary>Depthwise: one dot product per tap over the forward's padded plane, per input channel.</summary>
+    WeightsDepthwise,
     /// <summary>Direct kernel with (channel, kw) accumulators (KW 3 or 5, rows of at least 8).</summary>
     WeightsDirect,
     /// <summary>dW tiles over a zero-padded copy of the image (stride 1).</summary>
@@ -87,14 +93,14 @@ public static class ConvAlgorithms
     private static readonly ConvAlgorithm[] ForwardList =
     [
         ConvAlgorithm.ChannelWisePairs, ConvAlgorithm.ChannelWise, ConvAlgorithm.ColumnWinograd, ConvAlgorithm.Direct,
-        ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
+        ConvAlgorithm.Depthwise, ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
     ];
 
     private static readonly ConvAlgorithm[] BackwardList = [ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.SeparateBackward];
 
-    private static readonly ConvAlgorithm[] DataList = [ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im];
+    private static readonly ConvAlgorithm[] DataList = [ConvAlgorithm.DataDepthwise, ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im];
 
-    private static readonly ConvAlgorithm[] WeightsList = [ConvAlgorithm.WeightsDirect, ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col];
+    private static readonly ConvAlgorithm[] WeightsList = [ConvAlgorithm.WeightsDepthwise, ConvAlgorithm.WeightsDirect, ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col];
 
     /// <summary>Every list in order (forward, backward, backward-data, backward-weights) with names and tests in words.</summary>
     public static IReadOnlyList<ConvAlgorithmInfo> All { get; } =
@@ -107,6 +113,8 @@ public static class ConvAlgorithms
             "the direct test, not accumulating, AVX2, square 3×3 or 5×5, OW ≥ 16, OH even, no right padding beyond the kernel's reach"),
         new(ConvPass.Forward, ConvAlgorithm.Direct, "direct",
             "Vector256 accelerated, stride 1, dilation 1, ungrouped, padding ≥ 0, OutC ≤ 32"),
+        new(ConvPass.Forward, ConvAlgorithm.Depthwise, "depthwise",
+            "Groups = InC ≥ 2 (one input channel per group), OutC ≤ 4·InC; any kernel, stride, padding and dilation"),
         new(ConvPass.Forward, ConvAlgorithm.Winograd, "Winograd F(2x2,3x3)",
             "3×3, stride 1, dilation 1, ungrouped, InC and OutC ≥ 16, OH and OW ≥ 2, OH·OW ≥ 64 (≥ 400 when a side has < 32 channels)"),
         new(ConvPass.Forward, ConvAlgorithm.GemmWide, "implicit GEMM (padded image)", "stride 1, padding ≥ 0"),
@@ -114,10 +122,13 @@ public static class ConvAlgorithms
         new(ConvPass.Backward, ConvAlgorithm.FusedDirectBackward, "fused direct backward",
             "the direct backward-weights test and KH − 1 − PH ≥ 0, KW − 1 − PW ≥ 0"),
         new(ConvPass.Backward, ConvAlgorithm.SeparateBackward, "backward-weights + backward-data", "always"),
+        new(ConvPass.BackwardData, ConvAlgorithm.DataDepthwise, "depthwise",
+            "the depthwise forward test and stride > 1 or OutC > InC (stride-1 multiplier-1 layers: flipped forward, which is depthwise too)"),
         new(ConvPass.BackwardData, ConvAlgorithm.DataWinograd, "Winograd F(2x2,3x3) (flipped)",
             "stride 1 and the Winograd forward test on the flipped geometry"),
         new(ConvPass.BackwardData, ConvAlgorithm.DataFlippedForward, "flipped forward", "stride 1"),
         new(ConvPass.BackwardData, ConvAlgorithm.DataCol2Im, "GEMM + col2im", "always"),
+        new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsDepthwise, "depthwise", "the depthwise forward test"),
         new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsDirect, "direct", "the direct forward test, KW 3 or 5, OW ≥ 8"),
         new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsWide, "dW tiles (padded image)", "stride 1, padding ≥ 0"),
         new(ConvPass.BackwardWeights, ConvAlgorithm.WeightsIm2Col, "im2col GEMM", "always"),
@@ -142,9 +153,12 @@ public static class ConvAlgorithms
         ConvAlgorithm.ChannelWise => !accumulate && ConvDirect.Applies(g) && ConvDirect.ChannelWise(g),
         ConvAlgorithm.ColumnWinograd => !accumulate && ConvDirect.Rows23(g),
         ConvAlgorithm.Direct => ConvDirect.Applies(g),
+        ConvAlgorithm.Depthwise => ConvDepthwise.Applies(g),
         ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
         ConvAlgorithm.GemmWide or ConvAlgorithm.WeightsWide => ConvCore.UseWide(g),
         ConvAlgorithm.FusedDirectBackward => ConvDirectBackward.Applies(g),
+        ConvAlgorithm.DataDepthwise => ConvDepthwise.AppliesData(g),
+        ConvAlgorithm.WeightsDepthwise => ConvDepthwise.AppliesWeights(g),
         ConvAlgorithm.DataWinograd => ConvWinograd.AppliesData(g),
         ConvAlgorithm.DataFlippedForward => g.SH == 1 && g.SW == 1,
         ConvAlgorithm.WeightsDirect => ConvDirect.AppliesWeights(g),

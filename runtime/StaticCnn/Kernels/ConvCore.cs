@@ -186,7 +186,8 @@ internal static unsafe class ConvCore
 
     public static long ForwardScratch(in ConvGeom g, int threads)
     {
-        long s = Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
+        long s = ConvDepthwise.Applies(g) ? ConvDepthwise.ForwardScratch(g, threads)
+           : Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
            * (ConvDirect.Applies(g) ? ConvDirect.ForwardScratch(g, 1) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K)));
         // a forced algorithm may be one the list would not take: cover every applicable one
         if (ConvAlgorithms.AnyForced)
@@ -204,8 +205,10 @@ internal static unsafe class ConvCore
     public static long BackwardDataScratch(in ConvGeom g, int threads)
     {
         if (ConvAlgorithms.AnyForced)
-            return Math.Max(ConvWinograd.AppliesData(g) ? ConvWinograd.DataScratch(g, threads) : 0,
-                Math.Max(g.SH == 1 && g.SW == 1 ? FlippedDataScratch(g, threads) : 0, Col2ImDataScratch(g, threads)));
+            return Math.Max(ConvDepthwise.AppliesData(g) ? ConvDepthwise.DataScratch(g, threads) : 0,
+                Math.Max(ConvWinograd.AppliesData(g) ? ConvWinograd.DataScratch(g, threads) : 0,
+                Math.Max(g.SH == 1 && g.SW == 1 ? FlippedDataScratch(g, threads) : 0, Col2ImDataScratch(g, threads))));
+        if (ConvDepthwise.AppliesData(g)) return ConvDepthwise.DataScratch(g, threads);
         return ConvWinograd.AppliesData(g) ? ConvWinograd.DataScratch(g, threads) : g.SH == 1 && g.SW == 1
             ? FlippedDataScratch(g, threads) : Col2ImDataScratch(g, threads);
     }
@@ -255,8 +258,10 @@ internal static unsafe class ConvCore
     public static long BackwardWeightsScratch(in ConvGeom g, int threads)
     {
         if (ConvAlgorithms.AnyForced)
-            return Math.Max(ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads) : 0,
-                Math.Max(UseWide(g) ? WideWeightsScratch(g, threads) : 0, Im2ColWeightsScratch(g, threads)));
+            return Math.Max(ConvDepthwise.AppliesWeights(g) ? ConvDepthwise.WeightsScratch(g, threads) : 0,
+                Math.Max(ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads) : 0,
+                Math.Max(UseWide(g) ? WideWeightsScratch(g, threads) : 0, Im2ColWeightsScratch(g, threads))));
+        if (ConvDepthwise.AppliesWeights(g)) return ConvDepthwise.WeightsScratch(g, threads);
         return ConvDirect.AppliesWeights(g) ? ConvDirect.WeightsScratch(g, threads)
            : UseWide(g) ? WideWeightsScratch(g, threads)
            : Im2ColWeightsScratch(g, threads);
@@ -290,6 +295,11 @@ internal static unsafe class ConvCore
         Activation act, float* scratch, int threads)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
+        if (alg == ConvAlgorithm.Depthwise)
+        {
+            ConvDepthwise.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
+            return;
+        }
         if (alg <= ConvAlgorithm.Direct)
         {
             ConvDirect.Forward(g, alg, x, w, b, y, batch, accumulate, act, scratch, threads);
@@ -452,6 +462,11 @@ internal static unsafe class ConvCore
     public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseData(g);
+        if (alg == ConvAlgorithm.DataDepthwise)
+        {
+            ConvDepthwise.BackwardData(g, w, dy, dx, batch, scratch, threads);
+            return;
+        }
         if (alg == ConvAlgorithm.DataWinograd)
         {
             ConvWinograd.BackwardData(g, w, dy, dx, batch, scratch, threads);
@@ -543,6 +558,11 @@ internal static unsafe class ConvCore
     public static void BackwardWeights(in ConvGeom g, float* x, float* dy, float* dw, int batch, float* scratch, int threads)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseWeights(g);
+        if (alg == ConvAlgorithm.WeightsDepthwise)
+        {
+            ConvDepthwise.BackwardWeights(g, x, dy, dw, batch, scratch, threads);
+            return;
+        }
         if (alg == ConvAlgorithm.WeightsDirect)
         {
             ConvDirect.BackwardWeights(g, x, dy, dw, batch, scratch, threads);

@@ -16,6 +16,8 @@ public class ConvAlgorithmListTests
 
     internal static ConvAlgorithm OldForward(in ConvGeom g, bool accumulate)
     {
+        // added after the lists: depthwise layers (grouped, one input channel per group) left the GEMM paths
+        if (ConvDepthwise.Applies(g)) return ConvAlgorithm.Depthwise;
         if (ConvDirect.Applies(g))
         {
             if (!accumulate && ConvDirect.ChannelWise(g))
@@ -30,11 +32,13 @@ public class ConvAlgorithmListTests
         => ConvDirectBackward.Applies(g) ? ConvAlgorithm.FusedDirectBackward : ConvAlgorithm.SeparateBackward;
 
     internal static ConvAlgorithm OldData(in ConvGeom g)
-        => ConvWinograd.AppliesData(g) ? ConvAlgorithm.DataWinograd
+        => ConvDepthwise.AppliesData(g) ? ConvAlgorithm.DataDepthwise   // added after the lists
+            : ConvWinograd.AppliesData(g) ? ConvAlgorithm.DataWinograd
             : g.SH == 1 && g.SW == 1 ? ConvAlgorithm.DataFlippedForward : ConvAlgorithm.DataCol2Im;
 
     internal static ConvAlgorithm OldWeights(in ConvGeom g)
-        => ConvDirect.AppliesWeights(g) ? ConvAlgorithm.WeightsDirect : OldWide(g) ? ConvAlgorithm.WeightsWide : ConvAlgorithm.WeightsIm2Col;
+        => ConvDepthwise.AppliesWeights(g) ? ConvAlgorithm.WeightsDepthwise   // added after the lists
+            : ConvDirect.AppliesWeights(g) ? ConvAlgorithm.WeightsDirect : OldWide(g) ? ConvAlgorithm.WeightsWide : ConvAlgorithm.WeightsIm2Col;
 
     // ---- shapes ----------------------------------------------------------------------------------------------------
 
@@ -61,6 +65,7 @@ public class ConvAlgorithmListTests
         yield return Shape(64, 56, 56, 256, 1, 1);                       // ResNet-50 1×1
         yield return Shape(128, 28, 28, 128, 3, 3, 2, 2, 1, 1);          // stride-2 3×3
         yield return Shape(32, 112, 112, 32, 3, 3, ph: 1, pw: 1, groups: 32);   // depthwise
+        yield return Shape(96, 112, 112, 96, 3, 3, 2, 2, 1, 1, groups: 96);      // depthwise, stride 2 (MobileNetV2)
         yield return Shape(8, 1, 200, 16, 1, 5, pw: 2);                  // Conv1D on 2-D
         yield return Shape(16, 1, 100, 32, 1, 3, sw: 2, pw: 1);          // strided Conv1D
         yield return Shape(16, 1, 64, 16, 1, 3, pw: 2, dw: 2);           // dilated Conv1D
@@ -127,7 +132,7 @@ public class ConvAlgorithmListTests
         {
             ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col, ConvAlgorithm.SeparateBackward,
             ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im,
-            ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col,
+            ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col, ConvAlgorithm.Depthwise, ConvAlgorithm.DataDepthwise, ConvAlgorithm.WeightsDepthwise,
         };
         if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             expected.AddRange([ConvAlgorithm.Direct, ConvAlgorithm.ChannelWise, ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.WeightsDirect]);

@@ -54,6 +54,34 @@ public partial class Case_conv_dilation2
     [Conv2D(4, Kernel = 3, Padding = 2, Dilation = 2, Name = "layer")] public partial Layer Layer { get; }
 }
 
+/// <summary>tests/Fixtures/layers/conv_dw_5x5_s2.safetensors: <c>[Conv2D(24, Kernel = 5, Stride = 2, Padding = 2, Groups = 24, Activation = Activation.ReLU)]</c>, input 2×24×15×15.</summary>
+[Network(InputChannels = 24, InputHeight = 15, InputWidth = 15)]
+public partial class Case_conv_dw_5x5_s2
+{
+    [Conv2D(24, Kernel = 5, Stride = 2, Padding = 2, Groups = 24, Activation = Activation.ReLU, Name = "layer")] public partial Layer Layer { get; }
+}
+
+/// <summary>tests/Fixtures/layers/conv_dw_mobilenet_s1.safetensors: <c>[Conv2D(32, Kernel = 3, Padding = 1, Groups = 32, Bias = false, Activation = Activation.ReLU6)]</c>, input 2×32×14×14.</summary>
+[Network(InputChannels = 32, InputHeight = 14, InputWidth = 14)]
+public partial class Case_conv_dw_mobilenet_s1
+{
+    [Conv2D(32, Kernel = 3, Padding = 1, Groups = 32, Bias = false, Activation = Activation.ReLU6, Name = "layer")] public partial Layer Layer { get; }
+}
+
+/// <summary>tests/Fixtures/layers/conv_dw_mobilenet_s2.safetensors: <c>[Conv2D(32, Kernel = 3, Stride = 2, Padding = 1, Groups = 32, Bias = false, Activation = Activation.ReLU6)]</c>, input 2×32×14×14.</summary>
+[Network(InputChannels = 32, InputHeight = 14, InputWidth = 14)]
+public partial class Case_conv_dw_mobilenet_s2
+{
+    [Conv2D(32, Kernel = 3, Stride = 2, Padding = 1, Groups = 32, Bias = false, Activation = Activation.ReLU6, Name = "layer")] public partial Layer Layer { get; }
+}
+
+/// <summary>tests/Fixtures/layers/conv_dw_mult2_s2.safetensors: <c>[Conv2D(16, Kernel = 3, Stride = 2, Padding = 1, Groups = 8)]</c>, input 1×8×9×9.</summary>
+[Network(InputChannels = 8, InputHeight = 9, InputWidth = 9)]
+public partial class Case_conv_dw_mult2_s2
+{
+    [Conv2D(16, Kernel = 3, Stride = 2, Padding = 1, Groups = 8, Name = "layer")] public partial Layer Layer { get; }
+}
+
 /// <summary>tests/Fixtures/layers/conv_groups2.safetensors: <c>[Conv2D(6, Kernel = 3, Padding = 1, Groups = 2)]</c>, input 2×4×6×6.</summary>
 [Network(InputChannels = 4, InputHeight = 6, InputWidth = 6)]
 public partial class Case_conv_groups2
