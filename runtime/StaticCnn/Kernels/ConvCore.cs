@@ -186,13 +186,33 @@ internal static unsafe class ConvCore
 
     public static long ForwardScratch(in ConvGeom g, int threads)
     {
-        long s = ConvDepthwise.Applies(g) ? ConvDepthwise.ForwardScratch(g, threads)
-           : Math.Max(ConvWinograd.Applies(g) ? ConvWinograd.Scratch(g, threads) : 0, (long)Math.Max(1, threads)
-           * (ConvDirect.Applies(g) ? ConvDirect.ForwardScratch(g, 1) : UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K)));
-        // a forced algorithm may be one the list would not take: cover every applicable one
+        // Sized by what the forward list chooses, not by a copy of its rules (a copy once fell behind the list and
+        // sized a 1×1 layer for the direct kernel while the padded-image GEMM ran): the choice plain and accumulating
+        // (a stride-1 backward-data runs the accumulating forward), or, while an algorithm is forced, every applicable one.
+        long s = Math.Max(ForwardScratch(ConvAlgorithms.ChooseForward(g, false), g, threads),
+                          ForwardScratch(ConvAlgorithms.ChooseForward(g, true), g, threads));
+        // and Winograd's wherever it applies, chosen or not (callers such as the Winograd tests rely on it)
+        if (ConvWinograd.Applies(g)) s = Math.Max(s, ConvWinograd.Scratch(g, threads));
         if (ConvAlgorithms.AnyForced)
-            s = Math.Max(s, (long)Math.Max(1, threads) * Math.Max(Gemm.PackFloats(g.K), UseWide(g) ? WidePerPart(g) : 0));
+            foreach (bool accumulate in new[] { false, true })
+                foreach (var a in ConvAlgorithms.Applicable(ConvPass.Forward, g, accumulate))
+                    s = Math.Max(s, ForwardScratch(a, g, threads));
         return s;
+    }
+
+    /// <summary>Floats of scratch forward algorithm <paramref name="a"/> needs for <paramref name="g"/>.</summary>
+    private static long ForwardScratch(ConvAlgorithm a, in ConvGeom g, int threads)
+    {
+        long t = Math.Max(1, threads);
+        return a switch
+        {
+            ConvAlgorithm.Depthwise => ConvDepthwise.ForwardScratch(g, threads),
+            // the Winograd kernel's own scratch, and as much as the GEMM would take (as before the lists)
+            ConvAlgorithm.Winograd => Math.Max(ConvWinograd.Scratch(g, threads), t * (UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K))),
+            <= ConvAlgorithm.Direct => t * ConvDirect.ForwardScratch(g, 1),
+            ConvAlgorithm.GemmWide => t * WidePerPart(g),
+            _ => t * Gemm.PackFloats(g.K),
+        };
     }
 
     /// <summary>Stride 1 (and non-negative padding): implicit GEMM over a zero-padded copy of the image, no packing.</summary>

@@ -22,10 +22,13 @@ public class ConvAlgorithmListTests
         {
             if (!accumulate && ConvDirect.ChannelWise(g))
                 return ConvDirect.ChannelWise23(g) ? ConvAlgorithm.ChannelWisePairs : ConvAlgorithm.ChannelWise;
-            return !accumulate && ConvDirect.Rows23(g) ? ConvAlgorithm.ColumnWinograd : ConvAlgorithm.Direct;
+            if (!accumulate && ConvDirect.Rows23(g)) return ConvAlgorithm.ColumnWinograd;
+            if (g.KH * g.KW > 1) return ConvAlgorithm.Direct;   // added after the lists: 1×1 layers go to the GEMMs
         }
         if (ConvWinograd.Applies(g)) return ConvAlgorithm.Winograd;
-        return OldWide(g) ? ConvAlgorithm.GemmWide : ConvAlgorithm.GemmIm2Col;
+        // added after the lists: unpadded 1×1 expansions take the packed im2col GEMM
+        bool expansion = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.Cout >= g.Cin;
+        return OldWide(g) && !expansion ? ConvAlgorithm.GemmWide : ConvAlgorithm.GemmIm2Col;
     }
 
     internal static ConvAlgorithm OldBackward(in ConvGeom g)
@@ -234,6 +237,8 @@ public class ConvAlgorithmListTests
         { 32, 12, 12, 48, 3, 1, 1, 2 },    // Winograd
         { 8, 12, 12, 48, 3, 1, 1, 1 },     // implicit GEMM
         { 8, 13, 13, 40, 3, 2, 1, 2 },     // im2col GEMM
+        { 5, 4, 4, 7, 1, 1, 0, 3 },        // 1×1 expansion (im2col GEMM; backward-data on the padded-image GEMM)
+        { 48, 9, 11, 16, 1, 1, 0, 2 },     // 1×1 reduction (padded-image GEMM)
     };
 
     [Theory, MemberData(nameof(ForcedShapes)), Trait("Category", "Numeric")]

@@ -29,14 +29,17 @@ public class ForwardScratchTests
         { "GemmNarrow", 2, 8, 13, 13, 40, 3, 2, 1 },        // stride 2: packed GEMM
         { "Winograd", 1, 32, 12, 12, 48, 3, 1, 1 },         // F(2×2,3×3)
         { "Winograd", 2, 40, 9, 11, 36, 3, 1, 1 },          // odd sizes
+        { "GemmWide", 2, 48, 9, 11, 16, 1, 1, 0 },          // 1×1 reduction with ≤ 32 outputs: the GEMM, not the direct kernel
+        { "GemmNarrow", 3, 5, 4, 4, 7, 1, 1, 0 },           // 1×1 expansion: packed im2col GEMM
     };
 
     private static Path Route(in ConvGeom g)
     {
-        if (ConvDirect.Applies(g))
+        bool pointwise = g.KH == 1 && g.KW == 1;
+        if (ConvDirect.Applies(g) && !pointwise)
             return ConvDirect.ChannelWise23(g) ? Path.ChannelWise23 : ConvDirect.ChannelWise(g) ? Path.ChannelWise : ConvDirect.Rows23(g) ? Path.ColumnWinograd : Path.Direct;
         if (ConvWinograd.Applies(g)) return Path.Winograd;
-        return g.SH == 1 && g.SW == 1 ? Path.GemmWide : Path.GemmNarrow;
+        return g.SH == 1 && g.SW == 1 && !(pointwise && g.PH == 0 && g.Cout >= g.Cin) ? Path.GemmWide : Path.GemmNarrow;
     }
 
     private static RuntimeConv2DShape Conv(int inC, int h, int w, int outC, int k, int stride, int pad) => new()
@@ -86,6 +89,36 @@ public class ForwardScratchTests
                 AssertClose(yr, y, inC * k * k, $"{path}, {t} threads");
                 if (first == null) first = y;
                 else Assert.Equal(first, y);        // bit-identical across alignments and thread counts
+            });
+        }
+    }
+
+    /// <summary>
+    /// Backward-data on a scratch span of exactly <see cref="Conv2D.ScratchFloats"/>: a stride-1 layer runs the
+    /// accumulating forward on the flipped kernel, whose algorithm may differ from the plain forward's (a 1×1 layer
+    /// once sized for the direct kernel wrote past its scratch on the padded-image GEMM).
+    /// </summary>
+    [Theory, MemberData(nameof(Shapes))]
+    public void Conv2D_backward_data_fits_its_scratch(string path, int n, int inC, int h, int w, int outC, int k, int stride, int pad)
+    {
+        var s = Conv(inC, h, w, outC, k, stride, pad);
+        var rng = new Random(h * 37 + outC);
+        var x = Rand(rng, n * inC * h * w);
+        var wt = Rand(rng, outC * inC * k * k);
+        var b = Rand(rng, outC);
+        var yr = new float[n * outC * s.outH * s.outW];
+        Conv2D.ForwardReference(s, x, wt, b, yr, n, default, 1);
+        var dy = Rand(rng, yr.Length);
+        var dxr = new float[x.Length];
+        Conv2D.BackwardReference(s, x, wt, yr, dy, dxr, new float[wt.Length], new float[outC], n, default, 1);  // dy becomes dy·relu'
+        foreach (int t in new[] { 1, 2 })
+        {
+            int need = Conv2D.ScratchFloats(s, n, t);
+            OnExactScratch(need, $"{path} {s} backward-data, {t} threads", (buf, off) =>
+            {
+                var dx = new float[x.Length];
+                Conv2D.BackwardData(s, wt, dy, dx, n, buf.AsSpan(off, need), t);
+                AssertClose(dxr, dx, outC * k * k, $"{path} backward-data, {t} threads");
             });
         }
     }
