@@ -118,6 +118,11 @@ internal static unsafe partial class ConvDirect
     /// <summary>tr[ic][r][pair][0..R) = the F(2,3) (+ F(2,2)) input transform of padded row r at columns 2·pair … 2·pair + KW.</summary>
     private static void TransformRowsPairs(in ConvGeom g, float* xp, float* tr, int hp, int wp, int pj, int R)
     {
+        if (Avx512F.IsSupported)
+        {
+            TransformRowsPairsW(g, xp, tr, hp, wp, pj, R);
+            return;
+        }
         for (int ic = 0; ic < g.Cin; ic++)
             for (int r = 0; r < hp; r++)
             {
@@ -128,6 +133,62 @@ internal static unsafe partial class ConvDirect
                     float d0 = s[0], d1 = s[1], d2 = s[2], d3 = s[3];
                     d[0] = d0 - d2; d[1] = d1 + d2; d[2] = d2 - d1; d[3] = d1 - d3;
                     if (R == 7) { float d4 = s[4], d5 = s[5]; d[4] = d3 - d4; d[5] = d4; d[6] = d4 - d5; }
+                }
+            }
+    }
+
+    /// <summary>
+    /// <see cref="TransformRowsPairs"/> with Vector512: the R values of up to 6 pairs (16 padded columns) come from one
+    /// load, each 16 of them as a(p) ± b(p) of two lane permutations (the copied value p5 = d4 selected as is), the
+    /// same float operations as the scalar loop. A row's last vector may run into the next row's values (written
+    /// after it); only the transform's last vector goes through a stack buffer. Reads up to 16 floats from a padded
+    /// row's pair start: within the padded copy and its zeroed slack.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformRowsPairsW(in ConvGeom g, float* xp, float* tr, int hp, int wp, int pj, int R)
+    {
+        const int Seg = 6;
+        // per output position p of a segment (3 vectors): pair p / R, value k = p % R = d[ka] ± d[kb] (k = 5: d4)
+        int* ia = stackalloc int[48];
+        int* ib = stackalloc int[48];
+        int* sub = stackalloc int[48];
+        int* cpy = stackalloc int[48];
+        for (int p = 0; p < 48; p++)
+        {
+            int q = p / R, k = p % R;
+            (int a, int b, bool minus) = k switch { 0 => (0, 2, true), 1 => (1, 2, false), 2 => (2, 1, true), 3 => (1, 3, true), 4 => (3, 4, true), 5 => (4, 4, false), _ => (4, 5, true) };
+            ia[p] = (2 * q + a) & 15; ib[p] = (2 * q + b) & 15;
+            sub[p] = minus ? -1 : 0; cpy[p] = R == 7 && k == 5 ? -1 : 0;
+        }
+        Vector512<int> a0 = Vector512.Load(ia), a1 = Vector512.Load(ia + 16), a2 = Vector512.Load(ia + 32);
+        Vector512<int> b0 = Vector512.Load(ib), b1 = Vector512.Load(ib + 16), b2 = Vector512.Load(ib + 32);
+        Vector512<float> s0 = Vector512.Load(sub).AsSingle(), s1 = Vector512.Load(sub + 16).AsSingle(), s2 = Vector512.Load(sub + 32).AsSingle();
+        Vector512<float> c0 = Vector512.Load(cpy).AsSingle(), c1 = Vector512.Load(cpy + 16).AsSingle(), c2 = Vector512.Load(cpy + 32).AsSingle();
+        float* end = tr + (nint)g.Cin * hp * pj * R;
+        float* tmp = stackalloc float[16];
+        for (int ic = 0; ic < g.Cin; ic++)
+            for (int r = 0; r < hp; r++)
+            {
+                float* s = xp + ((nint)ic * hp + r) * wp;
+                float* d = tr + ((nint)ic * hp + r) * pj * R;
+                for (int q0 = 0; q0 < pj; q0 += Seg)
+                {
+                    int count = Math.Min(Seg, pj - q0) * R;
+                    var src = Vector512.Load(s + 2 * q0);
+                    float* dq = d + (nint)q0 * R;
+                    for (int c = 0; c < count; c += 16)
+                    {
+                        Vector512<int> ai = c == 0 ? a0 : c == 16 ? a1 : a2, bi = c == 0 ? b0 : c == 16 ? b1 : b2;
+                        Vector512<float> sm = c == 0 ? s0 : c == 16 ? s1 : s2, cm = c == 0 ? c0 : c == 16 ? c1 : c2;
+                        Vector512<float> va = Avx512F.PermuteVar16x32(src, ai), vb = Avx512F.PermuteVar16x32(src, bi);
+                        var v = Vector512.ConditionalSelect(cm, va, Vector512.ConditionalSelect(sm, va - vb, va + vb));
+                        if (dq + c + 16 <= end) v.Store(dq + c);
+                        else
+                        {
+                            v.Store(tmp);
+                            for (int j = 0, n = Math.Min(16, count - c); j < n; j++) dq[c + j] = tmp[j];
+                        }
+                    }
                 }
             }
     }
