@@ -87,8 +87,14 @@ internal static unsafe partial class ConvDirect
             int n = (int)(it / tiles), tile = (int)(it - (long)n * tiles);
             if (n != padded)
             {
-                Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
-                TransformRowsPairs(g, xp, tr, hp, wp, pj, R);
+                float* xs = c.X + (nint)n * g.Cin * g.InPlane;
+                if (g.PH == 0 && g.PW == 0 && hp == g.H && wp == g.W && Avx512F.IsSupported)
+                    TransformRowsPairsW(g, xs, tr, hp, wp, pj, R, xs + (nint)g.Cin * g.InPlane);   // unpadded: straight from the input
+                else
+                {
+                    Pad(g, xs, xp, hp, wp, plane);
+                    TransformRowsPairs(g, xp, tr, hp, wp, pj, R);
+                }
                 padded = n;
             }
             int q0 = tile * tileMax, nq = Math.Min(tileMax, pairs - q0);
@@ -120,7 +126,7 @@ internal static unsafe partial class ConvDirect
     {
         if (Avx512F.IsSupported)
         {
-            TransformRowsPairsW(g, xp, tr, hp, wp, pj, R);
+            TransformRowsPairsW(g, xp, tr, hp, wp, pj, R, null);
             return;
         }
         for (int ic = 0; ic < g.Cin; ic++)
@@ -137,33 +143,50 @@ internal static unsafe partial class ConvDirect
             }
     }
 
+    private static readonly int[] s_pairTable7 = PairTable(7), s_pairTable4 = PairTable(4);
+
     /// <summary>
-    /// <see cref="TransformRowsPairs"/> with Vector512: the R values of up to 6 pairs (16 padded columns) come from one
-    /// load, each 16 of them as a(p) ± b(p) of two lane permutations (the copied value p5 = d4 selected as is), the
-    /// same float operations as the scalar loop. A row's last vector may run into the next row's values (written
-    /// after it); only the transform's last vector goes through a stack buffer. Reads up to 16 floats from a padded
-    /// row's pair start: within the padded copy and its zeroed slack.
+    /// For output position p of a segment (3 vectors of 16): pair p / R, value k = p % R = d[ka] ± d[kb] (k = 5 of a
+    /// 5×5: d4 as is). Four rows of 48: the lane of ka, the lane of kb, −1 where subtracted, −1 where copied.
     /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformRowsPairsW(in ConvGeom g, float* xp, float* tr, int hp, int wp, int pj, int R)
+    private static int[] PairTable(int R)
     {
-        const int Seg = 6;
-        // per output position p of a segment (3 vectors): pair p / R, value k = p % R = d[ka] ± d[kb] (k = 5: d4)
-        int* ia = stackalloc int[48];
-        int* ib = stackalloc int[48];
-        int* sub = stackalloc int[48];
-        int* cpy = stackalloc int[48];
+        var t = new int[4 * 48];
         for (int p = 0; p < 48; p++)
         {
             int q = p / R, k = p % R;
             (int a, int b, bool minus) = k switch { 0 => (0, 2, true), 1 => (1, 2, false), 2 => (2, 1, true), 3 => (1, 3, true), 4 => (3, 4, true), 5 => (4, 4, false), _ => (4, 5, true) };
-            ia[p] = (2 * q + a) & 15; ib[p] = (2 * q + b) & 15;
-            sub[p] = minus ? -1 : 0; cpy[p] = R == 7 && k == 5 ? -1 : 0;
+            t[p] = (2 * q + a) & 15;
+            t[48 + p] = (2 * q + b) & 15;
+            t[96 + p] = minus ? -1 : 0;
+            t[144 + p] = R == 7 && k == 5 ? -1 : 0;
         }
-        Vector512<int> a0 = Vector512.Load(ia), a1 = Vector512.Load(ia + 16), a2 = Vector512.Load(ia + 32);
-        Vector512<int> b0 = Vector512.Load(ib), b1 = Vector512.Load(ib + 16), b2 = Vector512.Load(ib + 32);
-        Vector512<float> s0 = Vector512.Load(sub).AsSingle(), s1 = Vector512.Load(sub + 16).AsSingle(), s2 = Vector512.Load(sub + 32).AsSingle();
-        Vector512<float> c0 = Vector512.Load(cpy).AsSingle(), c1 = Vector512.Load(cpy + 16).AsSingle(), c2 = Vector512.Load(cpy + 32).AsSingle();
+        return t;
+    }
+
+    /// <summary>
+    /// <see cref="TransformRowsPairs"/> with Vector512: the R values of up to 6 pairs (16 padded columns) come from one
+    /// load, each 16 of them as a(p) ± b(p) of two lane permutations (the copied value p5 = d4 selected as is), the
+    /// same float operations as the scalar loop. A row's last vector may run into the next row's values (written
+    /// after it); only the transform's last vector goes through a stack buffer. Reads up to 16 floats from a row's
+    /// pair start: within the padded copy and its zeroed slack, or (unpadded layers, read in place) within the sample
+    /// up to <paramref name="limit"/>, past which the floats are copied to a stack buffer first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformRowsPairsW(in ConvGeom g, float* xp, float* tr, int hp, int wp, int pj, int R, float* limit)
+    {
+        const int Seg = 6;
+        int[] tab = R == 7 ? s_pairTable7 : s_pairTable4;
+        Vector512<int> a0, a1, a2, b0, b1, b2;
+        Vector512<float> s0, s1, s2, c0, c1, c2;
+        fixed (int* t = tab)
+        {
+            int* ia = t, ib = t + 48, sub = t + 96, cpy = t + 144;
+            a0 = Vector512.Load(ia); a1 = Vector512.Load(ia + 16); a2 = Vector512.Load(ia + 32);
+            b0 = Vector512.Load(ib); b1 = Vector512.Load(ib + 16); b2 = Vector512.Load(ib + 32);
+            s0 = Vector512.Load(sub).AsSingle(); s1 = Vector512.Load(sub + 16).AsSingle(); s2 = Vector512.Load(sub + 32).AsSingle();
+            c0 = Vector512.Load(cpy).AsSingle(); c1 = Vector512.Load(cpy + 16).AsSingle(); c2 = Vector512.Load(cpy + 32).AsSingle();
+        }
         float* end = tr + (nint)g.Cin * hp * pj * R;
         float* tmp = stackalloc float[16];
         for (int ic = 0; ic < g.Cin; ic++)
@@ -174,7 +197,15 @@ internal static unsafe partial class ConvDirect
                 for (int q0 = 0; q0 < pj; q0 += Seg)
                 {
                     int count = Math.Min(Seg, pj - q0) * R;
-                    var src = Vector512.Load(s + 2 * q0);
+                    float* sq = s + 2 * q0;
+                    if (limit != null && sq + 16 > limit)
+                    {
+                        // the input's last floats: no whole vector past its end
+                        Vector512<float>.Zero.Store(tmp);
+                        for (int j = 0; j < limit - sq; j++) tmp[j] = sq[j];
+                        sq = tmp;
+                    }
+                    var src = Vector512.Load(sq);
                     float* dq = d + (nint)q0 * R;
                     for (int c = 0; c < count; c += 16)
                     {
@@ -246,10 +277,29 @@ internal static unsafe partial class ConvDirect
         if (np > 5) StorePairW(F0 + F1 + F2, F1 - F2 - F3, relu, tmp, y + yo[5], N);
     }
 
+    /// <summary>y[o·N] = y0[o], y[o·N + 1] = y1[o] for the 16 channels: the two interleaved, one 8-byte store per channel.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void StorePairW(Vector512<float> y0, Vector512<float> y1, bool relu, float* tmp, float* y, int N)
     {
-        Act(y0, relu).Store(tmp); Act(y1, relu).Store(tmp + 16);
-        for (int o = 0; o < 16; o++) { y[(nint)o * N] = tmp[o]; y[(nint)o * N + 1] = tmp[16 + o]; }
+        y0 = Act(y0, relu);
+        y1 = Act(y1, relu);
+        var lo = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), y1).AsDouble();
+        var hi = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), y1).AsDouble();
+        StorePairs8(lo, y, N);
+        StorePairs8(hi, y + 8 * (nint)N, N);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairs8(Vector512<double> v, float* y, nint n)
+    {
+        Vector256<double> l = v.GetLower(), h = v.GetUpper();
+        Vector128<double> q = l.GetLower();
+        Sse2.StoreLow((double*)y, q); Sse2.StoreHigh((double*)(y + n), q);
+        q = l.GetUpper();
+        Sse2.StoreLow((double*)(y + 2 * n), q); Sse2.StoreHigh((double*)(y + 3 * n), q);
+        q = h.GetLower();
+        Sse2.StoreLow((double*)(y + 4 * n), q); Sse2.StoreHigh((double*)(y + 5 * n), q);
+        q = h.GetUpper();
+        Sse2.StoreLow((double*)(y + 6 * n), q); Sse2.StoreHigh((double*)(y + 7 * n), q);
     }
 }
