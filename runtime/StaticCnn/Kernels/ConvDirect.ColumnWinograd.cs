@@ -125,20 +125,32 @@ internal static unsafe partial class ConvDirect
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Ld(float* p, int j) => p == null ? default : Vector256.Load(p + j);
 
+    /// <summary>
+    /// Whether <see cref="Block23{TO}"/> takes the 2×2/stride-2 max-pool of its tiles itself: Vector512 tiles (each
+    /// holds both rows of a window row), an even row width (tiles start at even columns) and an activation applied
+    /// in the tile store (none or ReLU).
+    /// </summary>
+    public static bool PoolInTiles23(in ConvGeom g, Activation act, int poolH, int poolW)
+        => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && g.OW >= 2 * V && g.OW % 2 == 0
+           && poolH == g.OH / 2 && poolW == g.OW / 2 && act is Activation.None or Activation.ReLU;
+
+    /// <summary>One channel block; with <paramref name="pooled"/> (only where <see cref="PoolInTiles23"/>) also its pooled planes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block23<TO>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu) where TO : struct, ICount
+    private static void Block23<TO>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu, float* pooled)
+        where TO : struct, ICount
     {
-        if (g.KH == 5) Block23<TO, O5>(g, t, u, b, y, relu);
-        else Block23<TO, O3>(g, t, u, b, y, relu);
+        if (g.KH == 5) Block23<TO, O5>(g, t, u, b, y, relu, pooled);
+        else Block23<TO, O3>(g, t, u, b, y, relu, pooled);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block23<TO, TK>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu)
+    private static void Block23<TO, TK>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu, float* pooled)
         where TO : struct, ICount where TK : struct, ICount
     {
         int np = g.OH / 2, wp = Wp(g), OW = g.OW, R = default(TK).Value == 5 ? 7 : 4;
         nint icStride = (nint)np * R * wp;
         int vw = Vector512.IsHardwareAccelerated && OW >= 2 * V ? 2 * V : V;
+        int poolW = OW / 2, pn = np * poolW;
         for (int i = 0; i < np; i++)
             for (int ow = 0; ; ow += vw)
             {
@@ -146,7 +158,7 @@ internal static unsafe partial class ConvDirect
                 if (last) ow = OW - vw;       // the last tile ends at the row's end (recomputes an overlap, same values)
                 float* ti = t + (nint)i * R * wp + ow;
                 float* yi = y + (nint)2 * i * OW + ow;
-                if (vw == 2 * V) Tile23W<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu);
+                if (vw == 2 * V) Tile23W<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu, pooled == null ? null : pooled + (nint)i * poolW + ow / 2, pn);
                 else Tile23<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu);
                 if (last) break;
             }
@@ -216,8 +228,8 @@ internal static unsafe partial class ConvDirect
     // Vector512 forms (rows at least 16 wide, AVX-512)
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile23W<TO, TK>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu)
-        where TO : struct, ICount where TK : struct, ICount
+    private static void Tile23W<TO, TK>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu,
+        float* pooled, int pn) where TO : struct, ICount where TK : struct, ICount
     {
         int no = default(TO).Value, K = default(TK).Value;
         bool five = K == 5;
@@ -247,11 +259,11 @@ internal static unsafe partial class ConvDirect
                 if (no > 4) AccW(u + 4 * ou, t0, t1, t2, t3, t4, t5, t6, five, ref a40, ref a41, ref a42, ref a43);
             }
         }
-        if (no > 0) Store23W(y, ow, a00, a01, a02, a03, relu);
-        if (no > 1) Store23W(y + ldy, ow, a10, a11, a12, a13, relu);
-        if (no > 2) Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu);
-        if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu);
-        if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu);
+        if (no > 0) Store23W(y, ow, a00, a01, a02, a03, relu, pooled);
+        if (no > 1) Store23W(y + ldy, ow, a10, a11, a12, a13, relu, pooled == null ? null : pooled + pn);
+        if (no > 2) Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu, pooled == null ? null : pooled + 2 * (nint)pn);
+        if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu, pooled == null ? null : pooled + 3 * (nint)pn);
+        if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu, pooled == null ? null : pooled + 4 * (nint)pn);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -268,11 +280,14 @@ internal static unsafe partial class ConvDirect
         }
     }
 
-    /// <summary>Vector512 form of <see cref="Store23"/>.</summary>
+    /// <summary>Vector512 form of <see cref="Store23"/>; with <paramref name="pooled"/> also the 8 values of the 2×2 max-pool.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store23W(float* y, int ow, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3, bool relu)
+    private static void Store23W(float* y, int ow, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3, bool relu,
+        float* pooled)
     {
-        Act(m0 + m1 + m2, relu).Store(y);
-        Act(m1 - m2 - m3, relu).Store(y + ow);
+        Vector512<float> r0 = Act(m0 + m1 + m2, relu), r1 = Act(m1 - m2 - m3, relu);
+        r0.Store(y);
+        r1.Store(y + ow);
+        if (pooled != null) Pool2x2.Max2x2(r0, r1).Store(pooled);
     }
 }

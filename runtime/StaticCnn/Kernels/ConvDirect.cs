@@ -110,6 +110,7 @@ internal static unsafe partial class ConvDirect
         float* tr = c.U == null ? null : Gemm.Align(xp + PerPart(g));   // the F(2,3) path skips the padded copy
         int padded = -1;
         float* tmp = stackalloc float[3 * V];
+        bool poolInTiles = c.Pooled != null && tr != null && PoolInTiles23(g, c.Act, c.PoolH, c.PoolW);
         for (long it = lo; it < hi; it++)
         {
             int n = (int)(it / blocks), blk = (int)(it - (long)n * blocks);
@@ -126,13 +127,14 @@ internal static unsafe partial class ConvDirect
             if (tr != null)
             {
                 float* ub = c.U + (nint)oc0 * g.Cin * g.KW * R23(g);
+                float* pt = poolInTiles ? c.Pooled + ((nint)n * g.Cout + oc0) * c.PoolH * c.PoolW : null;
                 switch (ocs)
                 {
-                    case 5: Block23<O5>(g, tr, ub, bb, yb, c.Relu); break;
-                    case 4: Block23<O4>(g, tr, ub, bb, yb, c.Relu); break;
-                    case 3: Block23<O3>(g, tr, ub, bb, yb, c.Relu); break;
-                    case 2: Block23<O2>(g, tr, ub, bb, yb, c.Relu); break;
-                    default: Block23<O1>(g, tr, ub, bb, yb, c.Relu); break;
+                    case 5: Block23<O5>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    case 4: Block23<O4>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    case 3: Block23<O3>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    case 2: Block23<O2>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    default: Block23<O1>(g, tr, ub, bb, yb, c.Relu, pt); break;
                 }
             }
             else switch (ocs)
@@ -146,7 +148,7 @@ internal static unsafe partial class ConvDirect
             }
             if (c.Act != Activation.None && c.Act != Activation.ReLU)
                 Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yb, ocs * N));
-            if (c.Pooled != null)
+            if (c.Pooled != null && !poolInTiles)
             {
                 int pn = c.PoolH * c.PoolW;
                 float* pb = c.Pooled + ((nint)n * g.Cout + oc0) * pn;

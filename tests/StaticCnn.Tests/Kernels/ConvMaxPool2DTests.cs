@@ -70,6 +70,34 @@ public class ConvMaxPool2DTests
         }
     }
 
+    /// <summary>
+    /// Non-finite inputs: the pool taken inside the conv tiles (LeNet-5 Conv1, Cifar10Net Conv2 shapes) keeps the pool
+    /// kernel's NaN propagation and tie order bit for bit.
+    /// </summary>
+    [Theory, Trait("Category", "Numeric")]
+    [InlineData(1, 28, 28, 6, 5, 2)]
+    [InlineData(10, 32, 32, 10, 3, 1)]
+    public void Fused_pool_keeps_nan_and_ties_of_the_pool_kernel(int inC, int h, int w, int outC, int k, int pad)
+    {
+        var c = Conv(inC, h, w, outC, k, pad, 1);
+        var p = Pool2DShape.Create(outC, c.outH, c.outW, 2, 2, 0);
+        var rng = new Random(77 + inC);
+        var x = Rand(rng, inC * h * w);
+        for (int i = 0; i < x.Length; i += 97) x[i] = i % 3 == 0 ? float.NaN : i % 3 == 1 ? float.PositiveInfinity : float.NegativeInfinity;
+        var wt = Rand(rng, outC * inC * k * k, -0.3f, 0.3f);
+        var b = Rand(rng, outC);
+        int convLen = outC * c.outH * c.outW, poolLen = outC * p.OutH * p.OutW;
+        var scratch = new float[ConvMaxPool2D.ScratchFloats(c, 1, 1)];
+        var cu = new float[convLen]; var yu = new float[poolLen]; var au = new int[poolLen];
+        Conv2D.Forward(c, x, wt, b, cu, 1, scratch, 1);
+        MaxPool2D.Forward(p, cu, yu, au, 1, 1);
+        var cf = new float[convLen]; var yf = new float[poolLen];
+        ConvMaxPool2D.Forward(c, p, x, wt, b, cf, yf, 1, scratch, 1);
+        Assert.Contains(yu, float.IsNaN);
+        BitEqual(cu, cf, "conv output");
+        BitEqual(yu, yf, "pooled output");
+    }
+
     [Fact]
     public void Rejects_a_pool_that_does_not_read_the_conv()
     {
