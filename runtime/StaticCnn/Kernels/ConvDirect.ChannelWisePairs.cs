@@ -207,21 +207,26 @@ internal static unsafe partial class ConvDirect
                     }
                     var src = Vector512.Load(sq);
                     float* dq = d + (nint)q0 * R;
-                    for (int c = 0; c < count; c += 16)
-                    {
-                        Vector512<int> ai = c == 0 ? a0 : c == 16 ? a1 : a2, bi = c == 0 ? b0 : c == 16 ? b1 : b2;
-                        Vector512<float> sm = c == 0 ? s0 : c == 16 ? s1 : s2, cm = c == 0 ? c0 : c == 16 ? c1 : c2;
-                        Vector512<float> va = Avx512F.PermuteVar16x32(src, ai), vb = Avx512F.PermuteVar16x32(src, bi);
-                        var v = Vector512.ConditionalSelect(cm, va, Vector512.ConditionalSelect(sm, va - vb, va + vb));
-                        if (dq + c + 16 <= end) v.Store(dq + c);
-                        else
-                        {
-                            v.Store(tmp);
-                            for (int j = 0, n = Math.Min(16, count - c); j < n; j++) dq[c + j] = tmp[j];
-                        }
-                    }
+                    PairChunk(src, a0, b0, s0, c0, dq, count, end, tmp);
+                    if (count > 16) PairChunk(src, a1, b1, s1, c1, dq + 16, count - 16, end, tmp);
+                    if (count > 32) PairChunk(src, a2, b2, s2, c2, dq + 32, count - 32, end, tmp);
                 }
             }
+    }
+
+    /// <summary>16 values a ± b (or a) of <see cref="TransformRowsPairsW"/> to d (the first <paramref name="count"/> of them where d + 16 passes <paramref name="end"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairChunk(Vector512<float> src, Vector512<int> ai, Vector512<int> bi, Vector512<float> sub, Vector512<float> cpy,
+        float* d, int count, float* end, float* tmp)
+    {
+        Vector512<float> va = Avx512F.PermuteVar16x32(src, ai), vb = Avx512F.PermuteVar16x32(src, bi);
+        var v = Vector512.ConditionalSelect(cpy, va, Vector512.ConditionalSelect(sub, va - vb, va + vb));
+        if (d + 16 <= end) v.Store(d);
+        else
+        {
+            v.Store(tmp);
+            for (int j = 0, n = Math.Min(16, count); j < n; j++) d[j] = tmp[j];
+        }
     }
 
     /// <summary>Up to 6 column pairs × 16 channels (one Vector512), 4 accumulators m0…m3 per pair: y0 = m0 + m1 + m2, y1 = m1 − m2 − m3.</summary>

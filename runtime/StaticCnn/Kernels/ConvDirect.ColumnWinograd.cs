@@ -119,6 +119,48 @@ internal static unsafe partial class ConvDirect
         }
     }
 
+    /// <summary>Whether <see cref="TransformPadded23(in ConvGeom, float*, float*)"/> applies: AVX-512 and padded rows at least one Vector512 wide.</summary>
+    private static bool TransformPadded23(in ConvGeom g) => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && Wp(g) >= 2 * V;
+
+    /// <summary>
+    /// <see cref="TransformInput23"/> from the zero-padded copy (<see cref="Pad"/>): every transformed row in whole
+    /// Vector512s, padding columns included (0 − 0 and 0 + 0 are the +0 the unpadded form writes there), the last
+    /// vector of a row shifted left to end at the row's end. Same values bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformPadded23(in ConvGeom g, float* xp, float* t)
+    {
+        int np = g.OH / 2, wp = Wp(g), hp = Hp(g), R = R23(g);
+        bool five = g.KH == 5;
+        for (int ic = 0; ic < g.Cin; ic++)
+        {
+            float* src = xp + (nint)ic * hp * wp;
+            for (int i = 0; i < np; i++, t += R * wp)
+            {
+                float* p0 = src + (nint)2 * i * wp;
+                for (int j = 0; ; j += 16)
+                {
+                    bool last = j + 16 >= wp;
+                    if (last) j = wp - 16;
+                    float* pj = p0 + j, tj = t + j;
+                    Vector512<float> d0 = Vector512.Load(pj), d1 = Vector512.Load(pj + wp), d2 = Vector512.Load(pj + 2 * wp), d3 = Vector512.Load(pj + 3 * wp);
+                    (d0 - d2).Store(tj);
+                    (d1 + d2).Store(tj + wp);
+                    (d2 - d1).Store(tj + 2 * wp);
+                    (d1 - d3).Store(tj + 3 * wp);
+                    if (five)
+                    {
+                        Vector512<float> d4 = Vector512.Load(pj + 4 * wp), d5 = Vector512.Load(pj + 5 * wp);
+                        (d3 - d4).Store(tj + 4 * wp);
+                        d4.Store(tj + 5 * wp);
+                        (d5 - d4).Store(tj + 6 * wp);
+                    }
+                    if (last) break;
+                }
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Row(float* src, int r, int h, int w) => (uint)r < (uint)h ? src + (nint)r * w : null;
 

@@ -116,7 +116,15 @@ internal static unsafe partial class ConvDirect
             int n = (int)(it / blocks), blk = (int)(it - (long)n * blocks);
             if (n != padded)
             {
-                if (tr != null) TransformInput23(g, c.X + (nint)n * g.Cin * g.InPlane, tr);
+                if (tr != null)
+                {
+                    if (TransformPadded23(g))
+                    {
+                        Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
+                        TransformPadded23(g, xp, tr);
+                    }
+                    else TransformInput23(g, c.X + (nint)n * g.Cin * g.InPlane, tr);
+                }
                 else Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
                 padded = n;
             }
