@@ -211,6 +211,7 @@ internal static unsafe partial class ConvDirect
         where TO : struct, ICount where TK : struct, ICount
     {
         int no = default(TO).Value, K = default(TK).Value;
+        if (no > 5) throw new InvalidOperationException("The Vector256 F(2,3) tile takes at most 5 channels.");
         bool five = K == 5;
         int R = five ? 7 : 4, ou = cin * K * R;
         Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
@@ -269,6 +270,11 @@ internal static unsafe partial class ConvDirect
 
     // Vector512 forms (rows at least 16 wide, AVX-512)
 
+    /// <summary>
+    /// Up to 6 channels × 16 columns × 2 rows. Each transformed row is loaded once and applied to every channel before
+    /// the next (only one of them live, so 6 channels × 4 accumulators fit the 32 registers); every accumulator still
+    /// takes its products in the order of <see cref="AccW"/> (t0 then t4 into m0, t1 then t5 into m1, t3 then t6 into m3).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile23W<TO, TK>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu,
         float* pooled, int pn) where TO : struct, ICount where TK : struct, ICount
@@ -281,24 +287,35 @@ internal static unsafe partial class ConvDirect
         Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
         Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
         Vector512<float> a40 = default, a41 = default, a42 = default, a43 = default;
+        Vector512<float> a50 = default, a51 = default, a52 = default, a53 = default;
         if (no > 0) a01 = Bias512(b, 0);
         if (no > 1) a11 = Bias512(b, 1);
         if (no > 2) a21 = Bias512(b, 2);
         if (no > 3) a31 = Bias512(b, 3);
         if (no > 4) a41 = Bias512(b, 4);
+        if (no > 5) a51 = Bias512(b, 5);
         for (int ic = 0; ic < cin; ic++, t += icStride)
         {
             for (int kw = 0; kw < K; kw++, u += R)
             {
                 float* tk = t + kw;
-                Vector512<float> t0 = Vector512.Load(tk), t1 = Vector512.Load(tk + wp), t2 = Vector512.Load(tk + 2 * wp), t3 = Vector512.Load(tk + 3 * wp);
-                Vector512<float> t4 = default, t5 = default, t6 = default;
-                if (five) { t4 = Vector512.Load(tk + 4 * wp); t5 = Vector512.Load(tk + 5 * wp); t6 = Vector512.Load(tk + 6 * wp); }
-                if (no > 0) AccW(u, t0, t1, t2, t3, t4, t5, t6, five, ref a00, ref a01, ref a02, ref a03);
-                if (no > 1) AccW(u + ou, t0, t1, t2, t3, t4, t5, t6, five, ref a10, ref a11, ref a12, ref a13);
-                if (no > 2) AccW(u + 2 * ou, t0, t1, t2, t3, t4, t5, t6, five, ref a20, ref a21, ref a22, ref a23);
-                if (no > 3) AccW(u + 3 * ou, t0, t1, t2, t3, t4, t5, t6, five, ref a30, ref a31, ref a32, ref a33);
-                if (no > 4) AccW(u + 4 * ou, t0, t1, t2, t3, t4, t5, t6, five, ref a40, ref a41, ref a42, ref a43);
+                Vector512<float> tv = Vector512.Load(tk);
+                Col<TO>(tv, u, ou, 0, ref a00, ref a10, ref a20, ref a30, ref a40, ref a50);
+                tv = Vector512.Load(tk + wp);
+                Col<TO>(tv, u, ou, 1, ref a01, ref a11, ref a21, ref a31, ref a41, ref a51);
+                tv = Vector512.Load(tk + 2 * wp);
+                Col<TO>(tv, u, ou, 2, ref a02, ref a12, ref a22, ref a32, ref a42, ref a52);
+                tv = Vector512.Load(tk + 3 * wp);
+                Col<TO>(tv, u, ou, 3, ref a03, ref a13, ref a23, ref a33, ref a43, ref a53);
+                if (five)
+                {
+                    tv = Vector512.Load(tk + 4 * wp);
+                    Col<TO>(tv, u, ou, 4, ref a00, ref a10, ref a20, ref a30, ref a40, ref a50);
+                    tv = Vector512.Load(tk + 5 * wp);
+                    Col<TO>(tv, u, ou, 5, ref a01, ref a11, ref a21, ref a31, ref a41, ref a51);
+                    tv = Vector512.Load(tk + 6 * wp);
+                    Col<TO>(tv, u, ou, 6, ref a03, ref a13, ref a23, ref a33, ref a43, ref a53);
+                }
             }
         }
         if (no > 0) Store23W(y, ow, a00, a01, a02, a03, relu, pooled);
@@ -306,6 +323,21 @@ internal static unsafe partial class ConvDirect
         if (no > 2) Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu, pooled == null ? null : pooled + 2 * (nint)pn);
         if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu, pooled == null ? null : pooled + 3 * (nint)pn);
         if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu, pooled == null ? null : pooled + 4 * (nint)pn);
+        if (no > 5) Store23W(y + 5 * (nint)ldy, ow, a50, a51, a52, a53, relu, pooled == null ? null : pooled + 5 * (nint)pn);
+    }
+
+    /// <summary>a_c += tv·u[c·ou + r] for the block's channels c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Col<TO>(Vector512<float> tv, float* u, int ou, int r, ref Vector512<float> a0, ref Vector512<float> a1,
+        ref Vector512<float> a2, ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5) where TO : struct, ICount
+    {
+        int no = default(TO).Value;
+        a0 = Gemm.Fma(tv, Vector512.Create(u[r]), a0);
+        if (no > 1) a1 = Gemm.Fma(tv, Vector512.Create(u[ou + r]), a1);
+        if (no > 2) a2 = Gemm.Fma(tv, Vector512.Create(u[2 * ou + r]), a2);
+        if (no > 3) a3 = Gemm.Fma(tv, Vector512.Create(u[3 * ou + r]), a3);
+        if (no > 4) a4 = Gemm.Fma(tv, Vector512.Create(u[4 * ou + r]), a4);
+        if (no > 5) a5 = Gemm.Fma(tv, Vector512.Create(u[5 * ou + r]), a5);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -88,7 +88,10 @@ internal static unsafe partial class ConvDirect
             ctx.U = u;
             ctx.Scratch = u + U23Floats(g);
             ctx.PerPart = checked((int)(PerPart(g) + T23Floats(g)));
-            ctx.BlockMax = Avx512F.IsSupported ? 5 : g.KH == 3 ? 3 : 2;     // 4 accumulators per channel: 20 of 32 registers, or ≤ 12 of 16
+            // 4 accumulators per channel: 20 of 32 registers, or ≤ 12 of 16; the Vector512 tile takes 6 (24 of 32: it
+            // keeps one transformed row live) where that makes fewer blocks (LeNet-5's Conv1: one block of 6, not 3 + 3)
+            ctx.BlockMax = Avx512F.IsSupported ? 5 : g.KH == 3 ? 3 : 2;
+            if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && g.OW >= 2 * V && (g.Cout + 5) / 6 < (g.Cout + 4) / 5) ctx.BlockMax = 6;
         }
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
         if (parts <= 1) Part(&ctx, 0, 1);
@@ -138,6 +141,7 @@ internal static unsafe partial class ConvDirect
                 float* pt = poolInTiles ? c.Pooled + ((nint)n * g.Cout + oc0) * c.PoolH * c.PoolW : null;
                 switch (ocs)
                 {
+                    case 6: Block23<O6>(g, tr, ub, bb, yb, c.Relu, pt); break;
                     case 5: Block23<O5>(g, tr, ub, bb, yb, c.Relu, pt); break;
                     case 4: Block23<O4>(g, tr, ub, bb, yb, c.Relu, pt); break;
                     case 3: Block23<O3>(g, tr, ub, bb, yb, c.Relu, pt); break;
