@@ -30,8 +30,14 @@ internal static unsafe partial class ConvDirect
 
     private const int PairTile = 6;
 
+    /// <summary>
+    /// With <paramref name="pooled"/> also the 2×2/stride-2 max-pool ([batch, Cout, poolH, poolW], poolH = OH/2,
+    /// poolW = OW/2): inside the tiles where one part runs, the rows are even and the activation is applied in the
+    /// store (none or ReLU), else by <see cref="Pool2x2.MaxForward(float*, float*, int, int, int)"/> after the
+    /// convolution. Both are the pool kernel's operations bit for bit.
+    /// </summary>
     private static void ForwardChannelWise23(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,
-        Activation act, float* scratch, int threads)
+        Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
         int R = RC23(g), M = g.Cout, hp = Hp(g), pj = g.OW / 2, S = g.Cin * g.KH;
         float* u = Gemm.Align(scratch);
@@ -79,9 +85,22 @@ internal static unsafe partial class ConvDirect
             Scratch = (float*)(taps + S) + 16, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        bool inTiles = pooled != null && parts <= 1 && g.OH % 2 == 0 && poolH == g.OH / 2 && poolW == pj && pj <= MaxPoolPairs
+                       && act is Activation.None or Activation.ReLU;
+        if (inTiles) { ctx.Pooled = pooled; ctx.PoolW = poolW; }
         if (parts <= 1) ChannelPart23(&ctx, 0, 1);
         else GemmWorkers.Run(parts, &ChannelPart23, &ctx);
+        if (pooled != null && !inTiles)
+        {
+            int N = g.N, pn = poolH * poolW;
+            for (int n = 0; n < batch; n++)
+                for (int o = 0; o < M; o++)
+                    Pool2x2.MaxForward(y + ((nint)n * M + o) * N, pooled + ((nint)n * M + o) * pn, g.OW, poolH, poolW);
+        }
     }
+
+    /// <summary>Widest pooled row the in-tile pool buffers (its even rows' partial maxima on the stack).</summary>
+    private const int MaxPoolPairs = 64;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ChannelPart23(void* p, int t, int parts)
@@ -99,6 +118,10 @@ internal static unsafe partial class ConvDirect
         float* tmp = stackalloc float[4 * V];
         int* po = stackalloc int[PairTile];
         int* yo = stackalloc int[PairTile];
+        int* ps = stackalloc int[PairTile];                 // in-tile pool: even row → −1 − column, odd row → pooled offset
+        int* pcol = stackalloc int[PairTile];
+        float* topBuf = stackalloc float[c.Pooled == null ? 1 : pj * 16 + 16];
+        float* top = c.Pooled == null ? null : Gemm.Align(topBuf);
         int padded = -1;
         for (long it = lo; it < hi; it++)
         {
@@ -121,17 +144,20 @@ internal static unsafe partial class ConvDirect
             {
                 po[j] = (q0 + j) * R;
                 yo[j] = oh * g.OW + 2 * pc;
+                ps[j] = oh % 2 == 0 ? -1 - pc : (oh / 2) * pj + pc;
+                pcol[j] = pc;
                 if (++pc == pj) { pc = 0; oh++; }
             }
             float* yn = c.Y + (nint)n * g.Cout * N;
+            var pool = new PairPool { Top = top, Slot = ps, Col = pcol, Y = c.Pooled == null ? null : c.Pooled + (nint)n * g.Cout * (g.OH / 2) * pj, Pn = (g.OH / 2) * pj };
             switch (nq)
             {
-                case 6: CTile23W<O6>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 5: CTile23W<O5>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 4: CTile23W<O4>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 3: CTile23W<O3>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 2: CTile23W<O2>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 1: CTile23W<O1>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+                case 6: CTile23W<O6>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 5: CTile23W<O5>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 4: CTile23W<O4>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 3: CTile23W<O3>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 2: CTile23W<O2>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 1: CTile23W<O1>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
             }
             if (c.Act != Activation.None && c.Act != Activation.ReLU)
                 for (int j = 0; j < nq; j++)
@@ -250,8 +276,8 @@ internal static unsafe partial class ConvDirect
 
     /// <summary>Up to 6 column pairs × 16 channels (one Vector512), 4 accumulators m0…m3 per pair: y0 = m0 + m1 + m2, y1 = m1 − m2 − m3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CTile23W<TP>(in ConvGeom g, float* tr, float* u, int* taps, int* po, int* yo, float* b, float* y, int N, bool relu, float* tmp)
-        where TP : struct, ICount
+    private static void CTile23W<TP>(in ConvGeom g, float* tr, float* u, int* taps, int* po, int* yo, float* b, float* y, int N, bool relu, float* tmp,
+        PairPool pool) where TP : struct, ICount
     {
         int np = default(TP).Value, S = g.Cin * g.KH, R = RC23(g);
         bool five = R == 7;
@@ -293,20 +319,45 @@ internal static unsafe partial class ConvDirect
                 if (np > 3) D3 = Gemm.Fma(w, Vector512.Create(pd[6]), D3); if (np > 4) E3 = Gemm.Fma(w, Vector512.Create(pe[6]), E3); if (np > 5) F3 = Gemm.Fma(w, Vector512.Create(pf[6]), F3);
             }
         }
-        StorePairW(A0 + A1 + A2, A1 - A2 - A3, relu, tmp, y + yo[0], N);
-        if (np > 1) StorePairW(B0 + B1 + B2, B1 - B2 - B3, relu, tmp, y + yo[1], N);
-        if (np > 2) StorePairW(C0 + C1 + C2, C1 - C2 - C3, relu, tmp, y + yo[2], N);
-        if (np > 3) StorePairW(D0 + D1 + D2, D1 - D2 - D3, relu, tmp, y + yo[3], N);
-        if (np > 4) StorePairW(E0 + E1 + E2, E1 - E2 - E3, relu, tmp, y + yo[4], N);
-        if (np > 5) StorePairW(F0 + F1 + F2, F1 - F2 - F3, relu, tmp, y + yo[5], N);
+        StorePairW(A0 + A1 + A2, A1 - A2 - A3, relu, tmp, y + yo[0], N, pool, 0);
+        if (np > 1) StorePairW(B0 + B1 + B2, B1 - B2 - B3, relu, tmp, y + yo[1], N, pool, 1);
+        if (np > 2) StorePairW(C0 + C1 + C2, C1 - C2 - C3, relu, tmp, y + yo[2], N, pool, 2);
+        if (np > 3) StorePairW(D0 + D1 + D2, D1 - D2 - D3, relu, tmp, y + yo[3], N, pool, 3);
+        if (np > 4) StorePairW(E0 + E1 + E2, E1 - E2 - E3, relu, tmp, y + yo[4], N, pool, 4);
+        if (np > 5) StorePairW(F0 + F1 + F2, F1 - F2 - F3, relu, tmp, y + yo[5], N, pool, 5);
     }
 
-    /// <summary>y[o·N] = y0[o], y[o·N + 1] = y1[o] for the 16 channels: the two interleaved, one 8-byte store per channel.</summary>
+    /// <summary>The in-tile 2×2 max-pool of the column-pair kernel: per pair of a tile, where its window row goes.</summary>
+    private struct PairPool
+    {
+        public float* Top;      // [column][16]: Take(y0, y1) of the window's even row, until its odd row comes
+        public int* Slot;       // per pair: −1 − column (even row) or the pooled offset (odd row)
+        public int* Col;        // per pair: its column (pair index in the row)
+        public float* Y;        // the sample's pooled [Cout][poolH·poolW], or null (no pool in the tiles)
+        public int Pn;
+    }
+
+    /// <summary>
+    /// y[o·N] = y0[o], y[o·N + 1] = y1[o] for the 16 channels: the two interleaved, one 8-byte store per channel.
+    /// With the in-tile pool, also the window's Take(Take(e0, o0), Take(e1, o1)) of the pool kernel.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePairW(Vector512<float> y0, Vector512<float> y1, bool relu, float* tmp, float* y, int N)
+    private static void StorePairW(Vector512<float> y0, Vector512<float> y1, bool relu, float* tmp, float* y, int N, PairPool pool, int j)
     {
         y0 = Act(y0, relu);
         y1 = Act(y1, relu);
+        if (pool.Y != null)
+        {
+            Vector512<float> h = Pool2x2.Take(y0, y1);
+            int slot = pool.Slot[j];
+            if (slot < 0) h.Store(pool.Top + (nint)(-1 - slot) * 16);
+            else
+            {
+                Pool2x2.Take(Vector512.Load(pool.Top + (nint)pool.Col[j] * 16), h).Store(tmp);
+                float* d = pool.Y + slot;
+                for (int o = 0; o < 16; o++) d[(nint)o * pool.Pn] = tmp[o];
+            }
+        }
         var lo = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), y1).AsDouble();
         var hi = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), y1).AsDouble();
         StorePairs8(lo, y, N);

@@ -60,14 +60,15 @@ internal static unsafe partial class ConvDirect
     /// <summary>
     /// Forward; with <paramref name="pooled"/> also the 2×2/stride-2 max-pool (no argmax) of every channel block,
     /// right after the block is computed (still in L1): <paramref name="pooled"/> is [batch, Cout, poolH, poolW] with
-    /// poolH = OH/2, poolW = OW/2. The channel-wise kernel leaves the pool to the caller.
+    /// poolH = OH/2, poolW = OW/2 (the column-pair kernel takes it in its tiles or after the convolution). The
+    /// one-column channel-wise kernel leaves the pool to the caller.
     /// </summary>
     public static void Forward(in ConvGeom g, ConvAlgorithm alg, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
         if (alg == ConvAlgorithm.ChannelWisePairs)
         {
-            ForwardChannelWise23(g, x, w, b, y, batch, act, scratch, threads);
+            ForwardChannelWise23(g, x, w, b, y, batch, act, scratch, threads, pooled, poolH, poolW);
             return;
         }
         if (alg == ConvAlgorithm.ChannelWise)

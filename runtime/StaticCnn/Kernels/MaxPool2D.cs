@@ -429,8 +429,9 @@ internal static unsafe class Pool2x2
     }
 
     // The same step without the index (inference): y = (w > v or w is NaN) ? w : v.
+    /// <summary>The scalar scan's step on 16 lanes: w where it is greater than v or NaN, else v.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Take(Vector512<float> v, Vector512<float> w)
+    internal static Vector512<float> Take(Vector512<float> v, Vector512<float> w)
         => Vector512.ConditionalSelect(Vector512.GreaterThan(w, v) | ~Vector512.Equals(w, w), w, v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -17,7 +17,10 @@ public class ConvMaxPool2DTests
     {
         // batch, inC, H, W, outC, k, pad, pool k, pool stride, activation
         { 1, 1, 28, 28, 6, 5, 2, 2, 2, 1 },     // LeNet-5 Conv1 → Pool1 (direct, 28-wide rows)
-        { 1, 6, 14, 14, 16, 5, 0, 2, 2, 1 },    // LeNet-5 Conv2 → Pool2 (channel-wise kernel)
+        { 1, 6, 14, 14, 16, 5, 0, 2, 2, 1 },    // LeNet-5 Conv2 → Pool2 (channel-wise kernel, pool in its tiles)
+        { 12, 6, 14, 14, 16, 5, 0, 2, 2, 1 },   // the same, batch 12: two parts with 2 threads, pool after the conv
+        { 1, 6, 14, 14, 16, 5, 0, 2, 2, 3 },    // the same, tanh: pool after the conv
+        { 2, 3, 12, 12, 16, 3, 1, 2, 2, 0 },    // channel-wise 3×3, no activation: pool in the tiles
         { 1, 10, 32, 32, 10, 3, 1, 2, 2, 1 },   // Cifar10Net Conv2 → Pool1
         { 1, 5, 16, 16, 20, 3, 1, 2, 2, 1 },    // Cifar10Net Conv4 → Pool2
         { 2, 10, 8, 8, 20, 5, 2, 2, 2, 1 },     // Cifar10Net Conv6 → Pool3 (rows one vector wide)
@@ -71,12 +74,13 @@ public class ConvMaxPool2DTests
     }
 
     /// <summary>
-    /// Non-finite inputs: the pool taken inside the conv tiles (LeNet-5 Conv1, Cifar10Net Conv2 shapes) keeps the pool
+    /// Non-finite inputs: the pool taken inside the conv tiles (LeNet-5 Conv1 and Conv2, Cifar10Net Conv2 shapes) keeps the pool
     /// kernel's NaN propagation and tie order bit for bit.
     /// </summary>
     [Theory, Trait("Category", "Numeric")]
     [InlineData(1, 28, 28, 6, 5, 2)]
     [InlineData(10, 32, 32, 10, 3, 1)]
+    [InlineData(6, 14, 14, 16, 5, 0)]
     public void Fused_pool_keeps_nan_and_ties_of_the_pool_kernel(int inC, int h, int w, int outC, int k, int pad)
     {
         var c = Conv(inC, h, w, outC, k, pad, 1);
