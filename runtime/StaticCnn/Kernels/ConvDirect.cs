@@ -174,7 +174,7 @@ internal static unsafe partial class ConvDirect
     /// <summary>
     /// The zero-padded copy of one sample, plus zeroed slack for the vector tails. Row by row with whole vectors: the
     /// row is zeroed (the last vector may run into the next row, written after it, or into the slack, zeroed last),
-    /// then the source row is copied in whole vectors and a scalar tail (never reading past the source row).
+    /// then the source row is copied in whole vectors (8, then one of 4) and a scalar tail (never reading past the source row).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(in ConvGeom g, float* xs, float* xp, int hp, int wp, int plane)
@@ -191,6 +191,7 @@ internal static unsafe partial class ConvDirect
                 float* sr = src + (nint)i * W, dr = dst + PW;
                 int j2 = 0;
                 for (; j2 + V <= W; j2 += V) Vector256.Load(sr + j2).Store(dr + j2);
+                if (j2 + 4 <= W) { Vector128.Load(sr + j2).Store(dr + j2); j2 += 4; }
                 for (; j2 < W; j2++) dr[j2] = sr[j2];
             }
         }
