@@ -33,6 +33,8 @@ internal static unsafe partial class ConvDirect
         public int Batch, PerPart;
         public bool Relu;
         public Activation Act;
+        public float* Pooled;           // column-pair kernel: the 2×2/stride-2 max-pool taken in the tiles (one part), or null
+        public int PoolW;
     }
 
     private static void ForwardChannelWise(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,

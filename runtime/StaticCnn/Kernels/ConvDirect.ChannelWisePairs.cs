@@ -30,8 +30,14 @@ internal static unsafe partial class ConvDirect
 
     private const int PairTile = 6;
 
+    /// <summary>
+    /// With <paramref name="pooled"/> also the 2×2/stride-2 max-pool ([batch, Cout, poolH, poolW], poolH = OH/2,
+    /// poolW = OW/2): inside the tiles where one part runs, the rows are even and the activation is applied in the
+    /// store (none or ReLU), else by <see cref="Pool2x2.MaxForward(float*, float*, int, int, int)"/> after the
+    /// convolution. Both are the pool kernel's operations bit for bit.
+    /// </summary>
     private static void ForwardChannelWise23(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,
-        Activation act, float* scratch, int threads)
+        Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
         int R = RC23(g), M = g.Cout, hp = Hp(g), pj = g.OW / 2, S = g.Cin * g.KH;
         float* u = Gemm.Align(scratch);
@@ -40,19 +46,37 @@ internal static unsafe partial class ConvDirect
         float* wt = Gemm.Align((float*)(taps + S) + 16);
         TransposeWeights(g, w, wt);
         var half = Vector256.Create(0.5f);
-        for (int s = 0; s < S; s++)
-            for (int o0 = 0; o0 < M; o0 += V)
+        if (M == 16 && Avx512F.IsSupported)
+        {
+            // one Vector512 of the 16 channels per kernel row: the operations of the loop below, twice as wide
+            var half16 = Vector512.Create(0.5f);
+            for (int s = 0; s < S; s++)
             {
-                float* gk = wt + (nint)s * g.KW * M + o0;
-                float* d = u + (nint)s * R * M + o0;
-                Vector256<float> g0 = Vector256.Load(gk), g1 = Vector256.Load(gk + M), g2 = Vector256.Load(gk + 2 * M);
-                g0.Store(d); ((g0 + g1 + g2) * half).Store(d + M); ((g0 - g1 + g2) * half).Store(d + 2 * M); g2.Store(d + 3 * M);
+                float* gk = wt + (nint)s * g.KW * M;
+                float* d = u + (nint)s * R * M;
+                Vector512<float> g0 = Vector512.Load(gk), g1 = Vector512.Load(gk + M), g2 = Vector512.Load(gk + 2 * M);
+                g0.Store(d); ((g0 + g1 + g2) * half16).Store(d + M); ((g0 - g1 + g2) * half16).Store(d + 2 * M); g2.Store(d + 3 * M);
                 if (R == 7)
                 {
-                    Vector256<float> g3 = Vector256.Load(gk + 3 * M), g4 = Vector256.Load(gk + 4 * M);
+                    Vector512<float> g3 = Vector512.Load(gk + 3 * M), g4 = Vector512.Load(gk + 4 * M);
                     g3.Store(d + 4 * M); (g3 + g4).Store(d + 5 * M); g4.Store(d + 6 * M);
                 }
             }
+        }
+        else
+            for (int s = 0; s < S; s++)
+                for (int o0 = 0; o0 < M; o0 += V)
+                {
+                    float* gk = wt + (nint)s * g.KW * M + o0;
+                    float* d = u + (nint)s * R * M + o0;
+                    Vector256<float> g0 = Vector256.Load(gk), g1 = Vector256.Load(gk + M), g2 = Vector256.Load(gk + 2 * M);
+                    g0.Store(d); ((g0 + g1 + g2) * half).Store(d + M); ((g0 - g1 + g2) * half).Store(d + 2 * M); g2.Store(d + 3 * M);
+                    if (R == 7)
+                    {
+                        Vector256<float> g3 = Vector256.Load(gk + 3 * M), g4 = Vector256.Load(gk + 4 * M);
+                        g3.Store(d + 4 * M); (g3 + g4).Store(d + 5 * M); g4.Store(d + 6 * M);
+                    }
+                }
         for (int ic = 0; ic < g.Cin; ic++)
             for (int kh = 0; kh < g.KH; kh++) taps[ic * g.KH + kh] = (ic * hp + kh) * pj * R;
         var ctx = new CCtx
@@ -61,9 +85,22 @@ internal static unsafe partial class ConvDirect
             Scratch = (float*)(taps + S) + 16, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        bool inTiles = pooled != null && parts <= 1 && g.OH % 2 == 0 && poolH == g.OH / 2 && poolW == pj && pj <= MaxPoolPairs
+                       && act is Activation.None or Activation.ReLU;
+        if (inTiles) { ctx.Pooled = pooled; ctx.PoolW = poolW; }
         if (parts <= 1) ChannelPart23(&ctx, 0, 1);
         else GemmWorkers.Run(parts, &ChannelPart23, &ctx);
+        if (pooled != null && !inTiles)
+        {
+            int N = g.N, pn = poolH * poolW;
+            for (int n = 0; n < batch; n++)
+                for (int o = 0; o < M; o++)
+                    Pool2x2.MaxForward(y + ((nint)n * M + o) * N, pooled + ((nint)n * M + o) * pn, g.OW, poolH, poolW);
+        }
     }
+
+    /// <summary>Widest pooled row the in-tile pool buffers (its even rows' partial maxima on the stack).</summary>
+    private const int MaxPoolPairs = 64;
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ChannelPart23(void* p, int t, int parts)
@@ -81,32 +118,46 @@ internal static unsafe partial class ConvDirect
         float* tmp = stackalloc float[4 * V];
         int* po = stackalloc int[PairTile];
         int* yo = stackalloc int[PairTile];
+        int* ps = stackalloc int[PairTile];                 // in-tile pool: even row → −1 − column, odd row → pooled offset
+        int* pcol = stackalloc int[PairTile];
+        float* topBuf = stackalloc float[c.Pooled == null ? 1 : pj * 16 + 16];
+        float* top = c.Pooled == null ? null : Gemm.Align(topBuf);
         int padded = -1;
         for (long it = lo; it < hi; it++)
         {
             int n = (int)(it / tiles), tile = (int)(it - (long)n * tiles);
             if (n != padded)
             {
-                Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
-                TransformRowsPairs(g, xp, tr, hp, wp, pj, R);
+                float* xs = c.X + (nint)n * g.Cin * g.InPlane;
+                if (g.PH == 0 && g.PW == 0 && hp == g.H && wp == g.W && Avx512F.IsSupported)
+                    TransformRowsPairsW(g, xs, tr, hp, wp, pj, R, xs + (nint)g.Cin * g.InPlane);   // unpadded: straight from the input
+                else
+                {
+                    Pad(g, xs, xp, hp, wp, plane);
+                    TransformRowsPairs(g, xp, tr, hp, wp, pj, R);
+                }
                 padded = n;
             }
             int q0 = tile * tileMax, nq = Math.Min(tileMax, pairs - q0);
+            int oh = q0 / pj, pc = q0 - oh * pj;        // one division per tile, then stepped
             for (int j = 0; j < nq; j++)
             {
-                int oh = (q0 + j) / pj, pc = q0 + j - oh * pj;
-                po[j] = (oh * pj + pc) * R;
+                po[j] = (q0 + j) * R;
                 yo[j] = oh * g.OW + 2 * pc;
+                ps[j] = oh % 2 == 0 ? -1 - pc : (oh / 2) * pj + pc;
+                pcol[j] = pc;
+                if (++pc == pj) { pc = 0; oh++; }
             }
             float* yn = c.Y + (nint)n * g.Cout * N;
+            var pool = new PairPool { Top = top, Slot = ps, Col = pcol, Y = c.Pooled == null ? null : c.Pooled + (nint)n * g.Cout * (g.OH / 2) * pj, Pn = (g.OH / 2) * pj };
             switch (nq)
             {
-                case 6: CTile23W<O6>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 5: CTile23W<O5>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 4: CTile23W<O4>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 3: CTile23W<O3>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 2: CTile23W<O2>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
-                case 1: CTile23W<O1>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp); break;
+                case 6: CTile23W<O6>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 5: CTile23W<O5>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 4: CTile23W<O4>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 3: CTile23W<O3>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 2: CTile23W<O2>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
+                case 1: CTile23W<O1>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
             }
             if (c.Act != Activation.None && c.Act != Activation.ReLU)
                 for (int j = 0; j < nq; j++)
@@ -118,6 +169,11 @@ internal static unsafe partial class ConvDirect
     /// <summary>tr[ic][r][pair][0..R) = the F(2,3) (+ F(2,2)) input transform of padded row r at columns 2·pair … 2·pair + KW.</summary>
     private static void TransformRowsPairs(in ConvGeom g, float* xp, float* tr, int hp, int wp, int pj, int R)
     {
+        if (Avx512F.IsSupported)
+        {
+            TransformRowsPairsW(g, xp, tr, hp, wp, pj, R, null);
+            return;
+        }
         for (int ic = 0; ic < g.Cin; ic++)
             for (int r = 0; r < hp; r++)
             {
@@ -132,10 +188,96 @@ internal static unsafe partial class ConvDirect
             }
     }
 
+    private static readonly int[] s_pairTable7 = PairTable(7), s_pairTable4 = PairTable(4);
+
+    /// <summary>
+    /// For output position p of a segment (3 vectors of 16): pair p / R, value k = p % R = d[ka] ± d[kb] (k = 5 of a
+    /// 5×5: d4 as is). Four rows of 48: the lane of ka, the lane of kb, −1 where subtracted, −1 where copied.
+    /// </summary>
+    private static int[] PairTable(int R)
+    {
+        var t = new int[4 * 48];
+        for (int p = 0; p < 48; p++)
+        {
+            int q = p / R, k = p % R;
+            (int a, int b, bool minus) = k switch { 0 => (0, 2, true), 1 => (1, 2, false), 2 => (2, 1, true), 3 => (1, 3, true), 4 => (3, 4, true), 5 => (4, 4, false), _ => (4, 5, true) };
+            t[p] = (2 * q + a) & 15;
+            t[48 + p] = (2 * q + b) & 15;
+            t[96 + p] = minus ? -1 : 0;
+            t[144 + p] = R == 7 && k == 5 ? -1 : 0;
+        }
+        return t;
+    }
+
+    /// <summary>
+    /// <see cref="TransformRowsPairs"/> with Vector512: the R values of up to 6 pairs (16 padded columns) come from one
+    /// load, each 16 of them as a(p) ± b(p) of two lane permutations (the copied value p5 = d4 selected as is), the
+    /// same float operations as the scalar loop. A row's last vector may run into the next row's values (written
+    /// after it); only the transform's last vector goes through a stack buffer. Reads up to 16 floats from a row's
+    /// pair start: within the padded copy and its zeroed slack, or (unpadded layers, read in place) within the sample
+    /// up to <paramref name="limit"/>, past which the floats are copied to a stack buffer first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformRowsPairsW(in ConvGeom g, float* xp, float* tr, int hp, int wp, int pj, int R, float* limit)
+    {
+        const int Seg = 6;
+        int[] tab = R == 7 ? s_pairTable7 : s_pairTable4;
+        Vector512<int> a0, a1, a2, b0, b1, b2;
+        Vector512<float> s0, s1, s2, c0, c1, c2;
+        fixed (int* t = tab)
+        {
+            int* ia = t, ib = t + 48, sub = t + 96, cpy = t + 144;
+            a0 = Vector512.Load(ia); a1 = Vector512.Load(ia + 16); a2 = Vector512.Load(ia + 32);
+            b0 = Vector512.Load(ib); b1 = Vector512.Load(ib + 16); b2 = Vector512.Load(ib + 32);
+            s0 = Vector512.Load(sub).AsSingle(); s1 = Vector512.Load(sub + 16).AsSingle(); s2 = Vector512.Load(sub + 32).AsSingle();
+            c0 = Vector512.Load(cpy).AsSingle(); c1 = Vector512.Load(cpy + 16).AsSingle(); c2 = Vector512.Load(cpy + 32).AsSingle();
+        }
+        float* end = tr + (nint)g.Cin * hp * pj * R;
+        float* tmp = stackalloc float[16];
+        for (int ic = 0; ic < g.Cin; ic++)
+            for (int r = 0; r < hp; r++)
+            {
+                float* s = xp + ((nint)ic * hp + r) * wp;
+                float* d = tr + ((nint)ic * hp + r) * pj * R;
+                for (int q0 = 0; q0 < pj; q0 += Seg)
+                {
+                    int count = Math.Min(Seg, pj - q0) * R;
+                    float* sq = s + 2 * q0;
+                    if (limit != null && sq + 16 > limit)
+                    {
+                        // the input's last floats: no whole vector past its end
+                        Vector512<float>.Zero.Store(tmp);
+                        for (int j = 0; j < limit - sq; j++) tmp[j] = sq[j];
+                        sq = tmp;
+                    }
+                    var src = Vector512.Load(sq);
+                    float* dq = d + (nint)q0 * R;
+                    PairChunk(src, a0, b0, s0, c0, dq, count, end, tmp);
+                    if (count > 16) PairChunk(src, a1, b1, s1, c1, dq + 16, count - 16, end, tmp);
+                    if (count > 32) PairChunk(src, a2, b2, s2, c2, dq + 32, count - 32, end, tmp);
+                }
+            }
+    }
+
+    /// <summary>16 values a ± b (or a) of <see cref="TransformRowsPairsW"/> to d (the first <paramref name="count"/> of them where d + 16 passes <paramref name="end"/>).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PairChunk(Vector512<float> src, Vector512<int> ai, Vector512<int> bi, Vector512<float> sub, Vector512<float> cpy,
+        float* d, int count, float* end, float* tmp)
+    {
+        Vector512<float> va = Avx512F.PermuteVar16x32(src, ai), vb = Avx512F.PermuteVar16x32(src, bi);
+        var v = Vector512.ConditionalSelect(cpy, va, Vector512.ConditionalSelect(sub, va - vb, va + vb));
+        if (d + 16 <= end) v.Store(d);
+        else
+        {
+            v.Store(tmp);
+            for (int j = 0, n = Math.Min(16, count); j < n; j++) d[j] = tmp[j];
+        }
+    }
+
     /// <summary>Up to 6 column pairs × 16 channels (one Vector512), 4 accumulators m0…m3 per pair: y0 = m0 + m1 + m2, y1 = m1 − m2 − m3.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CTile23W<TP>(in ConvGeom g, float* tr, float* u, int* taps, int* po, int* yo, float* b, float* y, int N, bool relu, float* tmp)
-        where TP : struct, ICount
+    private static void CTile23W<TP>(in ConvGeom g, float* tr, float* u, int* taps, int* po, int* yo, float* b, float* y, int N, bool relu, float* tmp,
+        PairPool pool) where TP : struct, ICount
     {
         int np = default(TP).Value, S = g.Cin * g.KH, R = RC23(g);
         bool five = R == 7;
@@ -177,18 +319,62 @@ internal static unsafe partial class ConvDirect
                 if (np > 3) D3 = Gemm.Fma(w, Vector512.Create(pd[6]), D3); if (np > 4) E3 = Gemm.Fma(w, Vector512.Create(pe[6]), E3); if (np > 5) F3 = Gemm.Fma(w, Vector512.Create(pf[6]), F3);
             }
         }
-        StorePairW(A0 + A1 + A2, A1 - A2 - A3, relu, tmp, y + yo[0], N);
-        if (np > 1) StorePairW(B0 + B1 + B2, B1 - B2 - B3, relu, tmp, y + yo[1], N);
-        if (np > 2) StorePairW(C0 + C1 + C2, C1 - C2 - C3, relu, tmp, y + yo[2], N);
-        if (np > 3) StorePairW(D0 + D1 + D2, D1 - D2 - D3, relu, tmp, y + yo[3], N);
-        if (np > 4) StorePairW(E0 + E1 + E2, E1 - E2 - E3, relu, tmp, y + yo[4], N);
-        if (np > 5) StorePairW(F0 + F1 + F2, F1 - F2 - F3, relu, tmp, y + yo[5], N);
+        StorePairW(A0 + A1 + A2, A1 - A2 - A3, relu, tmp, y + yo[0], N, pool, 0);
+        if (np > 1) StorePairW(B0 + B1 + B2, B1 - B2 - B3, relu, tmp, y + yo[1], N, pool, 1);
+        if (np > 2) StorePairW(C0 + C1 + C2, C1 - C2 - C3, relu, tmp, y + yo[2], N, pool, 2);
+        if (np > 3) StorePairW(D0 + D1 + D2, D1 - D2 - D3, relu, tmp, y + yo[3], N, pool, 3);
+        if (np > 4) StorePairW(E0 + E1 + E2, E1 - E2 - E3, relu, tmp, y + yo[4], N, pool, 4);
+        if (np > 5) StorePairW(F0 + F1 + F2, F1 - F2 - F3, relu, tmp, y + yo[5], N, pool, 5);
+    }
+
+    /// <summary>The in-tile 2×2 max-pool of the column-pair kernel: per pair of a tile, where its window row goes.</summary>
+    private struct PairPool
+    {
+        public float* Top;      // [column][16]: Take(y0, y1) of the window's even row, until its odd row comes
+        public int* Slot;       // per pair: −1 − column (even row) or the pooled offset (odd row)
+        public int* Col;        // per pair: its column (pair index in the row)
+        public float* Y;        // the sample's pooled [Cout][poolH·poolW], or null (no pool in the tiles)
+        public int Pn;
+    }
+
+    /// <summary>
+    /// y[o·N] = y0[o], y[o·N + 1] = y1[o] for the 16 channels: the two interleaved, one 8-byte store per channel.
+    /// With the in-tile pool, also the window's Take(Take(e0, o0), Take(e1, o1)) of the pool kernel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairW(Vector512<float> y0, Vector512<float> y1, bool relu, float* tmp, float* y, int N, PairPool pool, int j)
+    {
+        y0 = Act(y0, relu);
+        y1 = Act(y1, relu);
+        if (pool.Y != null)
+        {
+            Vector512<float> h = Pool2x2.Take(y0, y1);
+            int slot = pool.Slot[j];
+            if (slot < 0) h.Store(pool.Top + (nint)(-1 - slot) * 16);
+            else
+            {
+                Pool2x2.Take(Vector512.Load(pool.Top + (nint)pool.Col[j] * 16), h).Store(tmp);
+                float* d = pool.Y + slot;
+                for (int o = 0; o < 16; o++) d[(nint)o * pool.Pn] = tmp[o];
+            }
+        }
+        var lo = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), y1).AsDouble();
+        var hi = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), y1).AsDouble();
+        StorePairs8(lo, y, N);
+        StorePairs8(hi, y + 8 * (nint)N, N);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePairW(Vector512<float> y0, Vector512<float> y1, bool relu, float* tmp, float* y, int N)
+    private static void StorePairs8(Vector512<double> v, float* y, nint n)
     {
-        Act(y0, relu).Store(tmp); Act(y1, relu).Store(tmp + 16);
-        for (int o = 0; o < 16; o++) { y[(nint)o * N] = tmp[o]; y[(nint)o * N + 1] = tmp[16 + o]; }
+        Vector256<double> l = v.GetLower(), h = v.GetUpper();
+        Vector128<double> q = l.GetLower();
+        Sse2.StoreLow((double*)y, q); Sse2.StoreHigh((double*)(y + n), q);
+        q = l.GetUpper();
+        Sse2.StoreLow((double*)(y + 2 * n), q); Sse2.StoreHigh((double*)(y + 3 * n), q);
+        q = h.GetLower();
+        Sse2.StoreLow((double*)(y + 4 * n), q); Sse2.StoreHigh((double*)(y + 5 * n), q);
+        q = h.GetUpper();
+        Sse2.StoreLow((double*)(y + 6 * n), q); Sse2.StoreHigh((double*)(y + 7 * n), q);
     }
 }

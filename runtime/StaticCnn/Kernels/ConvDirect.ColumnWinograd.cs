@@ -119,26 +119,80 @@ internal static unsafe partial class ConvDirect
         }
     }
 
+    /// <summary>Whether <see cref="TransformPadded23(in ConvGeom, float*, float*)"/> applies: AVX-512 and padded rows at least one Vector512 wide.</summary>
+    private static bool TransformPadded23(in ConvGeom g) => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && Wp(g) >= 2 * V;
+
+    /// <summary>
+    /// <see cref="TransformInput23"/> from the zero-padded copy (<see cref="Pad"/>): every transformed row in whole
+    /// Vector512s, padding columns included (0 − 0 and 0 + 0 are the +0 the unpadded form writes there), the last
+    /// vector of a row shifted left to end at the row's end. Same values bit for bit.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void TransformPadded23(in ConvGeom g, float* xp, float* t)
+    {
+        int np = g.OH / 2, wp = Wp(g), hp = Hp(g), R = R23(g);
+        bool five = g.KH == 5;
+        for (int ic = 0; ic < g.Cin; ic++)
+        {
+            float* src = xp + (nint)ic * hp * wp;
+            for (int i = 0; i < np; i++, t += R * wp)
+            {
+                float* p0 = src + (nint)2 * i * wp;
+                for (int j = 0; ; j += 16)
+                {
+                    bool last = j + 16 >= wp;
+                    if (last) j = wp - 16;
+                    float* pj = p0 + j, tj = t + j;
+                    Vector512<float> d0 = Vector512.Load(pj), d1 = Vector512.Load(pj + wp), d2 = Vector512.Load(pj + 2 * wp), d3 = Vector512.Load(pj + 3 * wp);
+                    (d0 - d2).Store(tj);
+                    (d1 + d2).Store(tj + wp);
+                    (d2 - d1).Store(tj + 2 * wp);
+                    (d1 - d3).Store(tj + 3 * wp);
+                    if (five)
+                    {
+                        Vector512<float> d4 = Vector512.Load(pj + 4 * wp), d5 = Vector512.Load(pj + 5 * wp);
+                        (d3 - d4).Store(tj + 4 * wp);
+                        d4.Store(tj + 5 * wp);
+                        (d5 - d4).Store(tj + 6 * wp);
+                    }
+                    if (last) break;
+                }
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Row(float* src, int r, int h, int w) => (uint)r < (uint)h ? src + (nint)r * w : null;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector256<float> Ld(float* p, int j) => p == null ? default : Vector256.Load(p + j);
 
+    /// <summary>
+    /// Whether <see cref="Block23{TO}"/> takes the 2×2/stride-2 max-pool of its tiles itself: Vector512 tiles (each
+    /// holds both rows of a window row), an even row width (tiles start at even columns) and an activation applied
+    /// in the tile store (none or ReLU).
+    /// </summary>
+    public static bool PoolInTiles23(in ConvGeom g, Activation act, int poolH, int poolW)
+        => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && g.OW >= 2 * V && g.OW % 2 == 0
+           && poolH == g.OH / 2 && poolW == g.OW / 2 && act is Activation.None or Activation.ReLU;
+
+    /// <summary>One channel block; with <paramref name="pooled"/> (only where <see cref="PoolInTiles23"/>) also its pooled planes.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block23<TO>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu) where TO : struct, ICount
+    private static void Block23<TO>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu, float* pooled)
+        where TO : struct, ICount
     {
-        if (g.KH == 5) Block23<TO, O5>(g, t, u, b, y, relu);
-        else Block23<TO, O3>(g, t, u, b, y, relu);
+        if (g.KH == 5) Block23<TO, O5>(g, t, u, b, y, relu, pooled);
+        else Block23<TO, O3>(g, t, u, b, y, relu, pooled);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Block23<TO, TK>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu)
+    private static void Block23<TO, TK>(in ConvGeom g, float* t, float* u, float* b, float* y, bool relu, float* pooled)
         where TO : struct, ICount where TK : struct, ICount
     {
         int np = g.OH / 2, wp = Wp(g), OW = g.OW, R = default(TK).Value == 5 ? 7 : 4;
         nint icStride = (nint)np * R * wp;
         int vw = Vector512.IsHardwareAccelerated && OW >= 2 * V ? 2 * V : V;
+        int poolW = OW / 2, pn = np * poolW;
         for (int i = 0; i < np; i++)
             for (int ow = 0; ; ow += vw)
             {
@@ -146,7 +200,7 @@ internal static unsafe partial class ConvDirect
                 if (last) ow = OW - vw;       // the last tile ends at the row's end (recomputes an overlap, same values)
                 float* ti = t + (nint)i * R * wp + ow;
                 float* yi = y + (nint)2 * i * OW + ow;
-                if (vw == 2 * V) Tile23W<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu);
+                if (vw == 2 * V) Tile23W<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu, pooled == null ? null : pooled + (nint)i * poolW + ow / 2, pn);
                 else Tile23<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu);
                 if (last) break;
             }
@@ -157,6 +211,7 @@ internal static unsafe partial class ConvDirect
         where TO : struct, ICount where TK : struct, ICount
     {
         int no = default(TO).Value, K = default(TK).Value;
+        if (no > 5) throw new InvalidOperationException("The Vector256 F(2,3) tile takes at most 5 channels.");
         bool five = K == 5;
         int R = five ? 7 : 4, ou = cin * K * R;
         Vector256<float> a00 = default, a01 = default, a02 = default, a03 = default;
@@ -215,9 +270,14 @@ internal static unsafe partial class ConvDirect
 
     // Vector512 forms (rows at least 16 wide, AVX-512)
 
+    /// <summary>
+    /// Up to 6 channels × 16 columns × 2 rows. Each transformed row is loaded once and applied to every channel before
+    /// the next (only one of them live, so 6 channels × 4 accumulators fit the 32 registers); every accumulator still
+    /// takes its products in the order of <see cref="AccW"/> (t0 then t4 into m0, t1 then t5 into m1, t3 then t6 into m3).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile23W<TO, TK>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu)
-        where TO : struct, ICount where TK : struct, ICount
+    private static void Tile23W<TO, TK>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu,
+        float* pooled, int pn) where TO : struct, ICount where TK : struct, ICount
     {
         int no = default(TO).Value, K = default(TK).Value;
         bool five = K == 5;
@@ -227,31 +287,57 @@ internal static unsafe partial class ConvDirect
         Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
         Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
         Vector512<float> a40 = default, a41 = default, a42 = default, a43 = default;
+        Vector512<float> a50 = default, a51 = default, a52 = default, a53 = default;
         if (no > 0) a01 = Bias512(b, 0);
         if (no > 1) a11 = Bias512(b, 1);
         if (no > 2) a21 = Bias512(b, 2);
         if (no > 3) a31 = Bias512(b, 3);
         if (no > 4) a41 = Bias512(b, 4);
+        if (no > 5) a51 = Bias512(b, 5);
         for (int ic = 0; ic < cin; ic++, t += icStride)
         {
             for (int kw = 0; kw < K; kw++, u += R)
             {
                 float* tk = t + kw;
-                Vector512<float> t0 = Vector512.Load(tk), t1 = Vector512.Load(tk + wp), t2 = Vector512.Load(tk + 2 * wp), t3 = Vector512.Load(tk + 3 * wp);
-                Vector512<float> t4 = default, t5 = default, t6 = default;
-                if (five) { t4 = Vector512.Load(tk + 4 * wp); t5 = Vector512.Load(tk + 5 * wp); t6 = Vector512.Load(tk + 6 * wp); }
-                if (no > 0) AccW(u, t0, t1, t2, t3, t4, t5, t6, five, ref a00, ref a01, ref a02, ref a03);
-                if (no > 1) AccW(u + ou, t0, t1, t2, t3, t4, t5, t6, five, ref a10, ref a11, ref a12, ref a13);
-                if (no > 2) AccW(u + 2 * ou, t0, t1, t2, t3, t4, t5, t6, five, ref a20, ref a21, ref a22, ref a23);
-                if (no > 3) AccW(u + 3 * ou, t0, t1, t2, t3, t4, t5, t6, five, ref a30, ref a31, ref a32, ref a33);
-                if (no > 4) AccW(u + 4 * ou, t0, t1, t2, t3, t4, t5, t6, five, ref a40, ref a41, ref a42, ref a43);
+                Vector512<float> tv = Vector512.Load(tk);
+                Col<TO>(tv, u, ou, 0, ref a00, ref a10, ref a20, ref a30, ref a40, ref a50);
+                tv = Vector512.Load(tk + wp);
+                Col<TO>(tv, u, ou, 1, ref a01, ref a11, ref a21, ref a31, ref a41, ref a51);
+                tv = Vector512.Load(tk + 2 * wp);
+                Col<TO>(tv, u, ou, 2, ref a02, ref a12, ref a22, ref a32, ref a42, ref a52);
+                tv = Vector512.Load(tk + 3 * wp);
+                Col<TO>(tv, u, ou, 3, ref a03, ref a13, ref a23, ref a33, ref a43, ref a53);
+                if (five)
+                {
+                    tv = Vector512.Load(tk + 4 * wp);
+                    Col<TO>(tv, u, ou, 4, ref a00, ref a10, ref a20, ref a30, ref a40, ref a50);
+                    tv = Vector512.Load(tk + 5 * wp);
+                    Col<TO>(tv, u, ou, 5, ref a01, ref a11, ref a21, ref a31, ref a41, ref a51);
+                    tv = Vector512.Load(tk + 6 * wp);
+                    Col<TO>(tv, u, ou, 6, ref a03, ref a13, ref a23, ref a33, ref a43, ref a53);
+                }
             }
         }
-        if (no > 0) Store23W(y, ow, a00, a01, a02, a03, relu);
-        if (no > 1) Store23W(y + ldy, ow, a10, a11, a12, a13, relu);
-        if (no > 2) Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu);
-        if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu);
-        if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu);
+        if (no > 0) Store23W(y, ow, a00, a01, a02, a03, relu, pooled);
+        if (no > 1) Store23W(y + ldy, ow, a10, a11, a12, a13, relu, pooled == null ? null : pooled + pn);
+        if (no > 2) Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu, pooled == null ? null : pooled + 2 * (nint)pn);
+        if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu, pooled == null ? null : pooled + 3 * (nint)pn);
+        if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu, pooled == null ? null : pooled + 4 * (nint)pn);
+        if (no > 5) Store23W(y + 5 * (nint)ldy, ow, a50, a51, a52, a53, relu, pooled == null ? null : pooled + 5 * (nint)pn);
+    }
+
+    /// <summary>a_c += tv·u[c·ou + r] for the block's channels c.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Col<TO>(Vector512<float> tv, float* u, int ou, int r, ref Vector512<float> a0, ref Vector512<float> a1,
+        ref Vector512<float> a2, ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5) where TO : struct, ICount
+    {
+        int no = default(TO).Value;
+        a0 = Gemm.Fma(tv, Vector512.Create(u[r]), a0);
+        if (no > 1) a1 = Gemm.Fma(tv, Vector512.Create(u[ou + r]), a1);
+        if (no > 2) a2 = Gemm.Fma(tv, Vector512.Create(u[2 * ou + r]), a2);
+        if (no > 3) a3 = Gemm.Fma(tv, Vector512.Create(u[3 * ou + r]), a3);
+        if (no > 4) a4 = Gemm.Fma(tv, Vector512.Create(u[4 * ou + r]), a4);
+        if (no > 5) a5 = Gemm.Fma(tv, Vector512.Create(u[5 * ou + r]), a5);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -268,11 +354,14 @@ internal static unsafe partial class ConvDirect
         }
     }
 
-    /// <summary>Vector512 form of <see cref="Store23"/>.</summary>
+    /// <summary>Vector512 form of <see cref="Store23"/>; with <paramref name="pooled"/> also the 8 values of the 2×2 max-pool.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Store23W(float* y, int ow, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3, bool relu)
+    private static void Store23W(float* y, int ow, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3, bool relu,
+        float* pooled)
     {
-        Act(m0 + m1 + m2, relu).Store(y);
-        Act(m1 - m2 - m3, relu).Store(y + ow);
+        Vector512<float> r0 = Act(m0 + m1 + m2, relu), r1 = Act(m1 - m2 - m3, relu);
+        r0.Store(y);
+        r1.Store(y + ow);
+        if (pooled != null) Pool2x2.Max2x2(r0, r1).Store(pooled);
     }
 }

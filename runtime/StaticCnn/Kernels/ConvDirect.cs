@@ -60,14 +60,15 @@ internal static unsafe partial class ConvDirect
     /// <summary>
     /// Forward; with <paramref name="pooled"/> also the 2×2/stride-2 max-pool (no argmax) of every channel block,
     /// right after the block is computed (still in L1): <paramref name="pooled"/> is [batch, Cout, poolH, poolW] with
-    /// poolH = OH/2, poolW = OW/2. The channel-wise kernel leaves the pool to the caller.
+    /// poolH = OH/2, poolW = OW/2 (the column-pair kernel takes it in its tiles or after the convolution). The
+    /// one-column channel-wise kernel leaves the pool to the caller.
     /// </summary>
     public static void Forward(in ConvGeom g, ConvAlgorithm alg, float* x, float* w, float* b, float* y, int batch, bool accumulate,
         Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
         if (alg == ConvAlgorithm.ChannelWisePairs)
         {
-            ForwardChannelWise23(g, x, w, b, y, batch, act, scratch, threads);
+            ForwardChannelWise23(g, x, w, b, y, batch, act, scratch, threads, pooled, poolH, poolW);
             return;
         }
         if (alg == ConvAlgorithm.ChannelWise)
@@ -88,7 +89,10 @@ internal static unsafe partial class ConvDirect
             ctx.U = u;
             ctx.Scratch = u + U23Floats(g);
             ctx.PerPart = checked((int)(PerPart(g) + T23Floats(g)));
-            ctx.BlockMax = Avx512F.IsSupported ? 5 : g.KH == 3 ? 3 : 2;     // 4 accumulators per channel: 20 of 32 registers, or ≤ 12 of 16
+            // 4 accumulators per channel: 20 of 32 registers, or ≤ 12 of 16; the Vector512 tile takes 6 (24 of 32: it
+            // keeps one transformed row live) where that makes fewer blocks (LeNet-5's Conv1: one block of 6, not 3 + 3)
+            ctx.BlockMax = Avx512F.IsSupported ? 5 : g.KH == 3 ? 3 : 2;
+            if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && g.OW >= 2 * V && (g.Cout + 5) / 6 < (g.Cout + 4) / 5) ctx.BlockMax = 6;
         }
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
         if (parts <= 1) Part(&ctx, 0, 1);
@@ -110,12 +114,21 @@ internal static unsafe partial class ConvDirect
         float* tr = c.U == null ? null : Gemm.Align(xp + PerPart(g));   // the F(2,3) path skips the padded copy
         int padded = -1;
         float* tmp = stackalloc float[3 * V];
+        bool poolInTiles = c.Pooled != null && tr != null && PoolInTiles23(g, c.Act, c.PoolH, c.PoolW);
         for (long it = lo; it < hi; it++)
         {
             int n = (int)(it / blocks), blk = (int)(it - (long)n * blocks);
             if (n != padded)
             {
-                if (tr != null) TransformInput23(g, c.X + (nint)n * g.Cin * g.InPlane, tr);
+                if (tr != null)
+                {
+                    if (TransformPadded23(g))
+                    {
+                        Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
+                        TransformPadded23(g, xp, tr);
+                    }
+                    else TransformInput23(g, c.X + (nint)n * g.Cin * g.InPlane, tr);
+                }
                 else Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
                 padded = n;
             }
@@ -126,13 +139,15 @@ internal static unsafe partial class ConvDirect
             if (tr != null)
             {
                 float* ub = c.U + (nint)oc0 * g.Cin * g.KW * R23(g);
+                float* pt = poolInTiles ? c.Pooled + ((nint)n * g.Cout + oc0) * c.PoolH * c.PoolW : null;
                 switch (ocs)
                 {
-                    case 5: Block23<O5>(g, tr, ub, bb, yb, c.Relu); break;
-                    case 4: Block23<O4>(g, tr, ub, bb, yb, c.Relu); break;
-                    case 3: Block23<O3>(g, tr, ub, bb, yb, c.Relu); break;
-                    case 2: Block23<O2>(g, tr, ub, bb, yb, c.Relu); break;
-                    default: Block23<O1>(g, tr, ub, bb, yb, c.Relu); break;
+                    case 6: Block23<O6>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    case 5: Block23<O5>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    case 4: Block23<O4>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    case 3: Block23<O3>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    case 2: Block23<O2>(g, tr, ub, bb, yb, c.Relu, pt); break;
+                    default: Block23<O1>(g, tr, ub, bb, yb, c.Relu, pt); break;
                 }
             }
             else switch (ocs)
@@ -146,7 +161,7 @@ internal static unsafe partial class ConvDirect
             }
             if (c.Act != Activation.None && c.Act != Activation.ReLU)
                 Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yb, ocs * N));
-            if (c.Pooled != null)
+            if (c.Pooled != null && !poolInTiles)
             {
                 int pn = c.PoolH * c.PoolW;
                 float* pb = c.Pooled + ((nint)n * g.Cout + oc0) * pn;
@@ -159,7 +174,7 @@ internal static unsafe partial class ConvDirect
     /// <summary>
     /// The zero-padded copy of one sample, plus zeroed slack for the vector tails. Row by row with whole vectors: the
     /// row is zeroed (the last vector may run into the next row, written after it, or into the slack, zeroed last),
-    /// then the source row is copied in whole vectors and a scalar tail (never reading past the source row).
+    /// then the source row is copied in whole vectors (8, then one of 4) and a scalar tail (never reading past the source row).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Pad(in ConvGeom g, float* xs, float* xp, int hp, int wp, int plane)
@@ -176,6 +191,7 @@ internal static unsafe partial class ConvDirect
                 float* sr = src + (nint)i * W, dr = dst + PW;
                 int j2 = 0;
                 for (; j2 + V <= W; j2 += V) Vector256.Load(sr + j2).Store(dr + j2);
+                if (j2 + 4 <= W) { Vector128.Load(sr + j2).Store(dr + j2); j2 += 4; }
                 for (; j2 < W; j2++) dr[j2] = sr[j2];
             }
         }

@@ -30,7 +30,7 @@ public static unsafe class ConvMaxPool2D
         {
             float* bias = conv.HasBias ? pb : null;
             ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, false);
-            if (Pool2x2.Applies(pool) && alg is ConvAlgorithm.ColumnWinograd or ConvAlgorithm.Direct)
+            if (Pool2x2.Applies(pool) && alg is ConvAlgorithm.ColumnWinograd or ConvAlgorithm.Direct or ConvAlgorithm.ChannelWisePairs)
             {
                 ConvDirect.Forward(g, alg, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, py, pool.OutH, pool.OutW);
                 return;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticCnn.Kernels;
 
@@ -46,7 +47,9 @@ public static unsafe class Dense
             var ctx = new Ctx { Op = gemv ? OpGemv : OpForward, X = px, W = pw, B = s.HasBias ? pb : null, Y = py,
                 In = inF, Out = outF, Batch = batch, Scratch = ps + (nint)outF * batch + 16, PerPart = Gemm.PackFloats(Math.Max(Math.Max(inF, outF), batch)),
                 Relu = gemv && s.Activation == Activation.ReLU };
-            if (gemv && GemmWorkers.Parts(threads, (long)batch * inF * outF, 1L << 20) <= 1) Part(&ctx, 0, 1);   // small: no pool hand-off
+            if (gemv && GemmWorkers.Parts(threads, (long)batch * inF * outF, 1L << 20) <= 1)
+                for (int n = 0; n < batch; n++)                                                             // small: no pool hand-off
+                    Gemv(s, px + (nint)n * inF, pw, ctx.B, py + (nint)n * outF, 0, outF, ctx.Relu);        // the shape's constants
             else Run(ref ctx, threads, (long)batch * inF * outF);
             if (ctx.Relu) return;                                                                             // applied in the GEMV store
         }
@@ -143,15 +146,8 @@ public static unsafe class Dense
             case OpGemv:
             {
                 int o0 = (int)((long)c.Out * t / parts), o1 = (int)((long)c.Out * (t + 1) / parts);
-                for (int n = 0; n < c.Batch; n++)
-                {
-                    float* xn = c.X + (nint)n * c.In;
-                    float* yn = c.Y + (nint)n * c.Out;
-                    int o = o0;
-                    for (; o + 4 <= o1; o += 4) Dot4(xn, c.W + (nint)o * c.In, c.In, c.B == null ? null : c.B + o, yn + o);
-                    for (; o < o1; o++) yn[o] = (c.B == null ? 0f : c.B[o]) + Dot(xn, c.W + (nint)o * c.In, c.In);
-                    if (c.Relu) Activations.ApplyForward(Activation.ReLU, 0f, new Span<float>(yn + o0, o1 - o0));   // NaN passes
-                }
+                var shape = new RuntimeShape(c.In, c.Out);
+                for (int n = 0; n < c.Batch; n++) Gemv(shape, c.X + (nint)n * c.In, c.W, c.B, c.Y + (nint)n * c.Out, o0, o1, c.Relu);
                 break;
             }
             case OpForward:
@@ -208,108 +204,251 @@ public static unsafe class Dense
         return (t0 * nr, Math.Min(n, t1 * nr));
     }
 
-    // GEMV: one accumulator vector per output, summed lane-wise in order, then the scalar tail. Dot4 computes four
-    // outputs with exactly the arithmetic of four Dot calls (shared loads of x only), so results do not depend on
-    // how outputs are grouped or partitioned.
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static float Dot(float* x, float* w, int n)
+    // ---- GEMV (batch < GemvBatch) ---------------------------------------------------------------------------------
+    // Every output is one dot product in a fixed order that depends only on In and the instruction set, never on how
+    // outputs are grouped or split between threads:
+    //   1. one accumulator vector of L lanes (16 with AVX-512, 8 with AVX2, else 4), fused over the row's full L-chunks;
+    //   2. when L does not divide In, one more fused step over the row's last L elements with the lanes already counted
+    //      zeroed in both x and w (0·0 adds exactly nothing, so an infinite weight cannot turn into NaN there);
+    //   3. a halving tree over the lanes: lane k + L/2 onto lane k, then k + L/4, …, then lane 1 onto lane 0;
+    //   4. + bias (+ 0 without bias, so −0 becomes +0 as in the reference), then the fused ReLU.
+    // Rows shorter than L are one scalar fused chain from i = 0.
+    // AVX-512 runs 16 rows per pass (16 independent accumulators keep both FMA pipes busy and x is loaded once per chunk)
+    // and folds the 16 accumulators into one vector of 16 sums with a transposing shuffle tree that performs, for every
+    // row, exactly the additions of step 3 (accumulator j holds row Perm16[j], which puts sum o in lane o); AVX2 does the
+    // same with 8 rows. A range that is not a multiple of the group ends with a group that overlaps the previous one (or
+    // the next part's rows) and stores only its own rows. Layers with fewer outputs than a group take one row at a time.
+
+    /// <summary>A Dense shape read at run time (the multi-threaded GEMV; the generated shapes are constants).</summary>
+    private readonly struct RuntimeShape(int inF, int outF) : IDenseShape
     {
-        int i = 0;
-        float s = 0f;
-        if (Vector512.IsHardwareAccelerated)
+        public int In => inF;
+        public int Out => outF;
+        public bool HasBias => false;
+        public Activation Activation => Activation.None;
+    }
+
+    /// <summary>y[o] = act(w[o, :]·x + b[o]) for o in [o0, o1); <paramref name="b"/> may be null.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv<TS>(TS s, float* x, float* w, float* b, float* y, int o0, int o1, bool relu) where TS : struct, IDenseShape
+    {
+        int n = s.In;
+        // the same lane width as DotOne picks for this n, so a row's arithmetic does not depend on the kernel it runs in
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && n >= 16)
         {
-            Vector512<float> acc = Vector512<float>.Zero;
-            for (; i + 16 <= n; i += 16) acc = Gemm.Fma(Vector512.Load(x + i), Vector512.Load(w + i), acc);
-            s = Vector512.Sum(acc);
-            // the tail in one narrower vector each (8, then 4), summed after the wide part: no long scalar chain
-            if (i + 8 <= n) { s += Vector256.Sum(Vector256.Load(x + i) * Vector256.Load(w + i)); i += 8; }
-            if (i + 4 <= n) { s += Vector128.Sum(Vector128.Load(x + i) * Vector128.Load(w + i)); i += 4; }
+            if (s.Out >= 16) { Gemv16(s, x, w, b, y, o0, o1, relu); return; }
         }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> acc = Vector256<float>.Zero;
-            for (; i + 8 <= n; i += 8) acc = Gemm.Fma(Vector256.Load(x + i), Vector256.Load(w + i), acc);
-            s = Vector256.Sum(acc);
-        }
-        else
-        {
-            Vector128<float> acc = Vector128<float>.Zero;
-            for (; i + 4 <= n; i += 4) acc = Gemm.Fma(Vector128.Load(x + i), Vector128.Load(w + i), acc);
-            s = Vector128.Sum(acc);
-        }
-        for (; i < n; i++) s = MathF.FusedMultiplyAdd(x[i], w[i], s);
-        return s;
+        else if (Avx.IsSupported && Vector256.IsHardwareAccelerated && n >= 8 && s.Out >= 8) { Gemv8(s, x, w, b, y, o0, o1, relu); return; }
+        for (int o = o0; o < o1; o++) y[o] = Finish(DotOne(x, w + (nint)o * n, n), b == null ? 0f : b[o], relu);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4(float* x, float* w, int n, float* bias, float* y)
+    private static void Gemv16<TS>(TS s, float* x, float* w, float* b, float* y, int o0, int o1, bool relu) where TS : struct, IDenseShape
     {
-        float* w0 = w, w1 = w + n, w2 = w + 2 * (nint)n, w3 = w + 3 * (nint)n;
-        int i = 0;
-        float s0, s1, s2, s3;
-        if (Vector512.IsHardwareAccelerated)
+        int n = s.In, outF = s.Out, full = n & ~15, r = n & 15;
+        Vector512<float> mask = TailMask512(r), xt = Vector512.Load(x + n - 16) & mask, zero = Vector512<float>.Zero;
+        float* tmp = stackalloc float[16];
+        for (int o = o0; o < o1; o += 16)
         {
-            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (; i + 16 <= n; i += 16)
+            int g = Math.Min(o, outF - 16);
+            float* p = w + (nint)g * n;
+            Vector512<float> a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero, a8 = zero, a9 = zero, a10 = zero, a11 = zero, a12 = zero, a13 = zero, a14 = zero, a15 = zero;
+            for (int i = 0; i < full; i += 16)
             {
                 var xv = Vector512.Load(x + i);
-                a0 = Gemm.Fma(xv, Vector512.Load(w0 + i), a0);
-                a1 = Gemm.Fma(xv, Vector512.Load(w1 + i), a1);
-                a2 = Gemm.Fma(xv, Vector512.Load(w2 + i), a2);
-                a3 = Gemm.Fma(xv, Vector512.Load(w3 + i), a3);
+                float* q = p + i;
+                a0 = Gemm.Fma(xv, Vector512.Load(q), a0);
+                a1 = Gemm.Fma(xv, Vector512.Load(q + 2 * n), a1);
+                a2 = Gemm.Fma(xv, Vector512.Load(q + n), a2);
+                a3 = Gemm.Fma(xv, Vector512.Load(q + 3 * n), a3);
+                a4 = Gemm.Fma(xv, Vector512.Load(q + 8 * n), a4);
+                a5 = Gemm.Fma(xv, Vector512.Load(q + 10 * n), a5);
+                a6 = Gemm.Fma(xv, Vector512.Load(q + 9 * n), a6);
+                a7 = Gemm.Fma(xv, Vector512.Load(q + 11 * n), a7);
+                a8 = Gemm.Fma(xv, Vector512.Load(q + 4 * n), a8);
+                a9 = Gemm.Fma(xv, Vector512.Load(q + 6 * n), a9);
+                a10 = Gemm.Fma(xv, Vector512.Load(q + 5 * n), a10);
+                a11 = Gemm.Fma(xv, Vector512.Load(q + 7 * n), a11);
+                a12 = Gemm.Fma(xv, Vector512.Load(q + 12 * n), a12);
+                a13 = Gemm.Fma(xv, Vector512.Load(q + 14 * n), a13);
+                a14 = Gemm.Fma(xv, Vector512.Load(q + 13 * n), a14);
+                a15 = Gemm.Fma(xv, Vector512.Load(q + 15 * n), a15);
             }
-            s0 = Vector512.Sum(a0); s1 = Vector512.Sum(a1); s2 = Vector512.Sum(a2); s3 = Vector512.Sum(a3);
-            if (i + 8 <= n)
+            if (r != 0)
             {
-                var xv = Vector256.Load(x + i);
-                s0 += Vector256.Sum(xv * Vector256.Load(w0 + i)); s1 += Vector256.Sum(xv * Vector256.Load(w1 + i));
-                s2 += Vector256.Sum(xv * Vector256.Load(w2 + i)); s3 += Vector256.Sum(xv * Vector256.Load(w3 + i));
-                i += 8;
+                float* q = p + (n - 16);
+                a0 = Gemm.Fma(xt, Vector512.Load(q) & mask, a0);
+                a1 = Gemm.Fma(xt, Vector512.Load(q + 2 * n) & mask, a1);
+                a2 = Gemm.Fma(xt, Vector512.Load(q + n) & mask, a2);
+                a3 = Gemm.Fma(xt, Vector512.Load(q + 3 * n) & mask, a3);
+                a4 = Gemm.Fma(xt, Vector512.Load(q + 8 * n) & mask, a4);
+                a5 = Gemm.Fma(xt, Vector512.Load(q + 10 * n) & mask, a5);
+                a6 = Gemm.Fma(xt, Vector512.Load(q + 9 * n) & mask, a6);
+                a7 = Gemm.Fma(xt, Vector512.Load(q + 11 * n) & mask, a7);
+                a8 = Gemm.Fma(xt, Vector512.Load(q + 4 * n) & mask, a8);
+                a9 = Gemm.Fma(xt, Vector512.Load(q + 6 * n) & mask, a9);
+                a10 = Gemm.Fma(xt, Vector512.Load(q + 5 * n) & mask, a10);
+                a11 = Gemm.Fma(xt, Vector512.Load(q + 7 * n) & mask, a11);
+                a12 = Gemm.Fma(xt, Vector512.Load(q + 12 * n) & mask, a12);
+                a13 = Gemm.Fma(xt, Vector512.Load(q + 14 * n) & mask, a13);
+                a14 = Gemm.Fma(xt, Vector512.Load(q + 13 * n) & mask, a14);
+                a15 = Gemm.Fma(xt, Vector512.Load(q + 15 * n) & mask, a15);
             }
-            if (i + 4 <= n)
+            // lanes k + 8 onto k, pairing accumulators j and j + 8 in one vector
+
+            var b0 = Avx512F.Shuffle4x128(a0, a8, 0x44) + Avx512F.Shuffle4x128(a0, a8, 0xEE);
+            var b1 = Avx512F.Shuffle4x128(a1, a9, 0x44) + Avx512F.Shuffle4x128(a1, a9, 0xEE);
+            var b2 = Avx512F.Shuffle4x128(a2, a10, 0x44) + Avx512F.Shuffle4x128(a2, a10, 0xEE);
+            var b3 = Avx512F.Shuffle4x128(a3, a11, 0x44) + Avx512F.Shuffle4x128(a3, a11, 0xEE);
+            var b4 = Avx512F.Shuffle4x128(a4, a12, 0x44) + Avx512F.Shuffle4x128(a4, a12, 0xEE);
+            var b5 = Avx512F.Shuffle4x128(a5, a13, 0x44) + Avx512F.Shuffle4x128(a5, a13, 0xEE);
+            var b6 = Avx512F.Shuffle4x128(a6, a14, 0x44) + Avx512F.Shuffle4x128(a6, a14, 0xEE);
+            var b7 = Avx512F.Shuffle4x128(a7, a15, 0x44) + Avx512F.Shuffle4x128(a7, a15, 0xEE);
+            // lanes k + 4 onto k
+            var c0 = Avx512F.Shuffle4x128(b0, b4, 0x88) + Avx512F.Shuffle4x128(b0, b4, 0xDD);
+            var c1 = Avx512F.Shuffle4x128(b1, b5, 0x88) + Avx512F.Shuffle4x128(b1, b5, 0xDD);
+            var c2 = Avx512F.Shuffle4x128(b2, b6, 0x88) + Avx512F.Shuffle4x128(b2, b6, 0xDD);
+            var c3 = Avx512F.Shuffle4x128(b3, b7, 0x88) + Avx512F.Shuffle4x128(b3, b7, 0xDD);
+            // lanes k + 2 onto k, then lane 1 onto lane 0
+            var d0 = Avx512F.Shuffle(c0, c2, 0x44) + Avx512F.Shuffle(c0, c2, 0xEE);
+            var d1 = Avx512F.Shuffle(c1, c3, 0x44) + Avx512F.Shuffle(c1, c3, 0xEE);
+            var v = Avx512F.Shuffle(d0, d1, 0x88) + Avx512F.Shuffle(d0, d1, 0xDD);
+            v += b == null ? zero : Vector512.Load(b + g);
+            if (relu) v = Vector512.ConditionalSelect(Vector512.LessThan(v, zero), zero, v);
+            if (g == o && o + 16 <= o1) v.Store(y + o);
+            else
             {
-                var xv = Vector128.Load(x + i);
-                s0 += Vector128.Sum(xv * Vector128.Load(w0 + i)); s1 += Vector128.Sum(xv * Vector128.Load(w1 + i));
-                s2 += Vector128.Sum(xv * Vector128.Load(w2 + i)); s3 += Vector128.Sum(xv * Vector128.Load(w3 + i));
-                i += 4;
+                v.Store(tmp);
+                for (int k = o, k1 = Math.Min(o1, g + 16); k < k1; k++) y[k] = tmp[k - g];
             }
         }
-        else if (Vector256.IsHardwareAccelerated)
-        {
-            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (; i + 8 <= n; i += 8)
-            {
-                var xv = Vector256.Load(x + i);
-                a0 = Gemm.Fma(xv, Vector256.Load(w0 + i), a0);
-                a1 = Gemm.Fma(xv, Vector256.Load(w1 + i), a1);
-                a2 = Gemm.Fma(xv, Vector256.Load(w2 + i), a2);
-                a3 = Gemm.Fma(xv, Vector256.Load(w3 + i), a3);
-            }
-            s0 = Vector256.Sum(a0); s1 = Vector256.Sum(a1); s2 = Vector256.Sum(a2); s3 = Vector256.Sum(a3);
-        }
-        else
-        {
-            Vector128<float> a0 = Vector128<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
-            for (; i + 4 <= n; i += 4)
-            {
-                var xv = Vector128.Load(x + i);
-                a0 = Gemm.Fma(xv, Vector128.Load(w0 + i), a0);
-                a1 = Gemm.Fma(xv, Vector128.Load(w1 + i), a1);
-                a2 = Gemm.Fma(xv, Vector128.Load(w2 + i), a2);
-                a3 = Gemm.Fma(xv, Vector128.Load(w3 + i), a3);
-            }
-            s0 = Vector128.Sum(a0); s1 = Vector128.Sum(a1); s2 = Vector128.Sum(a2); s3 = Vector128.Sum(a3);
-        }
-        for (; i < n; i++)
-        {
-            s0 = MathF.FusedMultiplyAdd(x[i], w0[i], s0);
-            s1 = MathF.FusedMultiplyAdd(x[i], w1[i], s1);
-            s2 = MathF.FusedMultiplyAdd(x[i], w2[i], s2);
-            s3 = MathF.FusedMultiplyAdd(x[i], w3[i], s3);
-        }
-        if (bias == null) { y[0] = 0f + s0; y[1] = 0f + s1; y[2] = 0f + s2; y[3] = 0f + s3; }
-        else { y[0] = bias[0] + s0; y[1] = bias[1] + s1; y[2] = bias[2] + s2; y[3] = bias[3] + s3; }
     }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Gemv8<TS>(TS s, float* x, float* w, float* b, float* y, int o0, int o1, bool relu) where TS : struct, IDenseShape
+    {
+        int n = s.In, outF = s.Out, full = n & ~7, r = n & 7;
+        Vector256<float> mask = TailMask256(r), xt = Vector256.Load(x + n - 8) & mask, zero = Vector256<float>.Zero;
+        float* tmp = stackalloc float[8];
+        for (int o = o0; o < o1; o += 8)
+        {
+            int g = Math.Min(o, outF - 8);
+            float* p = w + (nint)g * n;
+            Vector256<float> a0 = zero, a1 = zero, a2 = zero, a3 = zero, a4 = zero, a5 = zero, a6 = zero, a7 = zero;
+            for (int i = 0; i < full; i += 8)
+            {
+                var xv = Vector256.Load(x + i);
+                float* q = p + i;
+                a0 = Gemm.Fma(xv, Vector256.Load(q), a0);
+                a1 = Gemm.Fma(xv, Vector256.Load(q + 2 * n), a1);
+                a2 = Gemm.Fma(xv, Vector256.Load(q + n), a2);
+                a3 = Gemm.Fma(xv, Vector256.Load(q + 3 * n), a3);
+                a4 = Gemm.Fma(xv, Vector256.Load(q + 4 * n), a4);
+                a5 = Gemm.Fma(xv, Vector256.Load(q + 6 * n), a5);
+                a6 = Gemm.Fma(xv, Vector256.Load(q + 5 * n), a6);
+                a7 = Gemm.Fma(xv, Vector256.Load(q + 7 * n), a7);
+            }
+            if (r != 0)
+            {
+                float* q = p + (n - 8);
+                a0 = Gemm.Fma(xt, Vector256.Load(q) & mask, a0);
+                a1 = Gemm.Fma(xt, Vector256.Load(q + 2 * n) & mask, a1);
+                a2 = Gemm.Fma(xt, Vector256.Load(q + n) & mask, a2);
+                a3 = Gemm.Fma(xt, Vector256.Load(q + 3 * n) & mask, a3);
+                a4 = Gemm.Fma(xt, Vector256.Load(q + 4 * n) & mask, a4);
+                a5 = Gemm.Fma(xt, Vector256.Load(q + 6 * n) & mask, a5);
+                a6 = Gemm.Fma(xt, Vector256.Load(q + 5 * n) & mask, a6);
+                a7 = Gemm.Fma(xt, Vector256.Load(q + 7 * n) & mask, a7);
+            }
+            // lanes k + 4 onto k, pairing accumulators j and j + 4 in one vector; then k + 2 onto k; then 1 onto 0
+            var b0 = Avx.Permute2x128(a0, a4, 0x20) + Avx.Permute2x128(a0, a4, 0x31);
+            var b1 = Avx.Permute2x128(a1, a5, 0x20) + Avx.Permute2x128(a1, a5, 0x31);
+            var b2 = Avx.Permute2x128(a2, a6, 0x20) + Avx.Permute2x128(a2, a6, 0x31);
+            var b3 = Avx.Permute2x128(a3, a7, 0x20) + Avx.Permute2x128(a3, a7, 0x31);
+            var c0 = Avx.Shuffle(b0, b2, 0x44) + Avx.Shuffle(b0, b2, 0xEE);
+            var c1 = Avx.Shuffle(b1, b3, 0x44) + Avx.Shuffle(b1, b3, 0xEE);
+            var v = Avx.Shuffle(c0, c1, 0x88) + Avx.Shuffle(c0, c1, 0xDD);
+            v += b == null ? zero : Vector256.Load(b + g);
+            if (relu) v = Vector256.ConditionalSelect(Vector256.LessThan(v, zero), zero, v);
+            if (g == o && o + 8 <= o1) v.Store(y + o);
+            else
+            {
+                v.Store(tmp);
+                for (int k = o, k1 = Math.Min(o1, g + 8); k < k1; k++) y[k] = tmp[k - g];
+            }
+        }
+    }
+
+    /// <summary>One row in the order of the multi-row kernels (steps 1 to 3 above).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static float DotOne(float* x, float* w, int n)
+    {
+        if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && n >= 16)
+        {
+            int full = n & ~15, r = n & 15;
+            var acc = Vector512<float>.Zero;
+            for (int i = 0; i < full; i += 16) acc = Gemm.Fma(Vector512.Load(x + i), Vector512.Load(w + i), acc);
+            if (r != 0)
+            {
+                var m = TailMask512(r);
+                acc = Gemm.Fma(Vector512.Load(x + n - 16) & m, Vector512.Load(w + n - 16) & m, acc);
+            }
+            return Tree(acc.GetLower() + acc.GetUpper());
+        }
+        if (Avx.IsSupported && Vector256.IsHardwareAccelerated && n >= 8)
+        {
+            int full = n & ~7, r = n & 7;
+            var acc = Vector256<float>.Zero;
+            for (int i = 0; i < full; i += 8) acc = Gemm.Fma(Vector256.Load(x + i), Vector256.Load(w + i), acc);
+            if (r != 0)
+            {
+                var m = TailMask256(r);
+                acc = Gemm.Fma(Vector256.Load(x + n - 8) & m, Vector256.Load(w + n - 8) & m, acc);
+            }
+            return Tree(acc);
+        }
+        if (Vector128.IsHardwareAccelerated && n >= 4)
+        {
+            int full = n & ~3, r = n & 3;
+            var acc = Vector128<float>.Zero;
+            for (int i = 0; i < full; i += 4) acc = Gemm.Fma(Vector128.Load(x + i), Vector128.Load(w + i), acc);
+            if (r != 0)
+            {
+                var m = Vector128.GreaterThanOrEqual(Vector128.Create(0, 1, 2, 3), Vector128.Create(4 - r)).AsSingle();
+                acc = Gemm.Fma(Vector128.Load(x + n - 4) & m, Vector128.Load(w + n - 4) & m, acc);
+            }
+            return Tree(acc);
+        }
+        float sum = 0f;
+        for (int i = 0; i < n; i++) sum = MathF.FusedMultiplyAdd(x[i], w[i], sum);
+        return sum;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Tree(Vector256<float> v) => Tree(v.GetLower() + v.GetUpper());
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Tree(Vector128<float> v)
+    {
+        var h = v + Vector128.Shuffle(v, Vector128.Create(2, 3, 0, 1));
+        return h.ToScalar() + h.GetElement(1);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float Finish(float sum, float bias, bool relu)
+    {
+        float v = sum + bias;
+        return relu && v < 0f ? 0f : v;
+    }
+
+    /// <summary>All ones in the last <paramref name="r"/> lanes (all lanes when r is 0).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> TailMask512(int r)
+        => Vector512.GreaterThanOrEqual(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create((16 - r) & 15)).AsSingle();
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> TailMask256(int r)
+        => Vector256.GreaterThanOrEqual(Vector256.Create(0, 1, 2, 3, 4, 5, 6, 7), Vector256.Create((8 - r) & 7)).AsSingle();
 
     // ---- reference twins ---------------------------------------------------------------------------------------
 

@@ -336,6 +336,20 @@ internal static unsafe class Pool2x2
 
     // ---- max -----------------------------------------------------------------------------------------------------------
 
+    /// <summary>
+    /// The 2×2/stride-2 max of two 16-wide input rows into 8 values, with the operations of the plane kernels
+    /// (<c>Take(Take(e0, o0), Take(e1, o1))</c>, so bit for bit the same): for a convolution tile that holds both rows
+    /// of a pooling window row (ConvDirect's F(2,3) tiles).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector256<float> Max2x2(Vector512<float> r0, Vector512<float> r1)
+    {
+        Vector512<float> e = Avx512F.PermuteVar16x32x2(r0, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), r1);
+        Vector512<float> o = Avx512F.PermuteVar16x32x2(r0, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), r1);
+        Vector512<float> t = Take(e, o);                    // [Take(e0, o0) | Take(e1, o1)]
+        return Take(t.GetLower(), t.GetUpper());
+    }
+
     /// <summary>One plane: y and argmax (h·inW + w) for every 2×2 window.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void MaxForward(float* x, float* y, int* a, int inW, int outH, int outW)
@@ -415,8 +429,9 @@ internal static unsafe class Pool2x2
     }
 
     // The same step without the index (inference): y = (w > v or w is NaN) ? w : v.
+    /// <summary>The scalar scan's step on 16 lanes: w where it is greater than v or NaN, else v.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Take(Vector512<float> v, Vector512<float> w)
+    internal static Vector512<float> Take(Vector512<float> v, Vector512<float> w)
         => Vector512.ConditionalSelect(Vector512.GreaterThan(w, v) | ~Vector512.Equals(w, w), w, v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

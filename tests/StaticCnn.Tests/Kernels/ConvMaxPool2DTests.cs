@@ -17,7 +17,10 @@ public class ConvMaxPool2DTests
     {
         // batch, inC, H, W, outC, k, pad, pool k, pool stride, activation
         { 1, 1, 28, 28, 6, 5, 2, 2, 2, 1 },     // LeNet-5 Conv1 → Pool1 (direct, 28-wide rows)
-        { 1, 6, 14, 14, 16, 5, 0, 2, 2, 1 },    // LeNet-5 Conv2 → Pool2 (channel-wise kernel)
+        { 1, 6, 14, 14, 16, 5, 0, 2, 2, 1 },    // LeNet-5 Conv2 → Pool2 (channel-wise kernel, pool in its tiles)
+        { 12, 6, 14, 14, 16, 5, 0, 2, 2, 1 },   // the same, batch 12: two parts with 2 threads, pool after the conv
+        { 1, 6, 14, 14, 16, 5, 0, 2, 2, 3 },    // the same, tanh: pool after the conv
+        { 2, 3, 12, 12, 16, 3, 1, 2, 2, 0 },    // channel-wise 3×3, no activation: pool in the tiles
         { 1, 10, 32, 32, 10, 3, 1, 2, 2, 1 },   // Cifar10Net Conv2 → Pool1
         { 1, 5, 16, 16, 20, 3, 1, 2, 2, 1 },    // Cifar10Net Conv4 → Pool2
         { 2, 10, 8, 8, 20, 5, 2, 2, 2, 1 },     // Cifar10Net Conv6 → Pool3 (rows one vector wide)
@@ -68,6 +71,35 @@ public class ConvMaxPool2DTests
             BitEqual(yu, yf, $"pooled output, {t} threads");
             Close(yr, yf, 1e-5, 1e-5, $"pooled vs reference, {t} threads");
         }
+    }
+
+    /// <summary>
+    /// Non-finite inputs: the pool taken inside the conv tiles (LeNet-5 Conv1 and Conv2, Cifar10Net Conv2 shapes) keeps the pool
+    /// kernel's NaN propagation and tie order bit for bit.
+    /// </summary>
+    [Theory, Trait("Category", "Numeric")]
+    [InlineData(1, 28, 28, 6, 5, 2)]
+    [InlineData(10, 32, 32, 10, 3, 1)]
+    [InlineData(6, 14, 14, 16, 5, 0)]
+    public void Fused_pool_keeps_nan_and_ties_of_the_pool_kernel(int inC, int h, int w, int outC, int k, int pad)
+    {
+        var c = Conv(inC, h, w, outC, k, pad, 1);
+        var p = Pool2DShape.Create(outC, c.outH, c.outW, 2, 2, 0);
+        var rng = new Random(77 + inC);
+        var x = Rand(rng, inC * h * w);
+        for (int i = 0; i < x.Length; i += 97) x[i] = i % 3 == 0 ? float.NaN : i % 3 == 1 ? float.PositiveInfinity : float.NegativeInfinity;
+        var wt = Rand(rng, outC * inC * k * k, -0.3f, 0.3f);
+        var b = Rand(rng, outC);
+        int convLen = outC * c.outH * c.outW, poolLen = outC * p.OutH * p.OutW;
+        var scratch = new float[ConvMaxPool2D.ScratchFloats(c, 1, 1)];
+        var cu = new float[convLen]; var yu = new float[poolLen]; var au = new int[poolLen];
+        Conv2D.Forward(c, x, wt, b, cu, 1, scratch, 1);
+        MaxPool2D.Forward(p, cu, yu, au, 1, 1);
+        var cf = new float[convLen]; var yf = new float[poolLen];
+        ConvMaxPool2D.Forward(c, p, x, wt, b, cf, yf, 1, scratch, 1);
+        Assert.Contains(yu, float.IsNaN);
+        BitEqual(cu, cf, "conv output");
+        BitEqual(yu, yf, "pooled output");
     }
 
     [Fact]

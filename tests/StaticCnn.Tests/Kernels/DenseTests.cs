@@ -141,6 +141,58 @@ public class DenseTests
         }
     }
 
+    /// <summary>
+    /// Batch-1 GEMV: a row's arithmetic does not depend on the group of rows it runs in (16 or 8 rows per pass, the
+    /// overlapping last group, single rows) nor on the split between threads; a row whose length is not a multiple of
+    /// the vector takes its tail with the counted lanes zeroed in x and w alike, so an infinite weight early in the row
+    /// stays infinite (0·∞ would be NaN).
+    /// </summary>
+    [Theory, Trait("Category", "Numeric")]
+    [InlineData(1031, 1021)]
+    [InlineData(1040, 1013)]
+    [InlineData(1029, 1030)]
+    public void Gemv_RowsIndependentOfGroupingAndThreads(int inF, int outF)
+    {
+        var rng = new Random(inF + outF);
+        var s = new RuntimeDenseShape { @in = inF, @out = outF, hasBias = true, activation = Activation.ReLU };
+        var x = NumericAssert.Random(rng, inF);
+        var w = NumericAssert.Random(rng, outF * inF);
+        var b = NumericAssert.Random(rng, outF);
+        // rows 5, 6, 7: an infinite weight just before the last whole 16-, 8- and 4-lane chunk ends (counted in the main
+        // loop, inside the tail vector's span when the lane count does not divide In)
+        int[] infAt = { (inF & ~15) - 1, (inF & ~7) - 1, (inF & ~3) - 1 };
+        for (int r = 0; r < 3; r++)
+        {
+            w[(5 + r) * inF + infAt[r]] = float.PositiveInfinity;
+            x[infAt[r]] = Math.Abs(x[infAt[r]]) + 0.5f;
+        }
+        float[]? first = null;
+        foreach (int threads in new[] { 1, 2, 3 })
+        {
+            var y = new float[outF];
+            Dense.Forward(s, x, w, b, y, 1, new float[Dense.ScratchFloats(s, 1, threads)], threads);
+            for (int r = 5; r < 8; r++) Assert.True(float.IsPositiveInfinity(y[r]), $"{threads} threads, row {r}: {y[r]:R}");
+            if (first == null) first = y;
+            else NumericAssert.Identical($"{threads} threads", y, first);
+        }
+        // every row alone (a one-row layer runs the single-row path) equals the same row in the whole layer
+        var one = new RuntimeDenseShape { @in = inF, @out = 1, hasBias = true, activation = Activation.ReLU };
+        for (int o = 0; o < outF; o += 97)
+        {
+            var y1 = new float[1];
+            Dense.Forward(one, x, w.AsSpan(o * inF, inF), b.AsSpan(o, 1), y1, 1, new float[Dense.ScratchFloats(one, 1, 1)], 1);
+            Assert.True(BitConverter.SingleToInt32Bits(y1[0]) == BitConverter.SingleToInt32Bits(first![o]), $"row {o}: alone {y1[0]:R}, in the layer {first[o]:R}");
+        }
+        for (int r = 0; r < 3; r++) w[(5 + r) * inF + infAt[r]] = 0f;       // finite rows for the tolerance check
+        var yR = new float[outF];
+        Dense.ForwardReference(s, x, w, b, yR, 1, Span<float>.Empty, 1);
+        var yAbs = new float[outF];
+        Dense.ForwardReference(s with { activation = Activation.None }, NumericAssert.Abs(x), NumericAssert.Abs(w), NumericAssert.Abs(b), yAbs, 1, Span<float>.Empty, 1);
+        var yF = (float[])first!.Clone();
+        for (int r = 5; r < 8; r++) yF[r] = yR[r];
+        NumericAssert.Close("y", yF, yR, yAbs, inF + 1);
+    }
+
     [Fact]
     public void WrongLengths_ThrowNamingSizes()
     {
