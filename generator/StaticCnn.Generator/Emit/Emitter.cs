@@ -423,7 +423,7 @@ internal static class Emitter
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _parameters; // " + Lit.Grouped(plan.ParameterCount) + " floats");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _gradients;  // same offsets");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _buffers;    // " + Lit.Grouped(plan.BufferCount) + " floats");
-        w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _workspace;  // TrainingWorkspaceFloats(maxBatch)");
+        w.Line("private global::StaticCnn.AlignedBuffer<float> _workspace;           // InferenceWorkspaceFloats(maxBatch); the first ForwardTrain grows it to TrainingWorkspaceFloats(maxBatch)");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<int> _intWorkspace; // ArgmaxIntsPerSample × maxBatch");
         w.Line("private global::StaticCnn.AlignedBuffer<float> _scratch;              // largest kernel scratch for (maxBatch, Threads)");
         w.Line("private int _threads = 1;");
@@ -450,7 +450,7 @@ internal static class Emitter
         w.Line("_parameters = _arenas.Parameters;");
         w.Line("_gradients = new global::StaticCnn.AlignedBuffer<float>((int)ParameterCount);");
         w.Line("_buffers = _arenas.Buffers;");
-        w.Line("_workspace = new global::StaticCnn.AlignedBuffer<float>((int)floats);");
+        w.Line("_workspace = new global::StaticCnn.AlignedBuffer<float>((int)InferenceWorkspaceFloats(maxBatch)); // inference only needs the activations");
         w.Line("_intWorkspace = new global::StaticCnn.AlignedBuffer<int>((int)ints);");
         w.Line("_scratch = new global::StaticCnn.AlignedBuffer<float>(scratch);");
         w.Line("_seed = seed;");
@@ -460,6 +460,18 @@ internal static class Emitter
         w.Line();
         w.Line("/// <summary>Copies the weights embedded at build time into the arenas; implemented only for [Network(Weights = ...)] (see docs/EMBEDDED.md).</summary>");
         w.Line("partial void LoadEmbeddedWeights();");
+        w.Line();
+        w.Line("/// <summary>");
+        w.Line("/// Grows the workspace from the activations (all inference needs) to the training size (activation gradients and saved");
+        w.Line("/// buffers) on the first ForwardTrain: a network used only for inference never holds the training part.");
+        w.Line("/// </summary>");
+        w.Open("private void EnsureTrainingWorkspace()");
+        w.Line("long need = TrainingWorkspaceFloats(_maxBatch);");
+        w.Line("if (_workspace.Length >= need) return;");
+        w.Line("var old = _workspace;");
+        w.Line("_workspace = new global::StaticCnn.AlignedBuffer<float>((int)need);");
+        w.Line("old.Dispose();");
+        w.Close();
         w.Line();
 
         // ---- scratch ----
@@ -680,6 +692,7 @@ internal static class Emitter
 
     private static void Locals(SourceWriter w)
     {
+        w.Line("EnsureTrainingWorkspace();");
         w.Line(Span + " ws = _workspace.Span;");
         w.Line("global::System.Span<int> iws = _intWorkspace.Span;");
         w.Line(Span + " prm = _parameters.Span;");
