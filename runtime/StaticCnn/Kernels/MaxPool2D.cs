@@ -435,7 +435,7 @@ internal static unsafe class Pool2x2
         => Vector512.ConditionalSelect(Vector512.GreaterThan(w, v) | ~Vector512.Equals(w, w), w, v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Take(Vector256<float> v, Vector256<float> w)
+    internal static Vector256<float> Take(Vector256<float> v, Vector256<float> w)
         => Vector256.ConditionalSelect(Vector256.GreaterThan(w, v) | ~Vector256.Equals(w, w), w, v);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -716,14 +716,13 @@ internal static unsafe class PoolRows
         for (; j < outW; j++) y[j] = Take(y[j], r[j]);
     }
 
+    // The scan step (Pool2x2's): w where it is greater than v or NaN, else v.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float Take(float v, float w) => w > v || float.IsNaN(w) ? w : v;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Take(Vector512<float> v, Vector512<float> w)
-        => Vector512.ConditionalSelect(Vector512.GreaterThan(w, v) | ~Vector512.Equals(w, w), w, v);
+    private static Vector512<float> Take(Vector512<float> v, Vector512<float> w) => Pool2x2.Take(v, w);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Take(Vector256<float> v, Vector256<float> w)
-        => Vector256.ConditionalSelect(Vector256.GreaterThan(w, v) | ~Vector256.Equals(w, w), w, v);
+    private static Vector256<float> Take(Vector256<float> v, Vector256<float> w) => Pool2x2.Take(v, w);
 }
