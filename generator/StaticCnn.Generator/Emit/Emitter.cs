@@ -833,6 +833,16 @@ internal static class Emitter
                 i++;
                 continue;
             }
+            if (Fusion.BatchNormActivation(plan, i))
+            {
+                // BatchNorm2D → ReLU/ReLU6/LeakyReLU: one pass, the activation taken per channel plane while it is in cache
+                LayerModel act = layers[i + 1];
+                w.Line(LayerComment(plan, l));
+                LayerBlock(w, plan, i, LayerComment(plan, act) + ", fused with " + l.Member, null,
+                    e => BatchNorm2DLayer.EmitForwardActivated(e, act));
+                i++;
+                continue;
+            }
             LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, false));
         }
         w.Line();

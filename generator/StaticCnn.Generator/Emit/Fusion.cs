@@ -30,4 +30,19 @@ internal static class Fusion
         return c.Kind == LayerType.Conv2D && p.Kind == LayerType.MaxPool2D && p.Inputs.Count == 1 && p.Inputs[0] == conv
                && !ArgmaxRead(plan, conv + 1);
     }
+
+    /// <summary>
+    /// BatchNorm2D layer <paramref name="bn"/> followed directly by a ReLU, ReLU6 or LeakyReLU layer that reads it:
+    /// emitted as one <c>BatchNorm2D.ForwardInference</c> call that also writes the activation, a channel plane at a
+    /// time while it is in cache (the exact, piecewise-linear kinds only, so the bits are the two layers'). Both
+    /// activations are written, so <c>GetActivation</c> and other readers of the BatchNorm are unaffected.
+    /// </summary>
+    public static bool BatchNormActivation(NetworkPlan plan, int bn)
+    {
+        var layers = plan.Model.Layers;
+        if (bn + 1 >= layers.Count) return false;
+        LayerModel b = layers[bn], a = layers[bn + 1];
+        return b.Kind == LayerType.BatchNorm2D && a.Kind is LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU
+               && a.Inputs.Count == 1 && a.Inputs[0] == bn;
+    }
 }

@@ -46,6 +46,43 @@ public static unsafe class BatchNorm2D
             OpsParallel.For(s.C, threads, new InferWork<TS> { S = s, X = px, G = pg, B = pb, RM = prm, RV = prv, Y = py, N = batch }, 3L * batch * s.H * s.W);
     }
 
+    /// <summary>
+    /// Inference BatchNorm followed by an activation layer, in one pass per channel plane: y = BN(x) as
+    /// <see cref="ForwardInference{TS}(TS, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/>,
+    /// then <paramref name="activated"/> = f(y) read back while the plane is in cache (MobileNet's BatchNorm → ReLU6,
+    /// ResNet's BatchNorm → ReLU), split over channels like the BatchNorm. Both outputs are written, bit for bit what
+    /// the two layers give one after the other. Only the exact, piecewise-linear kinds (<see cref="Fusable"/>).
+    /// PyTorch: <c>F.relu6(bn(x))</c> in eval mode.
+    /// </summary>
+    public static void ForwardInference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, Span<float> y, Activation kind, float slope,
+        Span<float> activated, int batch, int threads)
+        where TS : struct, IBatchNormShape
+    {
+        CheckInference(s, x.Length, gamma.Length, beta.Length, runningMean.Length, runningVar.Length, y.Length, batch, threads);
+        OpsCheck.Length(activated.Length, (long)batch * s.C * s.H * s.W, "activated");
+        if (!Fusable(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "only ReLU, ReLU6 and LeakyReLU are fused into a BatchNorm");
+        fixed (float* px = x, pg = gamma, pb = beta, prm = runningMean, prv = runningVar, py = y, pa = activated)
+            OpsParallel.For(s.C, threads, new InferWork<TS> { S = s, X = px, G = pg, B = pb, RM = prm, RV = prv, Y = py, N = batch, A = pa, Kind = kind, Slope = slope },
+                5L * batch * s.H * s.W);
+    }
+
+    /// <summary>Scalar twin of the fused form: the BatchNorm reference, then the activation reference on a copy.</summary>
+    public static void ForwardInferenceReference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
+        ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, Span<float> y, Activation kind, float slope,
+        Span<float> activated, int batch, int threads)
+        where TS : struct, IBatchNormShape
+    {
+        OpsCheck.Length(activated.Length, (long)batch * s.C * s.H * s.W, "activated");
+        if (!Fusable(kind)) throw new ArgumentOutOfRangeException(nameof(kind), kind, "only ReLU, ReLU6 and LeakyReLU are fused into a BatchNorm");
+        ForwardInferenceReference(s, x, gamma, beta, runningMean, runningVar, y, batch, threads);
+        y.CopyTo(activated);
+        Activations.ApplyForwardReference(kind, slope, activated);
+    }
+
+    /// <summary>The activation kinds <see cref="ForwardInference{TS}(TS, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, Activation, float, Span{float}, int, int)"/> fuses: those computed exactly, so a plane at a time gives the same bits as the whole tensor.</summary>
+    public static bool Fusable(Activation kind) => kind is Activation.ReLU or Activation.ReLU6 or Activation.LeakyReLU;
+
     /// <summary>dgamma += Σ dy·x̂, dbeta += Σ dy, dx += γ·invstd·(dy − mean(dy) − x̂·mean(dy·x̂)) (dx skipped when empty).</summary>
     public static void Backward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> saveMean,
         ReadOnlySpan<float> saveInvStd, ReadOnlySpan<float> dy, Span<float> dx, Span<float> dgamma, Span<float> dbeta, int batch, int threads)
@@ -325,6 +362,8 @@ public static unsafe class BatchNorm2D
     private struct InferWork<TS> : IRangeWork where TS : struct, IBatchNormShape
     {
         public TS S; public float* X, G, B, RM, RV, Y; public int N;
+        public float* A;            // the activation layer's output, or null
+        public Activation Kind; public float Slope;
 
         [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public readonly void Run(int start, int end)
@@ -339,6 +378,7 @@ public static unsafe class BatchNorm2D
                 {
                     long o = ((long)n * s.C + c) * hw;
                     Affine(X + o, Y + o, hw, alpha, shift);
+                    if (A != null) Activations.Forward(Kind, Slope, new ReadOnlySpan<float>(Y + o, hw), new Span<float>(A + o, hw));
                 }
             }
         }

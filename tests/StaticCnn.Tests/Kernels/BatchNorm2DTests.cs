@@ -137,4 +137,35 @@ public class BatchNorm2DTests
         NoAllocation(() => BatchNorm2D.ForwardInference(s, x, g, b, rm, rv, y, n, 2));
         NoAllocation(() => BatchNorm2D.Backward(s, x, g, sm, si, y, dx, dg, db, n, 2));
     }
+
+    [Theory]
+    [InlineData(Activation.ReLU, 2, 6, 7, 9)]
+    [InlineData(Activation.ReLU6, 3, 32, 14, 14)]   // MobileNetV2's BatchNorm → ReLU6
+    [InlineData(Activation.LeakyReLU, 1, 5, 3, 17)]
+    public void Fused_activation_gives_the_bits_of_the_two_layers(Activation kind, int n, int c, int h, int w)
+    {
+        var s = new BatchNormShape(c, h, w);
+        var rng = new Random(c * 100 + w);
+        var x = Rand(rng, n * c * h * w, -4f, 9f);      // ReLU6's clip at 6 and the negative side both exercised
+        x[0] = float.NaN; x[1] = -0f; x[2] = float.PositiveInfinity;
+        var g = Rand(rng, c, 0.5f, 1.5f); var b = Rand(rng, c);
+        var rm = Rand(rng, c); var rv = Rand(rng, c, 0.5f, 2f);
+        const float slope = 0.01f;
+        var y = new float[x.Length];
+        BatchNorm2D.ForwardInference(s, x, g, b, rm, rv, y, n, 1);
+        var expected = new float[x.Length];
+        Activations.Forward(kind, slope, y, expected);
+        foreach (int t in new[] { 1, 2, 3 })
+        {
+            var yf = new float[x.Length]; var af = new float[x.Length];
+            BatchNorm2D.ForwardInference(s, x, g, b, rm, rv, yf, kind, slope, af, n, t);
+            BitEqual(y, yf, $"BatchNorm output, {t} threads");
+            BitEqual(expected, af, $"{kind} output, {t} threads");
+        }
+        var yr = new float[x.Length]; var ar = new float[x.Length];
+        BatchNorm2D.ForwardInferenceReference(s, x, g, b, rm, rv, yr, kind, slope, ar, n, 1);
+        Close(expected, ar, 1e-5, 1e-5, "reference twin");
+        Assert.Throws<ArgumentOutOfRangeException>(() => BatchNorm2D.ForwardInference(s, x, g, b, rm, rv, y, Activation.Sigmoid, 0, new float[x.Length], n, 1));
+        Assert.Throws<ArgumentException>(() => BatchNorm2D.ForwardInference(s, x, g, b, rm, rv, y, kind, slope, new float[x.Length - 1], n, 1));
+    }
 }
