@@ -12,16 +12,6 @@ namespace StaticCnn.Benchmarks;
 /// </summary>
 public static class DepthwiseMode
 {
-    private struct Shape : IConv2DShape
-    {
-        public int C, H, O, S;
-        public readonly int InC => C; public readonly int InH => H; public readonly int InW => H;
-        public readonly int OutC => C; public readonly int OutH => O; public readonly int OutW => O;
-        public readonly int KH => 3; public readonly int KW => 3; public readonly int StrideH => S; public readonly int StrideW => S;
-        public readonly int PadH => 1; public readonly int PadW => 1; public readonly int DilationH => 1; public readonly int DilationW => 1;
-        public readonly int Groups => C; public readonly bool HasBias => false; public readonly Activation Activation => Activation.None;
-    }
-
     /// <summary>(channels, input side, stride) of the measured layers.</summary>
     public static readonly (int C, int Side, int Stride)[] Layers = [(32, 112, 1), (96, 112, 2), (144, 56, 1), (384, 14, 1), (960, 7, 1)];
 
@@ -35,7 +25,7 @@ public static class DepthwiseMode
         foreach (var (c, side, stride) in Layers)
         {
             int o = (side + 2 - 3) / stride + 1;
-            var s = new Shape { C = c, H = side, O = o, S = stride };
+            var s = new FieldConvShape(c, side, side, c, o, o, 3, 3, stride, stride, 1, 1, Groups: c);
             var x = ConvWorkload<Conv64At56>.Filled(batch * c * side * side, 1);
             var w = ConvWorkload<Conv64At56>.Filled(c * 9, 2);
             var dy = ConvWorkload<Conv64At56>.Filled(batch * c * o * o, 3);
@@ -55,7 +45,7 @@ public static class DepthwiseMode
         return 0;
     }
 
-    private static void Line(string label, Shape s, ConvPass pass, ConvAlgorithm[] before, double flops, double seconds,
+    private static void Line(string label, FieldConvShape s, ConvPass pass, ConvAlgorithm[] before, double flops, double seconds,
         Action<float[]> run, int batch, int threads)
     {
         string text = $"  {label,-17}";

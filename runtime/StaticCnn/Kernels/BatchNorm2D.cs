@@ -52,7 +52,9 @@ public static unsafe class BatchNorm2D
     /// then <paramref name="activated"/> = f(y) read back while the plane is in cache (MobileNet's BatchNorm → ReLU6,
     /// ResNet's BatchNorm → ReLU), split over channels like the BatchNorm. Both outputs are written, bit for bit what
     /// the two layers give one after the other. Only the exact, piecewise-linear kinds (<see cref="Fusable"/>).
-    /// PyTorch: <c>F.relu6(bn(x))</c> in eval mode.
+    /// Stateless like every kernel: calls from several threads are safe on distinct outputs. A span of the wrong length
+    /// throws <see cref="ArgumentException"/>, another activation kind <see cref="ArgumentOutOfRangeException"/>, before
+    /// anything is written. PyTorch: <c>F.relu6(bn(x))</c> in eval mode.
     /// </summary>
     public static void ForwardInference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, Span<float> y, Activation kind, float slope,

@@ -202,6 +202,12 @@ public static class ConvAlgorithms
         throw new InvalidOperationException("A convolution algorithm list does not end in a general algorithm.");
     }
 
+    /// <summary>The forward list in order (no copy: for scratch sizing on every call).</summary>
+    internal static ReadOnlySpan<ConvAlgorithm> ForwardAlgorithms => ForwardList;
+
+    /// <summary>Whether forward algorithm <paramref name="a"/>'s test passes for <paramref name="g"/>.</summary>
+    internal static bool AppliesForward(ConvAlgorithm a, in ConvGeom g, bool accumulate) => Applies(a, g, accumulate);
+
     /// <summary>Every algorithm of <paramref name="pass"/>'s list whose test passes for <paramref name="g"/>, in list order.</summary>
     internal static List<ConvAlgorithm> Applicable(ConvPass pass, in ConvGeom g, bool accumulate = false)
     {

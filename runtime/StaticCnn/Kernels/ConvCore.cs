@@ -194,8 +194,8 @@ internal static unsafe class ConvCore
         // and Winograd's wherever it applies, chosen or not (callers such as the Winograd tests rely on it)
         if (ConvWinograd.Applies(g)) s = Math.Max(s, ConvWinograd.Scratch(g, threads));
         if (ConvAlgorithms.AnyForced)
-            foreach (bool accumulate in new[] { false, true })
-                foreach (var a in ConvAlgorithms.Applicable(ConvPass.Forward, g, accumulate))
+            foreach (ConvAlgorithm a in ConvAlgorithms.ForwardAlgorithms)
+                if (ConvAlgorithms.AppliesForward(a, g, false) || ConvAlgorithms.AppliesForward(a, g, true))
                     s = Math.Max(s, ForwardScratch(a, g, threads));
         return s;
     }
