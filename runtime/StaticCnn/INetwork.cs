@@ -86,7 +86,13 @@ public interface INetwork : IDisposable
     /// <exception cref="InvalidOperationException">Another thread is inside a call on this instance (see the remarks: one instance per thread, or <see cref="CreateInferenceContext"/>).</exception>
     /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
     void ZeroGradients();
-    /// <summary>The activation (NCHW, batch × its size) that layer <paramref name="layerIndex"/> produced in the last forward.</summary>
+    /// <summary>
+    /// The activation (NCHW, batch × its size) that layer <paramref name="layerIndex"/> produced in the last forward.
+    /// <see cref="ForwardTrain(ReadOnlySpan{float}, Span{float}, int)"/> writes every layer's activation; the inference
+    /// <see cref="Forward(ReadOnlySpan{float}, Span{float}, int)"/> computes a Conv2D → BatchNorm2D (→ ReLU, ReLU6 or
+    /// LeakyReLU) chain in one pass and writes only the chain's last activation (docs/GENERATOR.md, "Inference fusion").
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The last call was an inference <c>Forward</c> and this layer's activation was computed inside such a chain and not kept (the message names the layer that holds the result).</exception>
     /// <exception cref="InvalidOperationException">Another thread is inside a call on this instance (see the remarks: one instance per thread, or <see cref="CreateInferenceContext"/>).</exception>
     /// <exception cref="ObjectDisposedException">The instance was disposed.</exception>
     ReadOnlySpan<float> GetActivation(int layerIndex);

@@ -361,6 +361,16 @@ internal static class Emitter
         // ---- static tables ----
         w.Line("private static readonly int[] s_actOffsets = { " + string.Join(", ", layers.Select(l => l.Member + "ActOffset")) + " };");
         w.Line("private static readonly int[] s_sizes = { " + string.Join(", ", layers.Select(l => l.Member + "Size")) + " };");
+        var fusedAway = Fusion.FusedAway(plan);
+        if (fusedAway.Count > 0)
+        {
+            // what GetActivation says about a layer whose activation the inference Forward does not write
+            var notKept = new string[layers.Count];
+            foreach (var (layer, into) in fusedAway)
+                notKept[layer] = Lit.String(layers[layer].Member + " (layer " + layer + ") is computed together with " + layers[into].Member
+                    + " in one pass by the inference Forward, which writes only " + layers[into].Member + "'s activation; ForwardTrain writes every layer's activation.");
+            w.Line("private static readonly string?[] s_notKeptByForward = { " + string.Join(", ", notKept.Select(t => t ?? "null")) + " };");
+        }
         w.Line("private static readonly global::StaticCnn.LayerInfo[] s_layerInfos =");
         w.Open();
         for (int i = 0; i < layers.Count; i++)
@@ -551,6 +561,8 @@ internal static class Emitter
         Guarded(w, "public " + ReadOnlySpan + " GetActivation(int layerIndex)", () =>
         {
             w.Line("if ((uint)layerIndex >= LayerCount) throw new global::System.ArgumentOutOfRangeException(nameof(layerIndex), layerIndex, $\"{Name} has {LayerCount} layers.\");");
+            if (Fusion.FusedAway(plan).Count > 0)
+                w.Line("if (_batch > 0 && _trainBatch == 0 && s_notKeptByForward[layerIndex] is string notKept) throw new global::System.InvalidOperationException(notKept);");
             w.Line("return _workspace.Span.Slice(s_actOffsets[layerIndex] * _maxBatch, _batch * s_sizes[layerIndex]);");
         });
         w.Line();
@@ -831,6 +843,19 @@ internal static class Emitter
                 LayerBlock(w, plan, i, LayerComment(plan, pool) + ", fused with " + l.Member + " (inference: no argmax)", null,
                     e => Conv2DLayer.EmitForwardPooled(e, pool));
                 i++;
+                continue;
+            }
+            int fused = Fusion.ConvBatchNorm(plan, i);
+            if (fused > 0)
+            {
+                // Conv2D → BatchNorm2D (→ ReLU/ReLU6/LeakyReLU): one call, each output-channel row finished in cache
+                LayerModel bn = layers[i + 1], last = layers[i + fused - 1];
+                w.Line(LayerComment(plan, l));
+                if (fused == 3) w.Line(LayerComment(plan, bn));
+                LayerBlock(w, plan, i, LayerComment(plan, last) + ", fused with " + l.Member + (fused == 3 ? " and " + bn.Member : "")
+                    + " (inference: only " + last.Member + "'s activation is written)", null,
+                    e => Conv2DLayer.EmitForwardBatchNorm(e, bn, fused == 3 ? last : null));
+                i += fused - 1;
                 continue;
             }
             if (Fusion.BatchNormActivation(plan, i))

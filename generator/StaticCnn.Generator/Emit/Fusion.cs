@@ -1,3 +1,4 @@
+using System.Linq;
 using StaticCnn.Generator.Model;
 
 namespace StaticCnn.Generator.Emit;
@@ -44,5 +45,48 @@ internal static class Fusion
         LayerModel b = layers[bn], a = layers[bn + 1];
         return b.Kind == LayerType.BatchNorm2D && a.Kind is LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU
                && a.Inputs.Count == 1 && a.Inputs[0] == bn;
+    }
+
+    /// <summary>
+    /// Conv2D layer <paramref name="conv"/> read only by the BatchNorm2D right after it, and that BatchNorm read only by
+    /// a ReLU, ReLU6 or LeakyReLU right after it (optional): the number of layers (3, 2, or 0 for no fusion) emitted as
+    /// one <c>Conv2D.ForwardBatchNorm</c> at inference, which applies the BatchNorm and the activation to each output
+    /// channel row while it is in cache and writes only the last layer's activation (bit for bit the separate layers'
+    /// result). The skipped activations are not network outputs and have no other reader; after an inference
+    /// <c>Forward</c>, <c>GetActivation</c> of them throws (see <see cref="FusedAway"/>).
+    /// </summary>
+    public static int ConvBatchNorm(NetworkPlan plan, int conv)
+    {
+        var layers = plan.Model.Layers;
+        if (conv + 1 >= layers.Count) return 0;
+        if (layers[conv].Kind != LayerType.Conv2D || layers[conv + 1].Kind != LayerType.BatchNorm2D || !OnlyReader(plan, conv, conv + 1))
+            return 0;
+        return conv + 2 < layers.Count && layers[conv + 2].Kind is LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU
+               && OnlyReader(plan, conv + 1, conv + 2) ? 3 : 2;
+    }
+
+    /// <summary>The layers whose activation an inference <c>Forward</c> does not write, with the layer that holds the result.</summary>
+    public static System.Collections.Generic.List<(int Layer, int Into)> FusedAway(NetworkPlan plan)
+    {
+        var list = new System.Collections.Generic.List<(int, int)>();
+        for (int i = 0; i < plan.Model.Layers.Count; i++)
+        {
+            int n = ConvBatchNorm(plan, i);
+            for (int k = 0; k + 1 < n; k++) list.Add((i + k, i + n - 1));
+            if (n > 0) i += n - 1;
+        }
+        return list;
+    }
+
+    /// <summary>Whether <paramref name="reader"/> reads layer <paramref name="layer"/> alone, nothing else reads it, and it is not a network output.</summary>
+    private static bool OnlyReader(NetworkPlan plan, int layer, int reader)
+    {
+        NetworkModel m = plan.Model;
+        if (m.Outputs.Contains(layer)) return false;
+        LayerModel r = m.Layers[reader];
+        if (r.Inputs.Count != 1 || r.Inputs[0] != layer) return false;
+        foreach (LayerModel l in m.Layers)
+            if (l.Index != reader && l.Inputs.Contains(layer)) return false;
+        return true;
     }
 }

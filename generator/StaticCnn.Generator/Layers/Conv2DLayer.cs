@@ -90,6 +90,19 @@ internal class Conv2DLayer : LayerKind
         e.Call("ConvMaxPool2D", "Forward", args + ", " + pooled + ", batch, scratch, threads");
     }
 
+    /// <summary>Inference: this convolution, the BatchNorm2D <paramref name="bn"/> reading it and the activation layer
+    /// <paramref name="act"/> reading that (or null), as one call writing only the last layer's activation.</summary>
+    public static void EmitForwardBatchNorm(EmitContext e, LayerModel bn, LayerModel? act)
+    {
+        LayerModel last = act ?? bn;
+        string y = e.Local("fused", "ws.Slice(" + last.Member + "ActOffset * mb, batch * " + last.Member + "Size)");
+        string kind = act == null ? "global::StaticCnn.Activation.None" : act.Prop("Kind");
+        string slope = act == null ? "0f" : act.Prop("Slope");
+        e.Call("Conv2D", "ForwardBatchNorm", e.Shape + ", default(" + bn.Member + "Shape), " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias")
+            + ", " + e.TensorOf(bn, "prm", "weight") + ", " + e.TensorOf(bn, "prm", "bias") + ", " + e.TensorOf(bn, "buf", "running_mean") + ", " + e.TensorOf(bn, "buf", "running_var")
+            + ", " + kind + ", " + slope + ", " + y + ", batch, scratch, threads");
+    }
+
     public override void EmitBackward(EmitContext e)
         => e.Call("Conv2D", "Backward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Y + ", " + e.DY + ", " + e.DX()
             + ", " + e.Grad("weight") + ", " + e.Grad("bias") + ", batch, scratch, threads");

@@ -104,14 +104,20 @@ internal sealed class EmitContext
         return i < 0 ? NetworkModel.InputOf(i) : -1;
     }
 
-    private string TensorRegion(string arena, string suffix)
+    private string TensorRegion(string arena, string suffix) => TensorRegion(Net, L, arena, suffix);
+
+    private static string TensorRegion(NetworkPlan net, LayerModel l, string arena, string suffix)
     {
-        string owner = L.Shares >= 0 ? Net.Model.Layers[L.Shares].Member : M; // a layer that shares uses its owner's tensors
-        for (int t = 0; t < L.Tensors.Count; t++)
-            if (L.Tensors[t].Suffix == suffix)
-                return arena + ".Slice(" + owner + Naming.Pascal(suffix) + "Offset, " + Lit.Int(L.Tensors[t].Length) + ")";
+        string owner = l.Shares >= 0 ? net.Model.Layers[l.Shares].Member : l.Member; // a layer that shares uses its owner's tensors
+        for (int t = 0; t < l.Tensors.Count; t++)
+            if (l.Tensors[t].Suffix == suffix)
+                return arena + ".Slice(" + owner + Naming.Pascal(suffix) + "Offset, " + Lit.Int(l.Tensors[t].Length) + ")";
         return "default";
     }
+
+    /// <summary>A tensor of another layer <paramref name="other"/> fused into this one's call, as a local named after both.</summary>
+    public string TensorOf(LayerModel other, string arena, string suffix)
+        => Local(Camel(other.Member) + Naming.Pascal(suffix), TensorRegion(Net, other, arena, suffix));
 
     private static string Short(string suffix) => suffix switch { "weight" => "w", "bias" => "b", _ => Camel(suffix) };
     private static string Camel(string snake) { string p = Naming.Pascal(snake); return char.ToLowerInvariant(p[0]) + p.Substring(1); }

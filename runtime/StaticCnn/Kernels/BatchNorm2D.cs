@@ -201,7 +201,7 @@ public static unsafe class BatchNorm2D
             throw new ArgumentException($"BatchNorm2D training needs more than one value per channel; batch·H·W = {(long)batch * s.H * s.W}.", nameof(batch));
     }
 
-    private static void CheckInference<TS>(TS s, int x, int g, int b, int rm, int rv, int y, int batch, int threads) where TS : struct, IBatchNormShape
+    internal static void CheckInference<TS>(TS s, int x, int g, int b, int rm, int rv, int y, int batch, int threads) where TS : struct, IBatchNormShape
     {
         OpsCheck.Batch(batch, threads);
         OpsCheck.Length(x, (long)batch * s.C * s.H * s.W, "x");
@@ -282,9 +282,18 @@ public static unsafe class BatchNorm2D
         for (; i < n; i++) { sumDy += dy[i]; dot += dy[i] * (x[i] - mean); }
     }
 
+    /// <summary>The inference affine of one channel: α = γ/√(var + ε), shift = β − mean·α (y = x·α + shift). The one
+    /// place this is computed, so a convolution that applies the BatchNorm in its store gets the same bits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Fold(float gamma, float beta, float mean, float var, float eps, out float alpha, out float shift)
+    {
+        alpha = gamma * (1f / MathF.Sqrt(var + eps));
+        shift = beta - mean * alpha;
+    }
+
     /// <summary>y[i] = x[i]·alpha + shift.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Affine(float* x, float* y, int n, float alpha, float shift)
+    internal static void Affine(float* x, float* y, int n, float alpha, float shift)
     {
         int i = 0;
         if (Vector512.IsHardwareAccelerated)
@@ -374,8 +383,7 @@ public static unsafe class BatchNorm2D
             int hw = s.H * s.W;
             for (int c = start; c < end; c++)
             {
-                float alpha = G[c] * (1f / MathF.Sqrt(RV[c] + s.Epsilon));
-                float shift = B[c] - RM[c] * alpha;
+                Fold(G[c], B[c], RM[c], RV[c], s.Epsilon, out float alpha, out float shift);
                 for (int n = 0; n < N; n++)
                 {
                     long o = ((long)n * s.C + c) * hw;

@@ -52,19 +52,20 @@ public static unsafe class Conv2D
     {
         var g = Geom(s);
         Validate(g);
-        return checked((int)ConvCore.Scratch(g, threads));
+        return checked((int)(ConvCore.Scratch(g, threads) + FoldFloats(g)));
     }
 
     /// <summary>
-    /// Floats of scratch <see cref="Forward"/> alone needs (the forward path chosen for this shape: direct, column
-    /// Winograd, channel-wise, GEMM, Winograd F(2×2,3×3)); at most <see cref="ScratchFloats"/>. Inference-only
+    /// Floats of scratch <see cref="Forward"/> and <see cref="ForwardBatchNorm"/> need (the forward path chosen for this
+    /// shape: direct, column Winograd, channel-wise, GEMM, Winograd F(2×2,3×3); and the folded BatchNorm's 2·OutC);
+    /// at most <see cref="ScratchFloats"/>. Inference-only
     /// workspaces use it, since backward scratch is often much larger.
     /// </summary>
     public static int ForwardScratchFloats<TS>(TS s, int batch, int threads) where TS : struct, IConv2DShape
     {
         var g = Geom(s);
         Validate(g);
-        return checked((int)ConvCore.ForwardScratch(g, threads));
+        return checked((int)(ConvCore.ForwardScratch(g, threads) + FoldFloats(g)));
     }
 
     /// <summary>
@@ -107,6 +108,69 @@ public static unsafe class Conv2D
         KernelChecks.Scratch(scratch, ConvCore.ForwardScratch(g, threads));
         fixed (float* px = x, pw = w, pb = b, py = y, ps = scratch)
             ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, s.Activation, ps, threads);
+    }
+
+    /// <summary>
+    /// Inference: this convolution and the <see cref="BatchNorm2D"/> that reads it (running statistics), and optionally
+    /// the ReLU, ReLU6 or LeakyReLU layer after that, in one pass: y = post(BN(act(conv(x, w) + b))). Each output-channel
+    /// row gets the BatchNorm's affine and the activation right after the convolution writes it, while it is in cache
+    /// (<see cref="ConvEpilogue"/>), instead of two more passes over the tensor (ResNet's conv → BatchNorm → ReLU,
+    /// MobileNet's conv → BatchNorm → ReLU6). The result is bit for bit <see cref="Forward"/>, then
+    /// <see cref="BatchNorm2D.ForwardInference{TS}(TS, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/>,
+    /// then <see cref="Activations.Forward"/>: the same operations on the same values. Only <paramref name="y"/> is
+    /// written (the convolution's and the BatchNorm's own outputs are not kept). <paramref name="post"/> is None or an
+    /// exact kind (<see cref="BatchNorm2D.Fusable"/>); another kind throws <see cref="ArgumentOutOfRangeException"/>,
+    /// a BatchNorm shape other than the convolution's output or a span of the wrong length <see cref="ArgumentException"/>,
+    /// before anything is written. Scratch: <see cref="ForwardScratchFloats"/>. Stateless: safe from several threads
+    /// on distinct outputs and scratch. PyTorch: <c>F.relu6(bn(conv(x)))</c> in eval mode.
+    /// </summary>
+    public static void ForwardBatchNorm<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
+        Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
+    {
+        var g = Geom(s);
+        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
+        long convScratch = ConvCore.ForwardScratch(g, threads);
+        KernelChecks.Scratch(scratch, convScratch + FoldFloats(g));
+        fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, py = y, ps = scratch)
+        {
+            float* alpha = Gemm.Align(ps + convScratch), shift = alpha + g.Cout;
+            for (int c = 0; c < g.Cout; c++) BatchNorm2D.Fold(pg[c], pbe[c], pm[c], pv[c], bn.Epsilon, out alpha[c], out shift[c]);
+            var ep = new ConvEpilogue(s.Activation, alpha, shift, post, postSlope);
+            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads);
+        }
+    }
+
+    /// <summary>Scalar twin of <see cref="ForwardBatchNorm"/>: <see cref="ForwardReference"/>, the BatchNorm's and the activation's references.</summary>
+    public static void ForwardBatchNormReference<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
+        Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
+    {
+        var g = Geom(s);
+        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
+        ForwardReference(s, x, w, b, y, batch, scratch, threads);
+        BatchNorm2D.ForwardInferenceReference(bn, y, gamma, beta, runningMean, runningVar, y, batch, 1);
+        Activations.ApplyForwardReference(post, postSlope, y);
+    }
+
+    /// <summary>Floats <see cref="ForwardBatchNorm"/> keeps after the convolution's scratch: α and shift per output channel.</summary>
+    private static long FoldFloats(in ConvGeom g) => 2L * g.Cout + 16;
+
+    private static void CheckBatchNorm<TB>(in ConvGeom g, bool hasBias, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
+        ReadOnlySpan<float> b, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean,
+        ReadOnlySpan<float> runningVar, Activation post, ReadOnlySpan<float> y, int batch) where TB : struct, IBatchNormShape
+    {
+        CheckForward(g, hasBias, x, w, b, y, batch);
+        if (bn.C != g.Cout || bn.H != g.OH || bn.W != g.OW)
+            throw new ArgumentException($"The BatchNorm's shape {bn.C}×{bn.H}×{bn.W} is not the convolution's output {g.Cout}×{g.OH}×{g.OW}.", nameof(bn));
+        KernelChecks.Length(gamma, g.Cout, "gamma");
+        KernelChecks.Length(beta, g.Cout, "beta");
+        KernelChecks.Length(runningMean, g.Cout, "runningMean");
+        KernelChecks.Length(runningVar, g.Cout, "runningVar");
+        if (post != Activation.None && !BatchNorm2D.Fusable(post))
+            throw new ArgumentOutOfRangeException(nameof(post), post, "only ReLU, ReLU6 and LeakyReLU are fused after a BatchNorm");
     }
 
     /// <summary>Applies the activation derivative to <paramref name="dy"/> in place, then dw += , db += , dx += (dx may be empty).</summary>

@@ -308,26 +308,26 @@ internal static unsafe class ConvCore
         public float* X, W, B, Y, Scratch;
         public int Batch, PerPart, MBlocks;
         public bool Accumulate;
-        public Activation Act;
+        public ConvEpilogue Ep;
     }
 
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        Activation act, float* scratch, int threads)
+        in ConvEpilogue ep, float* scratch, int threads)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
         if (alg == ConvAlgorithm.Depthwise)
         {
-            ConvDepthwise.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
+            ConvDepthwise.Forward(g, x, w, b, y, batch, accumulate, ep, scratch, threads);
             return;
         }
         if (alg <= ConvAlgorithm.Direct)
         {
-            ConvDirect.Forward(g, alg, x, w, b, y, batch, accumulate, act, scratch, threads);
+            ConvDirect.Forward(g, alg, x, w, b, y, batch, accumulate, ep, scratch, threads);
             return;
         }
         if (alg == ConvAlgorithm.Winograd)
         {
-            ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
+            ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, ep, scratch, threads);
             return;
         }
         if (alg == ConvAlgorithm.GemmWide)
@@ -339,7 +339,7 @@ internal static unsafe class ConvCore
             var wctx = new FwdCtx
             {
                 G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)WidePerPart(g)),
-                Accumulate = accumulate, Act = act, MBlocks = mBlocks,
+                Accumulate = accumulate, Ep = ep, MBlocks = mBlocks,
             };
             GemmWorkers.Run(wparts, &ForwardWidePart, &wctx);
             return;
@@ -347,7 +347,7 @@ internal static unsafe class ConvCore
         var ctx = new FwdCtx
         {
             G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = Gemm.PackFloats(g.K),
-            Accumulate = accumulate, Act = act,
+            Accumulate = accumulate, Ep = ep,
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
         GemmWorkers.Run(parts, &ForwardPart, &ctx);
@@ -374,9 +374,8 @@ internal static unsafe class ConvCore
             float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
             Gemm.Run(ref src, M, K, c.W + (nint)grp * M * K, K, yg, N, c.B == null ? null : c.B + grp * M,
                 c.Accumulate, c0, c1, bpack);
-            if (c.Act != Activation.None)
-                for (int oc = 0; oc < M; oc++)
-                    Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yg + (nint)oc * N + c0, c1 - c0));
+            if (c.Ep.Any)
+                for (int oc = 0; oc < M; oc++) c.Ep.Apply(grp * M + oc, yg + (nint)oc * N + c0, c1 - c0);
             lo += tile1 - tile0;
         }
     }
@@ -460,8 +459,7 @@ internal static unsafe class ConvCore
                         float* dst = yrow + (nint)oh * g.OW + ow;
                         if (c.Accumulate) Gemm.Add(crow + (q - j0), dst, len);
                         else Gemm.Copy(crow + (q - j0), dst, len);
-                        if (c.Act != Activation.None)
-                            Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(dst, len));
+                        if (c.Ep.Any) c.Ep.Apply(grp * M + oc, dst, len);
                         q += len;
                     }
                 }

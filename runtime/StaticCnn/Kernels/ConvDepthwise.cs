@@ -71,18 +71,18 @@ internal static unsafe partial class ConvDepthwise
         public float* X, W, B, Y, Scratch;
         public int Batch, PerPart, Lanes;
         public bool Accumulate;
-        public Activation Act;
+        public ConvEpilogue Ep;
     }
 
     /// <summary>y = act(conv(x, w) + b), or y += conv(x, w) when <paramref name="accumulate"/> (bias and activation then unused by callers).</summary>
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        Activation act, float* scratch, int threads)
+        in ConvEpilogue ep, float* scratch, int threads)
     {
         int lanes = Lanes(g);   // chosen here, on the calling thread, for every part
         var ctx = new Ctx
         {
             G = g, X = x, W = w, B = accumulate ? null : b, Y = y, Scratch = scratch, Batch = batch,
-            PerPart = checked((int)PerPart(g, lanes)), Lanes = lanes, Accumulate = accumulate, Act = act,
+            PerPart = checked((int)PerPart(g, lanes)), Lanes = lanes, Accumulate = accumulate, Ep = ep,
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, Grain);
         if (parts <= 1) Part(&ctx, 0, 1);
@@ -136,8 +136,7 @@ internal static unsafe partial class ConvDepthwise
             }
             if (c.Accumulate)
                 for (int oh = 0; oh < g.OH; oh++) Gemm.Add(acc + (nint)oh * ldy, yp + (nint)oh * g.OW, g.OW);
-            if (c.Act != Activation.None)
-                Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yp, N));
+            if (c.Ep.Any) c.Ep.Apply(oc, yp, N);
         }
     }
 

@@ -32,13 +32,13 @@ internal static unsafe partial class ConvDirect
         public int* Taps;
         public int Batch, PerPart;
         public bool Relu;
-        public Activation Act;
+        public ConvEpilogue Ep;
         public float* Pooled;           // column-pair kernel: the 2×2/stride-2 max-pool taken in the tiles (one part), or null
         public int PoolW;
     }
 
     private static void ForwardChannelWise(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,
-        Activation act, float* scratch, int threads)
+        in ConvEpilogue ep, float* scratch, int threads)
     {
         int K = g.K, M = g.Cout, hp = Hp(g), wp = Wp(g), plane = hp * wp;
         float* wt = Gemm.Align(scratch);
@@ -49,7 +49,7 @@ internal static unsafe partial class ConvDirect
                 for (int kw = 0; kw < g.KW; kw++, k++) taps[k] = ic * plane + kh * wp + kw;
         var ctx = new CCtx
         {
-            G = g, X = x, Wt = wt, Taps = taps, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Act = act,
+            G = g, X = x, Wt = wt, Taps = taps, B = b, Y = y, Batch = batch, Relu = ep.Act == Activation.ReLU, Ep = ep,
             Scratch = (float*)(taps + K) + 16, PerPart = checked((int)PerPart(g)),
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
@@ -129,9 +129,11 @@ internal static unsafe partial class ConvDirect
                 case 2: if (two) CTile<O2, O2>(g, xp, c.Wt, c.Taps, po, c.B, yn, N, c.Relu, tmp); else CTile<O2, O1>(g, xp, c.Wt, c.Taps, po, c.B, yn, N, c.Relu, tmp); break;
                 case 1: if (two) CTile<O1, O2>(g, xp, c.Wt, c.Taps, po, c.B, yn, N, c.Relu, tmp); else CTile<O1, O1>(g, xp, c.Wt, c.Taps, po, c.B, yn, N, c.Relu, tmp); break;
             }
-            if (c.Act != Activation.None && c.Act != Activation.ReLU)
+            if (c.Ep.Act != Activation.None && c.Ep.Act != Activation.ReLU)
                 for (int o = 0; o < g.Cout; o++)
-                    Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yn + (nint)o * N, np));
+                    Activations.ApplyForward(c.Ep.Act, Activations.DefaultLeakySlope, new Span<float>(yn + (nint)o * N, np));
+            if (c.Ep.HasTail)
+                for (int o = 0; o < g.Cout; o++) c.Ep.Tail(o, yn + (nint)o * N, np);
         }
     }
 

@@ -37,8 +37,9 @@ internal static unsafe partial class ConvDirect
     /// convolution. Both are the pool kernel's operations bit for bit.
     /// </summary>
     private static void ForwardChannelWise23(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,
-        Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
+        in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
+        Activation act = ep.Act;
         int R = RC23(g), M = g.Cout, hp = Hp(g), pj = g.OW / 2, S = g.Cin * g.KH;
         float* u = Gemm.Align(scratch);
         int* taps = (int*)(u + (nint)S * R * M);
@@ -81,12 +82,12 @@ internal static unsafe partial class ConvDirect
             for (int kh = 0; kh < g.KH; kh++) taps[ic * g.KH + kh] = (ic * hp + kh) * pj * R;
         var ctx = new CCtx
         {
-            G = g, X = x, Wt = u, Taps = taps, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Act = act,
+            G = g, X = x, Wt = u, Taps = taps, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Ep = ep,
             Scratch = (float*)(taps + S) + 16, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
         bool inTiles = pooled != null && parts <= 1 && g.OH % 2 == 0 && poolH == g.OH / 2 && poolW == pj && pj <= MaxPoolPairs
-                       && act is Activation.None or Activation.ReLU;
+                       && act is Activation.None or Activation.ReLU && !ep.HasTail;
         if (inTiles) { ctx.Pooled = pooled; ctx.PoolW = poolW; }
         if (parts <= 1) ChannelPart23(&ctx, 0, 1);
         else GemmWorkers.Run(parts, &ChannelPart23, &ctx);
@@ -159,10 +160,13 @@ internal static unsafe partial class ConvDirect
                 case 2: CTile23W<O2>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
                 case 1: CTile23W<O1>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
             }
-            if (c.Act != Activation.None && c.Act != Activation.ReLU)
+            if (c.Ep.Act != Activation.None && c.Ep.Act != Activation.ReLU)
                 for (int j = 0; j < nq; j++)
                     for (int o = 0; o < g.Cout; o++)
-                        Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yn + (nint)o * N + yo[j], 2));
+                        Activations.ApplyForward(c.Ep.Act, Activations.DefaultLeakySlope, new Span<float>(yn + (nint)o * N + yo[j], 2));
+            if (c.Ep.HasTail)
+                for (int j = 0; j < nq; j++)
+                    for (int o = 0; o < g.Cout; o++) c.Ep.Tail(o, yn + (nint)o * N + yo[j], 2);
         }
     }
 

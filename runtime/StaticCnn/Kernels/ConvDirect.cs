@@ -44,7 +44,7 @@ internal static unsafe partial class ConvDirect
         public float* X, W, B, Y, Scratch;
         public int Batch, PerPart;
         public bool Accumulate, Relu;
-        public Activation Act;
+        public ConvEpilogue Ep;
         public float* Pooled;           // fused 2×2/stride-2 max-pool output (inference), or null
         public int PoolH, PoolW;
         public float* U;                // F(2,3) row kernel: transformed weights [oc][ic][kh][4], or null
@@ -54,8 +54,8 @@ internal static unsafe partial class ConvDirect
     /// <summary>Forward by <paramref name="alg"/>: <see cref="ConvAlgorithm.ChannelWisePairs"/>, <see cref="ConvAlgorithm.ChannelWise"/>,
     /// <see cref="ConvAlgorithm.ColumnWinograd"/> or <see cref="ConvAlgorithm.Direct"/>, whose test passed (<see cref="ConvAlgorithms"/>).</summary>
     public static void Forward(in ConvGeom g, ConvAlgorithm alg, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        Activation act, float* scratch, int threads)
-        => Forward(g, alg, x, w, b, y, batch, accumulate, act, scratch, threads, null, 0, 0);
+        in ConvEpilogue ep, float* scratch, int threads)
+        => Forward(g, alg, x, w, b, y, batch, accumulate, ep, scratch, threads, null, 0, 0);
 
     /// <summary>
     /// Forward; with <paramref name="pooled"/> also the 2×2/stride-2 max-pool (no argmax) of every channel block,
@@ -64,22 +64,23 @@ internal static unsafe partial class ConvDirect
     /// one-column channel-wise kernel leaves the pool to the caller.
     /// </summary>
     public static void Forward(in ConvGeom g, ConvAlgorithm alg, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        Activation act, float* scratch, int threads, float* pooled, int poolH, int poolW)
+        in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW)
     {
+        Activation act = ep.Act;
         if (alg == ConvAlgorithm.ChannelWisePairs)
         {
-            ForwardChannelWise23(g, x, w, b, y, batch, act, scratch, threads, pooled, poolH, poolW);
+            ForwardChannelWise23(g, x, w, b, y, batch, ep, scratch, threads, pooled, poolH, poolW);
             return;
         }
         if (alg == ConvAlgorithm.ChannelWise)
         {
-            ForwardChannelWise(g, x, w, b, y, batch, act, scratch, threads);
+            ForwardChannelWise(g, x, w, b, y, batch, ep, scratch, threads);
             return;
         }
         var ctx = new Ctx
         {
             G = g, X = x, W = w, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)PerPart(g)),
-            Accumulate = accumulate, Relu = act == Activation.ReLU, Act = act,
+            Accumulate = accumulate, Relu = act == Activation.ReLU, Ep = ep,
             B = accumulate ? null : b, Pooled = pooled, PoolH = poolH, PoolW = poolW, BlockMax = OcBlockMax,
         };
         if (alg == ConvAlgorithm.ColumnWinograd)
@@ -114,7 +115,7 @@ internal static unsafe partial class ConvDirect
         float* tr = c.U == null ? null : Gemm.Align(xp + PerPart(g));   // the F(2,3) path skips the padded copy
         int padded = -1;
         float* tmp = stackalloc float[3 * V];
-        bool poolInTiles = c.Pooled != null && tr != null && PoolInTiles23(g, c.Act, c.PoolH, c.PoolW);
+        bool poolInTiles = c.Pooled != null && tr != null && !c.Ep.HasTail && PoolInTiles23(g, c.Ep.Act, c.PoolH, c.PoolW);
         for (long it = lo; it < hi; it++)
         {
             int n = (int)(it / blocks), blk = (int)(it - (long)n * blocks);
@@ -159,8 +160,10 @@ internal static unsafe partial class ConvDirect
                 case 2: Block<O2>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
                 default: Block<O1>(g, xp, wp, plane, wb, bb, yb, c.Accumulate, c.Relu, tmp); break;
             }
-            if (c.Act != Activation.None && c.Act != Activation.ReLU)
-                Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(yb, ocs * N));
+            if (c.Ep.Act != Activation.None && c.Ep.Act != Activation.ReLU)
+                Activations.ApplyForward(c.Ep.Act, Activations.DefaultLeakySlope, new Span<float>(yb, ocs * N));
+            if (c.Ep.HasTail)
+                for (int o = 0; o < ocs; o++) c.Ep.Tail(oc0 + o, yb + (nint)o * N, N);
             if (c.Pooled != null && !poolInTiles)
             {
                 int pn = c.PoolH * c.PoolW;

@@ -107,24 +107,24 @@ internal static unsafe class ConvWinograd
         public int Ldv2;                          // row stride of a part's private transformed input
         public int Next;                          // Partition.Dynamic: the next column chunk to take
         public bool Accumulate, FlippedW;
-        public Activation Act;
+        public ConvEpilogue Ep;
     }
 
     /// <summary>y = act(conv(x, w) + b), or (accumulate) y = act(y + conv(x, w)); as <see cref="ConvCore.Forward"/>.</summary>
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        Activation act, float* scratch, int threads)
-        => Run(g, x, w, false, accumulate ? null : b, y, batch, accumulate, act, scratch, threads);
+        in ConvEpilogue ep, float* scratch, int threads)
+        => Run(g, x, w, false, accumulate ? null : b, y, batch, accumulate, ep, scratch, threads);
 
     /// <summary>dx += conv2d_input_grad(w, dy) for the stride-1 geometry <paramref name="g"/>.</summary>
     public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
         => Run(Flipped(g), dy, w, true, null, dx, batch, true, Activation.None, scratch, threads);
 
     private static void Run(in ConvGeom g, float* x, float* w, bool flipped, float* b, float* y, int batch,
-        bool accumulate, Activation act, float* scratch, int threads)
+        bool accumulate, in ConvEpilogue ep, float* scratch, int threads)
     {
         var c = new Ctx
         {
-            G = g, X = x, W = w, B = b, Y = y, Batch = batch, Accumulate = accumulate, FlippedW = flipped, Act = act,
+            G = g, X = x, W = w, B = b, Y = y, Batch = batch, Accumulate = accumulate, FlippedW = flipped, Ep = ep,
             Ldv = Ldv(g), PerPart = checked((int)PerPart(g)),
         };
         c.V = Gemm.Align(scratch);
@@ -768,11 +768,11 @@ internal static unsafe class ConvWinograd
                         }
                     }
                 }
-                if (c.Act != Activation.None)
+                if (c.Ep.Any)
                 {
                     int a0 = 2 * tw0, a1 = Math.Min(g.OW, 2 * (tw0 + end - col));
-                    Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(y0 + a0, a1 - a0));
-                    if (row1) Activations.ApplyForward(c.Act, Activations.DefaultLeakySlope, new Span<float>(y1 + a0, a1 - a0));
+                    c.Ep.Apply(oc, y0 + a0, a1 - a0);
+                    if (row1) c.Ep.Apply(oc, y1 + a0, a1 - a0);
                 }
                 col = end;
             }
