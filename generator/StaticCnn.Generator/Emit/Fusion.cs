@@ -49,8 +49,10 @@ internal static class Fusion
 
     /// <summary>
     /// Conv2D layer <paramref name="conv"/> read only by the BatchNorm2D right after it, and that BatchNorm read only by
-    /// a ReLU, ReLU6 or LeakyReLU right after it (optional): the number of layers (3, 2, or 0 for no fusion) emitted as
-    /// one <c>Conv2D.ForwardBatchNorm</c> at inference, which applies the BatchNorm and the activation to each output
+    /// the layer right after it (optional) when that is a ReLU, ReLU6 or LeakyReLU, or a two-input Add whose other
+    /// operand was computed before the convolution and whose own activation is None or one of those kinds (a residual
+    /// block's skip connection, see <see cref="AddsResidual"/>): the number of layers (3, 2, or 0 for no fusion)
+    /// emitted as one <c>Conv2D.ForwardBatchNorm</c> (<c>ForwardBatchNormAdd</c>) at inference, which applies the BatchNorm and the activation to each output
     /// channel row while it is in cache and writes only the last layer's activation (bit for bit the separate layers'
     /// result). The skipped activations are not network outputs and have no other reader; after an inference
     /// <c>Forward</c>, <c>GetActivation</c> of them throws (see <see cref="FusedAway"/>).
@@ -61,8 +63,27 @@ internal static class Fusion
         if (conv + 1 >= layers.Count) return 0;
         if (layers[conv].Kind != LayerType.Conv2D || layers[conv + 1].Kind != LayerType.BatchNorm2D || !OnlyReader(plan, conv, conv + 1))
             return 0;
-        return conv + 2 < layers.Count && layers[conv + 2].Kind is LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU
-               && OnlyReader(plan, conv + 1, conv + 2) ? 3 : 2;
+        if (conv + 2 >= layers.Count) return 2;
+        if (layers[conv + 2].Kind is LayerType.ReLU or LayerType.ReLU6 or LayerType.LeakyReLU && OnlyReader(plan, conv + 1, conv + 2)) return 3;
+        return AddsResidual(plan, conv) ? 3 : 2;
+    }
+
+    /// <summary>Whether layer <paramref name="conv"/> + 2 is an Add of the BatchNorm at <paramref name="conv"/> + 1 (its
+    /// only reader) and a tensor computed before the convolution, with an activation that can be fused (None or exact).</summary>
+    public static bool AddsResidual(NetworkPlan plan, int conv)
+    {
+        NetworkModel m = plan.Model;
+        int bn = conv + 1;
+        if (conv + 2 >= m.Layers.Count || m.Outputs.Contains(bn)) return false;
+        LayerModel add = m.Layers[conv + 2];
+        if (add.Kind != LayerType.Add || add.Inputs.Count != 2) return false;
+        int other = add.Inputs[0] == bn ? add.Inputs[1] : add.Inputs[1] == bn ? add.Inputs[0] : int.MaxValue;
+        if (other >= conv) return false;   // not an operand of this Add, the BatchNorm twice, or computed later
+        foreach (LayerModel l in m.Layers)
+            if (l.Index != add.Index && l.Inputs.Contains(bn)) return false;
+        string? act = add.Prop("Activation");
+        return act is "global::StaticCnn.Activation.None" or "global::StaticCnn.Activation.ReLU" or "global::StaticCnn.Activation.ReLU6"
+            or "global::StaticCnn.Activation.LeakyReLU";
     }
 
     /// <summary>The layers whose activation an inference <c>Forward</c> does not write, with the layer that holds the result.</summary>

@@ -90,17 +90,26 @@ internal class Conv2DLayer : LayerKind
         e.Call("ConvMaxPool2D", "Forward", args + ", " + pooled + ", batch, scratch, threads");
     }
 
-    /// <summary>Inference: this convolution, the BatchNorm2D <paramref name="bn"/> reading it and the activation layer
-    /// <paramref name="act"/> reading that (or null), as one call writing only the last layer's activation.</summary>
-    public static void EmitForwardBatchNorm(EmitContext e, LayerModel bn, LayerModel? act)
+    /// <summary>Inference: this convolution, the BatchNorm2D <paramref name="bn"/> reading it and the layer
+    /// <paramref name="next"/> reading that (an activation layer, a residual Add, or null), as one call writing only the
+    /// last layer's activation (<see cref="Emit.Fusion.ConvBatchNorm"/>).</summary>
+    public static void EmitForwardBatchNorm(EmitContext e, LayerModel bn, LayerModel? next)
     {
-        LayerModel last = act ?? bn;
+        LayerModel last = next ?? bn;
+        bool add = next != null && next.Kind == LayerType.Add;
         string y = e.Local("fused", "ws.Slice(" + last.Member + "ActOffset * mb, batch * " + last.Member + "Size)");
-        string kind = act == null ? "global::StaticCnn.Activation.None" : act.Prop("Kind");
-        string slope = act == null ? "0f" : act.Prop("Slope");
-        e.Call("Conv2D", "ForwardBatchNorm", e.Shape + ", default(" + bn.Member + "Shape), " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias")
-            + ", " + e.TensorOf(bn, "prm", "weight") + ", " + e.TensorOf(bn, "prm", "bias") + ", " + e.TensorOf(bn, "buf", "running_mean") + ", " + e.TensorOf(bn, "buf", "running_var")
-            + ", " + kind + ", " + slope + ", " + y + ", batch, scratch, threads");
+        string kind = next == null ? "global::StaticCnn.Activation.None" : add ? next.Prop("Activation")! : next.Prop("Kind")!;
+        string slope = next == null ? "0f" : add ? "global::StaticCnn.Kernels.Activations.DefaultLeakySlope" : next.Prop("Slope")!;
+        string args = e.Shape + ", default(" + bn.Member + "Shape), " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias")
+            + ", " + e.TensorOf(bn, "prm", "weight") + ", " + e.TensorOf(bn, "prm", "bias") + ", " + e.TensorOf(bn, "buf", "running_mean") + ", " + e.TensorOf(bn, "buf", "running_var");
+        if (add)
+        {
+            int other = next!.Inputs[0] == bn.Index ? next.Inputs[1] : next.Inputs[0];
+            string n = EmitContext.Name(e.Net, other);
+            string residual = e.Local("residual", "ws.Slice(" + n + "ActOffset * mb, batch * " + n + "Size)");
+            args += ", " + residual + ", " + (next.Inputs[0] == other ? "true" : "false");
+        }
+        e.Call("Conv2D", add ? "ForwardBatchNormAdd" : "ForwardBatchNorm", args + ", " + kind + ", " + slope + ", " + y + ", batch, scratch, threads");
     }
 
     public override void EmitBackward(EmitContext e)

@@ -142,6 +142,49 @@ public static unsafe class Conv2D
         }
     }
 
+    /// <summary>
+    /// Inference: as <see cref="ForwardBatchNorm"/> with the Add that reads the BatchNorm in the same pass (a residual
+    /// block's conv → BatchNorm → Add(·, skip) → activation): y = post(r + BN(…)) when <paramref name="residualFirst"/>
+    /// (the skip is the Add's first input), else post(BN(…) + r), bit for bit the separate layers (the Add's one
+    /// addition per element, in its operand order). <paramref name="residual"/> has the output's layout and length and
+    /// must not overlap <paramref name="y"/>. PyTorch: <c>F.relu(bn(conv(x)) + identity)</c> in eval mode.
+    /// </summary>
+    public static void ForwardBatchNormAdd<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
+        ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
+    {
+        var g = Geom(s);
+        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
+        KernelChecks.Length(residual, (long)batch * g.Cout * g.N, "residual");
+        if (residual.Overlaps(y)) throw new ArgumentException("The residual must not overlap the output.", nameof(residual));
+        long convScratch = ConvCore.ForwardScratch(g, threads);
+        KernelChecks.Scratch(scratch, convScratch + FoldFloats(g));
+        fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, pr = residual, py = y, ps = scratch)
+        {
+            float* alpha = Gemm.Align(ps + convScratch), shift = alpha + g.Cout;
+            for (int c = 0; c < g.Cout; c++) BatchNorm2D.Fold(pg[c], pbe[c], pm[c], pv[c], bn.Epsilon, out alpha[c], out shift[c]);
+            var ep = new ConvEpilogue(s.Activation, alpha, shift, pr, py, residualFirst, post, postSlope);
+            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads);
+        }
+    }
+
+    /// <summary>Scalar twin of <see cref="ForwardBatchNormAdd"/>.</summary>
+    public static void ForwardBatchNormAddReference<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
+        ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
+    {
+        var g = Geom(s);
+        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
+        KernelChecks.Length(residual, (long)batch * g.Cout * g.N, "residual");
+        if (residual.Overlaps(y)) throw new ArgumentException("The residual must not overlap the output.", nameof(residual));
+        ForwardReference(s, x, w, b, y, batch, scratch, threads);
+        BatchNorm2D.ForwardInferenceReference(bn, y, gamma, beta, runningMean, runningVar, y, batch, 1);
+        for (int i = 0; i < y.Length; i++) y[i] = residualFirst ? residual[i] + y[i] : y[i] + residual[i];
+        Activations.ApplyForwardReference(post, postSlope, y);
+    }
+
     /// <summary>Scalar twin of <see cref="ForwardBatchNorm"/>: <see cref="ForwardReference"/>, the BatchNorm's and the activation's references.</summary>
     public static void ForwardBatchNormReference<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,

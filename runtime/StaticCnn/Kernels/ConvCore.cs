@@ -372,10 +372,15 @@ internal static unsafe class ConvCore
             int c0 = tile0 * nr, c1 = Math.Min(N, tile1 * nr);
             var src = new Im2ColB(c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane, g);
             float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
-            Gemm.Run(ref src, M, K, c.W + (nint)grp * M * K, K, yg, N, c.B == null ? null : c.B + grp * M,
-                c.Accumulate, c0, c1, bpack);
-            if (c.Ep.Any)
-                for (int oc = 0; oc < M; oc++) c.Ep.Apply(grp * M + oc, yg + (nint)oc * N + c0, c1 - c0);
+            // one NC block at a time (the blocks Gemm.Run makes anyway), so the epilogue finds its M × NC block in L2
+            for (int j0 = c0; j0 < c1; j0 += NcBlock)
+            {
+                int j1 = Math.Min(c1, j0 + NcBlock);
+                Gemm.Run(ref src, M, K, c.W + (nint)grp * M * K, K, yg, N, c.B == null ? null : c.B + grp * M,
+                    c.Accumulate, j0, j1, bpack);
+                if (c.Ep.Any)
+                    for (int oc = 0; oc < M; oc++) c.Ep.Apply(grp * M + oc, yg + (nint)oc * N + j0, j1 - j0);
+            }
             lo += tile1 - tile0;
         }
     }

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace StaticCnn.Kernels;
 
@@ -6,7 +7,8 @@ namespace StaticCnn.Kernels;
 /// What a forward convolution does to each output-channel row right after writing it, while the row is in cache:
 /// its own fused activation (<see cref="Act"/>), then, at inference, the BatchNorm2D that reads it
 /// (y = y·α + shift per channel, the running statistics folded once per call as <see cref="BatchNorm2D"/> folds them)
-/// and the activation layer after that BatchNorm (<see cref="Post"/>). Every step is the very operation the separate
+/// then the residual sum of an Add reading that BatchNorm (ResNet's and MobileNetV2's skip connections), and the
+/// activation after that (<see cref="Post"/>: the activation layer after the BatchNorm, or the Add's own). Every step is the very operation the separate
 /// layer runs on the whole tensor (<see cref="BatchNorm2D.Affine"/>, <see cref="Activations.ApplyForward"/>), so the
 /// fused result is bit for bit what the layers give one after the other. An <see cref="Activation"/> converts to the
 /// epilogue of that activation alone, which is what every training call passes.
@@ -20,12 +22,26 @@ internal readonly unsafe struct ConvEpilogue
     /// <summary>The activation layer after the BatchNorm (ReLU, ReLU6 or LeakyReLU: the exact kinds), or None.</summary>
     public readonly Activation Post;
     public readonly float PostSlope;
+    /// <summary>The Add's other operand, as an offset in floats from the output (same layout), when <see cref="HasResidual"/>.</summary>
+    public readonly nint ResidualDelta;
+    public readonly bool HasResidual;
+    /// <summary>Whether the other operand is the Add's first input (r + y rather than y + r, as the Add computes it).</summary>
+    public readonly bool ResidualFirst;
 
     public ConvEpilogue(Activation act) { Act = act; }
 
     public ConvEpilogue(Activation act, float* alpha, float* shift, Activation post, float postSlope)
     {
         Act = act; Alpha = alpha; Shift = shift; Post = post; PostSlope = postSlope;
+    }
+
+    /// <summary>With an Add after the BatchNorm: <paramref name="residual"/> is the other operand, laid out as <paramref name="y"/>.</summary>
+    public ConvEpilogue(Activation act, float* alpha, float* shift, float* residual, float* y, bool residualFirst, Activation post, float postSlope)
+        : this(act, alpha, shift, post, postSlope)
+    {
+        ResidualDelta = (nint)(residual - y);
+        HasResidual = true;
+        ResidualFirst = residualFirst;
     }
 
     public static implicit operator ConvEpilogue(Activation act) => new(act);
@@ -49,6 +65,32 @@ internal readonly unsafe struct ConvEpilogue
     public void Tail(int oc, float* y, int len)
     {
         BatchNorm2D.Affine(y, y, len, Alpha[oc], Shift[oc]);
+        if (HasResidual) AddResidual(y + ResidualDelta, y, len, ResidualFirst);
         if (Post != Activation.None) Activations.ApplyForward(Post, PostSlope, new Span<float>(y, len));
+    }
+
+    /// <summary>y = r + y or y + r: the Add layer's one float addition per element, in its operand order.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddResidual(float* r, float* y, int n, bool first)
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+            for (; i + 16 <= n; i += 16)
+            {
+                Vector512<float> a = Vector512.Load(r + i), b = Vector512.Load(y + i);
+                (first ? a + b : b + a).Store(y + i);
+            }
+        else if (Vector256.IsHardwareAccelerated)
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<float> a = Vector256.Load(r + i), b = Vector256.Load(y + i);
+                (first ? a + b : b + a).Store(y + i);
+            }
+        for (; i + 4 <= n; i += 4)
+        {
+            Vector128<float> a = Vector128.Load(r + i), b = Vector128.Load(y + i);
+            (first ? a + b : b + a).Store(y + i);
+        }
+        for (; i < n; i++) y[i] = first ? r[i] + y[i] : y[i] + r[i];
     }
 }

@@ -70,6 +70,54 @@ public class ConvBatchNormTests
         }
     }
 
+    [Theory, MemberData(nameof(Shapes)), Trait("Category", "Numeric")]
+    public void With_a_residual_Add_every_algorithm_gives_the_bits_of_the_separate_layers(int inC, int h, int w, int outC, int k, int stride, int pad, int groups, int batch)
+    {
+        var rng = new Random(inC * 999 + h * 10 + outC + groups);
+        var s = ConvAlgorithmListTests.Shape(inC, h, w, outC, k, k, stride, stride, pad, pad, groups: groups);
+        var bn = new BatchNormShape(outC, s.outH, s.outW);
+        int xl = batch * inC * h * w, yl = batch * outC * s.outH * s.outW;
+        var x = OpsTestUtil.Rand(rng, xl, -2f, 3f);
+        var wt = OpsTestUtil.Rand(rng, outC * (inC / groups) * k * k, -0.5f, 0.5f);
+        var b = OpsTestUtil.Rand(rng, outC);
+        var gamma = OpsTestUtil.Rand(rng, outC, 0.5f, 2.5f); var beta = OpsTestUtil.Rand(rng, outC, -1f, 1f);
+        var mean = OpsTestUtil.Rand(rng, outC, -1f, 1f); var variance = OpsTestUtil.Rand(rng, outC, 0.1f, 2f);
+        var skip = OpsTestUtil.Rand(rng, yl, -3f, 3f);
+        skip[0] = float.NaN; skip[yl - 1] = float.NegativeInfinity;
+        int tested = 0;
+        foreach (var alg in ConvAlgorithms.Applicable(ConvPass.Forward, Conv2D.Geom(s)))
+            using (ConvAlgorithms.Force(alg))
+                foreach (bool first in new[] { true, false })
+                    foreach (Activation post in new[] { Activation.None, Activation.ReLU })
+                    {
+                        // the Add layer: y = copy(first input), then += the second, then its activation
+                        var conv = new float[yl]; var normed = new float[yl];
+                        Conv2D.Forward(s, x, wt, b, conv, batch, new float[Conv2D.ForwardScratchFloats(s, batch, 1)], 1);
+                        BatchNorm2D.ForwardInference(bn, conv, gamma, beta, mean, variance, normed, batch, 1);
+                        var expected = (float[])(first ? skip : normed).Clone();
+                        Elementwise.AddInto(first ? normed : skip, expected);
+                        Activations.ApplyForward(post, Activations.DefaultLeakySlope, expected);
+                        foreach (int t in new[] { 1, 2, 3 })
+                        {
+                            var y = new float[yl];
+                            Conv2D.ForwardBatchNormAdd(s, bn, x, wt, b, gamma, beta, mean, variance, skip, first, post, Activations.DefaultLeakySlope,
+                                y, batch, new float[Conv2D.ForwardScratchFloats(s, batch, t)], t);
+                            OpsTestUtil.BitEqual(expected, y, $"{alg}, skip first {first}, post {post}, {t} threads, {s}");
+                        }
+                        tested++;
+                    }
+        Assert.True(tested >= 4, $"only {tested} runs");
+        var yr = new float[yl]; var yf = new float[yl];
+        Conv2D.ForwardBatchNormAdd(s, bn, x, wt, b, gamma, beta, mean, variance, skip, true, Activation.ReLU6, 0, yf, batch, new float[Conv2D.ForwardScratchFloats(s, batch, 1)], 1);
+        Conv2D.ForwardBatchNormAddReference(s, bn, x, wt, b, gamma, beta, mean, variance, skip, true, Activation.ReLU6, 0, yr, batch, default, 1);
+        NumericAssert.Close("reference twin", yr, yf, rtol: 1e-5, atol: 1e-4);
+        Assert.Throws<ArgumentException>(() => Conv2D.ForwardBatchNormAdd(s, bn, x, wt, b, gamma, beta, mean, variance, skip.AsSpan(1).ToArray(), true,
+            Activation.None, 0, new float[yl], batch, new float[Conv2D.ForwardScratchFloats(s, batch, 1)], 1));
+        var same = new float[yl];
+        Assert.Throws<ArgumentException>(() => Conv2D.ForwardBatchNormAdd(s, bn, x, wt, b, gamma, beta, mean, variance, same, true,
+            Activation.None, 0, same, batch, new float[Conv2D.ForwardScratchFloats(s, batch, 1)], 1));
+    }
+
     [Fact, Trait("Category", "Numeric")]
     public void The_reference_twin_agrees_and_bad_arguments_throw_before_writing()
     {

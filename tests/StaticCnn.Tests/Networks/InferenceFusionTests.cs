@@ -4,8 +4,9 @@ using Xunit;
 namespace StaticCnn.Tests.Networks;
 
 /// <summary>
-/// Conv2D → BatchNorm2D (→ ReLU6) chains, one fused in full (C1, B1, R1), one without the activation (C2, B2, whose
-/// BatchNorm feeds an Add), and one that must not fuse (C3 is also read by the Concat).
+/// Conv2D → BatchNorm2D chains: with an activation layer (C1, B1, R1), with a residual Add whose other operand came
+/// before (C2, B2, Res), with an Add whose BatchNorm is the second input and whose other operand is a BatchNorm kept
+/// by a two-layer chain (C4, B4 kept; C5, B5, Res2 fused), and one that must not fuse (C3 is also read by the Concat).
 /// </summary>
 [Network(InputChannels = 3, InputHeight = 12, InputWidth = 12)]
 public partial class FusedChainNet
@@ -15,7 +16,12 @@ public partial class FusedChainNet
     [ReLU6] public partial Layer R1 { get; }
     [Conv2D(8, Kernel = 3, Padding = 1)] public partial Layer C2 { get; }
     [BatchNorm2D] public partial Layer B2 { get; }
-    [Add(nameof(B2), nameof(R1))] public partial Layer Res { get; }
+    [Add(nameof(B2), nameof(R1), Activation = Activation.ReLU)] public partial Layer Res { get; }
+    [Conv2D(8, Kernel = 3, Padding = 1, Bias = false)] public partial Layer C4 { get; }
+    [BatchNorm2D] public partial Layer B4 { get; }
+    [Conv2D(8, Kernel = 1, Bias = false, From = nameof(Res))] public partial Layer C5 { get; }
+    [BatchNorm2D] public partial Layer B5 { get; }
+    [Add(nameof(B4), nameof(B5))] public partial Layer Res2 { get; }
     [Conv2D(4, Kernel = 1)] public partial Layer C3 { get; }
     [BatchNorm2D] public partial Layer B3 { get; }
     [Concat(nameof(B3), nameof(C3))] public partial Layer Cat { get; }
@@ -36,7 +42,7 @@ public class InferenceFusionTests
         var rng = new Random(3);
         Span<float> prm = net.Parameters;
         for (int i = 0; i < prm.Length; i++) prm[i] += (float)(rng.NextDouble() * 0.4 - 0.2);   // γ ≠ 1, β ≠ 0
-        foreach (Layer bn in new[] { net.B1, net.B2, net.B3 })
+        foreach (Layer bn in new[] { net.B1, net.B2, net.B3, net.B4, net.B5 })
         {
             foreach (ref float m in bn.Tensor("running_mean")) m = (float)(rng.NextDouble() * 2 - 1);
             foreach (ref float v in bn.Tensor("running_var")) v = (float)(rng.NextDouble() * 1.8 + 0.2);
@@ -56,7 +62,7 @@ public class InferenceFusionTests
     {
         const int batch = 3;
         using var net = Make(batch, threads);
-        var x = Kernels.OpsTestUtil.Rand(new Random(5), batch * FusedChainNet.InputSize, -2f, 2f);
+        var x = Kernels.OpsTestUtil.Rand(new Random(5), batch * FusedChainNet.InputSize, -12f, 12f);   // large enough that ReLU6 clips at 6
         var y = new float[batch * FusedChainNet.OutputSize];
         net.Forward(x, y, batch);
 
@@ -78,11 +84,17 @@ public class InferenceFusionTests
         var r1 = Bn(net.B1, 8, Conv(net.C1, 3, 8, 3, 1, x));
         Activations.ApplyForward(Activation.ReLU6, 0, r1);
         var b2 = Bn(net.B2, 8, Conv(net.C2, 8, 8, 3, 1, r1));
-        var res = new float[b2.Length];
-        for (int i = 0; i < res.Length; i++) res[i] = b2[i] + r1[i];
-        var c3 = Conv(net.C3, 8, 4, 1, 0, res);
+        var res = (float[])b2.Clone();
+        Elementwise.AddInto(r1, res);
+        Activations.ApplyForward(Activation.ReLU, 0, res);
+        var b4 = Bn(net.B4, 8, Conv(net.C4, 8, 8, 3, 1, res));
+        var res2 = (float[])b4.Clone();
+        Elementwise.AddInto(Bn(net.B5, 8, Conv(net.C5, 8, 8, 1, 0, res)), res2);
+        var c3 = Conv(net.C3, 8, 4, 1, 0, res2);
         Kernels.OpsTestUtil.BitEqual(r1, net.R1.Activation.ToArray(), "C1 → B1 → R1");
-        Kernels.OpsTestUtil.BitEqual(b2, net.B2.Activation.ToArray(), "C2 → B2");
+        Kernels.OpsTestUtil.BitEqual(res, net.Res.Activation.ToArray(), "C2 → B2 → Res (+ R1, ReLU)");
+        Kernels.OpsTestUtil.BitEqual(b4, net.B4.Activation.ToArray(), "C4 → B4");
+        Kernels.OpsTestUtil.BitEqual(res2, net.Res2.Activation.ToArray(), "C5 → B5 → Res2 (B4 +)");
         Kernels.OpsTestUtil.BitEqual(c3, net.C3.Activation.ToArray(), "C3 (not fused)");
         Kernels.OpsTestUtil.BitEqual(Bn(net.B3, 4, c3), net.B3.Activation.ToArray(), "B3");
         Assert.Contains(r1, v => v == 6f);
@@ -110,9 +122,13 @@ public class InferenceFusionTests
         Assert.Contains("R1", e.Message);
         Assert.Contains("ForwardTrain", e.Message);
         Assert.Contains("R1", Assert.Throws<InvalidOperationException>(() => net.GetActivation(Index(net, "B1"))).Message);
-        Assert.Contains("B2", Assert.Throws<InvalidOperationException>(() => net.GetActivation(Index(net, "C2"))).Message);
+        foreach (string skipped in new[] { "C2", "B2" })
+            Assert.Contains("Res ", Assert.Throws<InvalidOperationException>(() => net.GetActivation(Index(net, skipped))).Message);
+        Assert.Contains("B4", Assert.Throws<InvalidOperationException>(() => net.GetActivation(Index(net, "C4"))).Message);
+        foreach (string skipped in new[] { "C5", "B5" })
+            Assert.Contains("Res2", Assert.Throws<InvalidOperationException>(() => net.GetActivation(Index(net, skipped))).Message);
         Assert.Equal(2 * 8 * 144, net.R1.Activation.Length);
-        Assert.Equal(2 * 8 * 144, net.B2.Activation.Length);
+        Assert.Equal(2 * 8 * 144, net.B4.Activation.Length);
         Assert.Equal(2 * 4 * 144, net.C3.Activation.Length);   // also read by Cat: not fused
 
         net.ForwardTrain(x, y, 2);
