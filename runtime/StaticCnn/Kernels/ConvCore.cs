@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
 namespace StaticCnn.Kernels;
@@ -79,7 +80,14 @@ internal readonly unsafe struct Im2ColB : IGemmB
                     }
                     else
                     {
-                        for (int j = 0; j < seg; j++)
+                        int j = 0;
+                        if (g.SW == 2)
+                        {
+                            // the leading columns left of the image are zeros, then the even columns two vectors at a time
+                            while (j < seg && iw0 + 2 * j < 0) ds[j++] = 0f;
+                            j = GatherEven(row + iw0, ds, j, seg, g.W - iw0);
+                        }
+                        for (; j < seg; j++)
                         {
                             int iw = iw0 + j * g.SW;
                             ds[j] = (uint)iw < (uint)g.W ? row[iw] : 0f;
@@ -90,6 +98,33 @@ internal readonly unsafe struct Im2ColB : IGemmB
                 if (++kx == kw) { kx = 0; if (++kh == g.KH) { kh = 0; ic++; } }
             }
         }
+    }
+
+    /// <summary>
+    /// d[j] = src[2j] for j from <paramref name="j"/> while a whole vector of sources lies below <paramref name="limit"/>
+    /// (the row's end, relative to src): a stride-2 im2col segment, two loads and one even-lane permute per vector.
+    /// Returns the first j not written (the caller finishes the segment element by element).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static int GatherEven(float* src, float* d, int j, int seg, int limit)
+    {
+        if (Avx512F.IsSupported)
+        {
+            var even = Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+            for (; j + 16 <= seg && 2 * j + 32 <= limit; j += 16)
+                Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * j), even, Vector512.Load(src + 2 * j + 16)).Store(d + j);
+        }
+        else if (Avx2.IsSupported)
+        {
+            var even = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
+            for (; j + 8 <= seg && 2 * j + 16 <= limit; j += 8)
+            {
+                Vector256<float> lo = Avx2.PermuteVar8x32(Vector256.Load(src + 2 * j), even);
+                Vector256<float> hi = Avx2.PermuteVar8x32(Vector256.Load(src + 2 * j + 8), even);
+                Vector256.Create(lo.GetLower(), hi.GetLower()).Store(d + j);
+            }
+        }
+        return j;
     }
 }
 

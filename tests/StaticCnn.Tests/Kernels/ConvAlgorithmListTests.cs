@@ -239,6 +239,8 @@ public class ConvAlgorithmListTests
         { 8, 13, 13, 40, 3, 2, 1, 2 },     // im2col GEMM
         { 5, 4, 4, 7, 1, 1, 0, 3 },        // 1×1 expansion (im2col GEMM; backward-data on the padded-image GEMM)
         { 48, 9, 11, 16, 1, 1, 0, 2 },     // 1×1 reduction (padded-image GEMM)
+        { 3, 70, 70, 16, 7, 2, 3, 1 },     // ResNet's 7×7/2 stem: the stride-2 im2col packing's vector gather
+        { 16, 41, 41, 24, 1, 2, 0, 1 },    // a 1×1/2 downsample
     };
 
     [Theory, MemberData(nameof(ForcedShapes)), Trait("Category", "Numeric")]
