@@ -490,18 +490,21 @@ internal static unsafe class ConvCore
                 {
                     float* crow = cblk + (nint)(oc - m0) * ncb;
                     float* yrow = yg + (nint)oc * N;
-                    int q = j0;
+                    int q = j0, first = -1, end = 0;
                     while (q < j1)
                     {
                         int oh = q / wp, ow = q - oh * wp;
                         if (ow >= g.OW) { q = (oh + 1) * wp; continue; }
                         int len = Math.Min(g.OW - ow, j1 - q);
-                        float* dst = yrow + (nint)oh * g.OW + ow;
-                        if (c.Accumulate) Gemm.Add(crow + (q - j0), dst, len);
-                        else Gemm.Copy(crow + (q - j0), dst, len);
-                        if (c.Ep.Any) c.Ep.Apply(grp * M + oc, dst, len);
+                        int at = oh * g.OW + ow;
+                        if (c.Accumulate) Gemm.Add(crow + (q - j0), yrow + at, len);
+                        else Gemm.Copy(crow + (q - j0), yrow + at, len);
+                        if (first < 0) first = at;
+                        end = at + len;
                         q += len;
                     }
+                    // the rows written are consecutive in NCHW: one epilogue call over them, not one per output row
+                    if (c.Ep.Any && first >= 0) c.Ep.Apply(grp * M + oc, yrow + first, end - first);
                 }
             }
         }
