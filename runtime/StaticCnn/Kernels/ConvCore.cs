@@ -102,7 +102,8 @@ internal readonly unsafe struct Im2ColB : IGemmB
 
     /// <summary>
     /// d[j] = src[2j] for j from <paramref name="j"/> while a whole vector of sources lies below <paramref name="limit"/>
-    /// (the row's end, relative to src): a stride-2 im2col segment, two loads and one even-lane permute per vector.
+    /// (the row's end, relative to src): a stride-2 im2col segment, two loads and one even-lane permute per 16 (then 8)
+    /// columns.
     /// Returns the first j not written (the caller finishes the segment element by element).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -114,8 +115,9 @@ internal readonly unsafe struct Im2ColB : IGemmB
             for (; j + 16 <= seg && 2 * j + 32 <= limit; j += 16)
                 Avx512F.PermuteVar16x32x2(Vector512.Load(src + 2 * j), even, Vector512.Load(src + 2 * j + 16)).Store(d + j);
         }
-        else if (Avx2.IsSupported)
+        if (Avx2.IsSupported)
         {
+            // AVX2 alone, or the AVX-512 loop's remainder (segments of 14 or 28 columns: 1×1/2 and 3×3/2 layers at 28², 56²)
             var even = Vector256.Create(0, 2, 4, 6, 1, 3, 5, 7);
             for (; j + 8 <= seg && 2 * j + 16 <= limit; j += 8)
             {

@@ -241,6 +241,7 @@ public class ConvAlgorithmListTests
         { 48, 9, 11, 16, 1, 1, 0, 2 },     // 1×1 reduction (padded-image GEMM)
         { 3, 70, 70, 16, 7, 2, 3, 1 },     // ResNet's 7×7/2 stem: the stride-2 im2col packing's vector gather
         { 16, 41, 41, 24, 1, 2, 0, 1 },    // a 1×1/2 downsample
+        { 4, 56, 56, 8, 3, 2, 1, 1 },      // 3×3/2 at 56²: 28-column segments, the 16- then 8-wide gathers
     };
 
     [Theory, MemberData(nameof(ForcedShapes)), Trait("Category", "Numeric")]
