@@ -194,14 +194,14 @@ public static class Activations
         }
     }
 
-    private readonly struct ReluOp : IVecOp1
+    internal readonly struct ReluOp : IVecOp1
     {
         public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero, a);
         public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero, a);
         public Vector512<float> Invoke(Vector512<float> a) => Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero, a);
     }
 
-    private readonly struct LeakyOp(float slope) : IVecOp1
+    internal readonly struct LeakyOp(float slope) : IVecOp1
     {
         public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128<float>.Zero), a, a * Vector128.Create(slope));
         public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256<float>.Zero), a, a * Vector256.Create(slope));
@@ -222,7 +222,7 @@ public static class Activations
         public Vector512<float> Invoke(Vector512<float> a) => VectorMath.Tanh(a);
     }
 
-    private readonly struct Relu6Op : IVecOp1
+    internal readonly struct Relu6Op : IVecOp1
     {
         public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero,
             Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128.Create(6f)), Vector128.Create(6f), a));

@@ -64,9 +64,70 @@ internal readonly unsafe struct ConvEpilogue
     /// ReLU inside their register tiles call this alone).</summary>
     public void Tail(int oc, float* y, int len)
     {
-        BatchNorm2D.Affine(y, y, len, Alpha[oc], Shift[oc]);
-        if (HasResidual) AddResidual(y + ResidualDelta, y, len, ResidualFirst);
-        if (Post != Activation.None) Activations.ApplyForward(Post, PostSlope, new Span<float>(y, len));
+        // one pass: the three steps per vector, each the operation its layer runs (same roundings, same lanes)
+        float* r = HasResidual ? y + ResidualDelta : null;
+        float alpha = Alpha[oc], shift = Shift[oc];
+        switch (Post)
+        {
+            case Activation.None: Fused(new Identity(), y, r, len, alpha, shift, ResidualFirst); break;
+            case Activation.ReLU: Fused(new Activations.ReluOp(), y, r, len, alpha, shift, ResidualFirst); break;
+            case Activation.ReLU6: Fused(new Activations.Relu6Op(), y, r, len, alpha, shift, ResidualFirst); break;
+            case Activation.LeakyReLU: Fused(new Activations.LeakyOp(PostSlope), y, r, len, alpha, shift, ResidualFirst); break;
+            default:
+                BatchNorm2D.Affine(y, y, len, alpha, shift);
+                if (r != null) AddResidual(r, y, len, ResidualFirst);
+                Activations.ApplyForward(Post, PostSlope, new Span<float>(y, len));
+                break;
+        }
+    }
+
+    private readonly struct Identity : IVecOp1
+    {
+        public Vector128<float> Invoke(Vector128<float> a) => a;
+        public Vector256<float> Invoke(Vector256<float> a) => a;
+        public Vector512<float> Invoke(Vector512<float> a) => a;
+    }
+
+    /// <summary>y = op((r +) y·α + shift (+ r)): <see cref="BatchNorm2D.Affine"/>, the Add, then the activation's vector op, in one pass.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Fused<TOp>(TOp op, float* y, float* r, int n, float alpha, float shift, bool first) where TOp : struct, IVecOp1
+    {
+        int i = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> a = Vector512.Create(alpha), b = Vector512.Create(shift);
+            for (; i + 16 <= n; i += 16)
+            {
+                Vector512<float> v = Vector512.Load(y + i) * a + b;
+                if (r != null) { Vector512<float> q = Vector512.Load(r + i); v = first ? q + v : v + q; }
+                op.Invoke(v).Store(y + i);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> a = Vector256.Create(alpha), b = Vector256.Create(shift);
+            for (; i + 8 <= n; i += 8)
+            {
+                Vector256<float> v = Vector256.Load(y + i) * a + b;
+                if (r != null) { Vector256<float> q = Vector256.Load(r + i); v = first ? q + v : v + q; }
+                op.Invoke(v).Store(y + i);
+            }
+        }
+        {
+            Vector128<float> a = Vector128.Create(alpha), b = Vector128.Create(shift);
+            for (; i + 4 <= n; i += 4)
+            {
+                Vector128<float> v = Vector128.Load(y + i) * a + b;
+                if (r != null) { Vector128<float> q = Vector128.Load(r + i); v = first ? q + v : v + q; }
+                op.Invoke(v).Store(y + i);
+            }
+        }
+        for (; i < n; i++)
+        {
+            float v = y[i] * alpha + shift;
+            if (r != null) v = first ? r[i] + v : v + r[i];
+            y[i] = op.Invoke(Vector128.CreateScalar(v)).ToScalar();
+        }
     }
 
     /// <summary>y = r + y or y + r: the Add layer's one float addition per element, in its operand order.</summary>
