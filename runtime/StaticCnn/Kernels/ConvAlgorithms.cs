@@ -16,6 +16,8 @@ public enum ConvAlgorithm
     Depthwise,
     /// <summary>Winograd F(2×2, 3×3) with batched GEMMs over the 16 transform planes.</summary>
     Winograd,
+    /// <summary>1×1, stride 1, unpadded: GEMM with x as B and y as C in place (no copy, no packing but the last partial tile).</summary>
+    Pointwise,
     /// <summary>Implicit GEMM over a zero-padded copy of the image (stride 1), no packing of B.</summary>
     GemmWide,
     /// <summary>Packed GEMM over the implicit im2col matrix: the general algorithm, applies to every shape.</summary>
@@ -92,8 +94,8 @@ public static class ConvAlgorithms
 
     private static readonly ConvAlgorithm[] ForwardList =
     [
-        ConvAlgorithm.ChannelWisePairs, ConvAlgorithm.ChannelWise, ConvAlgorithm.ColumnWinograd, ConvAlgorithm.Direct,
-        ConvAlgorithm.Depthwise, ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
+        ConvAlgorithm.Pointwise, ConvAlgorithm.ChannelWisePairs, ConvAlgorithm.ChannelWise, ConvAlgorithm.ColumnWinograd,
+        ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
     ];
 
     private static readonly ConvAlgorithm[] BackwardList = [ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.SeparateBackward];
@@ -117,6 +119,8 @@ public static class ConvAlgorithms
             "Groups = InC ≥ 2 (one input channel per group), OutC ≤ 4·InC; any kernel, stride, padding and dilation"),
         new(ConvPass.Forward, ConvAlgorithm.Winograd, "Winograd F(2x2,3x3)",
             "3×3, stride 1, dilation 1, ungrouped, InC and OutC ≥ 16, OH and OW ≥ 2, OH·OW ≥ 64 (≥ 400 when a side has < 32 channels)"),
+        new(ConvPass.Forward, ConvAlgorithm.Pointwise, "pointwise GEMM (in place)",
+            "1×1, stride 1, no padding, not accumulating"),
         new(ConvPass.Forward, ConvAlgorithm.GemmWide, "implicit GEMM (padded image)",
             "stride 1, padding ≥ 0, except an unpadded 1×1 layer with OutC ≥ InC (there the packed im2col GEMM is 1.2–1.6× faster)"),
         new(ConvPass.Forward, ConvAlgorithm.GemmIm2Col, "im2col GEMM", "always"),
@@ -156,6 +160,7 @@ public static class ConvAlgorithms
         ConvAlgorithm.Direct => ConvDirect.Applies(g) && g.KH * g.KW > 1,
         ConvAlgorithm.Depthwise => ConvDepthwise.Applies(g),
         ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
+        ConvAlgorithm.Pointwise => !accumulate && ConvPointwise.Fits(g) && !ConvDepthwise.Applies(g),
         ConvAlgorithm.GemmWide => ConvCore.UseWide(g) && !PointwiseExpansion(g),
         ConvAlgorithm.WeightsWide => ConvCore.UseWide(g),
         ConvAlgorithm.FusedDirectBackward => ConvDirectBackward.Applies(g),
