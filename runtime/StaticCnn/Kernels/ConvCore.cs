@@ -206,11 +206,11 @@ internal static unsafe class ConvCore
         long t = Math.Max(1, threads);
         return a switch
         {
+            ConvAlgorithm.Pointwise => ConvPointwise.ForwardScratch(g, threads),
             ConvAlgorithm.Depthwise => ConvDepthwise.ForwardScratch(g, threads),
             // the Winograd kernel's own scratch, and as much as the GEMM would take (as before the lists)
             ConvAlgorithm.Winograd => Math.Max(ConvWinograd.Scratch(g, threads), t * (UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K))),
             <= ConvAlgorithm.Direct => t * ConvDirect.ForwardScratch(g, 1),
-            ConvAlgorithm.Pointwise => ConvPointwise.ForwardScratch(g, threads),
             ConvAlgorithm.GemmWide => t * WidePerPart(g),
             _ => t * Gemm.PackFloats(g.K),
         };
@@ -316,6 +316,11 @@ internal static unsafe class ConvCore
         Activation act, float* scratch, int threads)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
+        if (alg == ConvAlgorithm.Pointwise)
+        {
+            ConvPointwise.Forward(g, x, w, b, y, batch, act, scratch, threads);
+            return;
+        }
         if (alg == ConvAlgorithm.Depthwise)
         {
             ConvDepthwise.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
@@ -329,11 +334,6 @@ internal static unsafe class ConvCore
         if (alg == ConvAlgorithm.Winograd)
         {
             ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, act, scratch, threads);
-            return;
-        }
-        if (alg == ConvAlgorithm.Pointwise)
-        {
-            ConvPointwise.Forward(g, x, w, b, y, batch, act, scratch, threads);
             return;
         }
         if (alg == ConvAlgorithm.GemmWide)

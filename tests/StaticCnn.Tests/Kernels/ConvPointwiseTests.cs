@@ -43,7 +43,7 @@ public class ConvPointwiseTests
         return d;
     }
 
-    /// <summary>MobileNetV2 and ResNet-50 1×1 layers (a few, with ReLU6 / ReLU as when BatchNorm is folded in).</summary>
+    /// <summary>MobileNetV2 and ResNet-50 1×1 layers (a few, with ReLU6 / ReLU as when BatchNorm is folded in), then shapes large enough for 2–3 parts.</summary>
     public static TheoryData<int, int, int, int, int, bool, Activation, int> Networks() => new()
     {
         { 16, 112, 112, 96, 1, true, Activation.ReLU6, 1 },
@@ -52,6 +52,11 @@ public class ConvPointwiseTests
         { 160, 7, 7, 960, 1, true, Activation.ReLU6, 1 },
         { 1024, 14, 14, 256, 1, true, Activation.ReLU, 1 },
         { 2048, 7, 7, 512, 1, true, Activation.ReLU, 1 },
+        // the thread splits: channel blocks with uneven column tiles, columns, few tiles over two samples, groups
+        { 64, 28, 28, 192, 1, true, Activation.ReLU6, 1 },
+        { 192, 28, 28, 32, 1, false, Activation.LeakyReLU, 1 },
+        { 320, 7, 7, 200, 1, true, Activation.Hardswish, 2 },
+        { 256, 14, 14, 130, 2, true, Activation.SiLU, 1 },
     };
 
     [Theory, MemberData(nameof(Grid)), MemberData(nameof(Networks)), Trait("Category", "Numeric")]
