@@ -174,14 +174,15 @@ public static class ConvAlgorithms
 
     /// <summary>
     /// <see cref="ConvAlgorithm.Pointwise"/>, first in the list: every unpadded stride-1 1×1 layer, grouped or not, except
-    /// depthwise ones (one input channel per group: a GEMM of K = 1) and the accumulating forward of backward-data. Measured
-    /// with <c>convshape</c> at batch 1, 1 thread, AVX-512 (docs/KERNELS.md, "1×1 convolutions"): 1.1–1.6× faster than the
-    /// padded-image GEMM on MobileNetV2's and ResNet-50's reductions (144→24 at 56²: 114 vs 173 µs; 384→64 at 14²: 53 vs
-    /// 73 µs; 2048→512 at 7²: 761 vs 859 µs), 1.0–1.1× faster than the im2col GEMM on the expansions (24→144 at 56²: 130
-    /// vs 148 µs; 64→256 at 56²: 518 vs 533 µs; 320→1280 at 7²: ≈ equal), 1.0–1.3× on AVX2, and 1.5–4.5× faster than
-    /// the channel-wise direct kernel on the 1×1 layers with 8 or 16 outputs that it took before (32→16 at 14²: 1.3 vs
-    /// 4.6 µs). It runs the same micro-kernels without the padded copy of x, the copy of the output block (padded image)
-    /// and the packing of B (im2col).
+    /// depthwise ones (one input channel per group: a GEMM of K = 1) and the accumulating forward of backward-data.
+    /// Measured with <c>convshape</c> at batch 1, 1 thread, AVX-512 (docs/KERNELS.md, "1×1 convolutions"), on every
+    /// 1×1 layer of MobileNetV2 and ResNet-50 it is never slower than what the list chose before: 1.08–1.55× faster
+    /// than the padded-image GEMM on the reductions (144→24 at 56²: 101 vs 156 µs; 384→64 at 14²: 49 vs 67 µs;
+    /// 2048→512 at 7²: 722 vs 781 µs), 1.00–1.12× faster than the im2col GEMM on the expansions (16→96 at 112²: 196 vs
+    /// 220 µs; 64→256 at 56²: 489 vs 517 µs; 256→1024 at 14²: 536 vs 535 µs), 1.0–1.3× on AVX2, and 1.5–4.7× faster
+    /// than the channel-wise direct kernel on the 1×1 layers with 8 or 16 outputs and narrow rows that it took before
+    /// (32→16 at 14²: 1.3 vs 4.6 µs). The same micro-kernels run without the padded copy of x and the copy of the
+    /// output block (padded image) or the packing of B (im2col).
     /// </summary>
     internal static bool PointwiseInPlace(in ConvGeom g, bool accumulate)
         => !accumulate && ConvPointwise.Fits(g) && !ConvDepthwise.Applies(g);
@@ -190,7 +191,8 @@ public static class ConvAlgorithms
     /// An unpadded, stride-1 1×1 layer with at least as many output as input channels (MobileNet's expansions,
     /// ResNet-50's 64 → 256): measured, the packed im2col GEMM beats the padded-image GEMM there by 1.2–1.6×
     /// (16→96 at 112², 32→192 at 28², 64→256 at 56², 16→16 at 112²), while the reductions (96→24 at 56², 256→64 at
-    /// 56²) are 1.1× faster on the padded image (docs/KERNELS.md).
+    /// 56²) are 1.1× faster on the padded image (docs/KERNELS.md). Since <see cref="ConvAlgorithm.Pointwise"/> takes
+    /// these layers' forward, the rule decides only their accumulating forward (backward-data).
     /// </summary>
     internal static bool PointwiseExpansion(in ConvGeom g)
         => g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.Cout >= g.Cin;

@@ -23,7 +23,8 @@ namespace StaticCnn.Kernels;
 /// weights at 7×7 would otherwise be fetched once per column tile).</para>
 /// <para><b>Threads.</b> Items are (sample, group, output-channel block, column tile); each part takes a contiguous
 /// range. The output channels are split into one block per part (multiples of MR rows) when the column tiles are
-/// few (7×7 and 14×14 at batch 1) or split unevenly while the channel tiles split evenly. An output element's FMA
+/// few (under 4 per part: 7×7 and 14×14 at batch 1), or when they split unevenly (28×28: 17 tiles) while the channel
+/// tiles split evenly with ≥ 48 rows per part; otherwise only the columns are split. An output element's FMA
 /// chain does not depend on the item it lands in: results are bit-identical for any thread count.</para>
 /// <para>Not accumulating: y += conv(x, w) (the stride-1 backward-data of a 1×1 layer) stays on the padded-image
 /// and im2col GEMMs.</para>
@@ -70,7 +71,7 @@ internal static unsafe class ConvPointwise
         long colItems = (long)batch * g.G * tiles;
         // split the output channels when the column tiles are few (7×7, 14×14 at batch 1), or split unevenly while
         // every part keeps ≥ 48 channel rows (fewer rows per B tile: each part streams all of x for little reuse;
-        // 192→32 at 28² took 64 µs on 2 threads split by channels against 43 µs by columns)
+        // 192→32 at 28² took 64 µs on 2 threads split by channels, 26 µs split by columns)
         int mb = 1;
         if (parts > 1 && mTiles >= parts
             && (colItems < 4 * parts
