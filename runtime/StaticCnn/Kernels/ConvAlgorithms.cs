@@ -179,7 +179,8 @@ public static class ConvAlgorithms
     /// 1×1 layer of MobileNetV2 and ResNet-50 it is never slower than what the list chose before: 1.08–1.55× faster
     /// than the padded-image GEMM on the reductions (144→24 at 56²: 101 vs 156 µs; 384→64 at 14²: 49 vs 67 µs;
     /// 2048→512 at 7²: 722 vs 781 µs), 1.00–1.12× faster than the im2col GEMM on the expansions (16→96 at 112²: 196 vs
-    /// 220 µs; 64→256 at 56²: 489 vs 517 µs; 256→1024 at 14²: 536 vs 535 µs), 1.0–1.3× on AVX2, and 1.5–4.7× faster
+    /// 220 µs; 64→256 at 56²: 489 vs 517 µs; 256→1024 at 14²: 536 vs 535 µs); 1.05–1.77× on 2 threads (320→1280 at 7²:
+    /// 139 vs 200 µs), 1.0–1.3× on AVX2, and 1.5–4.7× faster
     /// than the channel-wise direct kernel on the 1×1 layers with 8 or 16 outputs and narrow rows that it took before
     /// (32→16 at 14²: 1.3 vs 4.6 µs). The same micro-kernels run without the padded copy of x and the copy of the
     /// output block (padded image) or the packing of B (im2col).
