@@ -6,11 +6,12 @@ namespace StaticCnn.Tests.Kernels;
 
 /// <summary>
 /// The in-place 1×1 GEMM (<see cref="ConvAlgorithm.Pointwise"/>, ConvPointwise.cs) against <see cref="Conv2D.ForwardReference"/>
-/// on shapes with pixel counts below, at and between multiples of the column tile (1, 15, 49, 96, 196, …), 1 to 700 input
-/// channels (one and three K blocks), output counts off the register tile, groups 1 and 2, with and without bias, every
-/// activation, batch 1–3; 1, 2 and 3 threads bit-identical; forward scratch exactly as declared (sentinels around it at 16
-/// alignments); and x ending right before a page the process may not read (an over-read crashes the test host), or
-/// followed by NaN. The accumulating forward (a 1×1 layer's stride-1 backward-data) is not taken here.
+/// on shapes with pixel counts below, at and between multiples of the column tile (1, 15, 49, 96, 196, …), 1 to 2048
+/// input channels (one and several K blocks), output counts off the register tile, groups 1 and 2, with and without
+/// bias, every activation, batch 1–3; 1, 2 and 3 threads bit-identical; forward scratch exactly as declared (sentinels
+/// around it at 16 alignments); x ending right before a page the process may not read (an over-read crashes the test
+/// host), or followed by NaN; no allocation per call on 2 threads. The accumulating forward (a 1×1 layer's stride-1
+/// backward-data) is not taken here.
 /// </summary>
 public class ConvPointwiseTests
 {
@@ -189,6 +190,21 @@ public class ConvPointwiseTests
             Assert.DoesNotContain(y2, float.IsNaN);
             NumericAssert.Close($"{s}, x before NaN, {t} threads", yr, y2, rtol: 0, atol: tol);
         }
+    }
+
+    [Fact, Trait("Category", "Numeric")]
+    public void Forward_allocates_nothing_and_splits_over_two_threads()
+    {
+        var s = Pw(96, 14, 14, 200, true, Activation.ReLU6);   // 14×14: a tail tile, output channels split
+        var rng = new Random(9);
+        var x = OpsTestUtil.Rand(rng, 2 * 96 * 14 * 14);
+        var wt = OpsTestUtil.Rand(rng, 200 * 96);
+        var b = OpsTestUtil.Rand(rng, 200);
+        var y = new float[2 * 200 * 14 * 14];
+        var scratch = new float[Conv2D.ForwardScratchFloats(s, 2, 2)];
+        long before = GemmWorkers.Dispatches + GemmWorkers.InlineWhileBusy;
+        OpsTestUtil.NoAllocation(() => Conv2D.Forward(s, x, wt, b, y, 2, scratch, 2), expectPool: false);
+        Assert.True(GemmWorkers.Dispatches + GemmWorkers.InlineWhileBusy > before, "the forward never split into parts");
     }
 
     [Fact]
