@@ -19,8 +19,9 @@ namespace StaticCnn.Kernels;
 /// <para><b>Blocking.</b> A part works through its column tiles in chunks whose output block (M rows × chunk) is
 /// about <see cref="ChunkBytes"/>, so the bias-and-activation epilogue runs on values still in L2 (and, for K split
 /// into several blocks, the partial sums are reloaded from L2); within a chunk the output channels run in sub-blocks
-/// whose K block of weights (<see cref="ASliceFloats"/>) stays in L2 while the column tiles pass over it (1280×320
-/// weights at 7×7 would otherwise be fetched once per column tile).</para>
+/// whose K block of weights (<see cref="ASliceFloats"/>) stays in L2 while the column tiles pass over it (without the
+/// sub-blocks, 2048→512 at 7² took 774 instead of 703 µs and 1024→256 at 14² 581 instead of 539 µs on 1 thread;
+/// 24 K-float slices measured the same as 96 K).</para>
 /// <para><b>Threads.</b> Items are (sample, group, output-channel block, column tile); each part takes a contiguous
 /// range. The output channels are split into one block per part (multiples of MR rows) when the column tiles are
 /// few (under 4 per part: 7×7 and 14×14 at batch 1), or when they split unevenly (28×28: 17 tiles) while the channel
