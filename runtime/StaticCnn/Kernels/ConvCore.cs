@@ -243,6 +243,7 @@ internal static unsafe class ConvCore
         long t = Math.Max(1, threads);
         return a switch
         {
+            ConvAlgorithm.Pointwise => ConvPointwise.ForwardScratch(g, threads),
             ConvAlgorithm.Depthwise => ConvDepthwise.ForwardScratch(g, threads),
             // the Winograd kernel's own scratch, and as much as the GEMM would take (as before the lists)
             ConvAlgorithm.Winograd => Math.Max(ConvWinograd.Scratch(g, threads), t * (UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K))),
@@ -352,6 +353,11 @@ internal static unsafe class ConvCore
         in ConvEpilogue ep, float* scratch, int threads)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
+        if (alg == ConvAlgorithm.Pointwise)
+        {
+            ConvPointwise.Forward(g, x, w, b, y, batch, act, scratch, threads);
+            return;
+        }
         if (alg == ConvAlgorithm.Depthwise)
         {
             ConvDepthwise.Forward(g, x, w, b, y, batch, accumulate, ep, scratch, threads);

@@ -18,6 +18,9 @@ public class ConvAlgorithmListTests
     {
         // added after the lists: depthwise layers (grouped, one input channel per group) left the GEMM paths
         if (ConvDepthwise.Applies(g)) return ConvAlgorithm.Depthwise;
+        // added after the lists: unpadded stride-1 1×1 layers run the in-place GEMM (not accumulating), also where
+        // the channel-wise kernel applied (8 or 16 outputs)
+        if (!accumulate && ConvPointwise.Fits(g)) return ConvAlgorithm.Pointwise;
         if (ConvDirect.Applies(g))
         {
             if (!accumulate && ConvDirect.ChannelWise(g))
@@ -136,6 +139,7 @@ public class ConvAlgorithmListTests
             ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col, ConvAlgorithm.SeparateBackward,
             ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im,
             ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col, ConvAlgorithm.Depthwise, ConvAlgorithm.DataDepthwise, ConvAlgorithm.WeightsDepthwise,
+            ConvAlgorithm.Pointwise,
         };
         if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
             expected.AddRange([ConvAlgorithm.Direct, ConvAlgorithm.ChannelWise, ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.WeightsDirect]);

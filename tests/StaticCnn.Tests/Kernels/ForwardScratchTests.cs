@@ -14,7 +14,7 @@ public class ForwardScratchTests
 {
     private const float Sentinel = -12345.678f;
 
-    private enum Path { Direct, ColumnWinograd, ChannelWise, ChannelWise23, GemmWide, GemmNarrow, Winograd, Fallback }
+    private enum Path { Direct, ColumnWinograd, ChannelWise, ChannelWise23, GemmWide, GemmNarrow, Winograd, Pointwise, Fallback }
 
     public static TheoryData<string, int, int, int, int, int, int, int, int> Shapes => new()
     {
@@ -29,8 +29,9 @@ public class ForwardScratchTests
         { "GemmNarrow", 2, 8, 13, 13, 40, 3, 2, 1 },        // stride 2: packed GEMM
         { "Winograd", 1, 32, 12, 12, 48, 3, 1, 1 },         // F(2×2,3×3)
         { "Winograd", 2, 40, 9, 11, 36, 3, 1, 1 },          // odd sizes
-        { "GemmWide", 2, 48, 9, 11, 16, 1, 1, 0 },          // 1×1 reduction with ≤ 32 outputs: the GEMM, not the direct kernel
-        { "GemmNarrow", 3, 5, 4, 4, 7, 1, 1, 0 },           // 1×1 expansion: packed im2col GEMM
+        { "Pointwise", 2, 48, 9, 11, 16, 1, 1, 0 },         // 1×1 reduction with ≤ 32 outputs: the in-place GEMM, not the direct kernel
+        { "Pointwise", 3, 5, 4, 4, 7, 1, 1, 0 },            // 1×1 expansion: the in-place GEMM
+        { "GemmWide", 2, 8, 9, 11, 16, 1, 1, 1 },           // padded 1×1: the padded-image GEMM
     };
 
     private static Path Route(in ConvGeom g)
@@ -39,6 +40,7 @@ public class ForwardScratchTests
         if (ConvDirect.Applies(g) && !pointwise)
             return ConvDirect.ChannelWise23(g) ? Path.ChannelWise23 : ConvDirect.ChannelWise(g) ? Path.ChannelWise : ConvDirect.Rows23(g) ? Path.ColumnWinograd : Path.Direct;
         if (ConvWinograd.Applies(g)) return Path.Winograd;
+        if (ConvPointwise.Fits(g)) return Path.Pointwise;
         return g.SH == 1 && g.SW == 1 && !(pointwise && g.PH == 0 && g.Cout >= g.Cin) ? Path.GemmWide : Path.GemmNarrow;
     }
 
