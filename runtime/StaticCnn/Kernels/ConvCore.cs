@@ -355,7 +355,7 @@ internal static unsafe class ConvCore
         ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
         if (alg == ConvAlgorithm.Pointwise)
         {
-            ConvPointwise.Forward(g, x, w, b, y, batch, act, scratch, threads);
+            ConvPointwise.Forward(g, x, w, b, y, batch, ep, scratch, threads);
             return;
         }
         if (alg == ConvAlgorithm.Depthwise)

@@ -55,11 +55,11 @@ internal static unsafe class ConvPointwise
         public float* X, W, B, Y, Tail;
         public int* Offs, TailOffs;
         public int Batch, MBlocks, MSub, ChunkTiles;
-        public Activation Act;
+        public ConvEpilogue Ep;
     }
 
-    /// <summary>y = act(conv(x, w) + b) for a geometry that <see cref="Fits"/>; <paramref name="b"/> may be null.</summary>
-    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, Activation act,
+    /// <summary>y = epilogue(conv(x, w) + b) for a geometry that <see cref="Fits"/>; <paramref name="b"/> may be null.</summary>
+    public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, in ConvEpilogue ep,
         float* scratch, int threads)
     {
         int N = g.N, K = g.K, M = g.M, nr = Gemm.NR, mr = Gemm.MR;
@@ -82,7 +82,7 @@ internal static unsafe class ConvPointwise
         var ctx = new Ctx
         {
             G = g, X = x, W = w, B = b, Y = y, Offs = offs, TailOffs = tailOffs, Tail = (float*)tailOffs + K,
-            Batch = batch, MBlocks = mb, Act = act,
+            Batch = batch, MBlocks = mb, Ep = ep,
             MSub = Math.Max(mr, ASliceFloats / Gemm.KcFor(K) / mr * mr),
             ChunkTiles = Math.Max(1, ChunkBytes / sizeof(float) / Math.Min(M, mRows) / nr),
         };
@@ -136,17 +136,17 @@ internal static unsafe class ConvPointwise
                     if (full > j0) Gemm.RunIndirect(r1 - r0, K, wr, K, xg, c.Offs, yr + j0, N, br, j0, full);
                     if (j1 > full) Gemm.RunIndirect(r1 - r0, K, wr, K, tail, c.TailOffs, yr + full, N, br, 0, j1 - full);
                 }
-                Epilogue(c.Act, yg + (nint)m0 * N + j0, N, m1 - m0, j1 - j0);
+                Epilogue(c.Ep, grp * M + m0, yg + (nint)m0 * N + j0, N, m1 - m0, j1 - j0);
             }
         }
     }
 
-    /// <summary>The fused activation on the just-written block: <paramref name="rows"/> output channels × <paramref name="cols"/> pixels.</summary>
+    /// <summary>The epilogue (<see cref="ConvEpilogue"/>: activation, or a folded BatchNorm, residual and activation) on the
+    /// just-written block: <paramref name="rows"/> output channels from <paramref name="oc0"/> × <paramref name="cols"/> pixels.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Epilogue(Activation act, float* y, nint ldy, int rows, int cols)
+    private static void Epilogue(in ConvEpilogue ep, int oc0, float* y, nint ldy, int rows, int cols)
     {
-        if (act == Activation.None) return;
-        for (int r = 0; r < rows; r++)
-            Activations.ApplyForward(act, Activations.DefaultLeakySlope, new Span<float>(y + r * ldy, cols));
+        if (!ep.Any) return;
+        for (int r = 0; r < rows; r++) ep.Apply(oc0 + r, y + r * ldy, cols);
     }
 }
