@@ -128,19 +128,7 @@ public static unsafe class Conv2D
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
         Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
-    {
-        var g = Geom(s);
-        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
-        long convScratch = ConvCore.ForwardScratch(g, threads);
-        KernelChecks.Scratch(scratch, convScratch + FoldFloats(g));
-        fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, py = y, ps = scratch)
-        {
-            float* alpha = Gemm.Align(ps + convScratch), shift = alpha + g.Cout;
-            for (int c = 0; c < g.Cout; c++) BatchNorm2D.Fold(pg[c], pbe[c], pm[c], pv[c], bn.Epsilon, out alpha[c], out shift[c]);
-            var ep = new ConvEpilogue(s.Activation, alpha, shift, post, postSlope);
-            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads);
-        }
-    }
+        => RunBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, default, false, false, post, postSlope, y, batch, scratch, threads);
 
     /// <summary>
     /// Inference: as <see cref="ForwardBatchNorm"/> with the Add that reads the BatchNorm in the same pass (a residual
@@ -153,48 +141,54 @@ public static unsafe class Conv2D
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
         ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
-    {
-        var g = Geom(s);
-        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
-        KernelChecks.Length(residual, (long)batch * g.Cout * g.N, "residual");
-        if (residual.Overlaps(y)) throw new ArgumentException("The residual must not overlap the output.", nameof(residual));
-        long convScratch = ConvCore.ForwardScratch(g, threads);
-        KernelChecks.Scratch(scratch, convScratch + FoldFloats(g));
-        fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, pr = residual, py = y, ps = scratch)
-        {
-            float* alpha = Gemm.Align(ps + convScratch), shift = alpha + g.Cout;
-            for (int c = 0; c < g.Cout; c++) BatchNorm2D.Fold(pg[c], pbe[c], pm[c], pv[c], bn.Epsilon, out alpha[c], out shift[c]);
-            var ep = new ConvEpilogue(s.Activation, alpha, shift, pr, py, residualFirst, post, postSlope);
-            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads);
-        }
-    }
+        => RunBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, residual, true, residualFirst, post, postSlope, y, batch, scratch, threads);
 
     /// <summary>Scalar twin of <see cref="ForwardBatchNormAdd"/>.</summary>
     public static void ForwardBatchNormAddReference<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
         ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
-    {
-        var g = Geom(s);
-        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
-        KernelChecks.Length(residual, (long)batch * g.Cout * g.N, "residual");
-        if (residual.Overlaps(y)) throw new ArgumentException("The residual must not overlap the output.", nameof(residual));
-        ForwardReference(s, x, w, b, y, batch, scratch, threads);
-        BatchNorm2D.ForwardInferenceReference(bn, y, gamma, beta, runningMean, runningVar, y, batch, 1);
-        for (int i = 0; i < y.Length; i++) y[i] = residualFirst ? residual[i] + y[i] : y[i] + residual[i];
-        Activations.ApplyForwardReference(post, postSlope, y);
-    }
+        => ReferenceBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, residual, true, residualFirst, post, postSlope, y, batch, scratch, threads);
 
     /// <summary>Scalar twin of <see cref="ForwardBatchNorm"/>: <see cref="ForwardReference"/>, the BatchNorm's and the activation's references.</summary>
     public static void ForwardBatchNormReference<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
         Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
+        => ReferenceBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, default, false, false, post, postSlope, y, batch, scratch, threads);
+
+    /// <summary>The body of <see cref="ForwardBatchNorm"/> and <see cref="ForwardBatchNormAdd"/> (with <paramref name="add"/>).</summary>
+    private static void RunBatchNorm<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
+        ReadOnlySpan<float> residual, bool add, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
     {
         var g = Geom(s);
-        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, post, y, batch);
+        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, add, residual, post, y, batch);
+        long convScratch = ConvCore.ForwardScratch(g, threads);
+        KernelChecks.Scratch(scratch, convScratch + FoldFloats(g));
+        fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, pr = residual, py = y, ps = scratch)
+        {
+            float* alpha = Gemm.Align(ps + convScratch), shift = alpha + g.Cout;
+            for (int c = 0; c < g.Cout; c++) BatchNorm2D.Fold(pg[c], pbe[c], pm[c], pv[c], bn.Epsilon, out alpha[c], out shift[c]);
+            var ep = add ? new ConvEpilogue(s.Activation, alpha, shift, pr, py, residualFirst, post, postSlope)
+                : new ConvEpilogue(s.Activation, alpha, shift, post, postSlope);
+            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads);
+        }
+    }
+
+    /// <summary>The body of the two reference twins: the convolution's, the BatchNorm's, the Add's and the activation's references.</summary>
+    private static void ReferenceBatchNorm<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
+        ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
+        ReadOnlySpan<float> residual, bool add, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
+    {
+        var g = Geom(s);
+        CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, add, residual, post, y, batch);
         ForwardReference(s, x, w, b, y, batch, scratch, threads);
         BatchNorm2D.ForwardInferenceReference(bn, y, gamma, beta, runningMean, runningVar, y, batch, 1);
+        if (add)
+            for (int i = 0; i < y.Length; i++) y[i] = residualFirst ? residual[i] + y[i] : y[i] + residual[i];
         Activations.ApplyForwardReference(post, postSlope, y);
     }
 
@@ -203,9 +197,15 @@ public static unsafe class Conv2D
 
     private static void CheckBatchNorm<TB>(in ConvGeom g, bool hasBias, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w,
         ReadOnlySpan<float> b, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean,
-        ReadOnlySpan<float> runningVar, Activation post, ReadOnlySpan<float> y, int batch) where TB : struct, IBatchNormShape
+        ReadOnlySpan<float> runningVar, bool add, ReadOnlySpan<float> residual, Activation post, ReadOnlySpan<float> y, int batch)
+        where TB : struct, IBatchNormShape
     {
         CheckForward(g, hasBias, x, w, b, y, batch);
+        if (add)
+        {
+            KernelChecks.Length(residual, (long)batch * g.Cout * g.N, "residual");
+            if (residual.Overlaps(y)) throw new ArgumentException("The residual must not overlap the output.", nameof(residual));
+        }
         if (bn.C != g.Cout || bn.H != g.OH || bn.W != g.OW)
             throw new ArgumentException($"The BatchNorm's shape {bn.C}×{bn.H}×{bn.W} is not the convolution's output {g.Cout}×{g.OH}×{g.OW}.", nameof(bn));
         KernelChecks.Length(gamma, g.Cout, "gamma");
