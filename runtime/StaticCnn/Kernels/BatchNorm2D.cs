@@ -291,6 +291,35 @@ public static unsafe class BatchNorm2D
         shift = beta - mean * alpha;
     }
 
+    /// <summary><see cref="Fold"/> for <paramref name="n"/> channels, a vector of channels at a time (the same correctly
+    /// rounded square root, division, products and difference per lane, so the same bits as the scalar form).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void FoldAll(float* gamma, float* beta, float* mean, float* var, float eps, float* alpha, float* shift, int n)
+    {
+        int c = 0;
+        if (Vector512.IsHardwareAccelerated)
+        {
+            Vector512<float> e = Vector512.Create(eps), one = Vector512.Create(1f);
+            for (; c + 16 <= n; c += 16)
+            {
+                Vector512<float> a = Vector512.Load(gamma + c) * (one / Vector512.Sqrt(Vector512.Load(var + c) + e));
+                a.Store(alpha + c);
+                (Vector512.Load(beta + c) - Vector512.Load(mean + c) * a).Store(shift + c);
+            }
+        }
+        else if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> e = Vector256.Create(eps), one = Vector256.Create(1f);
+            for (; c + 8 <= n; c += 8)
+            {
+                Vector256<float> a = Vector256.Load(gamma + c) * (one / Vector256.Sqrt(Vector256.Load(var + c) + e));
+                a.Store(alpha + c);
+                (Vector256.Load(beta + c) - Vector256.Load(mean + c) * a).Store(shift + c);
+            }
+        }
+        for (; c < n; c++) Fold(gamma[c], beta[c], mean[c], var[c], eps, out alpha[c], out shift[c]);
+    }
+
     /// <summary>y[i] = x[i]·alpha + shift.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Affine(float* x, float* y, int n, float alpha, float shift)

@@ -170,7 +170,7 @@ public static unsafe class Conv2D
         fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, pr = residual, py = y, ps = scratch)
         {
             float* alpha = Gemm.Align(ps + convScratch), shift = alpha + g.Cout;
-            for (int c = 0; c < g.Cout; c++) BatchNorm2D.Fold(pg[c], pbe[c], pm[c], pv[c], bn.Epsilon, out alpha[c], out shift[c]);
+            BatchNorm2D.FoldAll(pg, pbe, pm, pv, bn.Epsilon, alpha, shift, g.Cout);
             var ep = add ? new ConvEpilogue(s.Activation, alpha, shift, pr, py, residualFirst, post, postSlope)
                 : new ConvEpilogue(s.Activation, alpha, shift, post, postSlope);
             ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads);
