@@ -119,7 +119,7 @@ public static unsafe class BatchNorm2D
         }
     }
 
-    /// <summary>Scalar twin of <see cref="ForwardInference{TS}"/>.</summary>
+    /// <summary>Scalar twin of <see cref="ForwardInference{TS}(TS, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/>.</summary>
     public static void ForwardInferenceReference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta,
         ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar, Span<float> y, int batch, int threads)
         where TS : struct, IBatchNormShape

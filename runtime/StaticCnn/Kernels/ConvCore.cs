@@ -130,6 +130,52 @@ internal readonly unsafe struct Im2ColB : IGemmB
     }
 }
 
+/// <summary>
+/// One part's share of the forward items (sample, group, output-channel block, column tile) of the GEMMs that split
+/// both the columns and the output channels (<see cref="ConvCore"/>'s padded-image GEMM, <see cref="ConvPointwise"/>):
+/// <see cref="Next"/> yields a run of consecutive column tiles of one (sample, group, channel block) at a time.
+/// </summary>
+internal struct ChannelTileItems
+{
+    private long _lo;
+    private readonly long _hi;
+    private readonly int _tiles, _blocks, _rows, _m, _groups;
+
+    /// <summary>Part <paramref name="t"/> of <paramref name="parts"/>; <paramref name="blocks"/> output-channel blocks of
+    /// <paramref name="m"/> rows per group (each a multiple of MR rows), <paramref name="tiles"/> column tiles.</summary>
+    public ChannelTileItems(int batch, int groups, int m, int blocks, int tiles, int t, int parts)
+    {
+        long items = (long)batch * groups * blocks * tiles;
+        _lo = items * t / parts;
+        _hi = items * (t + 1) / parts;
+        _tiles = tiles; _blocks = blocks; _m = m; _groups = groups;
+        _rows = ((m + blocks - 1) / blocks + Gemm.MR - 1) / Gemm.MR * Gemm.MR;
+    }
+
+    /// <summary>The next run: sample <paramref name="n"/>, group <paramref name="grp"/>, output rows [m0, m1) of the group,
+    /// column tiles [tile0, tile1). False when the part's share is done (blocks past the last row are skipped).</summary>
+    public bool Next(out int n, out int grp, out int m0, out int m1, out int tile0, out int tile1)
+    {
+        while (_lo < _hi)
+        {
+            long ngm = _lo / _tiles;
+            tile0 = (int)(_lo - ngm * _tiles);
+            tile1 = (int)Math.Min(_tiles, tile0 + (_hi - _lo));
+            _lo += tile1 - tile0;
+            long ng = ngm / _blocks;
+            int blk = (int)(ngm - ng * _blocks);
+            m0 = blk * _rows;
+            m1 = Math.Min(_m, m0 + _rows);
+            if (m0 >= m1) continue;
+            n = (int)(ng / _groups);
+            grp = (int)(ng - (long)n * _groups);
+            return true;
+        }
+        n = grp = m0 = m1 = tile0 = tile1 = 0;
+        return false;
+    }
+}
+
 /// <summary>The convolution drivers on top of <see cref="Gemm"/>: forward, backward-data, backward-weights, bias gradient.</summary>
 internal static unsafe class ConvCore
 {
@@ -437,10 +483,8 @@ internal static unsafe class ConvCore
         int hp = WideHp(g), wp = WideWp(g), plane = hp * wp;
         int nw = (g.OH - 1) * wp + g.OW;           // columns of the wide output grid (oh·Wp + ow)
         int tiles = (nw + nr - 1) / nr;
-        int mb = c.MBlocks, mRows = ((M + mb - 1) / mb + Gemm.MR - 1) / Gemm.MR * Gemm.MR;
-        long items = (long)c.Batch * g.G * mb * tiles;     // (sample, group, output-channel block, column tile)
-        var (lo, hi) = Range(items, t, parts);
-        if (lo >= hi) return;
+        var items = new ChannelTileItems(c.Batch, g.G, M, c.MBlocks, tiles, t, parts);
+        if (!items.Next(out int n, out int grp, out int m0, out int m1, out int tile0, out int tile1)) return;
         float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
         float* cblk = Gemm.Align(xp + WideImage(g));
         int* offs = (int*)Gemm.Align(cblk + (nint)M * ncb);
@@ -450,16 +494,9 @@ internal static unsafe class ConvCore
                     offs[k] = ic * plane + kh * g.DH * wp + kw * g.DW;
         long padded = -1;
         int padLo = 0, padHi = 0;
-        while (lo < hi)
+        do
         {
-            long ngm = lo / tiles;
-            int tile0 = (int)(lo - ngm * tiles);
-            int tile1 = (int)Math.Min(tiles, tile0 + (hi - lo));
-            lo += tile1 - tile0;
-            long ng = ngm / mb;
-            int blk = (int)(ngm - ng * mb), m0 = blk * mRows, m1 = Math.Min(M, m0 + mRows);
-            if (m0 >= m1) continue;
-            int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
+            long ng = (long)n * g.G + grp;
             // pad only the rows this part's columns read: output rows [oh0, oh1] plus the kernel's reach
             // (other rows may hold stale values; only discarded columns past OW or past c1 can read them)
             int oh0 = tile0 * nr / wp, oh1 = (Math.Min(nw, tile1 * nr) - 1) / wp;
@@ -515,7 +552,7 @@ internal static unsafe class ConvCore
                     if (c.Ep.Any && first >= 0) c.Ep.Apply(grp * M + oc, yrow + first, end - first);
                 }
             }
-        }
+        } while (items.Next(out n, out grp, out m0, out m1, out tile0, out tile1));
     }
 
     // ---- backward data: dx += col2im(Wᵀ·dy) ------------------------------------------------------------------

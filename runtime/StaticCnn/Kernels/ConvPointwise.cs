@@ -99,21 +99,12 @@ internal static unsafe class ConvPointwise
         ConvGeom g = c.G;
         int nr = Gemm.NR, N = g.N, M = g.M, K = g.K;
         int tiles = (N + nr - 1) / nr, nFull = N / nr * nr, ts = TailStride(g);
-        int mb = c.MBlocks, mRows = ((M + mb - 1) / mb + Gemm.MR - 1) / Gemm.MR * Gemm.MR;
-        long items = (long)c.Batch * g.G * mb * tiles;
-        var (lo, hi) = (items * t / parts, items * (t + 1) / parts);
+        var items = new ChannelTileItems(c.Batch, g.G, M, c.MBlocks, tiles, t, parts);
         float* tail = Gemm.Align(c.Tail + (nint)t * TailFloats(g));
         long tailOf = -1;
-        while (lo < hi)
+        while (items.Next(out int n, out int grp, out int m0, out int m1, out int tile0, out int tile1))
         {
-            long ngm = lo / tiles;
-            int tile0 = (int)(lo - ngm * tiles);
-            int tile1 = (int)Math.Min(tiles, tile0 + (hi - lo));
-            lo += tile1 - tile0;
-            long ng = ngm / mb;
-            int blk = (int)(ngm - ng * mb), m0 = blk * mRows, m1 = Math.Min(M, m0 + mRows);
-            if (m0 >= m1) continue;
-            int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
+            long ng = (long)n * g.G + grp;
             float* xg = c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * N;
             float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
             float* wg = c.W + (nint)grp * M * K;
