@@ -27,7 +27,9 @@ namespace StaticCnn.Kernels;
 /// into rows of whole vectors in scratch, then added into y. The activation is applied to
 /// each finished plane with <see cref="Activations.ApplyForward"/>.</para>
 /// <para><b>Threads.</b> The (sample, output channel) planes are split into contiguous ranges, one per part.</para>
-/// <para>ConvDepthwise.Backward.cs holds the backward-data and backward-weights kernels on the same plane.</para>
+/// <para>ConvDepthwise.Same3x3.cs holds the forward of 3×3, stride-1, padding-1 layers on AVX-512 straight from the
+/// input plane (no copy; the same bits). ConvDepthwise.Backward.cs holds the backward-data and backward-weights
+/// kernels on the same plane.</para>
 /// </remarks>
 internal static unsafe partial class ConvDepthwise
 {
@@ -43,7 +45,7 @@ internal static unsafe partial class ConvDepthwise
     /// <summary>Lanes per vector for this shape (1: no accelerated vectors, the scalar twin of the kernel).</summary>
     internal static int Lanes(in ConvGeom g)
         => TestLanes != 0 ? TestLanes
-         : Vector512.IsHardwareAccelerated && g.OW > 8 ? 16
+         : Vector512.IsHardwareAccelerated && (g.OW > 8 || Same3x3(g)) ? 16
          : Vector256.IsHardwareAccelerated && g.OW > 4 ? 8
          : Vector128.IsHardwareAccelerated ? 4 : 1;
 
@@ -70,7 +72,7 @@ internal static unsafe partial class ConvDepthwise
         public ConvGeom G;
         public float* X, W, B, Y, Scratch;
         public int Batch, PerPart, Lanes;
-        public bool Accumulate;
+        public bool Accumulate, Same3x3;
         public ConvEpilogue Ep;
     }
 
@@ -83,6 +85,7 @@ internal static unsafe partial class ConvDepthwise
         {
             G = g, X = x, W = w, B = accumulate ? null : b, Y = y, Scratch = scratch, Batch = batch,
             PerPart = checked((int)PerPart(g, lanes)), Lanes = lanes, Accumulate = accumulate, Ep = ep,
+            Same3x3 = Same3x3(g),
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, Grain);
         if (parts <= 1) Part(&ctx, 0, 1);
@@ -118,14 +121,23 @@ internal static unsafe partial class ConvDepthwise
             long n = it / g.Cout;
             int oc = (int)(it - n * g.Cout);
             long src = n * g.Cin + oc / M;
+            float* yp = c.Y + it * N;
+            float* wp = c.W + (nint)oc * kk;
+            float bias = c.B == null ? 0f : c.B[oc];
+#if NET9_0_OR_GREATER
+            if (c.Same3x3)
+            {
+                // straight from the input plane (ConvDepthwise.Same3x3.cs); the zeroed plane buffer is its zero row
+                // (it reads W + 48 floats of it; the buffer holds (H + 2)·(W rounded up to 16, + 16) ≥ 3W + 48)
+                Same3x3Channel(c.X + src * g.InPlane, g, wp, bias, yp, c.Accumulate, c.Ep, oc, plane + 16);
+                continue;
+            }
+#endif
             if (src != padded)
             {
                 PadPlane(g, c.X + src * g.InPlane, plane, line, wq, hp);
                 padded = src;
             }
-            float* yp = c.Y + it * N;
-            float* wp = c.W + (nint)oc * kk;
-            float bias = c.B == null ? 0f : c.B[oc];
             float* dst = c.Accumulate ? acc : yp;
             switch (lanes)
             {

@@ -81,7 +81,8 @@ internal readonly unsafe struct ConvEpilogue
         }
     }
 
-    private readonly struct Identity : IVecOp1
+    /// <summary>No activation: the value itself (what <see cref="Tail"/> applies for Post = None).</summary>
+    internal readonly struct Identity : IVecOp1
     {
         public Vector128<float> Invoke(Vector128<float> a) => a;
         public Vector256<float> Invoke(Vector256<float> a) => a;

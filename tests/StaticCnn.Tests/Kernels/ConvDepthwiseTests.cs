@@ -210,6 +210,62 @@ public class ConvDepthwiseTests
         }
     }
 
+    /// <summary>
+    /// The direct 3×3 / 1 kernel (ConvDepthwise.Same3x3.cs) reads the rows above and below and the columns left and right
+    /// of each vector with lane masks instead of a padded copy: x (and, accumulating, y) placed right after and right
+    /// before a PROT_NONE page (Linux) must give the reference's values without a fault; widths with edge-only,
+    /// interior and partial vectors, one and several row blocks, and every vector width the same bits.
+    /// </summary>
+    [Theory, Trait("Category", "Numeric")]
+    [InlineData(3, 1, 1, 1)]
+    [InlineData(4, 5, 7, 2)]
+    [InlineData(2, 9, 16, 1)]
+    [InlineData(3, 6, 17, 2)]
+    [InlineData(2, 11, 40, 1)]
+    [InlineData(5, 4, 33, 3)]
+    public unsafe void Direct_3x3_never_reads_outside_the_planes(int c, int h, int w, int batch)
+    {
+        var s = Dw(c, h, w, 3, 1, 1, bias: true, act: Activation.ReLU);
+        var g = Conv2D.Geom(s);
+        Assert.True(ConvDepthwise.Same3x3(g) || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
+        var rng = new Random(c * 3 + h * 5 + w);
+        int xl = batch * c * h * w, yl = xl;
+        var x = OpsTestUtil.Rand(rng, xl);
+        var wt = OpsTestUtil.Rand(rng, c * 9);
+        var b = OpsTestUtil.Rand(rng, c);
+        var yr = new float[yl];
+        Conv2D.ForwardReference(s, x, wt, b, yr, batch, default, 1);
+        var plain = s;
+        plain.hasBias = false;
+        plain.activation = Activation.None;
+        var conv = new float[yl];
+        Conv2D.ForwardReference(plain, x, wt, [], conv, batch, default, 1);
+        var y0 = OpsTestUtil.Rand(rng, yl);
+        double tol = 2e-6 * 9 + 1e-5;
+        foreach (int t in new[] { 1, 2 })
+            foreach (bool after in new[] { true, false })
+            {
+                if (!GuardedMemory.Supported) break;
+                var scratch = new float[Conv2D.ForwardScratchFloats(s, batch, t)];
+                GuardedMemory.Run(x, after, px =>
+                {
+                    var y = new float[yl];
+                    Conv2D.Forward(s, new ReadOnlySpan<float>((float*)px, xl), wt, b, y, batch, scratch, t);
+                    NumericAssert.Close($"{s}, x against a guard page ({(after ? "after" : "before")}), {t} threads", yr, y, rtol: 0, atol: tol);
+                    // accumulating (the stride-1 backward-data form), y against a guard page too
+                    GuardedMemory.Run(y0, after, py =>
+                    {
+                        var ds = new float[ConvDepthwise.ForwardScratch(g, t)];
+                        fixed (float* pw = wt, pds = ds)
+                            ConvDepthwise.Forward(g, (float*)px, pw, null, (float*)py, batch, true, Activation.None, pds, t);
+                        var acc = new ReadOnlySpan<float>((float*)py, yl).ToArray();
+                        for (int i = 0; i < yl; i++)
+                            Assert.True(Math.Abs(acc[i] - (y0[i] + conv[i])) <= tol, $"accumulating {s}, element {i}: {acc[i]} vs {y0[i] + conv[i]}");
+                    });
+                });
+            }
+    }
+
     [Theory, Trait("Category", "Numeric")]
     [InlineData(32, 14, 14, 3, 1, 2)]
     [InlineData(16, 9, 15, 5, 2, 1)]

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using StaticCnn.Kernels;
 using Xunit;
 
@@ -136,15 +135,6 @@ public class ConvPointwiseTests
         }
     }
 
-    [DllImport("libc", SetLastError = true)]
-    private static extern nint mmap(nint addr, nuint length, int prot, int flags, int fd, nint offset);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int mprotect(nint addr, nuint length, int prot);
-
-    [DllImport("libc", SetLastError = true)]
-    private static extern int munmap(nint addr, nuint length);
-
     /// <summary>
     /// x ends at a page boundary followed by a page mapped PROT_NONE (Linux), so a single float read past x faults;
     /// then x followed by NaN in a managed array (every platform): the outputs match the reference and hold no NaN.
@@ -165,23 +155,13 @@ public class ConvPointwiseTests
         foreach (int t in new[] { 1, 2 })
         {
             var scratch = new float[Conv2D.ForwardScratchFloats(s, batch, t)];
-            if (OperatingSystem.IsLinux())
-            {
-                const int page = 4096;   // x86-64 and the usual ARM64 kernels; a larger page only moves the guard further
-                nuint dataBytes = (nuint)((xl * sizeof(float) + page - 1) / page * page);
-                nint map = mmap(0, dataBytes + page, 3 /* PROT_READ | PROT_WRITE */, 0x22 /* MAP_PRIVATE | MAP_ANONYMOUS */, -1, 0);
-                Assert.True(map != -1, $"mmap failed ({Marshal.GetLastPInvokeError()})");
-                try
+            if (GuardedMemory.Supported)
+                GuardedMemory.Run(x, guardAfter: true, px =>
                 {
-                    Assert.Equal(0, mprotect(map + (nint)dataBytes, page, 0 /* PROT_NONE */));
-                    float* px = (float*)(map + (nint)dataBytes) - xl;   // the last float of x is the last of the readable page
-                    x.AsSpan().CopyTo(new Span<float>(px, xl));
                     var y = new float[yr.Length];
-                    Conv2D.Forward(s, new ReadOnlySpan<float>(px, xl), wt, b, y, batch, scratch, t);
+                    Conv2D.Forward(s, new ReadOnlySpan<float>((float*)px, xl), wt, b, y, batch, scratch, t);
                     NumericAssert.Close($"{s}, x before a guard page, {t} threads", yr, y, rtol: 0, atol: tol);
-                }
-                finally { munmap(map, dataBytes + page); }
-            }
+                });
             var padded = new float[xl + 64];
             x.AsSpan().CopyTo(padded);
             padded.AsSpan(xl).Fill(float.NaN);
