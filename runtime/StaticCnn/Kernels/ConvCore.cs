@@ -28,6 +28,26 @@ internal readonly unsafe struct Im2ColB : IGemmB
     private readonly ConvGeom _g;
     public Im2ColB(float* x, in ConvGeom g) { _x = x; _g = g; }
 
+    /// <summary>col[k] = B[k, p]: the receptive field of output pixel <paramref name="p"/> in (ic, kh, kw) order, 0 in the padding.</summary>
+    public static void Column(float* x, in ConvGeom g, int p, float* col)
+    {
+        int oh = p / g.OW, ow = p - oh * g.OW;
+        int h0 = oh * g.SH - g.PH, w0 = ow * g.SW - g.PW, k = 0;
+        for (int ic = 0; ic < g.Cg; ic++)
+        {
+            float* xc = x + (nint)ic * g.InPlane;
+            for (int kh = 0; kh < g.KH; kh++)
+            {
+                int ih = h0 + kh * g.DH;
+                for (int kw = 0; kw < g.KW; kw++, k++)
+                {
+                    int iw = w0 + kw * g.DW;
+                    col[k] = (uint)ih < (uint)g.H && (uint)iw < (uint)g.W ? xc[(nint)ih * g.W + iw] : 0f;
+                }
+            }
+        }
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Pack(float* dst, int k0, int kc, int n0, int nc)
     {
@@ -459,14 +479,24 @@ internal static unsafe class ConvCore
             int tile1 = (int)Math.Min(tiles, tile0 + (hi - lo));
             int n = (int)(ng / g.G), grp = (int)(ng - (long)n * g.G);
             int c0 = tile0 * nr, c1 = Math.Min(N, tile1 * nr);
-            var src = new Im2ColB(c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane, g);
+            float* xg = c.X + ((nint)n * g.Cin + (nint)grp * g.Cg) * g.InPlane;
+            var src = new Im2ColB(xg, g);
             float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
+            float* wg = c.W + (nint)grp * M * K, bg = c.B == null ? null : c.B + grp * M;
+            // the sample's last N mod 16 columns as dot products when they are few (Gemm.DotColumns): always the same
+            // columns, whatever the part
+            int nGemm = N - Gemm.DotColumns(N, K);
             // one NC block at a time (the blocks Gemm.Run makes anyway), so the epilogue finds its M × NC block in L2
             for (int j0 = c0; j0 < c1; j0 += NcBlock)
             {
                 int j1 = Math.Min(c1, j0 + NcBlock);
-                Gemm.Run(ref src, M, K, c.W + (nint)grp * M * K, K, yg, N, c.B == null ? null : c.B + grp * M,
-                    c.Accumulate, j0, j1, bpack);
+                if (Math.Min(j1, nGemm) > j0)
+                    Gemm.Run(ref src, M, K, wg, K, yg, N, bg, c.Accumulate, j0, Math.Min(j1, nGemm), bpack);
+                for (int q = Math.Max(j0, nGemm); q < j1; q++)
+                {
+                    Im2ColB.Column(xg, g, q, bpack);
+                    Gemm.DotColumn(M, K, wg, K, bpack, yg + q, N, bg, c.Accumulate);
+                }
                 if (c.Ep.Any)
                     for (int oc = 0; oc < M; oc++) c.Ep.Apply(grp * M + oc, yg + (nint)oc * N + j0, j1 - j0);
             }

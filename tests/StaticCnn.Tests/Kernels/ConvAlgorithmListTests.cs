@@ -31,7 +31,9 @@ public class ConvAlgorithmListTests
         if (ConvWinograd.Applies(g)) return ConvAlgorithm.Winograd;
         // added after the lists: unpadded 1×1 expansions take the packed im2col GEMM
         bool expansion = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.Cout >= g.Cin;
-        return OldWide(g) && !expansion ? ConvAlgorithm.GemmWide : ConvAlgorithm.GemmIm2Col;
+        // added after the lists: small planes with many weights whose last columns im2col takes as dot products
+        bool dots = g.N < 64 && Gemm.DotColumns(g.N, g.K) > 0 && (long)g.M * g.K >= 1 << 20;
+        return OldWide(g) && !expansion && !dots ? ConvAlgorithm.GemmWide : ConvAlgorithm.GemmIm2Col;
     }
 
     internal static ConvAlgorithm OldBackward(in ConvGeom g)
@@ -70,6 +72,7 @@ public class ConvAlgorithmListTests
         yield return Shape(64, 56, 56, 128, 1, 1, 2, 2);                 // ResNet downsample 1×1
         yield return Shape(64, 56, 56, 256, 1, 1);                       // ResNet-50 1×1
         yield return Shape(128, 28, 28, 128, 3, 3, 2, 2, 1, 1);          // stride-2 3×3
+        yield return Shape(512, 7, 7, 512, 3, 3, ph: 1, pw: 1);          // ResNet's last stage: im2col with a dot-product column
         yield return Shape(32, 112, 112, 32, 3, 3, ph: 1, pw: 1, groups: 32);   // depthwise
         yield return Shape(96, 112, 112, 96, 3, 3, 2, 2, 1, 1, groups: 96);      // depthwise, stride 2 (MobileNetV2)
         yield return Shape(8, 1, 200, 16, 1, 5, pw: 2);                  // Conv1D on 2-D

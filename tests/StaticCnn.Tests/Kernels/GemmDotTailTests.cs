@@ -1,0 +1,83 @@
+using System.Runtime.Intrinsics;
+using StaticCnn.Kernels;
+using Xunit;
+
+namespace StaticCnn.Tests.Kernels;
+
+/// <summary>
+/// The last N mod 16 columns of a GEMM as dot products when they are 1–8 (<see cref="Gemm.DotColumns"/>, AVX-512):
+/// the in-place 1×1 GEMM and the padded-image GEMM through <see cref="Gemm.RunIndirect"/>, the im2col GEMM per
+/// sample through <see cref="Gemm.DotColumn"/>. 7×7 planes (49 = 48 + 1 columns) are the case it is for.
+/// </summary>
+public class GemmDotTailTests
+{
+    [Fact]
+    public void Which_columns_are_dot_products()
+    {
+        int Dots(int n) => Gemm.DotColumns(n, 512);
+        if (!Vector512.IsHardwareAccelerated)
+        {
+            Assert.Equal(0, Dots(49));   // only the AVX-512 path has them
+            return;
+        }
+        Assert.Equal(1, Dots(49));       // 7×7
+        Assert.Equal(4, Dots(196));      // 14×14
+        Assert.Equal(8, Dots(8));
+        Assert.Equal(0, Dots(57));       // 9 past a multiple of 16: the 16-wide edge tile
+        Assert.Equal(0, Dots(64));
+        Assert.Equal(0, Gemm.DotColumns(49, Gemm.DotMaxK + 1));   // the gathered column lives on the stack
+    }
+
+    /// <summary>(inC, H, W, outC, k, stride, pad, groups, batch): 1×1 at 7² (in place), 3×3 at 7² and 3×3/2 to 7² (im2col), grouped.</summary>
+    public static TheoryData<int, int, int, int, int, int, int, int, int> Shapes => new()
+    {
+        { 96, 7, 7, 40, 1, 1, 0, 1, 2 },
+        { 40, 7, 7, 200, 1, 1, 0, 1, 1 },
+        { 37, 14, 14, 20, 1, 1, 0, 1, 1 },     // 196 = 4·48 + 4
+        { 128, 7, 7, 1024, 3, 1, 1, 1, 1 },    // ≥ 2²⁰ weights: im2col instead of the padded image
+        { 24, 13, 13, 48, 3, 2, 1, 1, 3 },     // 3×3 / 2 to 7×7 (im2col)
+        { 16, 7, 7, 32, 3, 1, 1, 2, 2 },       // grouped, padded image (61 grid columns: 45 + 16)
+    };
+
+    [Theory, MemberData(nameof(Shapes)), Trait("Category", "Numeric")]
+    public void Match_the_reference_bit_identical_over_threads(int inC, int h, int w, int outC, int k, int stride, int pad, int groups, int batch)
+    {
+        var s = ConvAlgorithmListTests.Shape(inC, h, w, outC, k, k, stride, stride, pad, pad, groups: groups, act: Activation.ReLU);
+        var rng = new Random(inC * 7 + outC + h);
+        var x = OpsTestUtil.Rand(rng, batch * inC * h * w);
+        var wt = OpsTestUtil.Rand(rng, outC * (inC / groups) * k * k);
+        var b = OpsTestUtil.Rand(rng, outC);
+        int yl = batch * outC * s.outH * s.outW;
+        var yr = new float[yl];
+        Conv2D.ForwardReference(s, x, wt, b, yr, batch, default, 1);
+        double tol = 2e-6 * (inC / groups) * k * k + 1e-5;
+        float[]? first = null;
+        foreach (int t in new[] { 1, 2, 3 })
+        {
+            var y = OpsTestUtil.Rand(rng, yl);
+            Conv2D.Forward(s, x, wt, b, y, batch, new float[Conv2D.ForwardScratchFloats(s, batch, t)], t);
+            NumericAssert.Close($"{s} ({Conv2D.AlgorithmFor(s)}), {t} threads", yr, y, rtol: 0, atol: tol);
+            if (first == null) first = y;
+            else OpsTestUtil.BitEqual(first, y, $"{s}, 1 vs {t} threads");
+        }
+        // the accumulating forward (backward-data's form) on the same columns: y += conv, no bias
+        var plain = s;
+        plain.hasBias = false;
+        plain.activation = Activation.None;
+        var conv = new float[yl];
+        Conv2D.ForwardReference(plain, x, wt, [], conv, batch, default, 1);
+        var y0 = OpsTestUtil.Rand(rng, yl);
+        var acc = (float[])y0.Clone();
+        ForwardAccumulating(s, x, wt, acc, batch);
+        for (int i = 0; i < yl; i++)
+            Assert.True(Math.Abs(acc[i] - (y0[i] + conv[i])) <= tol + 1e-6, $"accumulating {s}, element {i}");
+    }
+
+    private static unsafe void ForwardAccumulating(RuntimeConv2DShape s, float[] x, float[] w, float[] y, int batch)
+    {
+        var g = Conv2D.Geom(s);
+        var scratch = new float[ConvCore.ForwardScratch(g, 1)];
+        fixed (float* px = x, pw = w, py = y, ps = scratch)
+            ConvCore.Forward(g, px, pw, null, py, batch, true, Activation.None, ps, 1);
+    }
+}
