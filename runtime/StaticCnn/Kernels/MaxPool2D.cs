@@ -175,10 +175,14 @@ public static unsafe class MaxPool2D
             if (A == null && PoolRows.Applies(s))
             {
                 int len = PoolRows.RowLength(s);
-                float* pad = stackalloc float[len], fold = stackalloc float[len], row = stackalloc float[len];
+                // one pooled row per window row kept (KH of them when they fit), so that each input row is
+                // folded once although it belongs to several windows
+                int slots = Math.Max(1, Math.Min(s.KH, PoolRows.RingFloats / len));
+                float* pad = stackalloc float[len], fold = stackalloc float[len], ring = stackalloc float[slots * len];
+                int* held = stackalloc int[slots];
                 for (int i = 0; i < len; i++) pad[i] = float.NegativeInfinity;
                 for (int p = start; p < end; p++)
-                    PoolRows.MaxForward(s, X + (long)p * inPlane, Y + (long)p * outPlane, pad, fold, row);
+                    PoolRows.MaxForward(s, X + (long)p * inPlane, Y + (long)p * outPlane, pad, fold, ring, held, slots);
                 return;
             }
             for (int p = start; p < end; p++)
@@ -619,18 +623,26 @@ internal static unsafe class PoolRows
     /// <summary>Floats of each of the three row buffers <see cref="MaxForward"/> takes.</summary>
     public static int RowLength<TS>(TS s) where TS : struct, IPool2DShape => s.StrideW * (s.OutW - 1) + s.KW + 32;
 
+    /// <summary>Floats of the pooled-row ring on the stack (at most KH rows of <see cref="RowLength"/>).</summary>
+    public const int RingFloats = 8192;
+
     /// <summary>
     /// One plane: y[oh, ow] = max over the window (padding −∞). <paramref name="pad"/> (the input row with −∞ on both
     /// sides) must hold −∞ everywhere on the first call; <paramref name="fold"/> (the scan over K columns at every start
-    /// position) and <paramref name="row"/> (one window row's result per output column) are scratch;
-    /// each is <see cref="RowLength"/> floats.
+    /// position) is scratch; both are <see cref="RowLength"/> floats. <paramref name="ring"/> holds
+    /// <paramref name="slots"/> pooled rows (one window row's result per output column), input row h in slot
+    /// h mod slots (<paramref name="held"/>: which row each slot holds), so that with KH slots every input row is
+    /// copied and folded once per plane although up to KH windows read it; with fewer a row is folded again when a
+    /// later window needs it.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void MaxForward<TS>(TS s, float* x, float* y, float* pad, float* fold, float* row) where TS : struct, IPool2DShape
+    public static void MaxForward<TS>(TS s, float* x, float* y, float* pad, float* fold, float* ring, int* held, int slots)
+        where TS : struct, IPool2DShape
     {
         int sw = s.StrideW, k = s.KW, outW = s.OutW;
         int span = sw * (outW - 1) + 1;            // start positions the stride picks from
         int padLen = RowLength(s);
+        for (int i = 0; i < slots; i++) held[i] = -1;
         for (int oh = 0; oh < s.OutH; oh++)
         {
             int h0 = oh * s.StrideH - s.PadH;
@@ -643,15 +655,20 @@ internal static unsafe class PoolRows
             }
             for (int h = hs; h < he; h++)
             {
-                // pad[PadW + w] = x[h, w]; positions beyond the input keep −∞.
-                int n = Math.Min(s.InW, padLen - s.PadW);
-                Buffer.MemoryCopy(x + (long)h * s.InW, pad + s.PadW, (long)n * sizeof(float), (long)n * sizeof(float));
-                FoldColumns(pad, fold, span, k);
-                float* src = fold;
-                if (sw == 2)
+                int slot = h % slots;
+                float* src = ring + (nint)slot * padLen;
+                if (held[slot] != h)
                 {
-                    PickEven(fold, row, outW);
-                    src = row;
+                    // pad[PadW + w] = x[h, w]; positions beyond the input keep −∞.
+                    int n = Math.Min(s.InW, padLen - s.PadW);
+                    Buffer.MemoryCopy(x + (long)h * s.InW, pad + s.PadW, (long)n * sizeof(float), (long)n * sizeof(float));
+                    if (sw == 2)
+                    {
+                        FoldColumns(pad, fold, span, k);
+                        PickEven(fold, src, outW);
+                    }
+                    else FoldColumns(pad, src, span, k);
+                    held[slot] = h;
                 }
                 if (h == hs) Buffer.MemoryCopy(src, yr, (long)outW * sizeof(float), (long)outW * sizeof(float));
                 else Combine(yr, src, outW);

@@ -23,6 +23,7 @@ public class MaxPool2DTests
         { 2, 3, 15, 37, 3, 1, 1 },      // stride 1, odd width
         { 1, 2, 21, 45, 5, 2, 2 },      // 5×5, stride 2, padding 2
         { 1, 2, 9, 20, 3, 2, 0 },       // stride 2 without padding
+        { 1, 1, 12, 1900, 7, 1, 3 },    // 7 window rows of 1938 floats: fewer pooled rows kept than the window has
     };
 
     [Fact]
