@@ -189,16 +189,12 @@ public class ConvDepthwiseTests
     [Theory, MemberData(nameof(Unusual)), Trait("Category", "Numeric")]
     public void Accumulating_adds_the_convolution_without_bias(RuntimeConv2DShape s, int batch)
     {
-        var plain = s;
-        plain.hasBias = false;
-        plain.activation = Activation.None;
         var rng = new Random(s.inC * 17 + s.inH);
         var x = OpsTestUtil.Rand(rng, batch * s.inC * s.inH * s.inW);
         var wt = OpsTestUtil.Rand(rng, s.outC * s.kH * s.kW);
         var b = s.hasBias ? OpsTestUtil.Rand(rng, s.outC) : [];
         int yl = batch * s.outC * s.outH * s.outW;
-        var conv = new float[yl];
-        Conv2D.ForwardReference(plain, x, wt, [], conv, batch, default, 1);
+        var conv = OpsTestUtil.ConvWithoutBias(s, x, wt, batch);
         var y0 = OpsTestUtil.Rand(rng, yl);
         var expected = new float[yl];
         for (int i = 0; i < yl; i++) expected[i] = y0[i] + conv[i];
@@ -235,11 +231,7 @@ public class ConvDepthwiseTests
         var b = OpsTestUtil.Rand(rng, c);
         var yr = new float[yl];
         Conv2D.ForwardReference(s, x, wt, b, yr, batch, default, 1);
-        var plain = s;
-        plain.hasBias = false;
-        plain.activation = Activation.None;
-        var conv = new float[yl];
-        Conv2D.ForwardReference(plain, x, wt, [], conv, batch, default, 1);
+        var conv = OpsTestUtil.ConvWithoutBias(s, x, wt, batch);
         var y0 = OpsTestUtil.Rand(rng, yl);
         double tol = 2e-6 * 9 + 1e-5;
         foreach (int t in new[] { 1, 2 })

@@ -61,11 +61,7 @@ public class GemmDotTailTests
             else OpsTestUtil.BitEqual(first, y, $"{s}, 1 vs {t} threads");
         }
         // the accumulating forward (backward-data's form) on the same columns: y += conv, no bias
-        var plain = s;
-        plain.hasBias = false;
-        plain.activation = Activation.None;
-        var conv = new float[yl];
-        Conv2D.ForwardReference(plain, x, wt, [], conv, batch, default, 1);
+        var conv = OpsTestUtil.ConvWithoutBias(s, x, wt, batch);
         var y0 = OpsTestUtil.Rand(rng, yl);
         var acc = (float[])y0.Clone();
         ForwardAccumulating(s, x, wt, acc, batch);

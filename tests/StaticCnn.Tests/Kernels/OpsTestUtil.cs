@@ -1,3 +1,4 @@
+using StaticCnn.Kernels;
 using Xunit;
 
 namespace StaticCnn.Tests.Kernels;
@@ -22,6 +23,17 @@ internal static class OpsTestUtil
     }
 
     /// <summary>Bitwise equality: <see cref="NumericAssert.Identical"/> in the argument order of the kernel tests.</summary>
+    /// <summary>conv(x, w) alone, without the layer's bias and activation (the reference twin): what an accumulating forward adds to y.</summary>
+    public static float[] ConvWithoutBias(RuntimeConv2DShape s, float[] x, float[] w, int batch)
+    {
+        var plain = s;
+        plain.hasBias = false;
+        plain.activation = Activation.None;
+        var conv = new float[batch * s.outC * s.outH * s.outW];
+        Conv2D.ForwardReference(plain, x, w, [], conv, batch, default, 1);
+        return conv;
+    }
+
     public static void BitEqual(ReadOnlySpan<float> expected, ReadOnlySpan<float> actual, string what = "")
         => NumericAssert.Identical(what, expected, actual);
 
