@@ -620,7 +620,7 @@ internal static unsafe class PoolRows
         (s.StrideW == 1 || s.StrideW == 2) && s.KW >= 2 && s.OutW >= 8 && s.PadW >= 0 && s.PadH >= 0
         && s.StrideW * s.OutW + s.KW + 32 <= MaxRow && s.InW + 2 * s.PadW + 32 <= MaxRow && Vector256.IsHardwareAccelerated;
 
-    /// <summary>Floats of each of the three row buffers <see cref="MaxForward"/> takes.</summary>
+    /// <summary>Floats of each row buffer <see cref="MaxForward"/> takes (the padded row, the fold and each ring slot).</summary>
     public static int RowLength<TS>(TS s) where TS : struct, IPool2DShape => s.StrideW * (s.OutW - 1) + s.KW + 32;
 
     /// <summary>Floats of the pooled-row ring on the stack (at most KH rows of <see cref="RowLength"/>).</summary>
