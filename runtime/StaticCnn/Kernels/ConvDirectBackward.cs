@@ -139,7 +139,17 @@ internal static unsafe class ConvDirectBackward
         Vector256<float> mask = Vector256.Load(bits).AsSingle(), nmask = Vector256.Load(bits + V).AsSingle();
         int wblk = WBlockMax(g), wblocks = (M + wblk - 1) / wblk;
         long slot = SlotFloats(g);
+#if NET9_0_OR_GREATER
+        // rows in Vector512s, the last lanes of a row masked (loads of dY and x both masked: the dropped lanes are 0·0);
+        // rows of 8 stay in one Vector256 (the same count of FMAs, no masks)
+        bool wide = Vector512.IsHardwareAccelerated && (g.OW % 16 == 0 || g.OW > 8);
+        Vector512<float> wtail = wide ? Tail(g.OW % 16 == 0 ? 16 : g.OW % 16) : default;
+        bool whole = g.OW % 16 == 0;
+#else
+        bool whole = true;
         bool wide = Vector512.IsHardwareAccelerated && g.OW % 16 == 0;   // rows in whole Vector512s
+        Vector512<float> wtail = default;
+#endif
         for (int ch = c0; ch < c1; ch++)
         {
             int n0 = (int)((long)c.Batch * ch / c.Chunks), n1 = (int)((long)c.Batch * (ch + 1) / c.Chunks);
@@ -181,23 +191,8 @@ internal static unsafe class ConvDirectBackward
                             float* dst = sw + (((nint)oc0 * g.Cin + ic) * g.KH + kh) * g.KW;
                             if (wide)
                             {
-                                if (g.KW == 3)
-                                    switch (ocs)
-                                    {
-                                        case 5: WTile512<O5, O3>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                        case 4: WTile512<O4, O3>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                        case 3: WTile512<O3, O3>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                        case 2: WTile512<O2, O3>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                        default: WTile512<O1, O3>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                    }
-                                else
-                                    switch (ocs)
-                                    {
-                                        case 4: WTile512<O4, O5>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                        case 3: WTile512<O3, O5>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                        case 2: WTile512<O2, O5>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                        default: WTile512<O1, O5>(g, xr, wp, img, dyb, gs, dst, first); break;
-                                    }
+                                if (whole) WTiles512<Whole>(g, ocs, xr, wp, img, dyb, gs, wtail, dst, first);
+                                else WTiles512<Masked>(g, ocs, xr, wp, img, dyb, gs, wtail, dst, first);
                             }
                             else if (g.KW == 3)
                                 switch (ocs)
@@ -294,6 +289,10 @@ internal static unsafe class ConvDirectBackward
     private readonly struct O4 : ICount { public int Value => 4; }
     private readonly struct O5 : ICount { public int Value => 5; }
     private readonly struct O6 : ICount { public int Value => 6; }
+    /// <summary>Rows a multiple of 16 wide (<see cref="WTile512{TO, TK, TT}"/> without the masked last vector).</summary>
+    private readonly struct Whole : ICount { public int Value => 0; }
+    /// <summary>Rows with a last, partial vector.</summary>
+    private readonly struct Masked : ICount { public int Value => 1; }
 
     /// <summary>
     /// dst[o·Cin·KH·KW + kw] (=, or += when not <paramref name="first"/>) Σ over the group's samples and the plane of
@@ -401,10 +400,14 @@ internal static unsafe class ConvDirectBackward
         if (no > 4) Put<TK>(dst + 4 * os, a40, a41, a42, a43, a44, first);
     }
 
-    /// <summary><see cref="WTile{TO, TK}"/> on rows a multiple of 16 wide, in Vector512s (half the loads per FMA).</summary>
+    /// <summary>
+    /// <see cref="WTile{TO, TK}"/> in Vector512s (half the loads per FMA): whole vectors along a row, then (rows not a
+    /// multiple of 16 wide, .NET 9+) one vector whose dY and x lanes past the row are loaded as 0 through
+    /// <paramref name="tail"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void WTile512<TO, TK>(in ConvGeom g, float* xr, int wp, int img, float* dy, int samples,
-        float* dst, bool first) where TO : struct, ICount where TK : struct, ICount
+    private static void WTile512<TO, TK, TT>(in ConvGeom g, float* xr, int wp, int img, float* dy, int samples,
+        Vector512<float> tail, float* dst, bool first) where TO : struct, ICount where TK : struct, ICount where TT : struct, ICount
     {
         int no = default(TO).Value, nk = default(TK).Value;
         int N = g.N, OW = g.OW, OH = g.OH;
@@ -418,20 +421,21 @@ internal static unsafe class ConvDirectBackward
         {
             float* d0 = dy, d1 = dy + 1 * (nint)N, d2 = dy + 2 * (nint)N, d3 = dy + 3 * (nint)N, d4 = dy + 4 * (nint)N;
             float* xrow = xr;
-            nint q = 0;
             for (int oh = 0; oh < OH; oh++, xrow += wp)
-                for (int ow = 0; ow < OW; ow += 16, q += 16)
+                for (int ow = 0; ow < OW; ow += 16)
                 {
+                    nint q = (nint)oh * OW + ow;
+                    bool part = default(TT).Value != 0 && ow + 16 > OW;
                     Vector512<float> y0 = default, y1 = default, y2 = default, y3 = default, y4 = default, xv;
-                    if (no > 0) y0 = Vector512.Load(d0 + q);
-                    if (no > 1) y1 = Vector512.Load(d1 + q);
-                    if (no > 2) y2 = Vector512.Load(d2 + q);
-                    if (no > 3) y3 = Vector512.Load(d3 + q);
-                    if (no > 4) y4 = Vector512.Load(d4 + q);
+                    if (no > 0) y0 = Load(d0 + q, part, tail);
+                    if (no > 1) y1 = Load(d1 + q, part, tail);
+                    if (no > 2) y2 = Load(d2 + q, part, tail);
+                    if (no > 3) y3 = Load(d3 + q, part, tail);
+                    if (no > 4) y4 = Load(d4 + q, part, tail);
                     float* xk = xrow + ow;
                     if (nk > 0)
                     {
-                        xv = Vector512.Load(xk);
+                        xv = Load(xk, part, tail);
                         if (no > 0) a00 = Gemm.Fma(y0, xv, a00);
                         if (no > 1) a10 = Gemm.Fma(y1, xv, a10);
                         if (no > 2) a20 = Gemm.Fma(y2, xv, a20);
@@ -440,7 +444,7 @@ internal static unsafe class ConvDirectBackward
                     }
                     if (nk > 1)
                     {
-                        xv = Vector512.Load(xk + 1);
+                        xv = Load(xk + 1, part, tail);
                         if (no > 0) a01 = Gemm.Fma(y0, xv, a01);
                         if (no > 1) a11 = Gemm.Fma(y1, xv, a11);
                         if (no > 2) a21 = Gemm.Fma(y2, xv, a21);
@@ -449,7 +453,7 @@ internal static unsafe class ConvDirectBackward
                     }
                     if (nk > 2)
                     {
-                        xv = Vector512.Load(xk + 2);
+                        xv = Load(xk + 2, part, tail);
                         if (no > 0) a02 = Gemm.Fma(y0, xv, a02);
                         if (no > 1) a12 = Gemm.Fma(y1, xv, a12);
                         if (no > 2) a22 = Gemm.Fma(y2, xv, a22);
@@ -458,7 +462,7 @@ internal static unsafe class ConvDirectBackward
                     }
                     if (nk > 3)
                     {
-                        xv = Vector512.Load(xk + 3);
+                        xv = Load(xk + 3, part, tail);
                         if (no > 0) a03 = Gemm.Fma(y0, xv, a03);
                         if (no > 1) a13 = Gemm.Fma(y1, xv, a13);
                         if (no > 2) a23 = Gemm.Fma(y2, xv, a23);
@@ -467,7 +471,7 @@ internal static unsafe class ConvDirectBackward
                     }
                     if (nk > 4)
                     {
-                        xv = Vector512.Load(xk + 4);
+                        xv = Load(xk + 4, part, tail);
                         if (no > 0) a04 = Gemm.Fma(y0, xv, a04);
                         if (no > 1) a14 = Gemm.Fma(y1, xv, a14);
                         if (no > 2) a24 = Gemm.Fma(y2, xv, a24);
@@ -482,6 +486,40 @@ internal static unsafe class ConvDirectBackward
         if (no > 2) Put<TK>(dst + 2 * os, Vector512.Sum(a20), Vector512.Sum(a21), Vector512.Sum(a22), Vector512.Sum(a23), Vector512.Sum(a24), first);
         if (no > 3) Put<TK>(dst + 3 * os, Vector512.Sum(a30), Vector512.Sum(a31), Vector512.Sum(a32), Vector512.Sum(a33), Vector512.Sum(a34), first);
         if (no > 4) Put<TK>(dst + 4 * os, Vector512.Sum(a40), Vector512.Sum(a41), Vector512.Sum(a42), Vector512.Sum(a43), Vector512.Sum(a44), first);
+    }
+
+    /// <summary><see cref="WTile512{TO, TK, TT}"/> for <paramref name="ocs"/> output channels and the kernel's width (3 or 5).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void WTiles512<TT>(in ConvGeom g, int ocs, float* xr, int wp, int img, float* dyb, int gs,
+        Vector512<float> tail, float* dst, bool first) where TT : struct, ICount
+    {
+        if (g.KW == 3)
+            switch (ocs)
+            {
+                case 5: WTile512<O5, O3, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+                case 4: WTile512<O4, O3, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+                case 3: WTile512<O3, O3, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+                case 2: WTile512<O2, O3, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+                default: WTile512<O1, O3, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+            }
+        else
+            switch (ocs)
+            {
+                case 4: WTile512<O4, O5, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+                case 3: WTile512<O3, O5, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+                case 2: WTile512<O2, O5, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+                default: WTile512<O1, O5, TT>(g, xr, wp, img, dyb, gs, tail, dst, first); break;
+            }
+    }
+
+    /// <summary>16 floats, or (<paramref name="part"/>) the lanes of <paramref name="tail"/> and 0 in the others.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Load(float* p, bool part, Vector512<float> tail)
+    {
+#if NET9_0_OR_GREATER
+        if (part) return Avx512F.MaskLoad(p, tail, Vector512<float>.Zero);
+#endif
+        return Vector512.Load(p);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
