@@ -143,7 +143,7 @@ internal static unsafe class ConvDirectBackward
         // rows in Vector512s, the last lanes of a row masked (loads of dY and x both masked: the dropped lanes are 0·0);
         // rows of 8 stay in one Vector256 (the same count of FMAs, no masks)
         bool wide = Vector512.IsHardwareAccelerated && (g.OW % 16 == 0 || g.OW > 8);
-        Vector512<float> wtail = wide ? Tail(g.OW % 16 == 0 ? 16 : g.OW % 16) : default;
+        Vector512<float> wtail = wide ? VectorMath.FirstLanes(g.OW % 16 == 0 ? 16 : g.OW % 16) : default;
         bool whole = g.OW % 16 == 0;
 #else
         bool whole = true;
@@ -741,7 +741,7 @@ internal static unsafe class ConvDirectBackward
         if (W <= V16)
         {
             // one vector per row, r rows per tile: vector j reads row ih + j and writes dx row ih + j
-            Vector512<float> keep = Tail(W);
+            Vector512<float> keep = VectorMath.FirstLanes(W);
             for (int ih = 0; ih < H; ih += maxv)
             {
                 int rows = Math.Min(maxv, H - ih);
@@ -769,7 +769,7 @@ internal static unsafe class ConvDirectBackward
                 float* yr = dx + (nint)ih * W + iw0;
                 int span = nv * V16;
                 // every vector but the last is whole; the last keeps the lanes left in the row
-                Vector512<float> last = span > rem ? Tail(rem - (nv - 1) * V16) : all;
+                Vector512<float> last = span > rem ? VectorMath.FirstLanes(rem - (nv - 1) * V16) : all;
                 switch (nv)
                 {
                     case 4: DTile512<TO, O4>(g, xr, V16, 2 * V16, 3 * V16, V16, wd, dplane, w, yr, P, all, last); break;
@@ -781,11 +781,6 @@ internal static unsafe class ConvDirectBackward
             }
         }
     }
-
-    /// <summary>Lanes [0, <paramref name="n"/>) set (n in 1..16).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector512<float> Tail(int n)
-        => Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(n)).AsSingle();
 
     /// <summary>
     /// dx[vector j] += Σ_oc Σ_kh Σ_kw w[oc, kh, kw] · dyp[vector j + (oc, kh, kw)] for TO input channels and TN

@@ -31,6 +31,11 @@ internal interface IVecOp2
 /// </summary>
 internal static class VectorMath
 {
+    /// <summary>All ones in lanes [0, <paramref name="n"/>) (n from 0 to 16): the mask of a row's last, partial vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> FirstLanes(int n)
+        => Vector512.LessThan(Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15), Vector512.Create(n)).AsSingle();
+
     /// <summary>
     /// Transposes the 8×8 block held in r0…r7 (row i = ri) in registers: afterwards ri holds column i. AVX only; the
     /// one shared implementation of the unpack/shuffle/permute network the kernels' 8×8 transposes use.
