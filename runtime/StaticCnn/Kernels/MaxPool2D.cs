@@ -272,17 +272,6 @@ internal static unsafe class Pool2x2
         odd = Avx512F.PermuteVar16x32x2(a, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
     }
 
-#if NET9_0_OR_GREATER
-    /// <summary><see cref="Split(float*, out Vector512{float}, out Vector512{float})"/> of p[0..32) through two masks (0 in the lanes they clear; nothing outside them is read).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void SplitMasked(float* p, Vector512<float> m0, Vector512<float> m1, out Vector512<float> even, out Vector512<float> odd)
-    {
-        Vector512<float> a = Avx512F.MaskLoad(p, m0, Vector512<float>.Zero), b = Avx512F.MaskLoad(p + 16, m1, Vector512<float>.Zero);
-        even = Avx512F.PermuteVar16x32x2(a, Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30), b);
-        odd = Avx512F.PermuteVar16x32x2(a, Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31), b);
-    }
-#endif
-
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Split(float* p, out Vector256<float> even, out Vector256<float> odd)
     {
@@ -391,27 +380,6 @@ internal static unsafe class Pool2x2
                     v.Store(yr + ow);
                     i.Store(ar + ow);
                 }
-#if NET9_0_OR_GREATER
-                if (ow < outW)
-                {
-                    // the row's last outW − ow (< 16) windows in one vector: the inputs past the row's 2·outW load as 0
-                    // and the lanes past outW are not stored (a row of 14 or 5 outputs: LeNet-5's pools)
-                    int r = outW - ow;
-                    Vector512<float> m0 = VectorMath.FirstLanes(Math.Min(16, 2 * r)), m1 = VectorMath.FirstLanes(2 * r - 16);
-                    SplitMasked(r0 + 2 * ow, m0, m1, out Vector512<float> v, out Vector512<float> o0);
-                    SplitMasked(r1 + 2 * ow, m0, m1, out Vector512<float> e1, out Vector512<float> o1);
-                    Vector512<int> i = Vector512.Create(row + 2 * ow) + lanes, i1 = i + Vector512.Create(inW);
-                    Vector512<float> v1 = e1;
-                    Vector512<int> j1 = i1;
-                    Take(ref v, ref i, o0, i + Vector512<int>.One);
-                    Take(ref v1, ref j1, o1, i1 + Vector512<int>.One);
-                    Take(ref v, ref i, v1, j1);
-                    Vector512<float> keep = VectorMath.FirstLanes(r);
-                    Avx512F.MaskStore(yr + ow, keep, v);
-                    Avx512F.MaskStore(ar + ow, keep.AsInt32(), i);
-                    ow = outW;
-                }
-#endif
             }
             if (Avx2.IsSupported)
             {
