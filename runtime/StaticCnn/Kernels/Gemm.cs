@@ -265,7 +265,10 @@ internal static unsafe partial class Gemm
     // (49 = 48 + 1 columns per sample) ran 48 columns in 145 µs and 49 in 227 µs (1×1 960→320, 1 thread). As dot
     // products along K (one output per row and column, vectors along K) the r columns cost r·M·K/16 FMAs instead of
     // M·K. Every such column is always computed this way (the split depends only on the column count of the call),
-    // so results stay bit-identical for any thread count.
+    // so results stay bit-identical for any thread count. Only where the dots save a whole pass over A: the columns
+    // before them fill whole NR-wide tiles (49 = 48 + 1, 196 = 4·48 + 4). Otherwise the edge tile takes them in the
+    // same pass (22 = 16 + 6 columns: one 32-wide tile), and each group of dot columns would stream A once more: on
+    // the 4×4 planes of a CIFAR ResNet at batch 64 (A of 512 × 4608) that cost 14 % of a training step.
 
     /// <summary>Most trailing columns computed as dot products.</summary>
     internal const int DotMax = 8;
@@ -279,7 +282,7 @@ internal static unsafe partial class Gemm
     {
         if (!Vector512.IsHardwareAccelerated || K > DotMaxK) return 0;
         int r = cols & 15;
-        return r <= DotMax ? r : 0;
+        return r <= DotMax && (cols - r) % 48 == 0 ? r : 0;
     }
 
     /// <summary>
@@ -290,12 +293,69 @@ internal static unsafe partial class Gemm
     private static void DotTail(int M, int K, float* a, nint lda, float* b, int* offs, float* c, nint ldc, float* bias,
         int n, int count)
     {
-        float* col = stackalloc float[K + 16];
-        for (int j = 0; j < count; j++)
+        // four columns per pass over A when K ≤ 2048 (32 KB of gathered columns on the stack), else one
+        int ld = (K + 15) & ~15, group = K <= 2048 ? 4 : 1;
+        float* cols = stackalloc float[group * ld + 16];
+        for (int j0 = 0; j0 < count; j0 += group)
         {
-            float* bj = b + n + j;
-            for (int k = 0; k < K; k++) col[k] = bj[offs[k]];
-            DotColumn(M, K, a, lda, col, c + j, ldc, bias, false);
+            int q = Math.Min(group, count - j0);
+            for (int j = 0; j < q; j++)
+            {
+                float* bj = b + n + j0 + j, col = cols + j * ld;
+                for (int k = 0; k < K; k++) col[k] = bj[offs[k]];
+            }
+            for (int i = 0; i < M; i++)
+            {
+                float* ai = a + i * lda, ci = c + i * ldc + j0;
+                float b0 = bias == null ? 0f : bias[i];
+                if (q == 4)
+                {
+                    Dot4(ai, cols, ld, K, out float d0, out float d1, out float d2, out float d3);
+                    ci[0] = b0 + d0; ci[1] = b0 + d1; ci[2] = b0 + d2; ci[3] = b0 + d3;
+                }
+                else
+                    for (int j = 0; j < q; j++) ci[j] = b0 + Dot(ai, cols + j * ld, K);
+            }
+        }
+    }
+
+    /// <summary>
+    /// <see cref="Dot"/> of x with four columns (y, y + ld, y + 2·ld, y + 3·ld) in one pass over x: per column the same
+    /// four partial sums, the same order of additions and the same scalar rest, so each result has Dot's bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot4(float* x, float* y, int ld, int K, out float d0, out float d1, out float d2, out float d3)
+    {
+        float* y1 = y + ld, y2 = y1 + ld, y3 = y2 + ld;
+        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        Vector512<float> c0 = a0, c1 = a0, c2 = a0, c3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int k = 0;
+        for (; k + 64 <= K; k += 64)
+        {
+            Vector512<float> x0 = Vector512.Load(x + k), x1 = Vector512.Load(x + k + 16), x2 = Vector512.Load(x + k + 32), x3 = Vector512.Load(x + k + 48);
+            a0 = Fma(x0, Vector512.Load(y + k), a0); a1 = Fma(x1, Vector512.Load(y + k + 16), a1); a2 = Fma(x2, Vector512.Load(y + k + 32), a2); a3 = Fma(x3, Vector512.Load(y + k + 48), a3);
+            b0 = Fma(x0, Vector512.Load(y1 + k), b0); b1 = Fma(x1, Vector512.Load(y1 + k + 16), b1); b2 = Fma(x2, Vector512.Load(y1 + k + 32), b2); b3 = Fma(x3, Vector512.Load(y1 + k + 48), b3);
+            c0 = Fma(x0, Vector512.Load(y2 + k), c0); c1 = Fma(x1, Vector512.Load(y2 + k + 16), c1); c2 = Fma(x2, Vector512.Load(y2 + k + 32), c2); c3 = Fma(x3, Vector512.Load(y2 + k + 48), c3);
+            e0 = Fma(x0, Vector512.Load(y3 + k), e0); e1 = Fma(x1, Vector512.Load(y3 + k + 16), e1); e2 = Fma(x2, Vector512.Load(y3 + k + 32), e2); e3 = Fma(x3, Vector512.Load(y3 + k + 48), e3);
+        }
+        for (; k + 16 <= K; k += 16)
+        {
+            Vector512<float> x0 = Vector512.Load(x + k);
+            a0 = Fma(x0, Vector512.Load(y + k), a0);
+            b0 = Fma(x0, Vector512.Load(y1 + k), b0);
+            c0 = Fma(x0, Vector512.Load(y2 + k), c0);
+            e0 = Fma(x0, Vector512.Load(y3 + k), e0);
+        }
+        d0 = Vector512.Sum((a0 + a1) + (a2 + a3));
+        d1 = Vector512.Sum((b0 + b1) + (b2 + b3));
+        d2 = Vector512.Sum((c0 + c1) + (c2 + c3));
+        d3 = Vector512.Sum((e0 + e1) + (e2 + e3));
+        for (; k < K; k++)
+        {
+            d0 = MathF.FusedMultiplyAdd(x[k], y[k], d0);
+            d1 = MathF.FusedMultiplyAdd(x[k], y1[k], d1);
+            d2 = MathF.FusedMultiplyAdd(x[k], y2[k], d2);
+            d3 = MathF.FusedMultiplyAdd(x[k], y3[k], d3);
         }
     }
 

@@ -7,7 +7,8 @@ namespace StaticCnn.Tests.Kernels;
 /// <summary>
 /// The last N mod 16 columns of a GEMM as dot products when they are 1–8 (<see cref="Gemm.DotColumns"/>, AVX-512):
 /// the in-place 1×1 GEMM and the padded-image GEMM through <see cref="Gemm.RunIndirect"/>, the im2col GEMM per
-/// sample through <see cref="Gemm.DotColumn"/>. 7×7 planes (49 = 48 + 1 columns) are the case it is for.
+/// sample through <see cref="Gemm.DotColumn"/>. 7×7 planes (49 = 48 + 1 columns) are the case it is for; only where
+/// the columns before them fill whole 48-wide tiles (the dots then save a pass over A).
 /// </summary>
 public class GemmDotTailTests
 {
@@ -25,6 +26,11 @@ public class GemmDotTailTests
         Assert.Equal(8, Dots(8));
         Assert.Equal(0, Dots(57));       // 9 past a multiple of 16: the 16-wide edge tile
         Assert.Equal(0, Dots(64));
+        Assert.Equal(5, Dots(53));       // 48 + 5: a pass over A of four columns, then one
+        // the columns before them do not fill whole 48-wide tiles: the edge tile takes them in the same pass over A
+        // (a 4×4 plane's padded grid, 22 = 16 + 6; 7 × 10 = 70 = 64 + 6)
+        Assert.Equal(0, Dots(22));
+        Assert.Equal(0, Dots(70));
         Assert.Equal(0, Gemm.DotColumns(49, Gemm.DotMaxK + 1));   // the gathered column lives on the stack
     }
 
@@ -37,7 +43,50 @@ public class GemmDotTailTests
         { 128, 7, 7, 1024, 3, 1, 1, 1, 1 },    // ≥ 2²⁰ weights: im2col instead of the padded image
         { 24, 13, 13, 48, 3, 2, 1, 1, 3 },     // 3×3 / 2 to 7×7 (im2col)
         { 16, 7, 7, 32, 3, 1, 1, 2, 2 },       // grouped, padded image (61 grid columns: 45 + 16)
+        { 24, 1, 53, 30, 1, 1, 0, 1, 2 },      // 53 = 48 + 5 in place: four columns in one pass, then one
+        { 20, 1, 56, 17, 1, 1, 0, 1, 1 },      // 56 = 48 + 8: two passes of four
     };
+
+    /// <summary>
+    /// The dot-product columns of <see cref="Gemm.RunIndirect"/> (four per pass over A when K ≤ 2048, else one) have
+    /// the bits of <see cref="Gemm.DotColumn"/> on the same column, with and without bias, on K with and without a
+    /// rest past a multiple of 64 and of 16.
+    /// </summary>
+    [Theory]
+    [InlineData(53, 37, 130)]
+    [InlineData(56, 9, 64)]
+    [InlineData(52, 20, 2049)]
+    [InlineData(49, 11, 1000)]
+    public unsafe void Dot_columns_have_the_bits_of_DotColumn(int n, int m, int k)
+    {
+        int dots = Gemm.DotColumns(n, k);
+        if (dots == 0) return;   // no AVX-512
+        var rng = new Random(n * 31 + k);
+        var a = OpsTestUtil.Rand(rng, m * k);
+        var b = OpsTestUtil.Rand(rng, k * n + Gemm.MaxNR + 16);
+        var bias = OpsTestUtil.Rand(rng, m);
+        var offs = new int[k];
+        for (int i = 0; i < k; i++) offs[i] = i * n;
+        foreach (bool withBias in new[] { false, true })
+        {
+            var c = new float[m * n];
+            var col = new float[k];
+            var d = new float[m];
+            fixed (float* pa = a, pb = b, pc = c, pbias = bias, pcol = col, pd = d)
+            fixed (int* po = offs)
+            {
+                Gemm.RunIndirect(m, k, pa, k, pb, po, pc, n, withBias ? pbias : null, 0, n);
+                for (int j = n - dots; j < n; j++)
+                {
+                    for (int i = 0; i < k; i++) col[i] = b[i * n + j];
+                    Gemm.DotColumn(m, k, pa, k, pcol, pd, 1, withBias ? pbias : null, false);
+                    for (int i = 0; i < m; i++)
+                        Assert.True(BitConverter.SingleToInt32Bits(d[i]) == BitConverter.SingleToInt32Bits(c[i * n + j]),
+                            $"n {n}, k {k}, bias {withBias}: row {i}, column {j}: {c[i * n + j]:R} against {d[i]:R}");
+                }
+            }
+        }
+    }
 
     [Theory, MemberData(nameof(Shapes)), Trait("Category", "Numeric")]
     public void Match_the_reference_bit_identical_over_threads(int inC, int h, int w, int outC, int k, int stride, int pad, int groups, int batch)
