@@ -122,7 +122,7 @@ public static class ConvAlgorithms
         new(ConvPass.Forward, ConvAlgorithm.Winograd, "Winograd F(2x2,3x3)",
             "3×3, stride 1, dilation 1, ungrouped, InC and OutC ≥ 16, OH and OW ≥ 2, OH·OW ≥ 64 (≥ 400 when a side has < 32 channels)"),
         new(ConvPass.Forward, ConvAlgorithm.GemmWide, "implicit GEMM (padded image)",
-            "stride 1, padding ≥ 0, except an unpadded 1×1 layer with OutC ≥ InC (there the packed im2col GEMM is 1.2–1.6× faster) and a plane under 64 pixels whose last columns the im2col GEMM takes as dot products with ≥ 2²⁰ weights per group (512→512 3×3 at 7²: 1.18× faster there)"),
+            "stride 1, padding ≥ 0, except an unpadded 1×1 layer with OutC ≥ InC (there the packed im2col GEMM is 1.2–1.6× faster) and a plane under 64 pixels where the im2col GEMM computes at most 3/4 of the wide grid's columns, with ≥ 2¹⁷ weights per group (4² and 5² planes, 7² with the dot column: 1.08–1.57× faster there)"),
         new(ConvPass.Forward, ConvAlgorithm.GemmIm2Col, "im2col GEMM", "always"),
         new(ConvPass.Backward, ConvAlgorithm.FusedDirectBackward, "fused direct backward",
             "the direct backward-weights test and KH − 1 − PH ≥ 0, KW − 1 − PW ≥ 0"),
@@ -161,7 +161,7 @@ public static class ConvAlgorithms
         ConvAlgorithm.Depthwise => ConvDepthwise.Applies(g),
         ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
         ConvAlgorithm.Pointwise => PointwiseInPlace(g, accumulate),
-        ConvAlgorithm.GemmWide => ConvCore.UseWide(g) && !PointwiseExpansion(g) && !SmallPlaneDots(g),
+        ConvAlgorithm.GemmWide => ConvCore.UseWide(g) && !PointwiseExpansion(g) && !SmallPlane(g),
         ConvAlgorithm.WeightsWide => ConvCore.UseWide(g),
         ConvAlgorithm.FusedDirectBackward => ConvDirectBackward.Applies(g),
         ConvAlgorithm.DataDepthwise => ConvDepthwise.AppliesData(g),
@@ -189,15 +189,23 @@ public static class ConvAlgorithms
         => !accumulate && ConvPointwise.Fits(g) && !ConvDepthwise.Applies(g);
 
     /// <summary>
-    /// A small plane (under 64 output pixels per sample) whose last N mod 16 columns the im2col GEMM computes as dot
-    /// products (<see cref="Gemm.DotColumns"/>), with at least 2²⁰ weights per group. The padded-image GEMM's wide grid
-    /// (61 columns for a 7×7 output with padding 1) fills a 48- and a 16-wide tile there, while im2col runs 48 columns
-    /// and one dot product per channel: measured with <c>convshape</c> (1 thread, AVX-512), 512→512 3×3 at 7² 1531 vs
-    /// 1809 µs (ResNet's last stage); at 256→256 (2 groups) 206 vs 214 µs, and on smaller layers or 14² planes the padded
-    /// image stays faster (128→128 at 14², 2 groups: 172 vs 230 µs).
+    /// A small plane (under 64 output pixels per sample) where the im2col GEMM computes at most three quarters of the
+    /// columns the padded-image GEMM's wide grid needs (both rounded up to 16; im2col's last N mod 16 columns as dot
+    /// products where <see cref="Gemm.DotColumns"/> takes them), with at least 2¹⁷ weights per group. The wide grid of
+    /// a 4×4 output with padding 1 is 22 columns (a 32-wide tile for 16 pixels), of a 7×7 one 61 (64 for 48 + 1).
+    /// Measured with <c>convshape</c> (1 thread, AVX-512, batch 1): 512→512 3×3 at 4² 590 vs 925 µs, 256→256 at 4² 148
+    /// vs 201 µs, 128→128 at 4² 44 vs 53 µs, 256→256 at 5² 231 vs 288 µs, 512→512 at 7² 1430 vs 1768 µs, 256→256 at
+    /// 7² 350 vs 416 µs, 128→128 at 7² 98 vs 106 µs; at batch 64 512→512 at 4² 38.9 vs 59.0 ms (the CIFAR ResNet's
+    /// last stage). Where the padded image stays: 6² (48 columns either way: 128→128 75 vs 90 µs) and layers under
+    /// 2¹⁷ weights (64→64 at 4² 14.9 vs 15.6 µs, at 7² 31.1 vs 32.4 µs).
     /// </summary>
-    internal static bool SmallPlaneDots(in ConvGeom g)
-        => g.N < 64 && Gemm.DotColumns(g.N, g.K) > 0 && (long)g.M * g.K >= 1 << 20;
+    internal static bool SmallPlane(in ConvGeom g)
+    {
+        if (g.N >= 64 || (long)g.M * g.K < 1 << 17) return false;
+        int im2col = (g.N - Gemm.DotColumns(g.N, g.K) + 15) & ~15;
+        int wide = (ConvCore.WideColumns(g) + 15) & ~15;
+        return 4 * im2col <= 3 * wide;
+    }
 
     /// <summary>
     /// An unpadded, stride-1 1×1 layer with at least as many output as input channels (MobileNet's expansions,

@@ -323,6 +323,8 @@ internal static unsafe class ConvCore
     internal static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;
     private static int WideHp(in ConvGeom g) => Math.Max(g.OH + g.DH * (g.KH - 1), g.PH + g.H);
     private static int WideWp(in ConvGeom g) => Math.Max(g.OW + g.DW * (g.KW - 1), g.PW + g.W);
+    /// <summary>Columns of the padded-image GEMM's wide output grid per sample and group (oh·Wp + ow).</summary>
+    internal static int WideColumns(in ConvGeom g) => (g.OH - 1) * WideWp(g) + g.OW;
     private static long WideImage(in ConvGeom g) => (long)g.Cg * WideHp(g) * WideWp(g) + Gemm.MaxNR + 32;
     private static long WidePerPart(in ConvGeom g) => WideImage(g) + (long)g.M * NcBlock + 16 + g.K + 16;
 
@@ -443,7 +445,7 @@ internal static unsafe class ConvCore
         {
             int wparts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
             // few column tiles (e.g. 5 at 14×14): split the output channels too, or the parts get 2 and 3 tiles
-            long wtiles = (long)batch * g.G * (((g.OH - 1) * WideWp(g) + g.OW + Gemm.NR - 1) / Gemm.NR);
+            long wtiles = (long)batch * g.G * ((WideColumns(g) + Gemm.NR - 1) / Gemm.NR);
             int mBlocks = wparts > 1 && wtiles < 16 * wparts ? Math.Min(wparts, (g.M + Gemm.MR - 1) / Gemm.MR) : 1;
             var wctx = new FwdCtx
             {
@@ -509,7 +511,7 @@ internal static unsafe class ConvCore
         ConvGeom g = c.G;
         int nr = Gemm.NR, N = g.N, M = g.M, K = g.K, ncb = NcBlock;
         int hp = WideHp(g), wp = WideWp(g), plane = hp * wp;
-        int nw = (g.OH - 1) * wp + g.OW;           // columns of the wide output grid (oh·Wp + ow)
+        int nw = WideColumns(g);                   // columns of the wide output grid (oh·Wp + ow)
         int tiles = (nw + nr - 1) / nr;
         var items = new ChannelTileItems(c.Batch, g.G, M, c.MBlocks, tiles, t, parts);
         if (!items.Next(out int n, out int grp, out int m0, out int m1, out int tile0, out int tile1)) return;

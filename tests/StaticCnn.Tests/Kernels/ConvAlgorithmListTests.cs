@@ -31,9 +31,11 @@ public class ConvAlgorithmListTests
         if (ConvWinograd.Applies(g)) return ConvAlgorithm.Winograd;
         // added after the lists: unpadded 1×1 expansions take the packed im2col GEMM
         bool expansion = g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0 && g.Cout >= g.Cin;
-        // added after the lists: small planes with many weights whose last columns im2col takes as dot products
-        bool dots = g.N < 64 && Gemm.DotColumns(g.N, g.K) > 0 && (long)g.M * g.K >= 1 << 20;
-        return OldWide(g) && !expansion && !dots ? ConvAlgorithm.GemmWide : ConvAlgorithm.GemmIm2Col;
+        // added after the lists: small planes (≥ 2¹⁷ weights) where im2col computes ≤ 3/4 of the wide grid's columns
+        int wp = Math.Max(g.OW + g.DW * (g.KW - 1), g.PW + g.W), wideCols = ((g.OH - 1) * wp + g.OW + 15) / 16 * 16;
+        int im2colCols = (g.N - Gemm.DotColumns(g.N, g.K) + 15) / 16 * 16;
+        bool small = g.N < 64 && (long)g.M * g.K >= 1 << 17 && 4 * im2colCols <= 3 * wideCols;
+        return OldWide(g) && !expansion && !small ? ConvAlgorithm.GemmWide : ConvAlgorithm.GemmIm2Col;
     }
 
     internal static ConvAlgorithm OldBackward(in ConvGeom g)
