@@ -26,7 +26,14 @@ internal readonly unsafe struct Im2ColB : IGemmB
 {
     private readonly float* _x;
     private readonly ConvGeom _g;
+    private readonly nint _sampleStride;
+
+    /// <summary>The im2col matrix of one sample: columns [0, N).</summary>
     public Im2ColB(float* x, in ConvGeom g) { _x = x; _g = g; }
+
+    /// <summary>The im2col matrices of consecutive samples side by side (column s·N + p is pixel p of sample s), the
+    /// samples <paramref name="sampleStride"/> floats apart.</summary>
+    public Im2ColB(float* x, in ConvGeom g, nint sampleStride) { _x = x; _g = g; _sampleStride = sampleStride; }
 
     /// <summary>col[k] = B[k, p]: the receptive field of output pixel <paramref name="p"/> in (ic, kh, kw) order, 0 in the padding.</summary>
     public static void Column(float* x, in ConvGeom g, int p, float* col)
@@ -59,10 +66,13 @@ internal readonly unsafe struct Im2ColB : IGemmB
         int* segW = segH + Gemm.MaxNR + 1;
         int* segLen = segW + Gemm.MaxNR + 1;
         int* segOff = segLen + Gemm.MaxNR + 1;
+        nint* segX = stackalloc nint[Gemm.MaxNR + 1];   // the segment's sample: its offset in x
         for (int q = 0; q * nr < nc; q++)
         {
             int cols = Math.Min(nr, nc - q * nr);
             int p0 = n0 + q * nr;
+            int smp = p0 / g.N;
+            p0 -= smp * g.N;
             int oh = p0 / g.OW, ow = p0 - oh * g.OW, done = 0, ns = 0;
             while (done < cols)
             {
@@ -71,10 +81,12 @@ internal readonly unsafe struct Im2ColB : IGemmB
                 segW[ns] = ow * g.SW - g.PW;
                 segLen[ns] = seg;
                 segOff[ns] = done;
+                segX[ns] = smp * _sampleStride;
                 ns++;
                 done += seg;
                 oh++;
                 ow = 0;
+                if (oh == g.OH) { oh = 0; smp++; }
             }
             float* d = dst + (nint)q * kc * nr;
             int ic = k0 / kk, r = k0 - ic * kk, kh = r / kw, kx = r - kh * kw;
@@ -87,7 +99,7 @@ internal readonly unsafe struct Im2ColB : IGemmB
                     int ih = segH[si] + dh, seg = segLen[si];
                     float* ds = d + segOff[si];
                     if ((uint)ih >= (uint)g.H) { Gemm.Zero(ds, seg); continue; }
-                    float* row = plane + (nint)ih * g.W;
+                    float* row = plane + segX[si] + (nint)ih * g.W;
                     int iw0 = segW[si] + dw;
                     if (g.SW == 1)
                     {
@@ -315,7 +327,8 @@ internal static unsafe class ConvCore
             ConvAlgorithm.Winograd => Math.Max(ConvWinograd.Scratch(g, threads), t * (UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K))),
             <= ConvAlgorithm.Direct => t * ConvDirect.ForwardScratch(g, 1),
             ConvAlgorithm.GemmWide => t * WidePerPart(g),
-            _ => t * Gemm.PackFloats(g.K),
+            // planes under 64 pixels: the side-by-side GEMM's C block at batch > 1 (SamplesSideBySide)
+            _ => t * (g.N < 64 ? SidePerPart(g) : Gemm.PackFloats(g.K)),
         };
     }
 
@@ -456,6 +469,19 @@ internal static unsafe class ConvCore
             return;
         }
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        if (SamplesSideBySide(g, batch))
+        {
+            // the samples' columns side by side: whole NR-wide tiles across samples, A once per column block
+            long ctiles = ((long)batch * g.N + Gemm.NR - 1) / Gemm.NR;
+            var sctx = new FwdCtx
+            {
+                G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)SidePerPart(g)),
+                Accumulate = accumulate, Ep = ep,
+                MBlocks = parts > 1 && ctiles < 2 * parts ? Math.Min(parts, (g.M + Gemm.MR - 1) / Gemm.MR) : 1,
+            };
+            GemmWorkers.Run(parts, &ForwardSidePart, &sctx);
+            return;
+        }
         // fewer than two GEMM tiles per part (a 7×7 plane at batch 1: one 48-column tile, the 49th column a dot
         // product): split the output channels, or one part gets nearly all the work (each part then packs the same
         // columns of B; at 14×14, 4 tiles and 4 dot columns, splitting the columns measured 12 % faster)
@@ -500,6 +526,55 @@ internal static unsafe class ConvCore
                 }
                 if (c.Ep.Any)
                     for (int r = 0; r < rows; r++) c.Ep.Apply(grp * M + m0 + r, yg + (nint)r * N + j0, j1 - j0);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The im2col GEMM with the samples' columns side by side: planes under 64 pixels (the layers <see
+    /// cref="ConvAlgorithms.SmallPlane"/> sends to im2col) at batch &gt; 1. One sample's 16 (4×4) or 49 (7×7) columns
+    /// fill a 16-wide tile or a 48-wide one and a dot product, and A (up to 9.4 MB) streams from memory once per
+    /// sample; side by side, the tiles are 48 wide and A streams once per column block of 768.
+    /// </summary>
+    internal static bool SamplesSideBySide(in ConvGeom g, int batch) => batch > 1 && g.N < 64;
+
+    /// <summary>Floats per part of the side-by-side GEMM: the packed B block and the C block (M × NC).</summary>
+    private static long SidePerPart(in ConvGeom g) => Gemm.PackFloats(g.K) + (long)g.M * NcBlock + 32;
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ForwardSidePart(void* p, int t, int parts)
+    {
+        ref FwdCtx c = ref *(FwdCtx*)p;
+        ConvGeom g = c.G;
+        int nr = Gemm.NR, N = g.N, M = g.M, K = g.K;
+        int cols = c.Batch * N;
+        var items = new ChannelTileItems(1, g.G, M, c.MBlocks, (cols + nr - 1) / nr, t, parts);
+        float* bpack = c.Scratch + (nint)t * c.PerPart;
+        float* cblk = Gemm.Align(bpack + Gemm.PackFloats(K));
+        nint sampleX = (nint)g.Cin * g.InPlane, sampleY = (nint)g.Cout * N;
+        while (items.Next(out _, out int grp, out int m0, out int m1, out int tile0, out int tile1))
+        {
+            int c0 = tile0 * nr, c1 = Math.Min(cols, tile1 * nr), rows = m1 - m0;
+            var src = new Im2ColB(c.X + (nint)grp * g.Cg * g.InPlane, g, sampleX);
+            float* wg = c.W + ((nint)grp * M + m0) * K, bg = c.B == null || c.Accumulate ? null : c.B + grp * M + m0;
+            for (int j0 = c0; j0 < c1; j0 += NcBlock)
+            {
+                int j1 = Math.Min(c1, j0 + NcBlock), nc = j1 - j0;
+                // C block [rows × nc] at cblk (column j0 first), then each sample's piece into y
+                Gemm.Run(ref src, rows, K, wg, K, cblk - j0, NcBlock, bg, false, j0, j1, bpack);
+                for (int j = j0; j < j1;)
+                {
+                    int n = j / N, q = j - n * N, len = Math.Min(j1 - j, N - q);
+                    float* yn = c.Y + n * sampleY + ((nint)grp * M + m0) * N + q;
+                    for (int r = 0; r < rows; r++)
+                    {
+                        float* src2 = cblk + (nint)r * NcBlock + (j - j0), dst = yn + (nint)r * N;
+                        if (c.Accumulate) Gemm.Add(src2, dst, len);
+                        else Gemm.Copy(src2, dst, len);
+                        if (c.Ep.Any) c.Ep.Apply(grp * M + m0 + r, dst, len);
+                    }
+                    j += len;
+                }
             }
         }
     }

@@ -8,7 +8,8 @@ namespace StaticCnn.Tests.Kernels;
 /// The last N mod 16 columns of a GEMM as dot products when they are 1–8 (<see cref="Gemm.DotColumns"/>, AVX-512):
 /// the in-place 1×1 GEMM and the padded-image GEMM through <see cref="Gemm.RunIndirect"/>, the im2col GEMM per
 /// sample through <see cref="Gemm.DotColumn"/>. 7×7 planes (49 = 48 + 1 columns) are the case it is for; only where
-/// the columns before them fill whole 48-wide tiles (the dots then save a pass over A).
+/// the columns before them fill whole 48-wide tiles (the dots then save a pass over A). At batch &gt; 1 the im2col GEMM
+/// of such planes puts the samples' columns side by side instead (<see cref="ConvCore.SamplesSideBySide"/>).
 /// </summary>
 public class GemmDotTailTests
 {
@@ -45,6 +46,11 @@ public class GemmDotTailTests
         { 16, 7, 7, 32, 3, 1, 1, 2, 2 },       // grouped, padded image (61 grid columns: 45 + 16)
         { 24, 1, 53, 30, 1, 1, 0, 1, 2 },      // 53 = 48 + 5 in place: four columns in one pass, then one
         { 20, 1, 56, 17, 1, 1, 0, 1, 1 },      // 56 = 48 + 8: two passes of four
+        // batch > 1 on planes under 64 pixels: the samples' im2col columns side by side (ConvCore.SamplesSideBySide),
+        // tiles across sample boundaries, K in several blocks, M not a multiple of 8
+        { 160, 4, 4, 130, 3, 1, 1, 1, 7 },     // 7 × 16 = 112 columns
+        { 128, 7, 7, 160, 3, 1, 1, 1, 3 },     // 3 × 49 = 147 columns
+        { 320, 4, 4, 256, 3, 1, 1, 2, 5 },     // grouped
     };
 
     /// <summary>
