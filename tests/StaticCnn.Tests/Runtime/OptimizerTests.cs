@@ -102,6 +102,36 @@ public class OptimizerTests
         }
     }
 
+    /// <summary>
+    /// The vector loops of every optimizer against the element loop: one optimizer steps a long vector (whole vectors,
+    /// then the rest), others step each element alone (the element loop only); after 4 steps every element has the
+    /// same bits.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Names))]
+    public void Vector_loop_has_the_bits_of_the_element_loop(string name)
+    {
+        const int n = 16 * 5 + 8 + 3;
+        var rng = new Random(5);
+        var p = new float[n];
+        for (int i = 0; i < n; i++) p[i] = (float)(rng.NextDouble() * 2 - 1);
+        var single = (float[])p.Clone();
+        using var whole = Make(name);
+        var each = new Optimizer[n];
+        for (int i = 0; i < n; i++) each[i] = Make(name);
+        var g = new float[n];
+        for (int step = 1; step <= 4; step++)
+        {
+            for (int i = 0; i < n; i++) g[i] = (float)(rng.NextDouble() * 2 - 1) * step;
+            whole.Step(p, g);
+            for (int i = 0; i < n; i++) each[i].Step(single.AsSpan(i, 1), g.AsSpan(i, 1));
+            for (int i = 0; i < n; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(single[i]) == BitConverter.SingleToInt32Bits(p[i]),
+                    $"{name} step {step}, element {i}: {p[i]:R} against {single[i]:R}");
+        }
+        foreach (var o in each) o.Dispose();
+    }
+
     [Fact]
     public void NesterovNeedsMomentum() => Assert.Throws<ArgumentException>(() => new Sgd(0.1f, nesterov: true));
 
