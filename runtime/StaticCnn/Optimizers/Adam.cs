@@ -1,4 +1,4 @@
-using System.Runtime.Intrinsics;
+using System.Numerics;
 
 namespace StaticCnn.Optimizers;
 
@@ -69,53 +69,29 @@ public class Adam : Optimizer
 
     /// <summary>The double a Python float literal for <paramref name="value"/> would hold (0.9f → 0.9).</summary>
     /// <summary>
-    /// The update on whole vectors (Vector512, else Vector256): the same operations as the element loop, lane by lane
+    /// The update on whole vectors (<see cref="Vector{T}"/>): the same operations as the element loop, lane by lane
     /// (separate multiplies and adds, IEEE square root and division), so the same bits. Returns the first index not
     /// updated.
     /// </summary>
-    private unsafe int Vectorized(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2,
+    private int Vectorized(Span<float> p, ReadOnlySpan<float> grad, Span<float> m, Span<float> v, float b1, float b2,
         float eps, float wd, float stepSize, float bc2Sqrt, float decay, float oneMinusB1, float oneMinusB2)
     {
-        int n = p.Length, i = 0;
+        if (!Vector.IsHardwareAccelerated) return 0;
+        int n = p.Length, w = Vector<float>.Count, i = 0;
         bool decoupled = Decoupled;
-        fixed (float* pp = p) fixed (float* gp = grad) fixed (float* mp = m) fixed (float* vp = v)
+        Vector<float> vb1 = new(b1), vb2 = new(b2), veps = new(eps), vwd = new(wd), vstep = new(stepSize), vbc2 = new(bc2Sqrt);
+        Vector<float> vdecay = new(decay), v1b1 = new(oneMinusB1), v1b2 = new(oneMinusB2);
+        for (; i + w <= n; i += w)
         {
-            if (Vector512.IsHardwareAccelerated)
-            {
-                Vector512<float> vb1 = Vector512.Create(b1), vb2 = Vector512.Create(b2), veps = Vector512.Create(eps), vwd = Vector512.Create(wd);
-                Vector512<float> vstep = Vector512.Create(stepSize), vbc2 = Vector512.Create(bc2Sqrt), vdecay = Vector512.Create(decay);
-                Vector512<float> v1b1 = Vector512.Create(oneMinusB1), v1b2 = Vector512.Create(oneMinusB2);
-                for (; i + 16 <= n; i += 16)
-                {
-                    Vector512<float> pi = Vector512.Load(pp + i), g = Vector512.Load(gp + i);
-                    if (decoupled) pi *= vdecay;
-                    else if (wd != 0f) g += vwd * pi;
-                    Vector512<float> mi = Vector512.Load(mp + i) * vb1 + v1b1 * g;
-                    Vector512<float> vi = Vector512.Load(vp + i) * vb2 + v1b2 * g * g;
-                    mi.Store(mp + i);
-                    vi.Store(vp + i);
-                    Vector512<float> denom = Vector512.Sqrt(vi) / vbc2 + veps;
-                    (pi - vstep * (mi / denom)).Store(pp + i);
-                }
-            }
-            else if (Vector256.IsHardwareAccelerated)
-            {
-                Vector256<float> vb1 = Vector256.Create(b1), vb2 = Vector256.Create(b2), veps = Vector256.Create(eps), vwd = Vector256.Create(wd);
-                Vector256<float> vstep = Vector256.Create(stepSize), vbc2 = Vector256.Create(bc2Sqrt), vdecay = Vector256.Create(decay);
-                Vector256<float> v1b1 = Vector256.Create(oneMinusB1), v1b2 = Vector256.Create(oneMinusB2);
-                for (; i + 8 <= n; i += 8)
-                {
-                    Vector256<float> pi = Vector256.Load(pp + i), g = Vector256.Load(gp + i);
-                    if (decoupled) pi *= vdecay;
-                    else if (wd != 0f) g += vwd * pi;
-                    Vector256<float> mi = Vector256.Load(mp + i) * vb1 + v1b1 * g;
-                    Vector256<float> vi = Vector256.Load(vp + i) * vb2 + v1b2 * g * g;
-                    mi.Store(mp + i);
-                    vi.Store(vp + i);
-                    Vector256<float> denom = Vector256.Sqrt(vi) / vbc2 + veps;
-                    (pi - vstep * (mi / denom)).Store(pp + i);
-                }
-            }
+            Vector<float> pi = new(p.Slice(i)), g = new(grad.Slice(i));
+            if (decoupled) pi *= vdecay;
+            else if (wd != 0f) g += vwd * pi;
+            Vector<float> mi = new Vector<float>(m.Slice(i)) * vb1 + v1b1 * g;
+            Vector<float> vi = new Vector<float>(v.Slice(i)) * vb2 + v1b2 * g * g;
+            mi.CopyTo(m.Slice(i));
+            vi.CopyTo(v.Slice(i));
+            Vector<float> denom = Vector.SquareRoot(vi) / vbc2 + veps;
+            (pi - vstep * (mi / denom)).CopyTo(p.Slice(i));
         }
         return i;
     }

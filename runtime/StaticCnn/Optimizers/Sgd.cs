@@ -1,6 +1,4 @@
-using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.X86;
-using StaticCnn.Kernels;
+using System.Numerics;
 
 namespace StaticCnn.Optimizers;
 
@@ -61,46 +59,33 @@ public sealed class Sgd : Optimizer
         }
     }
 
-    /// <summary>The update on whole vectors (Vector512, or Vector256 with FMA); returns the first index not updated.</summary>
-    private unsafe int Vectorized(Span<float> p, ReadOnlySpan<float> grad, Span<float> buf, float lr, float mu, float wd, float damp, bool first)
+    /// <summary>
+    /// The update on whole vectors (<see cref="Vector{T}"/>, .NET 9+ on hardware with FMA: the per-element rule's fused
+    /// multiply-adds lane by lane, so the same bits); returns the first index not updated.
+    /// </summary>
+    private int Vectorized(Span<float> p, ReadOnlySpan<float> grad, Span<float> buf, float lr, float mu, float wd, float damp, bool first)
     {
-        int n = p.Length, i = 0;
+#if NET9_0_OR_GREATER
+        if (!Vector.IsHardwareAccelerated || !(System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported))
+            return 0;
+        int n = p.Length, w = Vector<float>.Count, i = 0;
         bool nesterov = Nesterov;
-        fixed (float* pp = p) fixed (float* gp = grad) fixed (float* bp = buf)
+        Vector<float> vlr = new(-lr), vmu = new(mu), vwd = new(wd), vdamp = new(damp);
+        for (; i + w <= n; i += w)
         {
-            if (Vector512.IsHardwareAccelerated && Avx512F.IsSupported)
+            Vector<float> g = new(grad.Slice(i)), pv = new(p.Slice(i));
+            if (wd != 0f) g = Vector.FusedMultiplyAdd(pv, vwd, g);
+            if (mu != 0f)
             {
-                Vector512<float> vlr = Vector512.Create(-lr), vmu = Vector512.Create(mu), vwd = Vector512.Create(wd), vdamp = Vector512.Create(damp);
-                for (; i + 16 <= n; i += 16)
-                {
-                    Vector512<float> g = Vector512.Load(gp + i), pv = Vector512.Load(pp + i);
-                    if (wd != 0f) g = Gemm.Fma(pv, vwd, g);
-                    if (mu != 0f)
-                    {
-                        Vector512<float> b = first ? g : Gemm.Fma(g, vdamp, vmu * Vector512.Load(bp + i));
-                        b.Store(bp + i);
-                        g = nesterov ? Gemm.Fma(b, vmu, g) : b;
-                    }
-                    Gemm.Fma(g, vlr, pv).Store(pp + i);
-                }
+                Vector<float> b = first ? g : Vector.FusedMultiplyAdd(g, vdamp, vmu * new Vector<float>(buf.Slice(i)));
+                b.CopyTo(buf.Slice(i));
+                g = nesterov ? Vector.FusedMultiplyAdd(b, vmu, g) : b;
             }
-            else if (Vector256.IsHardwareAccelerated && Fma.IsSupported)
-            {
-                Vector256<float> vlr = Vector256.Create(-lr), vmu = Vector256.Create(mu), vwd = Vector256.Create(wd), vdamp = Vector256.Create(damp);
-                for (; i + 8 <= n; i += 8)
-                {
-                    Vector256<float> g = Vector256.Load(gp + i), pv = Vector256.Load(pp + i);
-                    if (wd != 0f) g = Gemm.Fma(pv, vwd, g);
-                    if (mu != 0f)
-                    {
-                        Vector256<float> b = first ? g : Gemm.Fma(g, vdamp, vmu * Vector256.Load(bp + i));
-                        b.Store(bp + i);
-                        g = nesterov ? Gemm.Fma(b, vmu, g) : b;
-                    }
-                    Gemm.Fma(g, vlr, pv).Store(pp + i);
-                }
-            }
+            Vector.FusedMultiplyAdd(g, vlr, pv).CopyTo(p.Slice(i));
         }
         return i;
+#else
+        return 0;
+#endif
     }
 }
