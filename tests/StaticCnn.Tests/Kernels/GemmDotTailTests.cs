@@ -58,7 +58,7 @@ public class GemmDotTailTests
     /// the bits of <see cref="Gemm.DotColumn"/> on the same column, with and without bias, on K with and without a
     /// rest past a multiple of 64 and of 16.
     /// </summary>
-    [Theory]
+    [Theory, Trait("Category", "Numeric")]
     [InlineData(53, 37, 130)]
     [InlineData(56, 9, 64)]
     [InlineData(52, 20, 2049)]

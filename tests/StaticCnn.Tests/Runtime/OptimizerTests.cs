@@ -65,7 +65,7 @@ public class OptimizerTests
     /// with MathF.FusedMultiplyAdd per element: bit for bit, over 3 steps (the first sets the momentum buffer), on a
     /// length with a tail, in every configuration.
     /// </summary>
-    [Theory]
+    [Theory, Trait("Category", "Numeric")]
     [InlineData(0f, 0f, 0f, false)]
     [InlineData(0.9f, 0f, 0f, false)]
     [InlineData(0.9f, 0.1f, 0.01f, false)]
@@ -107,7 +107,7 @@ public class OptimizerTests
     /// then the rest), others step each element alone (the element loop only); after 4 steps every element has the
     /// same bits.
     /// </summary>
-    [Theory]
+    [Theory, Trait("Category", "Numeric")]
     [MemberData(nameof(Names))]
     public void Vector_loop_has_the_bits_of_the_element_loop(string name)
     {
