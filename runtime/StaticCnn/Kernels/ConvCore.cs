@@ -559,7 +559,7 @@ internal static unsafe class ConvCore
             float* wg = c.W + ((nint)grp * M + m0) * K, bg = c.B == null || c.Accumulate ? null : c.B + grp * M + m0;
             for (int j0 = c0; j0 < c1; j0 += NcBlock)
             {
-                int j1 = Math.Min(c1, j0 + NcBlock), nc = j1 - j0;
+                int j1 = Math.Min(c1, j0 + NcBlock);
                 // C block [rows × nc] at cblk (column j0 first), then each sample's piece into y
                 Gemm.Run(ref src, rows, K, wg, K, cblk - j0, NcBlock, bg, false, j0, j1, bpack);
                 for (int j = j0; j < j1;)

@@ -282,7 +282,7 @@ internal static unsafe partial class Gemm
     {
         if (!Vector512.IsHardwareAccelerated || K > DotMaxK) return 0;
         int r = cols & 15;
-        return r <= DotMax && (cols - r) % 48 == 0 ? r : 0;
+        return r <= DotMax && (cols - r) % NR == 0 ? r : 0;
     }
 
     /// <summary>
