@@ -8,6 +8,7 @@ cd "$(dirname "$0")"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 passed=0; failed=0; skipped=0; status=0
 log=$(mktemp)
+failures=$(mktemp)   # the names of failed tests, repeated at the end (a long log's tail then still says which)
 
 # Adds the counts of a `dotnet test` summary line ("Passed!  - Failed: 0, Passed: 12, Skipped: 0, Total: 12") to the totals.
 tally() {
@@ -17,6 +18,7 @@ tally() {
     s=$(sed -n 's/.*Skipped:[[:space:]]*\([0-9]*\).*/\1/p' <<<"$line")
     passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${s:-0}))
   done < <(grep -E '^(Passed|Failed)!' "$log" || true)
+  grep -E '^[[:space:]]+Failed [A-Za-z_]' "$log" | sed "s/^[[:space:]]*/  [$label] /" >> "$failures" || true
 }
 
 # run LABEL [ENV=VALUE ...] -- dotnet test arguments...
@@ -51,6 +53,7 @@ if [ -x tools/test_native.sh ]; then
   echo "=== NativeAOT: embedded classifier and C library"
   if tools/test_native.sh 2>&1 | tee "$log"; then :; else status=1; fi
   p=$(grep -c '^native: PASS' "$log" || true); f=$(grep -c '^native: FAIL' "$log" || true)
+  grep '^native: FAIL' "$log" | sed 's/^/  /' >> "$failures" || true
   passed=$((passed + p)); failed=$((failed + f))
 fi
 
@@ -58,10 +61,13 @@ if [ -x tools/test_package.sh ]; then
   echo "=== NuGet package from a new project: pack, dotnet add package, train, NativeAOT (net10.0)"
   if tools/test_package.sh 2>&1 | tee "$log"; then :; else status=1; fi
   p=$(grep -c '^package: PASS' "$log" || true); f=$(grep -c '^package: FAIL' "$log" || true)
+  grep '^package: FAIL' "$log" | sed 's/^/  /' >> "$failures" || true
   passed=$((passed + p)); failed=$((failed + f))
 fi
 
 rm -f "$log"
 [ "$failed" -gt 0 ] && status=1
+if [ -s "$failures" ]; then echo "failed:"; cat "$failures"; fi
+rm -f "$failures"
 echo "tests: $passed passed, $failed failed, $skipped skipped"
 exit $status
