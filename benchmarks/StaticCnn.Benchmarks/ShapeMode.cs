@@ -16,7 +16,8 @@ public readonly record struct FieldConvShape(int InC, int InH, int InW, int OutC
 
 /// <summary>
 /// <c>convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]</c>: the forward of one convolution shape (square kernel,
-/// PyTorch's output size) timed with every forward algorithm whose applicability test passes, the chosen one first.
+/// PyTorch's output size) timed with every forward algorithm whose applicability test passes, the chosen one first,
+/// then backward-weights with the algorithm the list picks for it.
 /// For finding crossovers of the algorithm list (docs/KERNELS.md); the shape is read from fields, so figures are a few
 /// per cent behind a generated network's constant shape.
 /// </summary>
@@ -56,6 +57,25 @@ public static class ShapeMode
             times.Sort();
             double med = times[times.Count / 2];
             Console.WriteLine($"  {ConvAlgorithms.Name(a),-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s{(a == chosen ? "  (chosen)" : "")}");
+        }
+        // backward-weights with the algorithm the list picks (dw accumulates: the values grow, the work does not)
+        {
+            using var dy = ConvWorkload<Conv64At56>.Filled(oc * oh * ow * batch, 3);
+            using var dw = new AlignedBuffer<float>(oc * (c / groups) * k * k);
+            using var scratch = new AlignedBuffer<float>(Math.Max(1, Conv2D.ScratchFloats(s, batch, threads)));
+            void Call() => Conv2D.BackwardWeights(s, x.Span, dy.Span, dw.Span, Span<float>.Empty, batch, scratch.Span, threads);
+            for (int i = 0; i < 3; i++) Call();
+            var times = new List<double>();
+            var total = Stopwatch.StartNew();
+            while (times.Count < 10 || total.Elapsed.TotalSeconds < 1)
+            {
+                long t0 = Stopwatch.GetTimestamp();
+                Call();
+                times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+            }
+            times.Sort();
+            double med = times[times.Count / 2];
+            Console.WriteLine($"  backward-weights: {ConvAlgorithms.Name(ConvAlgorithms.ChooseWeights(g)),-16} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s");
         }
         return 0;
     }
