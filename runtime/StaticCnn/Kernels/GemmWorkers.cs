@@ -28,7 +28,14 @@ internal static unsafe class GemmWorkers
         public readonly SemaphoreSlim Go = new(0);
         public int Part;
         public long Ticket;     // incremented by the dispatcher once per dispatch this worker takes part in
-        public int Parked;      // 1 while the worker is (about to be) blocked on Go; the dispatcher takes it back and releases
+        /// <summary>
+        /// The ticket a parked worker waits for (0: not parked). The dispatcher that moves the ticket to exactly this
+        /// value takes the announcement and releases Go; a dispatcher delayed between moving the ticket and looking
+        /// here finds a later ticket (the worker saw this one while spinning, ran it, and parked for the next), and
+        /// leaves it alone. A plain "parked" flag let such a late dispatcher release a worker that had nothing to
+        /// run: it ran a stale part and counted down the pending parts of another dispatch.
+        /// </summary>
+        public long Parked;
     }
 
     private static int _busy;   // 1 while a caller owns the pool (not re-entrant: a nested call runs inline)
@@ -39,7 +46,11 @@ internal static unsafe class GemmWorkers
     private static int _pending;
     private static long _dispatches;
     private static Exception? _error;
-    private static readonly long SpinTicks = Stopwatch.Frequency * SpinSetting() / 1_000_000;
+    /// <summary>
+    /// The spin window in Stopwatch ticks (<see cref="SpinSetting"/>). Tests set it to 0 for a while (workers park
+    /// after every part, which widens every hand-off race); it changes timing only.
+    /// </summary>
+    internal static long SpinTicks = Stopwatch.Frequency * SpinSetting() / 1_000_000;
 
     /// <summary>
     /// <see cref="SpinMicroseconds"/>, or the environment variable <c>STATICCNN_WORKER_SPIN_US</c> (0–100000; 0 parks
@@ -162,8 +173,8 @@ internal static unsafe class GemmWorkers
             {
                 var w = workers[i];
                 w.Part = i + 1;
-                Interlocked.Increment(ref w.Ticket);   // full fence: fn, ctx, parts and Part are visible before the ticket
-                if (Interlocked.Exchange(ref w.Parked, 0) == 1)
+                long ticket = Interlocked.Increment(ref w.Ticket);   // full fence: fn, ctx, parts and Part are visible before the ticket
+                if (Interlocked.CompareExchange(ref w.Parked, 0, ticket) == ticket)
                 {
                     _parkedWakeups++;
                     w.Go.Release();
@@ -241,12 +252,13 @@ internal static unsafe class GemmWorkers
             // itself when the CPUs are shared) gets it at once, and the worker still sees the next dispatch quickly
             if (i < 32) Thread.SpinWait(8);
             else Thread.Yield();
-            if ((++i & 3) == 0 && Stopwatch.GetTimestamp() - start > SpinTicks)
+            if ((++i & 3) == 0 && Stopwatch.GetTimestamp() - start > Volatile.Read(ref SpinTicks))
             {
-                // Park: announce it, then look once more (the dispatcher moves the ticket before it reads Parked;
-                // both sides use full fences, so one of them sees the other).
-                Interlocked.Exchange(ref w.Parked, 1);
-                if (Volatile.Read(ref w.Ticket) != seen && Interlocked.Exchange(ref w.Parked, 0) == 1)
+                // Park: announce the ticket it waits for, then look once more (the dispatcher moves the ticket before
+                // it reads Parked; both sides use full fences, so one of them sees the other).
+                long want = seen + 1;
+                Interlocked.Exchange(ref w.Parked, want);
+                if (Volatile.Read(ref w.Ticket) != seen && Interlocked.CompareExchange(ref w.Parked, 0, want) == want)
                     return;           // took the announcement back before the dispatcher saw it: no release is coming
                 w.Go.Wait();          // the dispatcher took the announcement (now or later): its release wakes us
                 return;

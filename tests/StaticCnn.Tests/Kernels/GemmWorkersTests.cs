@@ -99,6 +99,61 @@ public unsafe class GemmWorkersTests
 
     private static void RecordThread(void* ctx, int t, int parts) => ((int*)ctx)[t] = Environment.CurrentManagedThreadId;
 
+    private static void CountOnce(void* ctx, int t, int parts) => Interlocked.Increment(ref ((int*)ctx)[t]);
+
+    /// <summary>
+    /// Four callers contend for the pool (one owns it, the others run inline) while the workers park after every
+    /// part (spin window 0), with pauses that let them park between dispatches: every call runs each of its parts
+    /// exactly once, and no call hangs. Before the park announcement named its ticket, an owner delayed between
+    /// moving a worker's ticket and taking its announcement released a worker that had already run that ticket and
+    /// parked for the next: it ran a stale part, the pending count went wrong, and within a few thousand dispatches
+    /// a caller spun forever (as one CI run and a full test run did).
+    /// </summary>
+    [Fact]
+    public void Contending_callers_with_workers_that_park_at_once_run_every_part_exactly_once()
+    {
+        long spin = GemmWorkers.SpinTicks;
+        GemmWorkers.SpinTicks = 0;
+        long calls = 0, wrong = 0, dispatches = GemmWorkers.Dispatches;
+        string? first = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            var callers = new Thread[4];
+            for (int k = 0; k < callers.Length; k++)
+            {
+                int seed = k;
+                callers[k] = new Thread(() =>
+                {
+                    var rng = new Random(seed);
+                    int* count = stackalloc int[4];
+                    while (clock.Elapsed.TotalSeconds < 3 && Interlocked.Read(ref wrong) == 0)
+                    {
+                        int parts = 2 + rng.Next(2);
+                        for (int t = 0; t < 4; t++) count[t] = 0;
+                        GemmWorkers.Run(parts, &CountOnce, count);
+                        for (int t = 0; t < 4; t++)
+                            if (count[t] != (t < parts ? 1 : 0) && Interlocked.Increment(ref wrong) == 1)
+                                first = $"part {t} of {parts} ran {count[t]} times";
+                        Interlocked.Increment(ref calls);
+                        int r = rng.Next(100);
+                        if (r < 2) Thread.Sleep(1);
+                        else if (r < 10) Thread.SpinWait(rng.Next(2000));
+                    }
+                }) { IsBackground = true };
+                callers[k].Start();
+            }
+            foreach (var caller in callers)
+                Assert.True(caller.Join(TimeSpan.FromSeconds(60)), $"a caller hung after {Interlocked.Read(ref calls)} calls");
+        }
+        finally
+        {
+            GemmWorkers.SpinTicks = spin;
+        }
+        Assert.True(wrong == 0, $"{wrong} calls ran a part other than once, first: {first}");
+        Assert.True(GemmWorkers.Dispatches - dispatches > 1000, $"only {GemmWorkers.Dispatches - dispatches} pooled dispatches in {calls} calls");
+    }
+
     [Fact]
     public void Nested_calls_run_inline()
     {
