@@ -44,18 +44,7 @@ public static class ShapeMode
         {
             using var force = ConvAlgorithms.Force(a);
             using var scratch = new AlignedBuffer<float>(Math.Max(1, Conv2D.ScratchFloats(s, batch, threads)));
-            void Call() => Conv2D.Forward(s, x.Span, wt.Span, ReadOnlySpan<float>.Empty, y.Span, batch, scratch.Span, threads);
-            for (int i = 0; i < 5; i++) Call();
-            var times = new List<double>();
-            var total = Stopwatch.StartNew();
-            while (times.Count < 10 || total.Elapsed.TotalSeconds < 1)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                Call();
-                times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
-            }
-            times.Sort();
-            double med = times[times.Count / 2];
+            double med = Median(() => Conv2D.Forward(s, x.Span, wt.Span, ReadOnlySpan<float>.Empty, y.Span, batch, scratch.Span, threads));
             Console.WriteLine($"  {ConvAlgorithms.Name(a),-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s{(a == chosen ? "  (chosen)" : "")}");
         }
         // backward-weights with the algorithm the list picks (dw accumulates: the values grow, the work does not)
@@ -63,20 +52,25 @@ public static class ShapeMode
             using var dy = ConvWorkload<Conv64At56>.Filled(oc * oh * ow * batch, 3);
             using var dw = new AlignedBuffer<float>(oc * (c / groups) * k * k);
             using var scratch = new AlignedBuffer<float>(Math.Max(1, Conv2D.ScratchFloats(s, batch, threads)));
-            void Call() => Conv2D.BackwardWeights(s, x.Span, dy.Span, dw.Span, Span<float>.Empty, batch, scratch.Span, threads);
-            for (int i = 0; i < 3; i++) Call();
-            var times = new List<double>();
-            var total = Stopwatch.StartNew();
-            while (times.Count < 10 || total.Elapsed.TotalSeconds < 1)
-            {
-                long t0 = Stopwatch.GetTimestamp();
-                Call();
-                times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
-            }
-            times.Sort();
-            double med = times[times.Count / 2];
+            double med = Median(() => Conv2D.BackwardWeights(s, x.Span, dy.Span, dw.Span, Span<float>.Empty, batch, scratch.Span, threads));
             Console.WriteLine($"  backward-weights: {ConvAlgorithms.Name(ConvAlgorithms.ChooseWeights(g)),-16} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s");
         }
         return 0;
+    }
+
+    /// <summary>Median seconds of one call: 5 warm-up calls, then at least 10 calls and 1 s.</summary>
+    private static double Median(Action call)
+    {
+        for (int i = 0; i < 5; i++) call();
+        var times = new List<double>();
+        var total = Stopwatch.StartNew();
+        while (times.Count < 10 || total.Elapsed.TotalSeconds < 1)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            call();
+            times.Add(Stopwatch.GetElapsedTime(t0).TotalSeconds);
+        }
+        times.Sort();
+        return times[times.Count / 2];
     }
 }
