@@ -436,34 +436,7 @@ internal static unsafe class ConvWinograd
         if (s0 > 0) Gemm.Zero(line, s0);
         if (s1 > s0) Gemm.Copy(row + (s0 - pw), line + s0, s1 - s0);
         if (len > s1) Gemm.Zero(line + s1, len - s1);
-        int j = 0;
-        if (Avx2.IsSupported)
-        {
-            // 16 consecutive inputs → 8 even, 8 odd (in-lane shuffle, then fix the 128-bit lane order)
-            for (; j < n; j += 8)
-            {
-                float* src = line + 2 * j;
-                Vector256<float> a = Avx.LoadVector256(src), b = Avx.LoadVector256(src + 8);
-                Vector256<float> e = Avx.Shuffle(a, b, 0x88), o = Avx.Shuffle(a, b, 0xDD);
-                Avx.Store(ev + j, Avx2.Permute4x64(e.AsDouble(), 0xD8).AsSingle());
-                Avx.Store(od + j, Avx2.Permute4x64(o.AsDouble(), 0xD8).AsSingle());
-            }
-        }
-        else if (Sse.IsSupported)
-        {
-            for (; j < n; j += 4)
-            {
-                float* src = line + 2 * j;
-                Vector128<float> a = Sse.LoadVector128(src), b = Sse.LoadVector128(src + 4);
-                Sse.Store(ev + j, Sse.Shuffle(a, b, 0x88));
-                Sse.Store(od + j, Sse.Shuffle(a, b, 0xDD));
-            }
-        }
-        for (; j < n; j++)
-        {
-            ev[j] = line[2 * j];
-            od[j] = line[2 * j + 1];
-        }
+        Deinterleave(line, len, 0, n, ev, od);   // every 16 inputs now lie inside the line: vectors only
     }
 
     /// <summary>The in-place deinterleave of a wide row: vectors where the 16 inputs lie inside the row, else one element at a time.</summary>
@@ -479,6 +452,7 @@ internal static unsafe class ConvWinograd
         }
         if (Avx2.IsSupported)
         {
+            // 16 consecutive inputs → 8 even, 8 odd (in-lane shuffle, then fix the 128-bit lane order)
             for (; j + 8 <= count && 2 * j - pw + 16 <= w; j += 8)
             {
                 float* src = row + 2 * j - pw;
