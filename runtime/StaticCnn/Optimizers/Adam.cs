@@ -67,7 +67,6 @@ public class Adam : Optimizer
         }
     }
 
-    /// <summary>The double a Python float literal for <paramref name="value"/> would hold (0.9f → 0.9).</summary>
     /// <summary>
     /// The update on whole vectors (<see cref="Vector{T}"/>): the same operations as the element loop, lane by lane
     /// (separate multiplies and adds, IEEE square root and division), so the same bits. Returns the first index not
@@ -96,6 +95,7 @@ public class Adam : Optimizer
         return i;
     }
 
+    /// <summary>The double a Python float literal for <paramref name="value"/> would hold (0.9f → 0.9).</summary>
     internal static double AsPython(float value)
     {
         if (!float.IsFinite(value)) return value;
