@@ -22,9 +22,11 @@ if (args.Length >= 4 && args[0] == "loop")
     w.Threads = threads;
     double seconds = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
     var sw = System.Diagnostics.Stopwatch.StartNew();
-    long calls = 0;
+    long calls = 0, parked = StaticCnn.Kernels.GemmWorkers.ParkedWakeups;
     while (sw.Elapsed.TotalSeconds < seconds) { w.Run(); calls++; }
-    Console.WriteLine($"{w.Name} {w.Variant}: {calls} calls, {sw.Elapsed.TotalSeconds / calls * 1e6:F1} us per call");
+    parked = StaticCnn.Kernels.GemmWorkers.ParkedWakeups - parked;
+    Console.WriteLine($"{w.Name} {w.Variant}: {calls} calls, {sw.Elapsed.TotalSeconds / calls * 1e6:F1} us per call, "
+        + $"{(double)parked / calls:F2} parked-worker wake-ups per call");
     return 0;
 }
 if (args.Length >= 4 && args[0] == "trace")
