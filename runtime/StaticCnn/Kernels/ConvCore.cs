@@ -324,13 +324,26 @@ internal static unsafe class ConvCore
             ConvAlgorithm.Pointwise => ConvPointwise.ForwardScratch(g, threads),
             ConvAlgorithm.Depthwise => ConvDepthwise.ForwardScratch(g, threads),
             // the Winograd kernel's own scratch, and as much as the GEMM would take (as before the lists)
-            ConvAlgorithm.Winograd => Math.Max(ConvWinograd.Scratch(g, threads), t * (UseWide(g) ? WidePerPart(g) : Gemm.PackFloats(g.K))),
+            ConvAlgorithm.Winograd => Math.Max(ConvWinograd.Scratch(g, threads), t * (UseWide(g) ? WidePerPart(g) : Im2ColPerPart(g))),
             <= ConvAlgorithm.Direct => t * ConvDirect.ForwardScratch(g, 1),
             ConvAlgorithm.GemmWide => t * WidePerPart(g),
             // planes under 64 pixels: the side-by-side GEMM's C block at batch > 1 (SamplesSideBySide)
-            _ => t * (g.N < 64 ? SidePerPart(g) : Gemm.PackFloats(g.K)),
+            _ => t * (g.N < 64 ? Math.Max(SidePerPart(g), Im2ColPerPart(g)) : Im2ColPerPart(g)),
         };
     }
+
+    /// <summary>
+    /// Floats of one part of the im2col GEMM (<see cref="ForwardPart"/>): the packed B block, and the sample's last
+    /// columns gathered whole where they run as dot products (<see cref="Gemm.DotColumns"/>).
+    /// </summary>
+    private static long Im2ColPerPart(in ConvGeom g)
+    {
+        int dots = Gemm.DotColumns(g.N, g.K);
+        return Gemm.PackFloats(g.K) + (dots > 0 ? (long)dots * DotStride(g) + 16 : 0);
+    }
+
+    /// <summary>Floats between the gathered dot-product columns of <see cref="ForwardPart"/>.</summary>
+    private static int DotStride(in ConvGeom g) => (g.K + 15) & ~15;
 
     /// <summary>Stride 1 (and non-negative padding): implicit GEMM over a zero-padded copy of the image, no packing.</summary>
     internal static bool UseWide(in ConvGeom g) => g.SH == 1 && g.SW == 1 && g.PH >= 0 && g.PW >= 0;
@@ -488,7 +501,7 @@ internal static unsafe class ConvCore
         long tiles = (long)batch * g.G * ((g.N - Gemm.DotColumns(g.N, g.K) + Gemm.NR - 1) / Gemm.NR);
         var ctx = new FwdCtx
         {
-            G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = Gemm.PackFloats(g.K),
+            G = g, X = x, W = w, B = b, Y = y, Scratch = scratch, Batch = batch, PerPart = checked((int)Im2ColPerPart(g)),
             Accumulate = accumulate, Ep = ep,
             MBlocks = parts > 1 && tiles < 2 * parts ? Math.Min(parts, (g.M + Gemm.MR - 1) / Gemm.MR) : 1,
         };
@@ -504,8 +517,9 @@ internal static unsafe class ConvCore
         var items = new ChannelTileItems(c.Batch, g.G, M, c.MBlocks, (N + nr - 1) / nr, t, parts);
         float* bpack = c.Scratch + (nint)t * c.PerPart;
         // the sample's last N mod 16 columns as dot products when they are few (Gemm.DotColumns): always the same
-        // columns, whatever the part
-        int nGemm = N - Gemm.DotColumns(N, K);
+        // columns, whatever the part; gathered whole after the packed block, and run by Gemm.Run in its pass over A
+        int nGemm = N - Gemm.DotColumns(N, K), ldd = DotStride(g);
+        float* dcols = Gemm.Align(bpack + Gemm.PackFloats(K));
         while (items.Next(out int n, out int grp, out int m0, out int m1, out int tile0, out int tile1))
         {
             int c0 = tile0 * nr, c1 = Math.Min(N, tile1 * nr), rows = m1 - m0;
@@ -517,13 +531,13 @@ internal static unsafe class ConvCore
             for (int j0 = c0; j0 < c1; j0 += NcBlock)
             {
                 int j1 = Math.Min(c1, j0 + NcBlock);
+                int q0 = Math.Max(j0, nGemm), nd = Math.Max(0, j1 - q0);
+                for (int q = q0; q < j1; q++) Im2ColB.Column(xg, g, q, dcols + (nint)(q - q0) * ldd);
                 if (Math.Min(j1, nGemm) > j0)
-                    Gemm.Run(ref src, rows, K, wg, K, yg, N, bg, c.Accumulate, j0, Math.Min(j1, nGemm), bpack);
-                for (int q = Math.Max(j0, nGemm); q < j1; q++)
-                {
-                    Im2ColB.Column(xg, g, q, bpack);
-                    Gemm.DotColumn(rows, K, wg, K, bpack, yg + q, N, bg, c.Accumulate);
-                }
+                    Gemm.Run(ref src, rows, K, wg, K, yg, N, bg, c.Accumulate, j0, Math.Min(j1, nGemm), bpack,
+                        dcols, nd, ldd, yg + q0);
+                else if (nd > 0)
+                    Gemm.RunDots(rows, K, wg, K, dcols, ldd, nd, yg + q0, N, bg, c.Accumulate);
                 if (c.Ep.Any)
                     for (int r = 0; r < rows; r++) c.Ep.Apply(grp * M + m0 + r, yg + (nint)r * N + j0, j1 - j0);
             }

@@ -109,10 +109,17 @@ internal static unsafe class ConvPointwise
             float* yg = c.Y + ((nint)n * g.Cout + (nint)grp * M) * N;
             float* wg = c.W + (nint)grp * M * K;
             float* bg = c.B == null ? null : c.B + grp * M;
-            for (int ta = tile0; ta < tile1; ta += c.ChunkTiles)
+            for (int ta = tile0, tb; ta < tile1; ta = tb)
             {
-                int j0 = ta * nr, j1 = Math.Min(N, Math.Min(tile1, ta + c.ChunkTiles) * nr);
+                tb = Math.Min(tile1, ta + c.ChunkTiles);
+                // a last tile of only dot-product columns joins the chunk before it: one pass over the weights for both
+                if (tb == tile1 - 1 && tile1 * nr >= N && Gemm.DotColumns(N - ta * nr, K) == N - tb * nr) tb = tile1;
+                int j0 = ta * nr, j1 = Math.Min(N, tb * nr);
                 int full = Math.Min(j1, nFull);
+                // a tail of 1–8 columns after whole tiles runs as dot products (Gemm.DotColumns) in the same call and
+                // pass over the weights, read in place (dots never read past their column)
+                bool dotTail = j1 > full && full > j0 && Gemm.DotColumns(j1 - j0, K) == j1 - full;
+                if (dotTail) full = j1;
                 if (j1 > full && tailOf != ng)
                 {
                     // the last partial tile reads whole vectors past its last column, past the end of x at the last

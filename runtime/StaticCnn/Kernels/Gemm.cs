@@ -131,10 +131,14 @@ internal static unsafe partial class Gemm
     /// <summary>
     /// C[0..M, n0..n1) (=, +=) A·B. Tile init: <paramref name="accumulate"/> ⇒ old C; else bias[row] when
     /// <paramref name="bias"/> is not null; else 0. <paramref name="bpack"/> holds <see cref="PackFloats"/>(K) floats.
+    /// With <paramref name="dots"/> (<paramref name="ndots"/> ≤ <see cref="DotMax"/> gathered B columns of K floats,
+    /// <paramref name="ldd"/> apart) also the output columns <paramref name="dout"/>[0..ndots) (stride ldc) as dot
+    /// products, in the same pass over A (<see cref="DotBlock"/>).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Run<TB>(ref TB bsrc, int M, int K, float* a, nint lda, float* c, nint ldc, float* bias,
-        bool accumulate, int n0, int n1, float* bpack) where TB : struct, IGemmB
+        bool accumulate, int n0, int n1, float* bpack, float* dots = null, int ndots = 0, nint ldd = 0, float* dout = null)
+        where TB : struct, IGemmB
     {
         int mr = MR, nr = NR;
         int kcMax = KcFor(K);
@@ -155,11 +159,15 @@ internal static unsafe partial class Gemm
                     int cols = Math.Min(nr, nc - jr);
                     float* bp = bpack + (nint)(jr / nr) * kc * nr;
                     float* cc = c + jc + jr;
+                    bool withDots = ndots > 0 && jc == n0 && jr == 0;
                     for (int ir = 0; ir < M; ir += mr)
                     {
                         int rows = Math.Min(mr, M - ir);
                         Tile(kc, a + ir * lda + pc, lda, rows, cols, new PackedRows(bp), cc + ir * ldc, ldc, mode,
                             bias == null ? null : bias + ir, tmp);
+                        if (withDots)
+                            DotBlock(rows, kc, a + ir * lda + pc, lda, dots + pc, ldd, ndots, dout + ir * ldc, ldc,
+                                pc > 0 || accumulate, bias == null ? null : bias + ir);
                     }
                 }
             }
@@ -195,27 +203,45 @@ internal static unsafe partial class Gemm
         if (dots > 0)
         {
             n1 -= dots;
-            DotTail(M, K, a, lda, b, offs, c + (n1 - n0), ldc, bias, n1, dots);
-            if (n1 == n0) return;
+            if (n1 == n0)
+            {
+                DotTail(M, K, a, lda, b, offs, c, ldc, bias, n1, dots);
+                return;
+            }
         }
         int mr = MR, nr = NR;
         int kcMax = KcFor(K);
         float* tmp = stackalloc float[MaxTile + 16];
         tmp = Align(tmp);
+        // the dot columns' K block, gathered once per block (a few KB): their dots run right after each tile of the
+        // first column block, while its rows of A are in L1
+        int ldd = (kcMax + 15) & ~15;
+        float* gathered = stackalloc float[dots > 0 ? dots * ldd + 16 : 1];
+        gathered = Align(gathered);
+        float* dout = c + (n1 - n0);
         for (int pc = 0; pc < K; pc += kcMax)
         {
             int kc = Math.Min(kcMax, K - pc);
             int mode = pc > 0 ? 2 : bias != null ? 1 : 0;
+            for (int j = 0; j < dots; j++)
+            {
+                float* bj = b + n1 + j, col = gathered + j * ldd;
+                for (int k = 0; k < kc; k++) col[k] = bj[offs[pc + k]];
+            }
             for (int jr = n0; jr < n1; jr += nr)
             {
                 int cols = Math.Min(nr, n1 - jr);
                 var rowsB = new IndirectRows(b + jr, offs + pc);
                 float* cc = c + (jr - n0);
+                bool withDots = dots > 0 && jr == n0;
                 for (int ir = 0; ir < M; ir += mr)
                 {
                     int rows = Math.Min(mr, M - ir);
                     Tile(kc, a + ir * lda + pc, lda, rows, cols, rowsB, cc + ir * ldc, ldc, mode,
                         bias == null ? null : bias + ir, tmp);
+                    if (withDots)
+                        DotBlock(rows, kc, a + ir * lda + pc, lda, gathered, ldd, dots, dout + ir * ldc, ldc, pc > 0,
+                            bias == null ? null : bias + ir);
                 }
             }
         }
@@ -269,11 +295,17 @@ internal static unsafe partial class Gemm
     // before them fill whole NR-wide tiles (49 = 48 + 1, 196 = 4·48 + 4). Otherwise the edge tile takes them in the
     // same pass (22 = 16 + 6 columns: one 32-wide tile), and each group of dot columns would stream A once more: on
     // the 4×4 planes of a CIFAR ResNet at batch 64 (A of 512 × 4608) that cost 14 % of a training step.
+    //
+    // The dots run inside the GEMM's pass over A (RunIndirect, Run): per K block, right after the tile that read a
+    // block of rows, on the same rows while they are in L1 (DotBlock). Run separately after the GEMM they streamed all
+    // of A once more: 9.4 MB per 7×7 layer of ResNet-18 at batch 1, 3.3 % of its time. So each dot is its first value
+    // (bias, 0 or the old C) plus one Dot per K block (KcFor) in K order, wherever it runs: a call or a part's range
+    // holding only dot columns (DotTail, RunDots) uses the same blocks, and the bits do not depend on the split.
 
     /// <summary>Most trailing columns computed as dot products.</summary>
     internal const int DotMax = 8;
 
-    /// <summary>Longest reduction for the dot-product columns (the gathered column lives on the stack).</summary>
+    /// <summary>Longest reduction for the dot-product columns (the im2col GEMM gathers them whole into its scratch).</summary>
     internal const int DotMaxK = 8192;
 
     /// <summary>How many of <paramref name="cols"/> trailing columns <see cref="RunIndirect"/> computes as dot products.</summary>
@@ -286,36 +318,133 @@ internal static unsafe partial class Gemm
     }
 
     /// <summary>
-    /// C[i, j] = bias[i] + Σ_k A[i, k]·B[k, n + j] for j &lt; <paramref name="count"/>, B[k, n] = b[offs[k] + n]: each
-    /// column gathered once, then <see cref="DotColumn"/>.
+    /// C[i, j] = bias[i] + Σ_k A[i, k]·B[k, n + j] for j &lt; <paramref name="count"/>, B[k, n] = b[offs[k] + n], when
+    /// a call has only dot-product columns: per K block (<see cref="KcFor"/>) the columns' block gathered, then
+    /// <see cref="DotBlock"/> on every row, the order the columns have beside a GEMM pass.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DotTail(int M, int K, float* a, nint lda, float* b, int* offs, float* c, nint ldc, float* bias,
         int n, int count)
     {
-        // four columns per pass over A when K ≤ 2048 (32 KB of gathered columns on the stack), else one
-        int ld = (K + 15) & ~15, group = K <= 2048 ? 4 : 1;
-        float* cols = stackalloc float[group * ld + 16];
-        for (int j0 = 0; j0 < count; j0 += group)
+        int kcMax = KcFor(K), ldd = (kcMax + 15) & ~15;
+        float* gathered = stackalloc float[count * ldd + 16];
+        gathered = Align(gathered);
+        for (int pc = 0; pc < K; pc += kcMax)
         {
-            int q = Math.Min(group, count - j0);
-            for (int j = 0; j < q; j++)
+            int kc = Math.Min(kcMax, K - pc);
+            for (int j = 0; j < count; j++)
             {
-                float* bj = b + n + j0 + j, col = cols + j * ld;
-                for (int k = 0; k < K; k++) col[k] = bj[offs[k]];
+                float* bj = b + n + j, col = gathered + j * ldd;
+                for (int k = 0; k < kc; k++) col[k] = bj[offs[pc + k]];
             }
-            for (int i = 0; i < M; i++)
+            for (int ir = 0; ir < M; ir += MR)
+                DotBlock(Math.Min(MR, M - ir), kc, a + ir * lda + pc, lda, gathered, ldd, count, c + ir * ldc, ldc,
+                    pc > 0, bias == null ? null : bias + ir);
+        }
+    }
+
+    /// <summary>
+    /// C[i, j] (=, +=) bias[i] + Σ_k A[i, k]·col_j[k] for <paramref name="ndots"/> columns gathered whole
+    /// (<paramref name="cols"/> + j·<paramref name="ldd"/>), in the order they have beside a GEMM pass
+    /// (<see cref="DotBlock"/> per K block): for a call whose range holds only such columns.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RunDots(int M, int K, float* a, nint lda, float* cols, nint ldd, int ndots, float* c,
+        nint ldc, float* bias, bool accumulate)
+    {
+        int kcMax = KcFor(K);
+        for (int pc = 0; pc < K; pc += kcMax)
+        {
+            int kc = Math.Min(kcMax, K - pc);
+            for (int ir = 0; ir < M; ir += MR)
+                DotBlock(Math.Min(MR, M - ir), kc, a + ir * lda + pc, lda, cols + pc, ldd, ndots, c + ir * ldc, ldc,
+                    pc > 0 || accumulate, bias == null ? null : bias + ir);
+        }
+    }
+
+    /// <summary>
+    /// One K block of the dot-product columns for the <paramref name="rows"/> rows of A a tile has just read (so they
+    /// are in L1): c[r, j] = (<paramref name="add"/> ? c[r, j] : bias[r] or 0) + A[r, block]·col_j[block], col_j at
+    /// <paramref name="cols"/> + j·<paramref name="ldd"/>. Over the K blocks of a call, each output is its first value
+    /// plus the blocks' <see cref="Dot"/>s in K order: the blocks depend only on K, so any row or thread split gives the
+    /// same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void DotBlock(int rows, int kc, float* a, nint lda, float* cols, nint ldd, int ndots, float* c,
+        nint ldc, bool add, float* bias)
+    {
+        int j = 0;
+        // four columns at a time: one pass over each row for all four
+        for (; j + 4 <= ndots; j += 4)
+            for (int r = 0; r < rows; r++)
             {
-                float* ai = a + i * lda, ci = c + i * ldc + j0;
-                float b0 = bias == null ? 0f : bias[i];
-                if (q == 4)
-                {
-                    Dot4(ai, cols, ld, K, out float d0, out float d1, out float d2, out float d3);
-                    ci[0] = b0 + d0; ci[1] = b0 + d1; ci[2] = b0 + d2; ci[3] = b0 + d3;
-                }
+                float* cr = c + r * ldc + j;
+                Dot4(a + r * lda, cols + j * ldd, (int)ldd, kc, out float d0, out float d1, out float d2, out float d3);
+                if (add) { cr[0] += d0; cr[1] += d1; cr[2] += d2; cr[3] += d3; }
                 else
-                    for (int j = 0; j < q; j++) ci[j] = b0 + Dot(ai, cols + j * ld, K);
+                {
+                    float first = bias == null ? 0f : bias[r];
+                    cr[0] = first + d0; cr[1] = first + d1; cr[2] = first + d2; cr[3] = first + d3;
+                }
             }
+        // the rest one column at a time, four rows per pass (independent sums, the column read once for the four)
+        for (; j < ndots; j++)
+        {
+            float* col = cols + j * ldd;
+            int r = 0;
+            for (; r + 4 <= rows; r += 4)
+            {
+                Dot4Rows(a + r * lda, lda, col, kc, out float d0, out float d1, out float d2, out float d3);
+                PutDot(c + r * ldc + j, d0, add, bias, r);
+                PutDot(c + (r + 1) * ldc + j, d1, add, bias, r + 1);
+                PutDot(c + (r + 2) * ldc + j, d2, add, bias, r + 2);
+                PutDot(c + (r + 3) * ldc + j, d3, add, bias, r + 3);
+            }
+            for (; r < rows; r++) PutDot(c + r * ldc + j, Dot(a + r * lda, col, kc), add, bias, r);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void PutDot(float* o, float d, bool add, float* bias, int r)
+        => *o = (add ? *o : bias == null ? 0f : bias[r]) + d;
+
+    /// <summary>
+    /// <see cref="Dot"/> of four rows (x, x + lda, x + 2·lda, x + 3·lda) with one column y in one pass: per row the
+    /// same four partial sums, the same order of additions and the same scalar rest, so each result has Dot's bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dot4Rows(float* x, nint lda, float* y, int K, out float d0, out float d1, out float d2, out float d3)
+    {
+        float* x1 = x + lda, x2 = x1 + lda, x3 = x2 + lda;
+        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+        Vector512<float> c0 = a0, c1 = a0, c2 = a0, c3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
+        int k = 0;
+        for (; k + 64 <= K; k += 64)
+        {
+            Vector512<float> y0 = Vector512.Load(y + k), y1 = Vector512.Load(y + k + 16), y2 = Vector512.Load(y + k + 32), y3 = Vector512.Load(y + k + 48);
+            a0 = Fma(Vector512.Load(x + k), y0, a0); a1 = Fma(Vector512.Load(x + k + 16), y1, a1); a2 = Fma(Vector512.Load(x + k + 32), y2, a2); a3 = Fma(Vector512.Load(x + k + 48), y3, a3);
+            b0 = Fma(Vector512.Load(x1 + k), y0, b0); b1 = Fma(Vector512.Load(x1 + k + 16), y1, b1); b2 = Fma(Vector512.Load(x1 + k + 32), y2, b2); b3 = Fma(Vector512.Load(x1 + k + 48), y3, b3);
+            c0 = Fma(Vector512.Load(x2 + k), y0, c0); c1 = Fma(Vector512.Load(x2 + k + 16), y1, c1); c2 = Fma(Vector512.Load(x2 + k + 32), y2, c2); c3 = Fma(Vector512.Load(x2 + k + 48), y3, c3);
+            e0 = Fma(Vector512.Load(x3 + k), y0, e0); e1 = Fma(Vector512.Load(x3 + k + 16), y1, e1); e2 = Fma(Vector512.Load(x3 + k + 32), y2, e2); e3 = Fma(Vector512.Load(x3 + k + 48), y3, e3);
+        }
+        for (; k + 16 <= K; k += 16)
+        {
+            Vector512<float> y0 = Vector512.Load(y + k);
+            a0 = Fma(Vector512.Load(x + k), y0, a0);
+            b0 = Fma(Vector512.Load(x1 + k), y0, b0);
+            c0 = Fma(Vector512.Load(x2 + k), y0, c0);
+            e0 = Fma(Vector512.Load(x3 + k), y0, e0);
+        }
+        d0 = Vector512.Sum((a0 + a1) + (a2 + a3));
+        d1 = Vector512.Sum((b0 + b1) + (b2 + b3));
+        d2 = Vector512.Sum((c0 + c1) + (c2 + c3));
+        d3 = Vector512.Sum((e0 + e1) + (e2 + e3));
+        for (; k < K; k++)
+        {
+            d0 = MathF.FusedMultiplyAdd(x[k], y[k], d0);
+            d1 = MathF.FusedMultiplyAdd(x1[k], y[k], d1);
+            d2 = MathF.FusedMultiplyAdd(x2[k], y[k], d2);
+            d3 = MathF.FusedMultiplyAdd(x3[k], y[k], d3);
         }
     }
 
@@ -362,7 +491,8 @@ internal static unsafe partial class Gemm
     /// <summary>
     /// One output column as dot products: c[i·ldc] = bias[i] (or 0) + A[i, ·]·col, or c[i·ldc] += A[i, ·]·col when
     /// <paramref name="accumulate"/>. Each dot: four 16-lane partial sums over K, summed in a fixed order, then the
-    /// K mod 16 rest in order (AVX-512 only: see <see cref="DotColumns"/>).
+    /// K mod 16 rest in order (AVX-512 only: see <see cref="DotColumns"/>). The reference the GEMM's dot columns are
+    /// tested against, one K block at a time.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void DotColumn(int M, int K, float* a, nint lda, float* col, float* c, nint ldc, float* bias, bool accumulate)

@@ -32,7 +32,7 @@ public class GemmDotTailTests
         // (a 4×4 plane's padded grid, 22 = 16 + 6; 7 × 10 = 70 = 64 + 6)
         Assert.Equal(0, Dots(22));
         Assert.Equal(0, Dots(70));
-        Assert.Equal(0, Gemm.DotColumns(49, Gemm.DotMaxK + 1));   // the gathered column lives on the stack
+        Assert.Equal(0, Gemm.DotColumns(49, Gemm.DotMaxK + 1));   // the im2col GEMM gathers the columns whole
     }
 
     /// <summary>(inC, H, W, outC, k, stride, pad, groups, batch): 1×1 at 7² (in place), 3×3 at 7² and 3×3/2 to 7² (im2col), grouped.</summary>
@@ -43,6 +43,7 @@ public class GemmDotTailTests
         { 37, 14, 14, 20, 1, 1, 0, 1, 1 },     // 196 = 4·48 + 4
         { 128, 7, 7, 1024, 3, 1, 1, 1, 1 },    // ≥ 2²⁰ weights: im2col instead of the padded image
         { 24, 13, 13, 48, 3, 2, 1, 1, 3 },     // 3×3 / 2 to 7×7 (im2col)
+        { 64, 28, 28, 40, 3, 2, 1, 1, 2 },     // 3×3 / 2 to 14×14 (196 = 4·48 + 4, K in 2 blocks): a part's range can hold only the dots
         { 16, 7, 7, 32, 3, 1, 1, 2, 2 },       // grouped, padded image (61 grid columns: 45 + 16)
         { 24, 1, 53, 30, 1, 1, 0, 1, 2 },      // 53 = 48 + 5 in place: four columns in one pass, then one
         { 20, 1, 56, 17, 1, 1, 0, 1, 1 },      // 56 = 48 + 8: two passes of four
@@ -54,15 +55,18 @@ public class GemmDotTailTests
     };
 
     /// <summary>
-    /// The dot-product columns of <see cref="Gemm.RunIndirect"/> (four per pass over A when K ≤ 2048, else one) have
-    /// the bits of <see cref="Gemm.DotColumn"/> on the same column, with and without bias, on K with and without a
-    /// rest past a multiple of 64 and of 16.
+    /// The dot-product columns of <see cref="Gemm.RunIndirect"/> (run per K block right after the tiles that read the
+    /// same rows of A, four columns per pass where there are four) have the bits of <see cref="Gemm.DotColumn"/> per
+    /// K block (<see cref="Gemm.KcFor"/>), the first with the bias, the others added: with and without bias, on K in one
+    /// block and in several, with and without a rest past a multiple of 64 and of 16.
     /// </summary>
     [Theory, Trait("Category", "Numeric")]
     [InlineData(53, 37, 130)]
     [InlineData(56, 9, 64)]
     [InlineData(52, 20, 2049)]
     [InlineData(49, 11, 1000)]
+    [InlineData(5, 13, 700)]      // only dot columns in the call
+    [InlineData(8, 6, 40)]
     public unsafe void Dot_columns_have_the_bits_of_DotColumn(int n, int m, int k)
     {
         int dots = Gemm.DotColumns(n, k);
@@ -85,7 +89,10 @@ public class GemmDotTailTests
                 for (int j = n - dots; j < n; j++)
                 {
                     for (int i = 0; i < k; i++) col[i] = b[i * n + j];
-                    Gemm.DotColumn(m, k, pa, k, pcol, pd, 1, withBias ? pbias : null, false);
+                    int kcMax = Gemm.KcFor(k);
+                    for (int p0 = 0; p0 < k; p0 += kcMax)
+                        Gemm.DotColumn(m, Math.Min(kcMax, k - p0), pa + p0, k, pcol + p0, pd, 1,
+                            withBias ? pbias : null, accumulate: p0 > 0);
                     for (int i = 0; i < m; i++)
                         Assert.True(BitConverter.SingleToInt32Bits(d[i]) == BitConverter.SingleToInt32Bits(c[i * n + j]),
                             $"n {n}, k {k}, bias {withBias}: row {i}, column {j}: {c[i * n + j]:R} against {d[i]:R}");
