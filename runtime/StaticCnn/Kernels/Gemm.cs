@@ -380,73 +380,20 @@ internal static unsafe partial class Gemm
             {
                 float* cr = c + r * ldc + j;
                 Dot4(a + r * lda, cols + j * ldd, (int)ldd, kc, out float d0, out float d1, out float d2, out float d3);
-                if (add) { cr[0] += d0; cr[1] += d1; cr[2] += d2; cr[3] += d3; }
-                else
-                {
-                    float first = bias == null ? 0f : bias[r];
-                    cr[0] = first + d0; cr[1] = first + d1; cr[2] = first + d2; cr[3] = first + d3;
-                }
+                PutDot(cr, d0, add, bias, r);
+                PutDot(cr + 1, d1, add, bias, r);
+                PutDot(cr + 2, d2, add, bias, r);
+                PutDot(cr + 3, d3, add, bias, r);
             }
-        // the rest one column at a time, four rows per pass (independent sums, the column read once for the four)
+        // the rest one column at a time (the rows' sums are independent, so consecutive rows overlap in the core)
         for (; j < ndots; j++)
-        {
-            float* col = cols + j * ldd;
-            int r = 0;
-            for (; r + 4 <= rows; r += 4)
-            {
-                Dot4Rows(a + r * lda, lda, col, kc, out float d0, out float d1, out float d2, out float d3);
-                PutDot(c + r * ldc + j, d0, add, bias, r);
-                PutDot(c + (r + 1) * ldc + j, d1, add, bias, r + 1);
-                PutDot(c + (r + 2) * ldc + j, d2, add, bias, r + 2);
-                PutDot(c + (r + 3) * ldc + j, d3, add, bias, r + 3);
-            }
-            for (; r < rows; r++) PutDot(c + r * ldc + j, Dot(a + r * lda, col, kc), add, bias, r);
-        }
+            for (int r = 0; r < rows; r++) PutDot(c + r * ldc + j, Dot(a + r * lda, cols + j * ldd, kc), add, bias, r);
     }
 
+    /// <summary>*o = (add ? *o : bias[r] or 0) + d.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void PutDot(float* o, float d, bool add, float* bias, int r)
         => *o = (add ? *o : bias == null ? 0f : bias[r]) + d;
-
-    /// <summary>
-    /// <see cref="Dot"/> of four rows (x, x + lda, x + 2·lda, x + 3·lda) with one column y in one pass: per row the
-    /// same four partial sums, the same order of additions and the same scalar rest, so each result has Dot's bits.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Dot4Rows(float* x, nint lda, float* y, int K, out float d0, out float d1, out float d2, out float d3)
-    {
-        float* x1 = x + lda, x2 = x1 + lda, x3 = x2 + lda;
-        Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0, b0 = a0, b1 = a0, b2 = a0, b3 = a0;
-        Vector512<float> c0 = a0, c1 = a0, c2 = a0, c3 = a0, e0 = a0, e1 = a0, e2 = a0, e3 = a0;
-        int k = 0;
-        for (; k + 64 <= K; k += 64)
-        {
-            Vector512<float> y0 = Vector512.Load(y + k), y1 = Vector512.Load(y + k + 16), y2 = Vector512.Load(y + k + 32), y3 = Vector512.Load(y + k + 48);
-            a0 = Fma(Vector512.Load(x + k), y0, a0); a1 = Fma(Vector512.Load(x + k + 16), y1, a1); a2 = Fma(Vector512.Load(x + k + 32), y2, a2); a3 = Fma(Vector512.Load(x + k + 48), y3, a3);
-            b0 = Fma(Vector512.Load(x1 + k), y0, b0); b1 = Fma(Vector512.Load(x1 + k + 16), y1, b1); b2 = Fma(Vector512.Load(x1 + k + 32), y2, b2); b3 = Fma(Vector512.Load(x1 + k + 48), y3, b3);
-            c0 = Fma(Vector512.Load(x2 + k), y0, c0); c1 = Fma(Vector512.Load(x2 + k + 16), y1, c1); c2 = Fma(Vector512.Load(x2 + k + 32), y2, c2); c3 = Fma(Vector512.Load(x2 + k + 48), y3, c3);
-            e0 = Fma(Vector512.Load(x3 + k), y0, e0); e1 = Fma(Vector512.Load(x3 + k + 16), y1, e1); e2 = Fma(Vector512.Load(x3 + k + 32), y2, e2); e3 = Fma(Vector512.Load(x3 + k + 48), y3, e3);
-        }
-        for (; k + 16 <= K; k += 16)
-        {
-            Vector512<float> y0 = Vector512.Load(y + k);
-            a0 = Fma(Vector512.Load(x + k), y0, a0);
-            b0 = Fma(Vector512.Load(x1 + k), y0, b0);
-            c0 = Fma(Vector512.Load(x2 + k), y0, c0);
-            e0 = Fma(Vector512.Load(x3 + k), y0, e0);
-        }
-        d0 = Vector512.Sum((a0 + a1) + (a2 + a3));
-        d1 = Vector512.Sum((b0 + b1) + (b2 + b3));
-        d2 = Vector512.Sum((c0 + c1) + (c2 + c3));
-        d3 = Vector512.Sum((e0 + e1) + (e2 + e3));
-        for (; k < K; k++)
-        {
-            d0 = MathF.FusedMultiplyAdd(x[k], y[k], d0);
-            d1 = MathF.FusedMultiplyAdd(x1[k], y[k], d1);
-            d2 = MathF.FusedMultiplyAdd(x2[k], y[k], d2);
-            d3 = MathF.FusedMultiplyAdd(x3[k], y[k], d3);
-        }
-    }
 
     /// <summary>
     /// <see cref="Dot"/> of x with four columns (y, y + ld, y + 2·ld, y + 3·ld) in one pass over x: per column the same
