@@ -118,8 +118,7 @@ internal static unsafe class ConvPointwise
                 int full = Math.Min(j1, nFull);
                 // a tail of 1–8 columns after whole tiles runs as dot products (Gemm.DotColumns) in the same call and
                 // pass over the weights, read in place (dots never read past their column)
-                bool dotTail = j1 > full && full > j0 && Gemm.DotColumns(j1 - j0, K) == j1 - full;
-                if (dotTail) full = j1;
+                if (j1 > full && full > j0 && Gemm.DotColumns(j1 - j0, K) == j1 - full) full = j1;
                 if (j1 > full && tailOf != ng)
                 {
                     // the last partial tile reads whole vectors past its last column, past the end of x at the last
