@@ -12,6 +12,7 @@ public readonly record struct FieldConvShape(int InC, int InH, int InW, int OutC
     public int DilationW => 1;
     public bool HasBias => false;
     public Activation Activation => Activation.None;
+    public Precision Precision => Precision.Standard;
 }
 
 /// <summary>
@@ -33,7 +34,8 @@ public static class ShapeMode
         var g = Conv2D.Geom(s);
         double flops = 2.0 * oc * (c / groups) * k * k * oh * ow * batch;
         var chosen = ConvAlgorithms.ChooseForward(g, false);
-        var algorithms = ConvAlgorithms.Applicable(ConvPass.Forward, g);
+        // the relaxed-precision algorithms too (Winograd F(4×4, 3×3)): each runs forced below
+        var algorithms = ConvAlgorithms.Applicable(ConvPass.Forward, g with { Relaxed = true });
         algorithms.Remove(chosen);
         algorithms.Insert(0, chosen);
         using var x = ConvWorkload<Conv64At56>.Filled(c * h * w * batch, 1);

@@ -19,6 +19,7 @@ public readonly struct Conv64At56 : IConv2DShape
     public int KH => 3; public int KW => 3; public int StrideH => 1; public int StrideW => 1;
     public int PadH => 1; public int PadW => 1; public int DilationH => 1; public int DilationW => 1;
     public int Groups => 1; public bool HasBias => true; public Activation Activation => Activation.None;
+    public Precision Precision => Precision.Standard;
 }
 
 /// <summary>conv 3×3 128→128 at 28×28.</summary>
@@ -29,6 +30,7 @@ public readonly struct Conv128At28 : IConv2DShape
     public int KH => 3; public int KW => 3; public int StrideH => 1; public int StrideW => 1;
     public int PadH => 1; public int PadW => 1; public int DilationH => 1; public int DilationW => 1;
     public int Groups => 1; public bool HasBias => true; public Activation Activation => Activation.None;
+    public Precision Precision => Precision.Standard;
 }
 
 /// <summary>conv 3×3 256→256 at 14×14.</summary>
@@ -39,6 +41,7 @@ public readonly struct Conv256At14 : IConv2DShape
     public int KH => 3; public int KW => 3; public int StrideH => 1; public int StrideW => 1;
     public int PadH => 1; public int PadW => 1; public int DilationH => 1; public int DilationW => 1;
     public int Groups => 1; public bool HasBias => true; public Activation Activation => Activation.None;
+    public Precision Precision => Precision.Standard;
 }
 
 /// <summary>One timed operation: the same names and variants as benchmarks/pytorch/bench.py.</summary>

@@ -73,6 +73,8 @@ internal static class DiagnosticDescriptors
         "Network '{0}' declares [Input] members and also an input shape in [Network] (InputChannels, InputHeight, InputWidth); use one: remove the shape from [Network], the [Input] members define the inputs", Declaration);
     public static readonly DiagnosticDescriptor InvalidInputShape = Error("SCNN0019", "Invalid input shape",
         "Input '{0}': the shape [{1}] is not valid; {2}", Declaration);
+    public static readonly DiagnosticDescriptor InvalidNetworkArgument = Error("SCNN0020", "Invalid network argument",
+        "Network '{0}': {1} must be {2} (got {3})", Declaration);
 
     // ---- SCNN01xx: shape and graph errors ----
     public static readonly DiagnosticDescriptor NonPositiveOutput = Error("SCNN0100", "Output size is not positive",

@@ -335,6 +335,10 @@ public static class DiagnosticCases
         new("InputNoDimension", "SCNN0019", Net("", I("", "Image", marked: true), L("Dense(6)", "Fc")),
             "Input 'Image': the shape [] is not valid; give at least one dimension, e.g. [Input(1, 28, 28)] or [Input(8, 200)]"),
 
+        // ---- SCNN0020: network arguments ----
+        new("PrecisionUndefined", "SCNN0020", Net(Mnist + ", Precision = (Precision)7", L("Conv2D(6)", "Conv1")).Replace("[Network", "[/*!*/Network"),
+            "Network 'Net': Precision must be Precision.Standard or Precision.Relaxed (got 7)"),
+
         new("SharesOtherFilters", "SCNN0117", Net("", I("1, 28, 28", "Left"), I("1, 28, 28", "Right"),
                 L("Conv2D(6, From = nameof(Left))", "A"), M("Conv2D(8, From = nameof(Right), Shares = nameof(A))", "B")),
             "Layer 'B' shares the parameters of 'A', but its weight would be [8, 1, 3, 3] and the shared one is [6, 1, 3, 3]; declare it with the same kind and arguments as 'A'"),
@@ -434,6 +438,7 @@ public static class DiagnosticCases
             "    public partial Layer Alias { get => Conv1; }")),
         new("InputsOnly", "SCNN0018", Net("", I("1, 28, 28", "Image"), L("Conv2D(6)", "Conv1"))),
         new("InputSequence", "SCNN0019", Net("", I("8, 200", "Signal"), L("Dense(6)", "Fc"))),
+        new("PrecisionRelaxed", "SCNN0020", Net(Mnist + ", Precision = Precision.Relaxed", L("Conv2D(6)", "Conv1"))),
         new("SharesSameConv", "SCNN0117", Net("", I("1, 28, 28", "Left"), I("1, 20, 20", "Right"),
             L("Conv2D(6, From = nameof(Left))", "A"), L("Conv2D(6, From = nameof(Right), Shares = nameof(A))", "B"))),
         new("DenseOnSequence", "SCNN0118", Net("", I("8, 200", "Signal"), L("Flatten", "Flat"), L("Dense(4)", "Fc"))),

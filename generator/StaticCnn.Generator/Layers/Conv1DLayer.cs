@@ -46,5 +46,6 @@ internal sealed class Conv1DLayer : Conv2DLayer
         c.Macs = ShapeRules.ConvMacs(x.C, filters, 1, ol, 1, k, groups);
         c.Flags = LayerFlags.Scratch;
         ConvCommon.Props(c, x, c.Out!, 1, k, 1, stride, 0, padding, dilation, groups, bias, act);
+        c.PropPrecision("Precision", c.Precision);
     }
 }

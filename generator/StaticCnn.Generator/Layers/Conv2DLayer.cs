@@ -71,6 +71,7 @@ internal class Conv2DLayer : LayerKind
         c.Macs = ShapeRules.ConvMacs(x.C, filters, oh, ow, kh, kw, groups);
         c.Flags = LayerFlags.Scratch;
         ConvCommon.Props(c, x, c.Out!, kh, kw, sh, sw, ph, pw, dilation, groups, bias, act);
+        c.PropPrecision("Precision", c.Precision);
     }
 
     public override string? ScratchExpression(EmitContext e)

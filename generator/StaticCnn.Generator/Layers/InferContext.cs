@@ -45,6 +45,8 @@ internal sealed class InferContext
 
     public LayerSpec Spec { get; }
     public int Index { get; }
+    /// <summary>The network's [Network(Precision = …)]: convolution shapes carry it to the kernels.</summary>
+    public Precision Precision { get; init; }
     public string Member => Spec.Member;
 
     /// <summary>Resolved input indices (−1 = network input).</summary>
@@ -240,6 +242,8 @@ internal sealed class InferContext
     public void Prop(string name, float value) => Props.Add(new ShapeProp(name, "float", Emit.Lit.Float(value)));
     public void PropActivation(string name, Activation value)
         => Props.Add(new ShapeProp(name, "global::StaticCnn.Activation", "global::StaticCnn.Activation." + value));
+    public void PropPrecision(string name, Precision value)
+        => Props.Add(new ShapeProp(name, "global::StaticCnn.Precision", "global::StaticCnn.Precision." + value));
     public void PropUpsample(string name, UpsampleMode value)
         => Props.Add(new ShapeProp(name, "global::StaticCnn.UpsampleMode", "global::StaticCnn.UpsampleMode." + value));
 

@@ -50,7 +50,7 @@ internal sealed record TypeHeader(string Namespace, EquatableArray<string> Conta
 /// <summary>Output of Parse: the network as written.</summary>
 internal sealed record NetworkSpec(TypeHeader Header, int InputChannels, int InputHeight, int InputWidth,
     EquatableArray<LayerSpec> Layers, EquatableArray<MemberImpl> Members, EquatableArray<DiagnosticInfo> Diagnostics,
-    bool HasErrors);
+    bool HasErrors, Precision Precision = Precision.Standard);
 
 /// <summary>Which arena a tensor lives in.</summary>
 internal enum TensorArena { Parameter, Buffer }

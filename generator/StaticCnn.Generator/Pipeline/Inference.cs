@@ -87,7 +87,7 @@ internal static class Inference
             for (int i = 0; i < n; i++)
             {
                 ct.ThrowIfCancellationRequested();
-                done[i] = InferLayer(layerSpecs, ports, i, done, diagnostics);
+                done[i] = InferLayer(layerSpecs, ports, i, done, diagnostics, spec.Precision);
             }
         }
 
@@ -192,7 +192,8 @@ internal static class Inference
         return Naming.Snake(l.Member);
     }
 
-    private static LayerModel? InferLayer(List<LayerSpec> all, List<PortModel> ports, int i, LayerModel?[] done, List<DiagnosticInfo> diagnostics)
+    private static LayerModel? InferLayer(List<LayerSpec> all, List<PortModel> ports, int i, LayerModel?[] done, List<DiagnosticInfo> diagnostics,
+        Precision precision)
     {
         LayerSpec l = all[i];
         if (l.Kind is not { } type) return null; // invalid member, already reported
@@ -259,7 +260,7 @@ internal static class Inference
             shares = done[j]!.Shares >= 0 ? done[j]!.Shares : j;
         }
 
-        var c = new InferContext(l, i, all, done, ports, inputs, diagnostics);
+        var c = new InferContext(l, i, all, done, ports, inputs, diagnostics) { Precision = precision };
         kind.Infer(c);
         if (c.Failed || c.Out == null) return null;
         long parameters = c.Parameters;

@@ -140,6 +140,14 @@ internal static class Parser
             Report(DiagnosticDescriptors.TooLarge, netWhere, "Network '" + type.Name + "'", "the input " + Str(inC) + "×" + Str(inH) + "×" + Str(inW),
                 Shapes.ShapeRules.MaxElements.ToString(CultureInfo.InvariantCulture), "reduce InputChannels, InputHeight or InputWidth");
 
+        // ---- arithmetic ----
+        int precision = NamedInt(networkAttribute, "Precision");
+        if (!System.Enum.IsDefined(typeof(Precision), precision))
+        {
+            Report(DiagnosticDescriptors.InvalidNetworkArgument, netWhere, type.Name, "Precision", "Precision.Standard or Precision.Relaxed", Str(precision));
+            precision = 0;
+        }
+
         // ---- layers: properties with a registered layer attribute, in declaration order ----
         var found = new List<(IPropertySymbol Prop, PropertyDeclarationSyntax? Syntax, List<(AttributeData Data, LayerKind Kind)> Attrs)>();
         var unattributed = new List<IPropertySymbol>(); // partial Layer properties with no layer attribute and no implementation
@@ -260,7 +268,7 @@ internal static class Parser
         if (taken.Count > 0) header = header with { Taken = taken.ToArray() };
 
         return new NetworkSpec(header, inC, inH, inW, layers.ToArray(), members.ToArray(), diagnostics.ToArray(),
-            diagnostics.Any(d => d.Id != DiagnosticDescriptors.StrideDropsPixels.Id));
+            diagnostics.Any(d => d.Id != DiagnosticDescriptors.StrideDropsPixels.Id), (Precision)precision);
     }
 
     /// <summary>Public members the generator adds to every network (INetwork, constants, tables, build-time weights).</summary>

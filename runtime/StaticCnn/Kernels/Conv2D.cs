@@ -28,7 +28,11 @@ public interface IConvWindowShape
 }
 
 /// <summary>The constant shape of one Conv2D layer: OutH = floor((InH + 2·PadH − DilationH·(KH − 1) − 1) / StrideH) + 1.</summary>
-public interface IConv2DShape : IConvWindowShape { }
+public interface IConv2DShape : IConvWindowShape
+{
+    /// <summary>The network's <see cref="StaticCnn.Precision"/>: <see cref="Precision.Relaxed"/> lets the forward pass take Winograd F(4×4, 3×3).</summary>
+    Precision Precision { get; }
+}
 
 /// <summary>
 /// 2-D convolution, NCHW, weights OIHW <c>[OutC, InC/Groups, KH, KW]</c>. PyTorch: <c>nn.Conv2d</c>.
@@ -45,6 +49,7 @@ public static unsafe class Conv2D
     {
         Cin = s.InC, H = s.InH, W = s.InW, Cout = s.OutC, OH = s.OutH, OW = s.OutW, KH = s.KH, KW = s.KW,
         SH = s.StrideH, SW = s.StrideW, PH = s.PadH, PW = s.PadW, DH = s.DilationH, DW = s.DilationW, G = s.Groups,
+        Relaxed = s.Precision == Precision.Relaxed,
     };
 
     /// <summary>Floats of scratch any entry point of this class needs for <paramref name="batch"/> samples and <paramref name="threads"/> threads.</summary>

@@ -16,6 +16,8 @@ public enum ConvAlgorithm
     Direct,
     /// <summary>Depthwise (Groups = InC, channel multiplier ≤ 4): per-plane kernel vectorised along the output row.</summary>
     Depthwise,
+    /// <summary>Winograd F(4×4, 3×3) with batched GEMMs over the 36 transform planes: <see cref="Precision.Relaxed"/> networks only.</summary>
+    Winograd4,
     /// <summary>Winograd F(2×2, 3×3) with batched GEMMs over the 16 transform planes.</summary>
     Winograd,
     /// <summary>Implicit GEMM over a zero-padded copy of the image (stride 1), no packing of B.</summary>
@@ -95,7 +97,7 @@ public static class ConvAlgorithms
     private static readonly ConvAlgorithm[] ForwardList =
     [
         ConvAlgorithm.Pointwise, ConvAlgorithm.ChannelWisePairs, ConvAlgorithm.ChannelWise, ConvAlgorithm.ColumnWinograd,
-        ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
+        ConvAlgorithm.Direct, ConvAlgorithm.Depthwise, ConvAlgorithm.Winograd4, ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col,
     ];
 
     private static readonly ConvAlgorithm[] BackwardList = [ConvAlgorithm.FusedDirectBackward, ConvAlgorithm.SeparateBackward];
@@ -119,6 +121,8 @@ public static class ConvAlgorithms
             "Vector256 accelerated, stride 1, dilation 1, ungrouped, padding ≥ 0, OutC ≤ 32, not 1×1 (1×1 layers with ≤ 32 outputs ran 2–2.4× faster on the GEMMs)"),
         new(ConvPass.Forward, ConvAlgorithm.Depthwise, "depthwise",
             "Groups = InC ≥ 2 (one input channel per group), OutC ≤ 4·InC; any kernel, stride, padding and dilation"),
+        new(ConvPass.Forward, ConvAlgorithm.Winograd4, "Winograd F(4x4,3x3)",
+            "the Winograd F(2x2,3x3) test and OH, OW ≥ 16, in a network declared with Precision = Precision.Relaxed (or forced)"),
         new(ConvPass.Forward, ConvAlgorithm.Winograd, "Winograd F(2x2,3x3)",
             "3×3, stride 1, dilation 1, ungrouped, InC and OutC ≥ 16, OH and OW ≥ 2, OH·OW ≥ 64 (≥ 400 when a side has < 32 channels)"),
         new(ConvPass.Forward, ConvAlgorithm.GemmWide, "implicit GEMM (padded image)",
@@ -159,6 +163,7 @@ public static class ConvAlgorithms
         ConvAlgorithm.ColumnWinograd => !accumulate && ConvDirect.Rows23(g),
         ConvAlgorithm.Direct => ConvDirect.Applies(g) && g.KH * g.KW > 1,
         ConvAlgorithm.Depthwise => ConvDepthwise.Applies(g),
+        ConvAlgorithm.Winograd4 => ConvWinograd4.Applies(g) && (g.Relaxed || (Forced & (1UL << (int)ConvAlgorithm.Winograd4)) != 0),
         ConvAlgorithm.Winograd => ConvWinograd.Applies(g),
         ConvAlgorithm.Pointwise => PointwiseInPlace(g, accumulate),
         ConvAlgorithm.GemmWide => ConvCore.UseWide(g) && !PointwiseExpansion(g) && !SmallPlane(g),

@@ -8,6 +8,8 @@ namespace StaticCnn.Kernels;
 internal struct ConvGeom
 {
     public int Cin, H, W, Cout, OH, OW, KH, KW, SH, SW, PH, PW, DH, DW, G;
+    /// <summary>The network allows <see cref="Precision.Relaxed"/> arithmetic (<see cref="ConvWinograd4"/>).</summary>
+    public bool Relaxed;
     public readonly int Cg => Cin / G;
     public readonly int M => Cout / G;
     public readonly int KK => KH * KW;
@@ -325,6 +327,7 @@ internal static unsafe class ConvCore
             ConvAlgorithm.Depthwise => ConvDepthwise.ForwardScratch(g, threads),
             // the Winograd kernel's own scratch, and as much as the GEMM would take (as before the lists)
             ConvAlgorithm.Winograd => Math.Max(ConvWinograd.Scratch(g, threads), t * (UseWide(g) ? WidePerPart(g) : Im2ColPerPart(g))),
+            ConvAlgorithm.Winograd4 => ConvWinograd4.Scratch(g, threads),
             <= ConvAlgorithm.Direct => t * ConvDirect.ForwardScratch(g, 1),
             ConvAlgorithm.GemmWide => t * WidePerPart(g),
             // planes under 64 pixels: the side-by-side GEMM's C block at batch > 1 (SamplesSideBySide)
@@ -465,6 +468,11 @@ internal static unsafe class ConvCore
         if (alg == ConvAlgorithm.Winograd)
         {
             ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, ep, scratch, threads);
+            return;
+        }
+        if (alg == ConvAlgorithm.Winograd4)
+        {
+            ConvWinograd4.Forward(g, x, w, b, y, batch, accumulate, ep, scratch, threads);
             return;
         }
         if (alg == ConvAlgorithm.GemmWide)

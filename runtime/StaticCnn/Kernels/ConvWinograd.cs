@@ -691,7 +691,7 @@ internal static unsafe class ConvWinograd
 
     /// <summary>gk[k·8 + l] = s[l·stride + k] (or s[l·stride + 8 − k] when reversed), k ∈ [0, 9), l ∈ [0, 8).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Transpose8x9(float* s, nint stride, float* gk, bool reversed)
+    internal static void Transpose8x9(float* s, nint stride, float* gk, bool reversed)
     {
         Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);
         Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);

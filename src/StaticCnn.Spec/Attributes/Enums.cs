@@ -61,3 +61,25 @@ enum UpsampleMode
     /// <summary>Bilinear interpolation with align_corners=False. PyTorch: <c>nn.Upsample(mode='bilinear')</c>.</summary>
     Bilinear = 1,
 }
+
+/// <summary>The arithmetic a network's kernels may use (<see cref="NetworkAttribute.Precision"/>).</summary>
+#if STATICCNN_GENERATOR
+internal // linked into the generator as source: its own copy, not a second public StaticCnn.Precision beside the runtime's
+#else
+public
+#endif
+enum Precision
+{
+    /// <summary>
+    /// Every layer within the test suite's parity tolerance of PyTorch (relative 1e-5 on the reference networks): the
+    /// default.
+    /// </summary>
+    Standard = 0,
+    /// <summary>
+    /// The 3×3 stride-1 convolutions that take Winograd F(2×2, 3×3) under <see cref="Standard"/> run Winograd F(4×4, 3×3)
+    /// in the forward pass instead: 2.25 multiplies per output instead of 4, at about ten times the rounding error
+    /// (docs/KERNELS.md, "Relaxed precision", gives the measured error against float64 and the test accuracy of trained
+    /// networks). Backward passes are unchanged.
+    /// </summary>
+    Relaxed = 1,
+}

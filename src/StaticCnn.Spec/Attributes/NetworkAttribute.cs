@@ -27,4 +27,9 @@ public sealed class NetworkAttribute : Attribute
     /// file whose tensors are baked into the assembly at build time. A missing tensor or a shape mismatch is a build error.
     /// </summary>
     public string? Weights { get; set; }
+    /// <summary>
+    /// The arithmetic the kernels may use: <see cref="Precision.Standard"/> (the default, within the parity tolerance of
+    /// PyTorch) or <see cref="Precision.Relaxed"/> (faster 3×3 convolutions at a larger, measured rounding error).
+    /// </summary>
+    public Precision Precision { get; set; }
 }

@@ -12,6 +12,7 @@ public struct RuntimeConv2DShape : IConv2DShape
     public int inC, inH, inW, outC, outH, outW, kH, kW, strideH, strideW, padH, padW, dilationH, dilationW, groups;
     public bool hasBias;
     public Activation activation;
+    public Precision precision;
     public readonly int InC => inC;
     public readonly int InH => inH;
     public readonly int InW => inW;
@@ -29,6 +30,7 @@ public struct RuntimeConv2DShape : IConv2DShape
     public readonly int Groups => groups;
     public readonly bool HasBias => hasBias;
     public readonly Activation Activation => activation;
+    public readonly Precision Precision => precision;
 
     public override readonly string ToString() =>
         $"in {inC}×{inH}×{inW} out {outC}×{outH}×{outW} k {kH}×{kW} s {strideH}×{strideW} p {padH}×{padW} d {dilationH}×{dilationW} g {groups} bias {hasBias} {activation}";
