@@ -121,6 +121,8 @@ public sealed record LayerAttributes
     public int Scale { get; init; }
     /// <summary>Upsample's interpolation.</summary>
     public UpsampleMode UpsampleMode { get; init; }
+    /// <summary>Conv2D and Conv1D: the network's arithmetic (<see cref="NetworkAttribute.Precision"/>); the layer computes the same function either way.</summary>
+    public Precision Precision { get; init; }
     /// <summary>First row kept by Crop and CenterCrop (the kept size is the output shape).</summary>
     public int Top { get; init; }
     /// <summary>First column kept by Crop and CenterCrop.</summary>

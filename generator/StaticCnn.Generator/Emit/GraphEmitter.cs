@@ -20,7 +20,7 @@ internal static class GraphEmitter
         ["PadH"] = "PadTop", ["PadW"] = "PadLeft", ["DilationH"] = "DilationH", ["DilationW"] = "DilationW",
         ["Groups"] = "Groups", ["HasBias"] = "Bias", ["Activation"] = "Activation", ["Kind"] = "Activation",
         ["Slope"] = "Slope", ["Epsilon"] = "Epsilon", ["Momentum"] = "Momentum", ["Rate"] = "Rate", ["Scale"] = "Scale",
-        ["Mode"] = "UpsampleMode", ["Top"] = "Top", ["Left"] = "Left",
+        ["Mode"] = "UpsampleMode", ["Top"] = "Top", ["Left"] = "Left", ["Precision"] = "Precision",
     };
 
     public static void Emit(SourceWriter w, NetworkPlan plan)

@@ -37,6 +37,7 @@ public static class KernelPlan
             {
                 Cin = c, H = h, W = w, Cout = oc, OH = oh, OW = ow, KH = a.KernelH, KW = a.KernelW,
                 SH = a.StrideH, SW = a.StrideW, PH = a.PadTop, PW = a.PadLeft, DH = a.DilationH, DW = a.DilationW, G = a.Groups,
+                Relaxed = a.Precision == Precision.Relaxed,
             };
             Conv2D.Validate(g);
             plans.Add(new ConvLayerPlan(node.Name, node.Kind, ConvAlgorithms.ChooseForward(g, false), ConvAlgorithms.ChooseBackward(g),
