@@ -103,9 +103,10 @@ internal static unsafe class ConvWinograd4
             long cols = (long)(c.R1 - c.R0) * tw;
             int parts = GemmWorkers.Parts(threads, cols * g.Cin * g.Cout * T, 1L << 20);
             int colBlocks = Blocks((int)cols);
-            // whole column blocks per part where there are enough; else every part transforms all of the band's input
-            // and takes a share of the output-channel blocks
-            c.ByBlocks = colBlocks < 2 * parts && ocBlocks >= parts;
+            // whole column blocks per part where there is one for each; else every part transforms all of the band's
+            // input and takes a share of the output-channel blocks (64@56 at batch 1: 2 blocks, 633 → 524–535 µs on
+            // 2 threads split by columns, 599 split by output blocks; 128@28: 1 block)
+            c.ByBlocks = colBlocks < parts && ocBlocks >= parts;
             if (!c.ByBlocks) parts = Math.Min(parts, colBlocks);
             GemmWorkers.Run(parts, &Part, &c);
         }
