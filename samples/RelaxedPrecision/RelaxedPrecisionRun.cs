@@ -32,25 +32,27 @@ public static class RelaxedPrecisionRun
         double relaxedSeconds = Train(relaxed, train, epochs, batch, threads, learningRate, seed, log, "relaxed");
 
         var rows = new List<PrecisionRow>();
-        using (var evaluator = new FashionVggRelaxed(maxBatch: batch))
-        {
-            standard.Threads = evaluator.Threads = threads;
-            standard.Parameters.CopyTo(evaluator.Parameters);
-            standard.Buffers.CopyTo(evaluator.Buffers);
-            float[] reference = Logits(standard, test, batch);
-            rows.Add(Row("standard", "standard", reference, reference, test));
-            rows.Add(Row("standard", "relaxed", Logits(evaluator, test, batch), reference, test));
-        }
-        using (var evaluator = new FashionVgg(maxBatch: batch))
-        {
-            relaxed.Threads = evaluator.Threads = threads;
-            relaxed.Parameters.CopyTo(evaluator.Parameters);
-            relaxed.Buffers.CopyTo(evaluator.Buffers);
-            float[] reference = Logits(evaluator, test, batch);
-            rows.Add(Row("relaxed", "standard", reference, reference, test));
-            rows.Add(Row("relaxed", "relaxed", Logits(relaxed, test, batch), reference, test));
-        }
+        using (var other = new FashionVggRelaxed(maxBatch: batch))
+            rows.AddRange(CrossEvaluate(standard, other, trainedAtStandard: true, test, batch, threads));
+        using (var other = new FashionVgg(maxBatch: batch))
+            rows.AddRange(CrossEvaluate(relaxed, other, trainedAtStandard: false, test, batch, threads));
         return new PrecisionReport(rows, standardSeconds, relaxedSeconds, Latency(standard, test), Latency(relaxed, test));
+    }
+
+    /// <summary>
+    /// The rows "trained at X, evaluated at standard" and "… at relaxed" of <paramref name="trained"/>'s weights: they
+    /// are copied into <paramref name="other"/> (the same network at the other precision) and both evaluated.
+    /// </summary>
+    private static PrecisionRow[] CrossEvaluate(INetwork trained, INetwork other, bool trainedAtStandard, InMemoryDataset test,
+        int batch, int threads)
+    {
+        trained.Threads = other.Threads = threads;
+        trained.Parameters.CopyTo(other.Parameters);
+        trained.Buffers.CopyTo(other.Buffers);
+        float[] mine = Logits(trained, test, batch), theirs = Logits(other, test, batch);
+        string trainedAt = trainedAtStandard ? "standard" : "relaxed";
+        float[] standard = trainedAtStandard ? mine : theirs, relaxed = trainedAtStandard ? theirs : mine;
+        return [Row(trainedAt, "standard", standard, standard, test), Row(trainedAt, "relaxed", relaxed, standard, test)];
     }
 
     private static double Train(INetwork net, InMemoryDataset train, int epochs, int batch, int threads, float learningRate,

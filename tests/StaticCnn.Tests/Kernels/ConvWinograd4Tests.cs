@@ -23,21 +23,13 @@ public unsafe class ConvWinograd4Tests
     /// </summary>
     private const int Factor = 1;
 
-    private static long XLen(RuntimeConv2DShape s, int n) => (long)n * s.inC * s.inH * s.inW;
-    private static long YLen(RuntimeConv2DShape s, int n) => (long)n * s.outC * s.outH * s.outW;
-    private static long WLen(RuntimeConv2DShape s) => (long)s.outC * s.inC * 9;
+    private static long XLen(RuntimeConv2DShape s, int n) => ConvWinogradTests.XLen(s, n);
+    private static long YLen(RuntimeConv2DShape s, int n) => ConvWinogradTests.YLen(s, n);
+    private static long WLen(RuntimeConv2DShape s) => ConvWinogradTests.WLen(s);
 
     private static RuntimeConv2DShape Shape(int cin, int cout, int h, int w, int pad, bool bias = true,
-        Activation act = Activation.None, int padHigh = -1, Precision precision = Precision.Relaxed)
-    {
-        int ph = padHigh < 0 ? pad : padHigh;
-        return new RuntimeConv2DShape
-        {
-            inC = cin, inH = h, inW = w, outC = cout, outH = h + pad + ph - 2, outW = w + pad + ph - 2, kH = 3, kW = 3,
-            strideH = 1, strideW = 1, padH = pad, padW = pad, dilationH = 1, dilationW = 1, groups = 1,
-            hasBias = bias, activation = act, precision = precision,
-        };
-    }
+        Activation act = Activation.None, int padHigh = -1)
+        => ConvWinogradTests.Shape(cin, cout, h, w, pad, bias, act, padHigh, Precision.Relaxed);
 
     private static RuntimeConv2DShape RandomShape(Random r)
     {
@@ -194,18 +186,6 @@ public unsafe class ConvWinograd4Tests
         }
     }
 
-    /// <summary>Asserts |fast − ref| ≤ Factor·bound (bound as NumericAssert.Close); returns the worst ratio to the bound.</summary>
     private static double Check(string name, float[] fast, float[] reference, float[] absRef, long reduction)
-    {
-        double worst = 0;
-        for (int i = 0; i < fast.Length; i++)
-        {
-            double bound = (reduction + 4) * NumericAssert.U * absRef[i] + 4 * NumericAssert.U * Math.Abs(reference[i]) + 1e-30;
-            double diff = Math.Abs((double)fast[i] - reference[i]);
-            if (!(diff <= Factor * bound))
-                Assert.Fail($"{name}[{i}]: fast {fast[i]:R} vs reference {reference[i]:R}, |diff| {diff:E3} > {Factor}·bound {bound:E3}.");
-            worst = Math.Max(worst, diff / bound);
-        }
-        return worst;
-    }
+        => ConvWinogradTests.Check(name, fast, reference, absRef, reduction, Factor);
 }

@@ -21,19 +21,20 @@ public unsafe class ConvWinogradTests
     /// </summary>
     private const int Factor = 4;
 
-    private static long XLen(RuntimeConv2DShape s, int n) => (long)n * s.inC * s.inH * s.inW;
-    private static long YLen(RuntimeConv2DShape s, int n) => (long)n * s.outC * s.outH * s.outW;
-    private static long WLen(RuntimeConv2DShape s) => (long)s.outC * s.inC * 9;
+    internal static long XLen(RuntimeConv2DShape s, int n) => (long)n * s.inC * s.inH * s.inW;
+    internal static long YLen(RuntimeConv2DShape s, int n) => (long)n * s.outC * s.outH * s.outW;
+    internal static long WLen(RuntimeConv2DShape s) => (long)s.outC * s.inC * 9;
 
-    private static RuntimeConv2DShape Shape(int cin, int cout, int h, int w, int pad, bool bias = true,
-        Activation act = Activation.None, int padHigh = -1)
+    /// <summary>A 3×3 stride-1 shape (also <see cref="ConvWinograd4Tests"/>'s, there with <see cref="Precision.Relaxed"/>).</summary>
+    internal static RuntimeConv2DShape Shape(int cin, int cout, int h, int w, int pad, bool bias = true,
+        Activation act = Activation.None, int padHigh = -1, Precision precision = Precision.Standard)
     {
         int ph = padHigh < 0 ? pad : padHigh;
         return new RuntimeConv2DShape
         {
             inC = cin, inH = h, inW = w, outC = cout, outH = h + pad + ph - 2, outW = w + pad + ph - 2, kH = 3, kW = 3,
             strideH = 1, strideW = 1, padH = pad, padW = pad, dilationH = 1, dilationW = 1, groups = 1,
-            hasBias = bias, activation = act,
+            hasBias = bias, activation = act, precision = precision,
         };
     }
 
@@ -123,14 +124,18 @@ public unsafe class ConvWinogradTests
 
     /// <summary>Asserts |fast − ref| ≤ Factor·bound (bound as NumericAssert.Close); returns the worst ratio to the bound.</summary>
     private static double Check(string name, float[] fast, float[] reference, float[] absRef, long reduction)
+        => Check(name, fast, reference, absRef, reduction, Factor);
+
+    /// <summary>Asserts |fast − ref| ≤ <paramref name="factor"/>·bound (bound as NumericAssert.Close); returns the worst ratio to the bound.</summary>
+    internal static double Check(string name, float[] fast, float[] reference, float[] absRef, long reduction, double factor)
     {
         double worst = 0;
         for (int i = 0; i < fast.Length; i++)
         {
             double bound = (reduction + 4) * NumericAssert.U * absRef[i] + 4 * NumericAssert.U * Math.Abs(reference[i]) + 1e-30;
             double diff = Math.Abs((double)fast[i] - reference[i]);
-            if (!(diff <= Factor * bound))
-                Assert.Fail($"{name}[{i}]: fast {fast[i]:R} vs reference {reference[i]:R}, |diff| {diff:E3} > {Factor}·bound {bound:E3}.");
+            if (!(diff <= factor * bound))
+                Assert.Fail($"{name}[{i}]: fast {fast[i]:R} vs reference {reference[i]:R}, |diff| {diff:E3} > {factor}·bound {bound:E3}.");
             worst = Math.Max(worst, diff / bound);
         }
         return worst;
