@@ -467,6 +467,9 @@ def layer_cases():
     cs.append(conv_case("conv_valid", 2, 2, 6, 6, 3, kh=3, padding_mode="Valid"))
     cs.append(conv_case("conv_wide", 2, 16, 12, 12, 32, kh=3, ph=1, act="ReLU",
                         description="nn.Conv2d(16, 32, 3, padding=1) then ReLU: enough channels and pixels for full SIMD tiles"))
+    cs.append(conv_case("conv_winograd", 1, 32, 16, 16, 48, kh=3, ph=1,
+                        description="nn.Conv2d(32, 48, 3, padding=1): Winograd F(2x2,3x3) at standard precision, "
+                                    "F(4x4,3x3) in a Precision.Relaxed network (RelaxedPrecisionParityTests)"))
     # Dense
     cs.append(dense_case("dense_bias", (3, 20), 7))
     cs.append(dense_case("dense_nobias", (3, 20), 7, bias=False))

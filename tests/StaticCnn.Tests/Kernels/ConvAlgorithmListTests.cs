@@ -131,6 +131,19 @@ public class ConvAlgorithmListTests
             Assert.True(OldBackward(g) == Conv2D.AlgorithmFor(s, ConvPass.Backward), $"backward {s}");
             Assert.True(OldData(g) == Conv2D.AlgorithmFor(s, ConvPass.BackwardData), $"backward-data {s}");
             Assert.True(OldWeights(g) == Conv2D.AlgorithmFor(s, ConvPass.BackwardWeights), $"backward-weights {s}");
+            // the same shape in a Precision.Relaxed network: F(4×4, 3×3) where F(2×2, 3×3) ran on 16×16 or more (also
+            // accumulating), every other choice and every backward pass the same
+            var relaxed = s with { precision = Precision.Relaxed };
+            var gr = Conv2D.Geom(relaxed);
+            foreach (bool acc in new[] { false, true })
+            {
+                ConvAlgorithm old2 = OldForward(g, acc);
+                ConvAlgorithm expectRelaxed = old2 == ConvAlgorithm.Winograd && g.OH >= 16 && g.OW >= 16 ? ConvAlgorithm.Winograd4 : old2;
+                Assert.True(expectRelaxed == ConvAlgorithms.ChooseForward(gr, acc), $"relaxed forward (accumulate {acc}) {s}");
+                if (expectRelaxed == ConvAlgorithm.Winograd4) seen.Add(ConvAlgorithm.Winograd4);
+            }
+            Assert.True(OldData(g) == Conv2D.AlgorithmFor(relaxed, ConvPass.BackwardData), $"relaxed backward-data {s}");
+            Assert.True(OldWeights(g) == Conv2D.AlgorithmFor(relaxed, ConvPass.BackwardWeights), $"relaxed backward-weights {s}");
             seen.Add(OldForward(g, false));
             seen.Add(OldBackward(g));
             seen.Add(OldData(g));
@@ -141,7 +154,7 @@ public class ConvAlgorithmListTests
         // the shapes reach every algorithm this machine can run (the vector kernels need AVX2 / AVX-512)
         var expected = new List<ConvAlgorithm>
         {
-            ConvAlgorithm.Winograd, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col, ConvAlgorithm.SeparateBackward,
+            ConvAlgorithm.Winograd, ConvAlgorithm.Winograd4, ConvAlgorithm.GemmWide, ConvAlgorithm.GemmIm2Col, ConvAlgorithm.SeparateBackward,
             ConvAlgorithm.DataWinograd, ConvAlgorithm.DataFlippedForward, ConvAlgorithm.DataCol2Im,
             ConvAlgorithm.WeightsWide, ConvAlgorithm.WeightsIm2Col, ConvAlgorithm.Depthwise, ConvAlgorithm.DataDepthwise, ConvAlgorithm.WeightsDepthwise,
             ConvAlgorithm.Pointwise,

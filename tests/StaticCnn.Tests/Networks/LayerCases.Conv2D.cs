@@ -207,3 +207,10 @@ public partial class Case_conv_wide
 {
     [Conv2D(32, Kernel = 3, Padding = 1, Activation = Activation.ReLU, Name = "layer")] public partial Layer Layer { get; }
 }
+
+/// <summary>tests/Fixtures/layers/conv_winograd.safetensors: <c>[Conv2D(48, Kernel = 3, Padding = 1)]</c>, input 1×32×16×16.</summary>
+[Network(InputChannels = 32, InputHeight = 16, InputWidth = 16)]
+public partial class Case_conv_winograd
+{
+    [Conv2D(48, Kernel = 3, Padding = 1, Name = "layer")] public partial Layer Layer { get; }
+}
