@@ -11,8 +11,10 @@ namespace StaticCnn.Tests.Samples;
 /// images of the bundled Fashion-MNIST subset from the same parameters, each evaluated at both precisions on its 2,000
 /// test images. Relaxed arithmetic must choose Winograd F(4×4, 3×3) for the 28×28 layers only, change no prediction
 /// of a trained network, keep its logits within 1e-4, and train to the same accuracy within 3 points.
+/// The training runs in the default pass of test.sh only (`Category=Sample`): on the AVX2 and Vector128 passes the
+/// F(4×4) kernel is covered by ConvWinograd4Tests, RelaxedPrecisionParityTests and ConvAlgorithmListTests, and the
+/// Vector128 pass took 10 minutes with the two trainings in it.
 /// </summary>
-[Trait("Category", "Numeric")]
 public class RelaxedPrecisionSampleTests(ITestOutputHelper log)
 {
     private static InMemoryDataset Load(string part)
@@ -22,7 +24,7 @@ public class RelaxedPrecisionSampleTests(ITestOutputHelper log)
         return Idx.LoadDataset(Path.Combine(dir, part + "-images-idx3-ubyte.gz"), Path.Combine(dir, part + "-labels-idx1-ubyte.gz"));
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Numeric")]
     public void RelaxedChoosesTheLargerTilesOnlyWhereTheyGain()
     {
         using var standard = new FashionVgg(maxBatch: 1);
@@ -39,7 +41,7 @@ public class RelaxedPrecisionSampleTests(ITestOutputHelper log)
         Assert.Equal(s.Select(p => p.BackwardWeights), r.Select(p => p.BackwardWeights));
     }
 
-    [Fact]
+    [Fact, Trait("Category", "Sample")]
     public void TrainedAtBothPrecisions_TheArithmeticsAgree()
     {
         var train = Load("train").Slice(0, 4000);
