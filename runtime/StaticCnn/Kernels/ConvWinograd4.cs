@@ -80,7 +80,7 @@ internal static unsafe class ConvWinograd4
     {
         public ConvGeom G;
         public float* X, W, B, Y, Scratch;
-        public int Batch, R0, R1, PerPart;      // band: global tile rows [R0, R1)
+        public int R0, R1, PerPart;             // band: global tile rows [R0, R1)
         public bool Accumulate, ByBlocks;       // ByBlocks: parts split output-channel blocks, not column blocks
         public ConvEpilogue Ep;
     }
@@ -91,7 +91,7 @@ internal static unsafe class ConvWinograd4
     {
         var c = new Ctx
         {
-            G = g, X = x, W = w, B = accumulate ? null : b, Y = y, Batch = batch, Accumulate = accumulate, Ep = ep,
+            G = g, X = x, W = w, B = accumulate ? null : b, Y = y, Accumulate = accumulate, Ep = ep,
             PerPart = checked((int)PerPart(g, 1 << 16)), Scratch = Gemm.Align(scratch),
         };
         int rows = batch * TH(g), band = BandRows(g), tw = TW(g);
@@ -189,9 +189,6 @@ internal static unsafe class ConvWinograd4
         int twv = (tw + vw - 1) / vw * vw;     // tile columns rounded up to whole vectors (≤ TWpad)
         int gr0 = c.R0 + colLo / tw, gr1 = c.R0 + (colHi - 1) / tw + 1;
         int lineLen = 4 * ((twv + vw + 7) & ~7);   // q_k[j] for j < twv + vw (d4, d5 read j + 1), in whole 8-tile groups
-        var four = new Vector<float>(4f);
-        var five = new Vector<float>(5f);
-        var two = new Vector<float>(2f);
         for (int ic = 0; ic < g.Cin; ic++)
         {
             int haveN = -1, haveRow = -1;   // padded input rows [.., haveRow] of sample haveN are in the ring
@@ -211,14 +208,10 @@ internal static unsafe class ConvWinograd4
                     float* q0 = q, q1 = q + hs, q2 = q + 2 * hs, q3 = q + 3 * hs;
                     for (int j = 0; j < twv; j += vw)
                     {
-                        Vector<float> d0 = Ld(q0 + j), d1 = Ld(q1 + j), d2 = Ld(q2 + j), d3 = Ld(q3 + j);
-                        Vector<float> d4 = Ld(q0 + j + 1), d5 = Ld(q1 + j + 1);
-                        St(h + j, four * d0 - five * d2 + d4);
-                        St(h + hs + j, (d3 + d4) - four * (d1 + d2));
-                        St(h + 2 * hs + j, four * (d1 - d2) + (d4 - d3));
-                        St(h + 3 * hs + j, two * (d3 - d1) + (d4 - d2));
-                        St(h + 4 * hs + j, two * (d1 - d3) + (d4 - d2));
-                        St(h + 5 * hs + j, four * d1 - five * d3 + d5);
+                        Bt(Ld(q0 + j), Ld(q1 + j), Ld(q2 + j), Ld(q3 + j), Ld(q0 + j + 1), Ld(q1 + j + 1),
+                            out var r0, out var r1, out var r2, out var r3, out var r4, out var r5);
+                        St(h + j, r0); St(h + hs + j, r1); St(h + 2 * hs + j, r2);
+                        St(h + 3 * hs + j, r3); St(h + 4 * hs + j, r4); St(h + 5 * hs + j, r5);
                     }
                 }
                 haveRow = first + 5;
@@ -236,14 +229,8 @@ internal static unsafe class ConvWinograd4
                     float* vk = vrow + k * es;
                     for (int j = jLo / vw * vw; j < jHi; j += vw)
                     {
-                        Vector<float> a0 = Ld(h0 + o + j), a1 = Ld(h1 + o + j), a2 = Ld(h2 + o + j);
-                        Vector<float> a3 = Ld(h3 + o + j), a4 = Ld(h4 + o + j), a5 = Ld(h5 + o + j);
-                        Vector<float> r0 = four * a0 - five * a2 + a4;
-                        Vector<float> r1 = (a3 + a4) - four * (a1 + a2);
-                        Vector<float> r2 = four * (a1 - a2) + (a4 - a3);
-                        Vector<float> r3 = two * (a3 - a1) + (a4 - a2);
-                        Vector<float> r4 = two * (a1 - a3) + (a4 - a2);
-                        Vector<float> r5 = four * a1 - five * a3 + a5;
+                        Bt(Ld(h0 + o + j), Ld(h1 + o + j), Ld(h2 + o + j), Ld(h3 + o + j), Ld(h4 + o + j), Ld(h5 + o + j),
+                            out var r0, out var r1, out var r2, out var r3, out var r4, out var r5);
                         if (j >= jLo && j + vw <= jHi)
                         {
                             St(vk + j, r0); St(vk + 6 * es + j, r1); St(vk + 12 * es + j, r2);
@@ -259,6 +246,22 @@ internal static unsafe class ConvWinograd4
                 }
             }
         }
+    }
+
+    /// <summary>(r0 … r5) = Bᵀ·(d0 … d5): along an input row, then down a tile's six row lines.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Bt(Vector<float> d0, Vector<float> d1, Vector<float> d2, Vector<float> d3, Vector<float> d4,
+        Vector<float> d5, out Vector<float> r0, out Vector<float> r1, out Vector<float> r2, out Vector<float> r3,
+        out Vector<float> r4, out Vector<float> r5)
+    {
+        var four = new Vector<float>(4f);
+        var two = new Vector<float>(2f);
+        r0 = four * d0 - new Vector<float>(5f) * d2 + d4;
+        r1 = (d3 + d4) - four * (d1 + d2);
+        r2 = four * (d1 - d2) + (d4 - d3);
+        r3 = two * (d3 - d1) + (d4 - d2);
+        r4 = two * (d1 - d3) + (d4 - d2);
+        r5 = four * d1 - new Vector<float>(5f) * d3 + d5;
     }
 
     /// <summary>

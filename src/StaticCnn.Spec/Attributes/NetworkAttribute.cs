@@ -30,6 +30,8 @@ public sealed class NetworkAttribute : Attribute
     /// <summary>
     /// The arithmetic the kernels may use: <see cref="Precision.Standard"/> (the default, within the parity tolerance of
     /// PyTorch) or <see cref="Precision.Relaxed"/> (faster 3×3 convolutions at a larger, measured rounding error).
+    /// A compile-time property of the network class (another value is error SCNN0020); it changes which kernels run,
+    /// not the API, the parameters or the checkpoint format.
     /// </summary>
     public Precision Precision { get; set; }
 }
