@@ -165,26 +165,34 @@ internal static unsafe partial class ConvDepthwise
     }
 
     /// <summary>
-    /// One (sample, channel) plane through the direct kernel: the epilogue in registers when it is the convolution's
-    /// BatchNorm with an exact activation (MobileNet's conv → BatchNorm → ReLU6), else stored and then applied to
-    /// the plane.
+    /// One (sample, channel) plane through a direct kernel (3×3 / 1 here, 3×3 / 2 in ConvDepthwise.Stride2.cs): the
+    /// epilogue in registers when it is the convolution's BatchNorm with an exact activation (MobileNet's conv →
+    /// BatchNorm → ReLU6), else stored and then applied to the plane.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Same3x3Channel(float* x, in ConvGeom g, float* w, float bias, float* y, bool accumulate,
+    private static void Direct3x3Channel(float* x, in ConvGeom g, float* w, float bias, float* y, bool accumulate,
         in ConvEpilogue ep, int oc, float* zero)
     {
         if (!accumulate && ep.Act == Activation.None && ep.Alpha != null)
             switch (ep.Post)
             {
-                case Activation.None: Same3x3Plane(x, g.H, g.W, w, bias, y, new BatchNormOut<ConvEpilogue.Identity>(default, ep, oc), zero); return;
-                case Activation.ReLU: Same3x3Plane(x, g.H, g.W, w, bias, y, new BatchNormOut<Activations.ReluOp>(default, ep, oc), zero); return;
-                case Activation.ReLU6: Same3x3Plane(x, g.H, g.W, w, bias, y, new BatchNormOut<Activations.Relu6Op>(default, ep, oc), zero); return;
+                case Activation.None: Direct3x3Plane(x, g, w, bias, y, new BatchNormOut<ConvEpilogue.Identity>(default, ep, oc), zero); return;
+                case Activation.ReLU: Direct3x3Plane(x, g, w, bias, y, new BatchNormOut<Activations.ReluOp>(default, ep, oc), zero); return;
+                case Activation.ReLU6: Direct3x3Plane(x, g, w, bias, y, new BatchNormOut<Activations.Relu6Op>(default, ep, oc), zero); return;
                 case Activation.LeakyReLU:
-                    Same3x3Plane(x, g.H, g.W, w, bias, y, new BatchNormOut<Activations.LeakyOp>(new(ep.PostSlope), ep, oc), zero);
+                    Direct3x3Plane(x, g, w, bias, y, new BatchNormOut<Activations.LeakyOp>(new(ep.PostSlope), ep, oc), zero);
                     return;
             }
-        Same3x3Plane(x, g.H, g.W, w, bias, y, new RawOut(accumulate), zero);
+        Direct3x3Plane(x, g, w, bias, y, new RawOut(accumulate), zero);
         if (ep.Any) ep.Apply(oc, y, g.N);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Direct3x3Plane<TOut>(float* x, in ConvGeom g, float* w, float bias, float* y, TOut output, float* zero)
+        where TOut : struct, IPlaneOut
+    {
+        if (g.SW == 1) Same3x3Plane(x, g.H, g.W, w, bias, y, output, zero);
+        else Stride2Plane(x, g.H, g.W, g.OW, w, bias, y, output, zero, 0, g.OH);
     }
 
     /// <summary>The loads of the taps kw = 0, 1, 2 (each at its own column offset).</summary>

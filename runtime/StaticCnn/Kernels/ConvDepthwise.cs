@@ -72,7 +72,7 @@ internal static unsafe partial class ConvDepthwise
         public ConvGeom G;
         public float* X, W, B, Y, Scratch;
         public int Batch, PerPart, Lanes;
-        public bool Accumulate, Same3x3;
+        public bool Accumulate, Direct3x3;
         public ConvEpilogue Ep;
     }
 
@@ -85,7 +85,7 @@ internal static unsafe partial class ConvDepthwise
         {
             G = g, X = x, W = w, B = accumulate ? null : b, Y = y, Scratch = scratch, Batch = batch,
             PerPart = checked((int)PerPart(g, lanes)), Lanes = lanes, Accumulate = accumulate, Ep = ep,
-            Same3x3 = Same3x3(g),
+            Direct3x3 = Same3x3(g) || Stride2x3(g),
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, Grain);
         if (parts <= 1) Part(&ctx, 0, 1);
@@ -125,11 +125,12 @@ internal static unsafe partial class ConvDepthwise
             float* wp = c.W + (nint)oc * kk;
             float bias = c.B == null ? 0f : c.B[oc];
 #if NET9_0_OR_GREATER
-            if (c.Same3x3)
+            if (c.Direct3x3)
             {
-                // straight from the input plane (ConvDepthwise.Same3x3.cs); the zeroed plane buffer is its zero row
-                // (it reads W + 48 floats of it; the buffer holds (H + 2)·(W rounded up to 16, + 16) ≥ 3W + 48)
-                Same3x3Channel(c.X + src * g.InPlane, g, wp, bias, yp, c.Accumulate, c.Ep, oc, plane + 16);
+                // straight from the input plane (ConvDepthwise.Same3x3.cs, .Stride2.cs); the zeroed plane buffer is
+                // their zero row (stride 1 reads W + 48 floats of it, stride 2 W; the buffer holds (OH − 1)·SH + 3
+                // rows of SW·Wq ≥ W + 16 floats)
+                Direct3x3Channel(c.X + src * g.InPlane, g, wp, bias, yp, c.Accumulate, c.Ep, oc, plane + 16);
                 continue;
             }
 #endif

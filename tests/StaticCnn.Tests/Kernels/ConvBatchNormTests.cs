@@ -13,7 +13,7 @@ namespace StaticCnn.Tests.Kernels;
 public class ConvBatchNormTests
 {
     /// <summary>Shapes whose forward lists cover every algorithm: direct, channel-wise, column pairs, column Winograd,
-    /// Winograd, both GEMMs, 1×1 expansion and reduction, depthwise (stride 1 and 2, and the direct 3×3 / 1 kernel with its epilogue in registers), grouped.</summary>
+    /// Winograd, both GEMMs, 1×1 expansion and reduction, depthwise (stride 1 and 2, and the direct 3×3 / 1 and 3×3 / 2 kernels with their epilogue in registers), grouped.</summary>
     public static TheoryData<int, int, int, int, int, int, int, int, int> Shapes => new()
     {
         // inC, H, W, outC, k, stride, pad, groups, batch
@@ -32,6 +32,7 @@ public class ConvBatchNormTests
         { 16, 9, 40, 32, 3, 1, 1, 16, 1 },     // depthwise 3×3 / 1 direct: edge and interior vectors, multiplier 2
         { 12, 7, 7, 12, 3, 1, 1, 12, 2 },      // depthwise 3×3 / 1 direct: rows of 7
         { 32, 14, 14, 32, 3, 2, 1, 32, 1 },
+        { 16, 9, 40, 32, 3, 2, 1, 16, 2 },     // depthwise 3×3 / 2 direct: odd height, a masked last vector, multiplier 2
         { 8, 10, 10, 12, 3, 1, 1, 4, 2 },
     };
 

@@ -207,6 +207,53 @@ public class ConvDepthwiseTests
     }
 
     /// <summary>
+    /// The direct 3×3 / 2 kernel (ConvDepthwise.Stride2.cs) reads the input rows straight, 32 columns at a time, with
+    /// lane masks at the row's end instead of a padded copy: x placed right after and right before a PROT_NONE page
+    /// (Linux) must give the reference's values without a fault, and the bits of the padded kernel (8 lanes); odd and
+    /// even sizes, rows of one vector, of several, and with a partial last vector, multiplier 2.
+    /// </summary>
+    [Theory, Trait("Category", "Numeric")]
+    [InlineData(3, 1, 1, 1, 1)]
+    [InlineData(4, 5, 7, 1, 2)]
+    [InlineData(2, 9, 16, 2, 1)]
+    [InlineData(3, 6, 31, 1, 2)]
+    [InlineData(2, 11, 32, 1, 1)]
+    [InlineData(2, 8, 33, 2, 3)]
+    [InlineData(5, 4, 64, 1, 1)]
+    [InlineData(2, 13, 97, 1, 2)]
+    public unsafe void Direct_3x3_stride_2_never_reads_outside_the_planes(int c, int h, int w, int mult, int batch)
+    {
+        var s = Dw(c, h, w, 3, 2, 1, mult: mult, bias: true, act: Activation.ReLU6);
+        var g = Conv2D.Geom(s);
+        Assert.True(ConvDepthwise.Stride2x3(g) || !System.Runtime.Intrinsics.X86.Avx512F.IsSupported);
+        var rng = new Random(c * 3 + h * 5 + w + mult);
+        int xl = batch * c * h * w, yl = batch * s.outC * s.outH * s.outW;
+        var x = OpsTestUtil.Rand(rng, xl, -3f, 3f);
+        var wt = OpsTestUtil.Rand(rng, s.outC * 9);
+        var b = OpsTestUtil.Rand(rng, s.outC);
+        var yr = new float[yl];
+        Conv2D.ForwardReference(s, x, wt, b, yr, batch, default, 1);
+        var padded = new float[yl];
+        ConvDepthwise.TestLanes = 8;
+        try { RunKernel(s, x, wt, b, padded, batch, 1, accumulate: false); }
+        finally { ConvDepthwise.TestLanes = 0; }
+        bool fma = System.Runtime.Intrinsics.X86.Fma.IsSupported || AdvSimd.IsSupported;
+        foreach (int t in new[] { 1, 2 })
+            foreach (bool after in new[] { true, false })
+            {
+                if (!GuardedMemory.Supported) break;
+                var scratch = new float[Conv2D.ForwardScratchFloats(s, batch, t)];
+                GuardedMemory.Run(x, after, px =>
+                {
+                    var y = OpsTestUtil.Rand(new Random(t), yl);   // stale values must not leak through
+                    Conv2D.Forward(s, new ReadOnlySpan<float>((float*)px, xl), wt, b, y, batch, scratch, t);
+                    NumericAssert.Close($"{s}, x against a guard page ({(after ? "after" : "before")}), {t} threads", yr, y, rtol: 0, atol: 2e-6 * 9 + 1e-5);
+                    if (fma) OpsTestUtil.BitEqual(padded, y, $"direct vs padded kernel, {s}, {t} threads");
+                });
+            }
+    }
+
+    /// <summary>
     /// The direct 3×3 / 1 kernel (ConvDepthwise.Same3x3.cs) reads the rows above and below and the columns left and right
     /// of each vector with lane masks instead of a padded copy: x (and, accumulating, y) placed right after and right
     /// before a PROT_NONE page (Linux) must give the reference's values without a fault; widths with edge-only,
