@@ -18,7 +18,7 @@ public readonly record struct FieldConvShape(int InC, int InH, int InW, int OutC
 /// <summary>
 /// <c>convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]</c>: the forward of one convolution shape (square kernel,
 /// PyTorch's output size) timed with every forward algorithm whose applicability test passes, the chosen one first,
-/// then backward-weights with the algorithm the list picks for it.
+/// then the chosen one with a BatchNorm and ReLU6 in its epilogue, then backward-weights with the algorithm the list picks for it.
 /// For finding crossovers of the algorithm list (docs/KERNELS.md); the shape is read from fields, so figures are a few
 /// per cent behind a generated network's constant shape.
 /// </summary>
@@ -48,6 +48,16 @@ public static class ShapeMode
             using var scratch = new AlignedBuffer<float>(Math.Max(1, Conv2D.ScratchFloats(s, batch, threads)));
             double med = Median(() => Conv2D.Forward(s, x.Span, wt.Span, ReadOnlySpan<float>.Empty, y.Span, batch, scratch.Span, threads));
             Console.WriteLine($"  {ConvAlgorithms.Name(a),-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s{(a == chosen ? "  (chosen)" : "")}");
+        }
+        // the chosen algorithm with a BatchNorm and ReLU6 in its epilogue (a generated network's inference Forward of
+        // conv → BatchNorm → ReLU6)
+        {
+            using var bnp = ConvWorkload<Conv64At56>.Filled(4 * oc, 4);
+            for (int i = 3 * oc; i < 4 * oc; i++) bnp.Span[i] = 1f + Math.Abs(bnp.Span[i]);   // the variances
+            using var scratch = new AlignedBuffer<float>(Math.Max(1, Conv2D.ScratchFloats(s, batch, threads)));
+            double med = Median(() => Conv2D.ForwardBatchNorm(s, new BatchNormShape(oc, oh, ow), x.Span, wt.Span,
+                ReadOnlySpan<float>.Empty, bnp.Span[..oc], bnp.Span.Slice(oc, oc), bnp.Span.Slice(2 * oc, oc), bnp.Span.Slice(3 * oc, oc), Activation.ReLU6, 0f, y.Span, batch, scratch.Span, threads));
+            Console.WriteLine($"  {"chosen + BatchNorm + ReLU6",-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s");
         }
         // backward-weights with the algorithm the list picks (dw accumulates: the values grow, the work does not)
         {

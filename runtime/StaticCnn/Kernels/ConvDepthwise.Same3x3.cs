@@ -145,20 +145,22 @@ internal static unsafe partial class ConvDepthwise
     /// </summary>
     private readonly struct BatchNormOut<TOp>(TOp op, in ConvEpilogue ep, int oc) : IPlaneOut where TOp : struct, IVecOp1
     {
-        private readonly Vector512<float> _alpha = Vector512.Create(ep.Alpha[oc]), _shift = Vector512.Create(ep.Shift[oc]);
+        // scalars, broadcast where used: with two vector fields the struct, passed by value, went through the stack
+        // in 16-byte pieces (a store-forwarding stall per plane)
+        private readonly float _alpha = ep.Alpha[oc], _shift = ep.Shift[oc];
         private readonly nint _delta = ep.ResidualDelta;
         private readonly bool _residual = ep.HasResidual, _first = ep.ResidualFirst;
 
         public void Store(Vector512<float> v, float* y)
         {
-            v = v * _alpha + _shift;
+            v = v * Vector512.Create(_alpha) + Vector512.Create(_shift);
             if (_residual) { Vector512<float> q = Vector512.Load(y + _delta); v = _first ? q + v : v + q; }
             op.Invoke(v).Store(y);
         }
 
         public void StoreMasked(Vector512<float> v, float* y, Vector512<float> keep)
         {
-            v = v * _alpha + _shift;
+            v = v * Vector512.Create(_alpha) + Vector512.Create(_shift);
             if (_residual) { Vector512<float> q = Avx512F.MaskLoad(y + _delta, keep, Vector512<float>.Zero); v = _first ? q + v : v + q; }
             Avx512F.MaskStore(y, keep, op.Invoke(v));
         }
