@@ -194,7 +194,7 @@ internal static unsafe partial class ConvDepthwise
         where TOut : struct, IPlaneOut
     {
         if (g.SW == 1) Same3x3Plane(x, g.H, g.W, w, bias, y, output, zero);
-        else Stride2Plane(x, g.H, g.W, g.OW, w, bias, y, output, zero, 0, g.OH);
+        else Stride2Plane(x, g.H, g.W, g.OH, g.OW, w, bias, y, output, zero);
     }
 
     /// <summary>The loads of the taps kw = 0, 1, 2 (each at its own column offset).</summary>

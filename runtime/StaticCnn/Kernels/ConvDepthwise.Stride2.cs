@@ -37,13 +37,12 @@ internal static unsafe partial class ConvDepthwise
 
 #if NET9_0_OR_GREATER
     /// <summary>
-    /// Output rows [<paramref name="oh0"/>, <paramref name="oh1"/>) of one plane: v = bias + conv3×3/2(x), written by
-    /// <paramref name="output"/>; x is H×W, y OH×OW (row <paramref name="oh0"/> at y + oh0·OW); <paramref name="zero"/>:
-    /// a row of zeros readable from zero to zero + W.
+    /// One plane: v = bias + conv3×3/2(x), written by <paramref name="output"/>; x is H×W, y OH×OW;
+    /// <paramref name="zero"/>: a row of zeros readable from zero to zero + W.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    internal static void Stride2Plane<TOut>(float* x, int H, int W, int OW, float* w, float bias, float* y, TOut output,
-        float* zero, int oh0, int oh1) where TOut : struct, IPlaneOut
+    private static void Stride2Plane<TOut>(float* x, int H, int W, int OH, int OW, float* w, float bias, float* y,
+        TOut output, float* zero) where TOut : struct, IPlaneOut
     {
         Vector512<float> w0 = Vector512.Create(w[0]), w1 = Vector512.Create(w[1]), w2 = Vector512.Create(w[2]);
         Vector512<float> w3 = Vector512.Create(w[3]), w4 = Vector512.Create(w[4]), w5 = Vector512.Create(w[5]);
@@ -53,13 +52,13 @@ internal static unsafe partial class ConvDepthwise
         // the permutes' lane indices: the even, then the odd columns of two vectors
         var ie = new Lanes2(Vector512.Create(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30),
             Vector512.Create(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
-        for (int oh = oh0; oh < oh1; oh += 2)
+        for (int oh = 0; oh < OH; oh += 2)
         {
             // input rows 2·oh − 1 .. 2·oh + 3: rows 0–2 feed output row oh, rows 2–4 output row oh + 1
             int ih = 2 * oh - 1;
             float* r0 = Row(x, ih, H, W, zero), r1 = Row(x, ih + 1, H, W, zero), r2 = Row(x, ih + 2, H, W, zero);
             float* r3 = Row(x, ih + 3, H, W, zero), r4 = Row(x, ih + 4, H, W, zero);
-            bool two = oh + 1 < oh1;
+            bool two = oh + 1 < OH;
             float* yr = y + (nint)oh * OW;
             // the four input rows the pair after the next but one adds (past the plane: the next plane's, which
             // follows it in memory); rows this short are too few for the hardware prefetcher to follow
