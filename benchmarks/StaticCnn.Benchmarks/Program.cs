@@ -6,6 +6,7 @@ using StaticCnn.Benchmarks;
 //   table [options]            Stopwatch harness for the side-by-side table (see TableMode; JSON like bench.py)
 //   loop NAME VARIANT SECONDS [THREADS]   runs one workload in a loop (for perf / callgrind)
 //   trace NAME VARIANT THREADS [CALLS]     per-dispatch, per-part timings (STATICCNN_WORKER_TRACE=1; see TraceMode)
+//   concurrent NAME VARIANT SECONDS        two 1-thread copies of a workload at once: what the two cores give together
 //   convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]   every applicable forward algorithm of one shape
 //   depthwise [THREADS] [BATCH] [SECONDS]  MobileNetV2's depthwise layers, chosen vs older algorithms (see DepthwiseMode)
 //   anything else              BenchmarkDotNet (e.g. --filter '*Conv*' --job short --exporters json)
@@ -27,6 +28,31 @@ if (args.Length >= 4 && args[0] == "loop")
     parked = StaticCnn.Kernels.GemmWorkers.ParkedWakeups - parked;
     Console.WriteLine($"{w.Name} {w.Variant}: {calls} calls, {sw.Elapsed.TotalSeconds / calls * 1e6:F1} us per call, "
         + $"{(double)parked / calls:F2} parked-worker wake-ups per call");
+    return 0;
+}
+if (args.Length >= 4 && args[0] == "concurrent")
+{
+    // two copies of one workload, each on 1 thread, at the same time in this process: what the two cores give together
+    // (the ceiling of a 2-thread call), beside one copy alone
+    using var a = Workloads.Find(args[1], args[2], 1);
+    using var b = Workloads.Find(args[1], args[2], 1);
+    double seconds = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    double Loop(IWorkload w)
+    {
+        for (int i = 0; i < 20; i++) w.Run();
+        var sw = System.Diagnostics.Stopwatch.StartNew();
+        long n = 0;
+        while (sw.Elapsed.TotalSeconds < seconds) { w.Run(); n++; }
+        return sw.Elapsed.TotalSeconds / n * 1e6;
+    }
+    double tb = 0;
+    var other = new Thread(() => tb = Loop(b));
+    other.Start();
+    double ta = Loop(a);
+    other.Join();
+    double alone = Loop(a);
+    Console.WriteLine($"{a.Name} {a.Variant}: two 1-thread copies at once {ta:F1} and {tb:F1} us per call, one alone {alone:F1}: "
+        + $"together {alone / ta + alone / tb:F2}× one core");
     return 0;
 }
 if (args.Length >= 4 && args[0] == "trace")
