@@ -29,8 +29,7 @@ internal static unsafe partial class ConvDepthwise
     internal static bool Same3x3(in ConvGeom g)
     {
 #if NET9_0_OR_GREATER
-        return (TestLanes == 0 || TestLanes == 16) && Avx512F.IsSupported && Vector512.IsHardwareAccelerated
-            && g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.PH == 1 && g.PW == 1
+        return Direct512 && g.KH == 3 && g.KW == 3 && g.SH == 1 && g.SW == 1 && g.DH == 1 && g.DW == 1 && g.PH == 1 && g.PW == 1
             && g.OH == g.H && g.OW == g.W;
 #else
         return false;
@@ -38,6 +37,9 @@ internal static unsafe partial class ConvDepthwise
     }
 
 #if NET9_0_OR_GREATER
+    /// <summary>The direct kernels' vector width is available: AVX-512 hardware, and no test forcing a narrower width.</summary>
+    private static bool Direct512 => (TestLanes == 0 || TestLanes == 16) && Avx512F.IsSupported && Vector512.IsHardwareAccelerated;
+
     /// <summary>
     /// One plane: v = bias + conv3×3(x), written by <paramref name="output"/> (stored, added to y, or finished with the
     /// BatchNorm epilogue), x and y H×W; <paramref name="zero"/>: a row of zeros readable from zero − 16 to zero + W + 32.

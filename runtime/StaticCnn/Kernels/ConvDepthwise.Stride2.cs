@@ -28,8 +28,7 @@ internal static unsafe partial class ConvDepthwise
     internal static bool Stride2x3(in ConvGeom g)
     {
 #if NET9_0_OR_GREATER
-        return (TestLanes == 0 || TestLanes == 16) && Avx512F.IsSupported && Vector512.IsHardwareAccelerated
-            && g.KH == 3 && g.KW == 3 && g.SH == 2 && g.SW == 2 && g.DH == 1 && g.DW == 1 && g.PH == 1 && g.PW == 1;
+        return Direct512 && g.KH == 3 && g.KW == 3 && g.SH == 2 && g.SW == 2 && g.DH == 1 && g.DW == 1 && g.PH == 1 && g.PW == 1;
 #else
         return false;
 #endif
@@ -72,7 +71,7 @@ internal static unsafe partial class ConvDepthwise
                 Vector512<float> e0, o0, l0, e1, o1, l1, e2, o2, l2, e3, o3, l3, e4, o4, l4;
                 if (c0 + 32 <= W)
                 {
-                    var m = default(NoMask2);
+                    var m = default(Unmasked2);
                     Split(r0 + c0, m, ie, ref p0, out l0, out e0, out o0);
                     Split(r1 + c0, m, ie, ref p1, out l1, out e1, out o1);
                     Split(r2 + c0, m, ie, ref p2, out l2, out e2, out o2);
@@ -142,7 +141,7 @@ internal static unsafe partial class ConvDepthwise
         Vector512<float> Hi(float* p);
     }
 
-    private readonly struct NoMask2 : ILoad2
+    private readonly struct Unmasked2 : ILoad2
     {
         public Vector512<float> Lo(float* p) => Vector512.Load(p);
         public Vector512<float> Hi(float* p) => Vector512.Load(p);

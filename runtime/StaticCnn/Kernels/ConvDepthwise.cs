@@ -113,8 +113,9 @@ internal static unsafe partial class ConvDepthwise
                 int q = kw * g.DW;
                 taps[k] = kh * g.DH * rs + q % g.SW * wq + q / g.SW;
             }
-        // the padding never changes: zero the plane (and the stride-2 line) once, then copy only the image into it
-        Gemm.Zero(plane, hp * rs + (g.SW == 2 ? rs : 0));
+        // the padding never changes: zero the plane (and the stride-2 line) once, then copy only the image into it;
+        // the direct kernels read only their zero row (W + 48 floats from plane + 0; the plane holds more)
+        Gemm.Zero(plane, c.Direct3x3 ? g.W + 64 : hp * rs + (g.SW == 2 ? rs : 0));
         long padded = -1;
         for (long it = lo; it < hi; it++)
         {
@@ -127,9 +128,9 @@ internal static unsafe partial class ConvDepthwise
 #if NET9_0_OR_GREATER
             if (c.Direct3x3)
             {
-                // straight from the input plane (ConvDepthwise.Same3x3.cs, .Stride2.cs); the zeroed plane buffer is
-                // their zero row (stride 1 reads W + 48 floats of it, stride 2 W; the buffer holds (OH − 1)·SH + 3
-                // rows of SW·Wq ≥ W + 16 floats)
+                // straight from the input plane (ConvDepthwise.Same3x3.cs, .Stride2.cs); the start of the plane
+                // buffer is their zero row (stride 1 reads zero − 16 … zero + W + 32, stride 2 zero … zero + W; the
+                // buffer holds (OH − 1)·SH + 3 rows of SW·Wq ≥ W + 2 floats)
                 Direct3x3Channel(c.X + src * g.InPlane, g, wp, bias, yp, c.Accumulate, c.Ep, oc, plane + 16);
                 continue;
             }

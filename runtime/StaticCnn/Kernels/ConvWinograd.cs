@@ -140,8 +140,9 @@ internal static unsafe class ConvWinograd
             switch (Choose(g, (int)cols, parts))
             {
                 case Partition.Dynamic:
-                    // many tile columns: the parts take NB-column chunks from a counter, so a slower core takes
-                    // fewer; each part transforms all weights once and each chunk's input into memory of its own
+                    // many tile columns: the parts claim NB-column chunks as they finish (even parts from the start,
+                    // odd from the end), so a slower core takes fewer; each part transforms all weights once and each
+                    // chunk's input into memory of its own
                     c.Taken = c.Front = c.Back = 0;
                     c.Ldv2 = PrivateLdv(NB, tw);
                     GemmWorkers.Run(parts, &DynamicPart, &c);
