@@ -61,6 +61,8 @@ if (args.Length >= 8 && args[0] == "convshape")
     return ShapeMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "depthwise")
     return DepthwiseMode.Run(args[1..]);
+if (args.Length > 0 && args[0] == "activation")
+    return ActivationMode.Run(args[1..]);
 if (args.Length > 0 && args[0] == "table")
     return TableMode.Run(args[1..]);
 BenchmarkSwitcher.FromAssembly(typeof(FmaPeak).Assembly).Run(args);

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace StaticCnn.Kernels;
 
@@ -194,11 +195,19 @@ public static class Activations
         }
     }
 
+    // ReLU and ReLU6 on x86 are the max and min instructions with the value as the second operand: maxps/minps return
+    // their second operand when either is NaN or both are zero, so max(0, a) is exactly a < 0 ? 0 : a (NaN and −0
+    // pass, as the reference and PyTorch's clamp) and min(6, ·) exactly a > 6 ? 6 : a, in one instruction each where
+    // the portable compare-and-select takes two (a 1×1 expansion's BatchNorm + ReLU6 epilogue pass: 4 of its ~8
+    // instructions per vector). Vector512/256/128.Max are IEEE maximum (−0 < +0, NaN propagated), not this.
     internal readonly struct ReluOp : IVecOp1
     {
-        public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero, a);
-        public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero, a);
-        public Vector512<float> Invoke(Vector512<float> a) => Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero, a);
+        public Vector128<float> Invoke(Vector128<float> a) => Sse.IsSupported ? Sse.Max(Vector128<float>.Zero, a)
+            : Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero, a);
+        public Vector256<float> Invoke(Vector256<float> a) => Avx.IsSupported ? Avx.Max(Vector256<float>.Zero, a)
+            : Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero, a);
+        public Vector512<float> Invoke(Vector512<float> a) => Avx512F.IsSupported ? Avx512F.Max(Vector512<float>.Zero, a)
+            : Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero, a);
     }
 
     internal readonly struct LeakyOp(float slope) : IVecOp1
@@ -224,12 +233,15 @@ public static class Activations
 
     internal readonly struct Relu6Op : IVecOp1
     {
-        public Vector128<float> Invoke(Vector128<float> a) => Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero,
-            Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128.Create(6f)), Vector128.Create(6f), a));
-        public Vector256<float> Invoke(Vector256<float> a) => Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero,
-            Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(6f)), Vector256.Create(6f), a));
-        public Vector512<float> Invoke(Vector512<float> a) => Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero,
-            Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512.Create(6f)), Vector512.Create(6f), a));
+        public Vector128<float> Invoke(Vector128<float> a) => Sse.IsSupported ? Sse.Min(Vector128.Create(6f), Sse.Max(Vector128<float>.Zero, a))
+            : Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<float>.Zero), Vector128<float>.Zero,
+                Vector128.ConditionalSelect(Vector128.GreaterThan(a, Vector128.Create(6f)), Vector128.Create(6f), a));
+        public Vector256<float> Invoke(Vector256<float> a) => Avx.IsSupported ? Avx.Min(Vector256.Create(6f), Avx.Max(Vector256<float>.Zero, a))
+            : Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<float>.Zero), Vector256<float>.Zero,
+                Vector256.ConditionalSelect(Vector256.GreaterThan(a, Vector256.Create(6f)), Vector256.Create(6f), a));
+        public Vector512<float> Invoke(Vector512<float> a) => Avx512F.IsSupported ? Avx512F.Min(Vector512.Create(6f), Avx512F.Max(Vector512<float>.Zero, a))
+            : Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<float>.Zero), Vector512<float>.Zero,
+                Vector512.ConditionalSelect(Vector512.GreaterThan(a, Vector512.Create(6f)), Vector512.Create(6f), a));
     }
 
     private readonly struct HardswishOp : IVecOp1
