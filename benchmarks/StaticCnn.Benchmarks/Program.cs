@@ -30,6 +30,30 @@ if (args.Length >= 4 && args[0] == "loop")
         + $"{(double)parked / calls:F2} parked-worker wake-ups per call");
     return 0;
 }
+if (args.Length >= 4 && args[0] == "winograd-input")
+{
+    // winograd-input NAME VARIANT SECONDS [THREADS]: a workload with the Winograd input transform's general path and
+    // its AVX-512 one taking turns call by call in one process (the host's minute-to-minute swings hit both alike):
+    // the median and minimum µs per call of each
+    int threads = args.Length > 4 ? int.Parse(args[4]) : 1;
+    using var w = Workloads.Find(args[1], args[2], threads);
+    w.Threads = threads;
+    double seconds = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
+    var ta = new List<double>(); var tb = new List<double>();
+    for (int i = 0; i < 20; i++) w.Run();
+    var sw = System.Diagnostics.Stopwatch.StartNew();
+    for (int i = 0; sw.Elapsed.TotalSeconds < seconds; i++)
+    {
+        bool a = (i & 1) == 0;
+        StaticCnn.Kernels.ConvWinograd.VectorInput = !a;
+        long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+        w.Run();
+        (a ? ta : tb).Add(System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds * 1e6);
+    }
+    ta.Sort(); tb.Sort();
+    Console.WriteLine($"{args[1]} {args[2]} {threads} thr: general input transform: median {ta[ta.Count / 2]:F1} min {ta[0]:F1} µs | AVX-512 one: median {tb[tb.Count / 2]:F1} min {tb[0]:F1} µs  ({ta.Count} calls each)");
+    return 0;
+}
 if (args.Length >= 4 && args[0] == "concurrent")
 {
     // two copies of one workload, each on 1 thread, at the same time in this process: what the two cores give together

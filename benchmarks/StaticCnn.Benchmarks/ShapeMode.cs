@@ -58,6 +58,12 @@ public static class ShapeMode
             double med = Median(() => Conv2D.ForwardBatchNorm(s, new BatchNormShape(oc, oh, ow), x.Span, wt.Span,
                 ReadOnlySpan<float>.Empty, bnp.Span[..oc], bnp.Span.Slice(oc, oc), bnp.Span.Slice(2 * oc, oc), bnp.Span.Slice(3 * oc, oc), Activation.ReLU6, 0f, y.Span, batch, scratch.Span, threads));
             Console.WriteLine($"  {"chosen + BatchNorm + ReLU6",-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s");
+            // and with the residual Add after the BatchNorm (an inverted residual block's projection: conv → BatchNorm → Add)
+            using var skip = ConvWorkload<Conv64At56>.Filled(oc * oh * ow * batch, 5);
+            med = Median(() => Conv2D.ForwardBatchNormAdd(s, new BatchNormShape(oc, oh, ow), x.Span, wt.Span,
+                ReadOnlySpan<float>.Empty, bnp.Span[..oc], bnp.Span.Slice(oc, oc), bnp.Span.Slice(2 * oc, oc), bnp.Span.Slice(3 * oc, oc),
+                skip.Span, false, Activation.None, 0f, y.Span, batch, scratch.Span, threads));
+            Console.WriteLine($"  {"chosen + BatchNorm + Add",-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s");
         }
         // backward-weights with the algorithm the list picks (dw accumulates: the values grow, the work does not)
         {

@@ -244,6 +244,68 @@ public unsafe class ConvWinogradTests
         Assert.Contains(ConvWinograd.Partition.Dynamic, seen);
     }
 
+    /// <summary>
+    /// The AVX-512 input transforms (one vector per padded row up to 7 tile columns, groups of 15 tile columns in two
+    /// vectors beyond) give the general transform's bits: forward, accumulated forward and backward-data (whose flipped
+    /// geometry pads by 2 − P), with padding 0, 1, 2 and uneven, odd outputs, several samples in one band, group
+    /// boundaries inside a part's columns, and 1 to 3 threads (the private, column, dynamic and split partitions write
+    /// parts of tile rows).
+    /// </summary>
+    [Fact, Trait("Category", "Numeric")]
+    public void VectorInputTransforms_MatchTheGeneralOne_BitForBit()
+    {
+        var rng = new Random(83);
+        var cases = new (RuntimeConv2DShape s, int batch)[]
+        {
+            (Shape(256, 64, 14, 14, 1), 1),                           // ResNet's 14×14 stage: 7 tile columns
+            (Shape(40, 48, 13, 11, 1, true, Activation.ReLU, padHigh: 2), 3), // odd outputs (13×12), 3 samples
+            (Shape(32, 32, 16, 16, 0, false), 2),                     // no padding: 14×14 outputs from 16×16 inputs
+            (Shape(48, 40, 9, 12, 2, true, Activation.LeakyReLU), 2), // padding 2: 11×14 outputs
+            (Shape(64, 96, 10, 8, 1), 4),                             // 4×5 tiles per sample, 4 samples
+            (Shape(128, 128, 28, 28, 1), 1),                          // ResNet's 28×28 stage: 14 tile columns, two vectors a row
+            (Shape(40, 36, 27, 29, 1, true, Activation.ReLU), 2),     // odd 27×29: 15 tile columns, the last one partial
+            (Shape(32, 48, 19, 18, 2, false, padHigh: 0), 3),         // uneven padding 2/0: 18×17 outputs, 9 tile columns
+            (Shape(64, 64, 56, 56, 1), 1),                            // 28 tile columns: groups of 15 and 13, dynamic chunks
+            (Shape(24, 40, 49, 51, 1, true, Activation.ReLU), 1),     // 26 tile columns, odd: chunks split tile rows
+            (Shape(32, 32, 61, 64, 0, true, Activation.None, padHigh: 1), 2), // 31 tile columns: groups 15, 15, 1
+        };
+        bool was = ConvWinograd.VectorInput;
+        try
+        {
+            foreach (var (s, batch) in cases)
+            {
+                var g = G(s);
+                Assert.True(ConvWinograd.Applies(g) && ConvWinograd.AppliesData(g), s.ToString());
+                var x = NumericAssert.Random(rng, XLen(s, batch));
+                var w = NumericAssert.Random(rng, WLen(s));
+                var b = s.hasBias ? NumericAssert.Random(rng, s.outC) : Array.Empty<float>();
+                var dy = NumericAssert.Random(rng, YLen(s, batch));
+                var y0 = NumericAssert.Random(rng, YLen(s, batch));
+                foreach (int threads in new[] { 1, 2, 3 })
+                {
+                    var results = new List<float[]>();
+                    foreach (bool narrow in new[] { false, true })
+                    {
+                        ConvWinograd.VectorInput = narrow;
+                        var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+                        var y = new float[YLen(s, batch)];
+                        var dx = new float[x.Length];
+                        var ya = (float[])y0.Clone();
+                        Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+                        Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
+                        fixed (float* px = x, pw = w, pya = ya, ps = scratch)
+                            ConvWinograd.Forward(g, px, pw, null, pya, batch, true, s.activation, ps, threads);
+                        results.AddRange(new[] { y, dx, ya });
+                    }
+                    NumericAssert.Identical($"y ({s}, batch {batch}, {threads} threads)", results[3], results[0]);
+                    NumericAssert.Identical($"dx ({s}, batch {batch}, {threads} threads)", results[4], results[1]);
+                    NumericAssert.Identical($"accumulated y ({s}, batch {batch}, {threads} threads)", results[5], results[2]);
+                }
+            }
+        }
+        finally { ConvWinograd.VectorInput = was; }
+    }
+
     /// <summary>ConvTranspose2D 3×3 stride 1 runs its forward as Conv2D backward-data and its backward-data as Conv2D forward.</summary>
     [Fact, Trait("Category", "Numeric")]
     public void ConvTranspose2D_Stride1_MatchesReference()
