@@ -343,12 +343,14 @@ internal static unsafe class ConvWinograd
     private static void TransformInput(ref Ctx c, float* vbase, int ldv, nint es, int icLo, int icHi, int colLo, int colHi, float* hbuf)
     {
         ConvGeom g = c.G;
+#if NET9_0_OR_GREATER
         if (Vector512.IsHardwareAccelerated && VectorInput)
         {
             if (TW(g) <= NarrowTiles) TransformInputNarrow(ref c, vbase, ldv, es, icLo, icHi, colLo, colHi);
             else TransformInputGroups(ref c, vbase, ldv, es, icLo, icHi, colLo, colHi);
             return;
         }
+#endif
         int th = TH(g), tw = TW(g), twp = TWpad(g);
         float* ev = hbuf + 16 * twp;                                    // twp + 32
         float* od = ev + twp + 32;
@@ -423,13 +425,14 @@ internal static unsafe class ConvWinograd
         }
     }
 
-    /// <summary>Planes of at most this many tile columns (outputs up to 14 wide) take <see cref="TransformInputNarrow"/>, wider ones <see cref="TransformInputGroups"/>.</summary>
+    /// <summary>Planes of at most this many tile columns (outputs up to 14 wide) take <c>TransformInputNarrow</c>, wider ones <c>TransformInputGroups</c>.</summary>
     internal const int NarrowTiles = 7;
 
-    /// <summary>Whether the AVX-512 input transforms (<see cref="TransformInputNarrow"/>, <see cref="TransformInputGroups"/>)
+    /// <summary>Whether the AVX-512 input transforms (<c>TransformInputNarrow</c>, <c>TransformInputGroups</c>)
     /// run; tests turn them off to compare with the general path, which the AVX2 and Vector128 paths take.</summary>
     internal static bool VectorInput = true;
 
+#if NET9_0_OR_GREATER   // masked loads and stores: .NET 9 and later (the net8.0 build keeps the general path)
     /// <summary>
     /// <see cref="TransformInput"/> for planes of at most <see cref="NarrowTiles"/> tile columns on AVX-512 (14×14
     /// outputs: ResNet's 256-channel stage): a tile row's 2·TW + 2 ≤ 16 padded input columns are one vector (a masked
@@ -592,6 +595,8 @@ internal static unsafe class ConvWinograd
         Avx512F.MaskStore(vk + 8 * es, keep, y - s);                // c − b
         Avx512F.MaskStore(vk + 12 * es - 8, keepHi, xy);            // b − d, from the upper half
     }
+
+#endif
 
     /// <summary>Rows up to this width are deinterleaved through a zero-padded copy (<see cref="Deinterleave(float*, int, int, int, float*, float*, float*)"/>).</summary>
     private const int ShortRow = 32;
