@@ -30,12 +30,13 @@ if (args.Length >= 4 && args[0] == "loop")
         + $"{(double)parked / calls:F2} parked-worker wake-ups per call");
     return 0;
 }
-if (args.Length >= 4 && args[0] == "winograd-input")
+if (args.Length >= 4 && args[0] == "winograd-transform")
 {
-    // winograd-input NAME VARIANT SECONDS [THREADS]: a workload with the Winograd input transform's general path and
-    // its AVX-512 one taking turns call by call in one process (the host's minute-to-minute swings hit both alike):
-    // the median and minimum µs per call of each
+    // winograd-transform NAME VARIANT SECONDS [THREADS] [input|output]: a workload with the Winograd input (or output)
+    // transform's 8-lane path and its AVX-512 one taking turns call by call in one process (the host's minute-to-minute
+    // swings hit both alike): the median and minimum µs per call of each
     int threads = args.Length > 4 ? int.Parse(args[4]) : 1;
+    bool output = args.Length > 5 && args[5] == "output";
     using var w = Workloads.Find(args[1], args[2], threads);
     w.Threads = threads;
     double seconds = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
@@ -45,13 +46,16 @@ if (args.Length >= 4 && args[0] == "winograd-input")
     for (int i = 0; sw.Elapsed.TotalSeconds < seconds; i++)
     {
         bool a = (i & 1) == 0;
-        StaticCnn.Kernels.ConvWinograd.VectorInput = !a;
+        if (output) StaticCnn.Kernels.ConvWinograd.VectorOutput = !a;
+        else StaticCnn.Kernels.ConvWinograd.VectorInput = !a;
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         w.Run();
         (a ? ta : tb).Add(System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds * 1e6);
     }
+    StaticCnn.Kernels.ConvWinograd.VectorInput = StaticCnn.Kernels.ConvWinograd.VectorOutput = true;
     ta.Sort(); tb.Sort();
-    Console.WriteLine($"{args[1]} {args[2]} {threads} thr: general input transform: median {ta[ta.Count / 2]:F1} min {ta[0]:F1} µs | AVX-512 one: median {tb[tb.Count / 2]:F1} min {tb[0]:F1} µs  ({ta.Count} calls each)");
+    string which = output ? "output" : "input";
+    Console.WriteLine($"{args[1]} {args[2]} {threads} thr: {which} transform 8 lanes: median {ta[ta.Count / 2]:F1} min {ta[0]:F1} µs | AVX-512: median {tb[tb.Count / 2]:F1} min {tb[0]:F1} µs  ({ta.Count} calls each)");
     return 0;
 }
 if (args.Length >= 4 && args[0] == "concurrent")

@@ -933,6 +933,11 @@ internal static unsafe class ConvWinograd
                 float* y0 = c.Y + (((nint)n * g.Cout + oc) * g.OH + oh) * g.OW;
                 float* y1 = y0 + g.OW;
                 bool row1 = oh + 1 < g.OH;
+#if NET9_0_OR_GREATER
+                if (Vector512.IsHardwareAccelerated && VectorOutput)
+                    OutputRow512(m, es, col, end, 2 * tw0, g.OW, y0, row1 ? y1 : null, c.Accumulate, bias);
+                else
+#endif
                 for (int j = col; j < end; j += vw)
                 {
                     float* mj = m + j;
@@ -992,4 +997,65 @@ internal static unsafe class ConvWinograd
             }
         }
     }
+
+    /// <summary>Whether the AVX-512 output transform (<c>OutputRow512</c>) runs; tests turn it off to compare with the 8-lane one.</summary>
+    internal static bool VectorOutput = true;
+
+#if NET9_0_OR_GREATER
+    /// <summary>
+    /// The output transform of one tile row's columns [col, end) on AVX-512: 16 tile columns per vector (the 8-lane
+    /// path stores 8 at a time and takes a scalar loop for a row's last ones: all of a 7-tile row of 14×14), the two
+    /// output columns of each tile interleaved by one two-source permute per 16 outputs, the row's end cut by a store
+    /// mask. The same sums in the same order (m0 + m1 + m2 per column, then s0 + s1 + s2), then + bias, or y + the
+    /// value when accumulating: the same bits. <paramref name="m"/>[j] is tile column j's first transform element;
+    /// <paramref name="y1"/> is null when the tile row's second output row is past the plane.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputRow512(float* m, nint es, int col, int end, int ow0, int OW, float* y0, float* y1,
+        bool accumulate, float bias)
+    {
+        Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Vector512<int> lo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
+        Vector512<int> hi = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
+        Vector512<float> bv = Vector512.Create(bias);
+        for (int j = col; j < end; j += 16)
+        {
+            float* mj = m + j;
+            Vector512<float> m00 = Vector512.Load(mj), m01 = Vector512.Load(mj + es), m02 = Vector512.Load(mj + 2 * es), m03 = Vector512.Load(mj + 3 * es);
+            Vector512<float> m10 = Vector512.Load(mj + 4 * es), m11 = Vector512.Load(mj + 5 * es), m12 = Vector512.Load(mj + 6 * es), m13 = Vector512.Load(mj + 7 * es);
+            Vector512<float> m20 = Vector512.Load(mj + 8 * es), m21 = Vector512.Load(mj + 9 * es), m22 = Vector512.Load(mj + 10 * es), m23 = Vector512.Load(mj + 11 * es);
+            Vector512<float> m30 = Vector512.Load(mj + 12 * es), m31 = Vector512.Load(mj + 13 * es), m32 = Vector512.Load(mj + 14 * es), m33 = Vector512.Load(mj + 15 * es);
+            Vector512<float> s00 = m00 + m10 + m20, s01 = m01 + m11 + m21, s02 = m02 + m12 + m22, s03 = m03 + m13 + m23;
+            Vector512<float> s10 = m10 - m20 - m30, s11 = m11 - m21 - m31, s12 = m12 - m22 - m32, s13 = m13 - m23 - m33;
+            Vector512<float> q0 = s00 + s01 + s02, q1 = s01 - s02 - s03, q2 = s10 + s11 + s12, q3 = s11 - s12 - s13;
+            // outputs ow .. ow + 31 of this group, cut at the row's end and at the last tile column's
+            int ow = ow0 + 2 * (j - col);
+            int n = Math.Min(2 * Math.Min(16, end - j), OW - ow);
+            Vector512<float> keepLo = Vector512.LessThan(lane, Vector512.Create(n)).AsSingle();
+            Vector512<float> keepHi = Vector512.LessThan(lane, Vector512.Create(n - 16)).AsSingle();
+            OutputStore(y0 + ow, Avx512F.PermuteVar16x32x2(q0, lo, q1), Avx512F.PermuteVar16x32x2(q0, hi, q1), keepLo, keepHi, accumulate, bv);
+            if (y1 != null)
+                OutputStore(y1 + ow, Avx512F.PermuteVar16x32x2(q2, lo, q3), Avx512F.PermuteVar16x32x2(q2, hi, q3), keepLo, keepHi, accumulate, bv);
+        }
+    }
+
+    /// <summary>dst[0..32) under the masks: a + bias, or dst + a when accumulating.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void OutputStore(float* dst, Vector512<float> a, Vector512<float> b, Vector512<float> keepLo,
+        Vector512<float> keepHi, bool accumulate, Vector512<float> bias)
+    {
+        if (accumulate)
+        {
+            a = Avx512F.MaskLoad(dst, keepLo, Vector512<float>.Zero) + a;
+            b = Avx512F.MaskLoad(dst + 16, keepHi, Vector512<float>.Zero) + b;
+        }
+        else
+        {
+            a += bias;
+            b += bias;
+        }
+        Avx512F.MaskStore(dst, keepLo, a);
+        Avx512F.MaskStore(dst + 16, keepHi, b);
+    }
+#endif
 }

@@ -246,13 +246,14 @@ public unsafe class ConvWinogradTests
 
     /// <summary>
     /// The AVX-512 input transforms (one vector per padded row up to 7 tile columns, groups of 15 tile columns in two
-    /// vectors beyond) give the general transform's bits: forward, accumulated forward and backward-data (whose flipped
+    /// vectors beyond) and output transform (16 tile columns per vector, the row's end under a mask) give the general
+    /// transforms' bits: forward, accumulated forward and backward-data (whose flipped
     /// geometry pads by 2 − P), with padding 0, 1, 2 and uneven, odd outputs, several samples in one band, group
     /// boundaries inside a part's columns, and 1 to 3 threads (the private, column, dynamic and split partitions write
     /// parts of tile rows).
     /// </summary>
     [Fact, Trait("Category", "Numeric")]
-    public void VectorInputTransforms_MatchTheGeneralOne_BitForBit()
+    public void Vector512Transforms_MatchTheGeneralOnes_BitForBit()
     {
         var rng = new Random(83);
         var cases = new (RuntimeConv2DShape s, int batch)[]
@@ -269,7 +270,7 @@ public unsafe class ConvWinogradTests
             (Shape(24, 40, 49, 51, 1, true, Activation.ReLU), 1),     // 26 tile columns, odd: chunks split tile rows
             (Shape(32, 32, 61, 64, 0, true, Activation.None, padHigh: 1), 2), // 31 tile columns: groups 15, 15, 1
         };
-        bool was = ConvWinograd.VectorInput;
+        bool was = ConvWinograd.VectorInput, wasOut = ConvWinograd.VectorOutput;
         try
         {
             foreach (var (s, batch) in cases)
@@ -286,7 +287,7 @@ public unsafe class ConvWinogradTests
                     var results = new List<float[]>();
                     foreach (bool narrow in new[] { false, true })
                     {
-                        ConvWinograd.VectorInput = narrow;
+                        ConvWinograd.VectorInput = ConvWinograd.VectorOutput = narrow;
                         var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
                         var y = new float[YLen(s, batch)];
                         var dx = new float[x.Length];
@@ -303,7 +304,7 @@ public unsafe class ConvWinogradTests
                 }
             }
         }
-        finally { ConvWinograd.VectorInput = was; }
+        finally { ConvWinograd.VectorInput = was; ConvWinograd.VectorOutput = wasOut; }
     }
 
     /// <summary>ConvTranspose2D 3×3 stride 1 runs its forward as Conv2D backward-data and its backward-data as Conv2D forward.</summary>
