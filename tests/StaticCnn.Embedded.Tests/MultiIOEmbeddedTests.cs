@@ -91,9 +91,10 @@ public class MultiIOEmbeddedTests
         float[] el = new float[3 * Siamese.EmbedLSize], er = new float[3 * Siamese.EmbedRSize];
         var ws = new float[Siamese.InferWorkspaceFloats(3)];
         for (int i = 0; i < 3; i++) Siamese.Infer(left, right, el, er, ws, 3);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 100; i++) Siamese.Infer(left, right, el, er, ws, 3);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        long allocated = Allocations.PerRun(() =>
+        {
+            for (int i = 0; i < 100; i++) Siamese.Infer(left, right, el, er, ws, 3);
+        });
 #if DEBUG
         Assert.InRange(allocated, 0, 200 * 128); // see EmbeddedTests.StaticInfer_AllocatesNothing
 #else

@@ -387,13 +387,11 @@ public class Conv2DTests
                 Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
                 Conv2D.Backward(s, x, w, y, dy, dx, dw, db, batch, scratch, threads);
             }
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 3; i++)
+            Assert.Equal(0, Allocations.PerRun(() =>
             {
                 Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
                 Conv2D.Backward(s, x, w, y, dy, dx, dw, db, batch, scratch, threads);
-            }
-            Assert.Equal(0, GC.GetAllocatedBytesForCurrentThread() - before);
+            }));
         }
     }
 
