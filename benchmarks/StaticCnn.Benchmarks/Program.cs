@@ -6,6 +6,7 @@ using StaticCnn.Benchmarks;
 //   table [options]            Stopwatch harness for the side-by-side table (see TableMode; JSON like bench.py)
 //   loop NAME VARIANT SECONDS [THREADS]   runs one workload in a loop (for perf / callgrind)
 //   trace NAME VARIANT THREADS [CALLS]     per-dispatch, per-part timings (STATICCNN_WORKER_TRACE=1; see TraceMode)
+//   winograd-transform NAME VARIANT SECONDS [THREADS] [input|output|weights]   two ways of one Winograd step, call by call
 //   concurrent NAME VARIANT SECONDS        two 1-thread copies of a workload at once: what the two cores give together
 //   convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]   every applicable forward algorithm of one shape
 //   depthwise [THREADS] [BATCH] [SECONDS]  MobileNetV2's depthwise layers, chosen vs older algorithms (see DepthwiseMode)
@@ -32,11 +33,12 @@ if (args.Length >= 4 && args[0] == "loop")
 }
 if (args.Length >= 4 && args[0] == "winograd-transform")
 {
-    // winograd-transform NAME VARIANT SECONDS [THREADS] [input|output]: a workload with the Winograd input (or output)
-    // transform's 8-lane path and its AVX-512 one taking turns call by call in one process (the host's minute-to-minute
-    // swings hit both alike): the median and minimum µs per call of each
+    // winograd-transform NAME VARIANT SECONDS [THREADS] [input|output|weights]: a workload with the Winograd input (or
+    // output) transform's 8-lane path and its AVX-512 one taking turns call by call in one process (the host's
+    // minute-to-minute swings hit both alike): the median and minimum µs per call of each. "weights": the weight
+    // transform on every call (live weights) against weights prepared once.
     int threads = args.Length > 4 ? int.Parse(args[4]) : 1;
-    bool output = args.Length > 5 && args[5] == "output";
+    bool output = args.Length > 5 && args[5] == "output", weights = args.Length > 5 && args[5] == "weights";
     using var w = Workloads.Find(args[1], args[2], threads);
     w.Threads = threads;
     double seconds = double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture);
@@ -46,16 +48,19 @@ if (args.Length >= 4 && args[0] == "winograd-transform")
     for (int i = 0; sw.Elapsed.TotalSeconds < seconds; i++)
     {
         bool a = (i & 1) == 0;
-        if (output) StaticCnn.Kernels.ConvWinograd.VectorOutput = !a;
+        if (weights) w.Live = a;
+        else if (output) StaticCnn.Kernels.ConvWinograd.VectorOutput = !a;
         else StaticCnn.Kernels.ConvWinograd.VectorInput = !a;
         long t0 = System.Diagnostics.Stopwatch.GetTimestamp();
         w.Run();
         (a ? ta : tb).Add(System.Diagnostics.Stopwatch.GetElapsedTime(t0).TotalSeconds * 1e6);
     }
     StaticCnn.Kernels.ConvWinograd.VectorInput = StaticCnn.Kernels.ConvWinograd.VectorOutput = true;
+    w.Live = false;
     ta.Sort(); tb.Sort();
-    string which = output ? "output" : "input";
-    Console.WriteLine($"{args[1]} {args[2]} {threads} thr: {which} transform 8 lanes: median {ta[ta.Count / 2]:F1} min {ta[0]:F1} µs | AVX-512: median {tb[tb.Count / 2]:F1} min {tb[0]:F1} µs  ({ta.Count} calls each)");
+    string which = weights ? "weights" : output ? "output" : "input";
+    var (na, nb) = weights ? ("transformed per call", "prepared once") : ("transform 8 lanes", "AVX-512");
+    Console.WriteLine($"{args[1]} {args[2]} {threads} thr: {which} {na}: median {ta[ta.Count / 2]:F1} min {ta[0]:F1} µs | {nb}: median {tb[tb.Count / 2]:F1} min {tb[0]:F1} µs  ({ta.Count} calls each)");
     return 0;
 }
 if (args.Length >= 4 && args[0] == "concurrent")

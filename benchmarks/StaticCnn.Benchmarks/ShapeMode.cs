@@ -18,7 +18,7 @@ public readonly record struct FieldConvShape(int InC, int InH, int InW, int OutC
 /// <summary>
 /// <c>convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]</c>: the forward of one convolution shape (square kernel,
 /// PyTorch's output size) timed with every forward algorithm whose applicability test passes, the chosen one first,
-/// then the chosen one with a BatchNorm and ReLU6 in its epilogue, then backward-weights with the algorithm the list picks for it.
+/// each also on prepared weights where it reads a prepared form, then the chosen one with a BatchNorm and ReLU6 in its epilogue, then backward-weights with the algorithm the list picks for it.
 /// For finding crossovers of the algorithm list (docs/KERNELS.md); the shape is read from fields, so figures are a few
 /// per cent behind a generated network's constant shape.
 /// </summary>
@@ -48,6 +48,14 @@ public static class ShapeMode
             using var scratch = new AlignedBuffer<float>(Math.Max(1, Conv2D.ScratchFloats(s, batch, threads)));
             double med = Median(() => Conv2D.Forward(s, x.Span, wt.Span, ReadOnlySpan<float>.Empty, y.Span, batch, scratch.Span, threads));
             Console.WriteLine($"  {ConvAlgorithms.Name(a),-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s{(a == chosen ? "  (chosen)" : "")}");
+            // and on weights prepared once (Conv2D.PrepareWeights), where the algorithm reads a prepared form
+            if (Conv2D.PreparedFloats(s) > 0)
+            {
+                using var prepared = new AlignedBuffer<float>(Conv2D.PreparedFloats(s));
+                Conv2D.PrepareWeights(s, wt.Span, prepared.Span);
+                med = Median(() => Conv2D.Forward(s, x.Span, wt.Span, ReadOnlySpan<float>.Empty, y.Span, batch, scratch.Span, threads, prepared.Span));
+                Console.WriteLine($"  {"  weights prepared once",-34} {med * 1e6,10:F1} µs  {flops / med / 1e9,7:F1} GFLOP/s");
+            }
         }
         // the chosen algorithm with a BatchNorm and ReLU6 in its epilogue (a generated network's inference Forward of
         // conv → BatchNorm → ReLU6)

@@ -61,17 +61,23 @@ public interface IWorkload : IDisposable
     bool Heavy { get; }
     /// <summary>The convolution algorithms the workload runs (<see cref="KernelPlan"/>), one line per layer, or empty.</summary>
     string Algorithms => "";
+    /// <summary>Read the live weights, transformed per call, instead of weights prepared once (where the workload prepares any).</summary>
+    bool Live { get => false; set { } }
     void Run();
 }
 
-/// <summary>Conv2D kernel entry points called directly with a shape struct, batch 1.</summary>
+/// <summary>
+/// Conv2D kernel entry points called directly with a shape struct, batch 1. The forward reads weights prepared once
+/// (<see cref="Conv2D.PrepareWeights"/>; Winograd's transformed weights), as an inference context created with
+/// prepareWeights and as ONNX Runtime's session, which prepacks its constant weights at creation.
+/// </summary>
 public sealed class ConvWorkload<TS> : IWorkload where TS : struct, IConv2DShape
 {
     public enum Op { Forward, BackwardData, BackwardWeights }
 
     private readonly TS _s = default;
     private readonly Op _op;
-    private readonly AlignedBuffer<float> _x, _w, _b, _y, _dy, _dx, _dw, _db, _scratch;
+    private readonly AlignedBuffer<float> _x, _w, _b, _y, _dy, _dx, _dw, _db, _scratch, _prepared;
 
     public ConvWorkload(Op op, int maxThreads)
     {
@@ -84,6 +90,8 @@ public sealed class ConvWorkload<TS> : IWorkload where TS : struct, IConv2DShape
         _x = Filled(xs, 1); _w = Filled(ws, 2); _b = Filled(s.OutC, 3); _y = new(ys); _dy = Filled(ys, 4);
         _dx = new(xs); _dw = new(ws); _db = new(s.OutC);
         _scratch = new(Math.Max(1, Conv2D.ScratchFloats(s, 1, Math.Max(1, maxThreads))));
+        _prepared = new(Conv2D.PreparedFloats(s));
+        Conv2D.PrepareWeights(s, _w.Span, _prepared.Span);
     }
 
     public string Name { get; }
@@ -92,6 +100,7 @@ public sealed class ConvWorkload<TS> : IWorkload where TS : struct, IConv2DShape
     public int Images => 1;
     public int Threads { get; set; } = 1;
     public bool Heavy => false;
+    public bool Live { get; set; } = Environment.GetEnvironmentVariable("STATICCNN_BENCH_LIVE_WEIGHTS") == "1";
     public string Algorithms => _op switch
     {
         Op.Forward => "forward: " + ConvAlgorithms.Name(Conv2D.AlgorithmFor(_s)),
@@ -104,7 +113,7 @@ public sealed class ConvWorkload<TS> : IWorkload where TS : struct, IConv2DShape
         switch (_op)
         {
             case Op.Forward:
-                Conv2D.Forward(_s, _x.Span, _w.Span, _b.Span, _y.Span, 1, _scratch.Span, Threads);
+                Conv2D.Forward(_s, _x.Span, _w.Span, _b.Span, _y.Span, 1, _scratch.Span, Threads, Live ? default : _prepared.Span);
                 break;
             case Op.BackwardData:
                 Conv2D.BackwardData(_s, _w.Span, _dy.Span, _dx.Span, 1, _scratch.Span, Threads);
@@ -127,16 +136,27 @@ public sealed class ConvWorkload<TS> : IWorkload where TS : struct, IConv2DShape
     public void Dispose()
     {
         _x.Dispose(); _w.Dispose(); _b.Dispose(); _y.Dispose(); _dy.Dispose();
-        _dx.Dispose(); _dw.Dispose(); _db.Dispose(); _scratch.Dispose();
+        _dx.Dispose(); _dw.Dispose(); _db.Dispose(); _scratch.Dispose(); _prepared.Dispose();
     }
 }
 
-/// <summary>Inference of a generated network at a fixed batch (<see cref="INetwork.Forward"/>): variant <c>batch1</c>, <c>batch16</c> ….</summary>
+/// <summary>
+/// Inference of a generated network at a fixed batch: variant <c>batch1</c>, <c>batch16</c> …. It runs an inference
+/// context created with <c>prepareWeights: true</c> per thread count (the weights copied and prepared once, as an ONNX
+/// Runtime session prepacks its constant weights); <see cref="Live"/> runs the network's own
+/// <see cref="INetwork.Forward(ReadOnlySpan{float}, Span{float}, int)"/> on its live weights instead.
+/// </summary>
 public sealed class InferenceWorkload : IWorkload
 {
     private readonly INetwork _net;
     private readonly AlignedBuffer<float> _x, _y;
     private readonly int _batch;
+    private readonly Dictionary<int, IInferenceContext> _contexts = new();
+    private IInferenceContext? _context;
+    private int _threads = 1;
+
+    /// <summary>Run the network's own Forward (live weights, transformed per call) instead of a prepared context.</summary>
+    public bool Live { get; set; } = Environment.GetEnvironmentVariable("STATICCNN_BENCH_LIVE_WEIGHTS") == "1";
 
     public InferenceWorkload(string name, INetwork net, double macs, bool heavy = false, int batch = 1)
     {
@@ -149,6 +169,7 @@ public sealed class InferenceWorkload : IWorkload
         _x = ConvWorkload<Conv64At56>.Filled(net.InputSize * batch, 5);
         for (int i = 0; i < _x.Length; i++) _x.Span[i] = _x.Span[i] * 0.5f + 0.5f; // like torch.rand
         _y = new AlignedBuffer<float>(net.OutputSize * batch);
+        Threads = 1;
     }
 
     public string Name { get; }
@@ -157,9 +178,29 @@ public sealed class InferenceWorkload : IWorkload
     public int Images => _batch;
     public bool Heavy { get; }
     public string Algorithms => KernelPlan.Describe(_net);
-    public int Threads { get => _net.Threads; set => _net.Threads = value; }
-    public void Run() => _net.Forward(_x.Span, _y.Span, _batch);
-    public void Dispose() { _net.Dispose(); _x.Dispose(); _y.Dispose(); }
+    public int Threads
+    {
+        get => _threads;
+        set
+        {
+            _threads = value;
+            _net.Threads = value;
+            if (!_contexts.TryGetValue(value, out _context))
+                _contexts[value] = _context = _net.CreateInferenceContext(_batch, value, prepareWeights: true);
+        }
+    }
+
+    public void Run()
+    {
+        if (Live || _context is null) _net.Forward(_x.Span, _y.Span, _batch);
+        else _context.Forward(_x.Span, _y.Span, _batch);
+    }
+
+    public void Dispose()
+    {
+        foreach (var c in _contexts.Values) c.Dispose();
+        _net.Dispose(); _x.Dispose(); _y.Dispose();
+    }
 }
 
 /// <summary>

@@ -14,7 +14,9 @@ namespace StaticCnn;
 /// each with its own <see cref="Threads"/>, and beside the network's own calls.</para>
 /// <para>Weights: a context reads the network's live parameter and buffer arenas, it does not copy them. Changing them
 /// (training, loading a checkpoint, writing <see cref="INetwork.Parameters"/>) while a context call runs gives that
-/// call a mix of old and new weights (never a crash); do it between calls.</para>
+/// call a mix of old and new weights (never a crash); do it between calls. A context created with
+/// <c>prepareWeights: true</c> reads a copy of them instead, taken and prepared at creation and by
+/// <see cref="RefreshWeights"/> (<see cref="WeightsPrepared"/>).</para>
 /// <para>Lifetime: a context keeps the weights alive. Disposing the network frees its own workspace and gradients at
 /// once, and its parameter and buffer arenas when the last of its contexts is disposed; its contexts keep working
 /// until then. Dispose every context you create.</para>
@@ -43,6 +45,21 @@ public interface IInferenceContext : IDisposable
     /// <exception cref="InvalidOperationException">Another thread is inside a call on this context.</exception>
     /// <exception cref="ObjectDisposedException">The context was disposed.</exception>
     void Forward(ReadOnlySpan<float> input, Span<float> output, int batch);
+
+    /// <summary>
+    /// True when this context took a copy of the network's weights (parameters and buffers) and prepared it once, at
+    /// creation or at the last <see cref="RefreshWeights"/> (<see cref="INetwork.CreateInferenceContext"/> with
+    /// <c>prepareWeights: true</c>): its calls read that copy and do not see later changes to the network's weights.
+    /// </summary>
+    bool WeightsPrepared => false;
+
+    /// <summary>
+    /// Copies and prepares the network's current weights again (after training or loading a checkpoint); does nothing
+    /// on a context that reads the live weights.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Another thread is inside a call on this context.</exception>
+    /// <exception cref="ObjectDisposedException">The context was disposed.</exception>
+    void RefreshWeights() { }
 
     /// <summary>The network's inputs (see <see cref="INetwork.Inputs"/>).</summary>
     IReadOnlyList<PortInfo> Inputs => new[] { new PortInfo("Input", new TensorShape(InputSize), -1) };
@@ -75,11 +92,14 @@ public sealed class InferenceContext : IInferenceContext
     /// <paramref name="ws"/> and <paramref name="iws"/> laid out per sample × <paramref name="mb"/>.
     /// </summary>
     public delegate void Body(ReadOnlySpan<float> input, Span<float> output, int batch, Span<float> ws, Span<int> iws,
-        ReadOnlySpan<float> prm, ReadOnlySpan<float> buf, Span<float> scratch, int mb, int threads, bool reference);
+        ReadOnlySpan<float> prm, ReadOnlySpan<float> buf, Span<float> scratch, int mb, int threads, bool reference, PreparedWeights? prepared);
 
     /// <summary>The inference body of a network with several inputs or outputs: one tensor per input and per output.</summary>
     public delegate void ListBody(ReadOnlySpan<ReadOnlyMemory<float>> inputs, ReadOnlySpan<Memory<float>> outputs, int batch, Span<float> ws, Span<int> iws,
-        ReadOnlySpan<float> prm, ReadOnlySpan<float> buf, Span<float> scratch, int mb, int threads, bool reference);
+        ReadOnlySpan<float> prm, ReadOnlySpan<float> buf, Span<float> scratch, int mb, int threads, bool reference, PreparedWeights? prepared);
+
+    /// <summary>A network's weight preparation (the generated <c>PrepareWeights</c>): every convolution's prepared weights from the parameter arena.</summary>
+    public delegate PreparedWeights Preparer(ReadOnlySpan<float> prm);
 
     private readonly SharedArenas _arenas;
     private readonly Body? _body;
@@ -88,6 +108,11 @@ public sealed class InferenceContext : IInferenceContext
     private readonly AlignedBuffer<float> _workspace;
     private readonly AlignedBuffer<int> _intWorkspace;
     private readonly AlignedBuffer<float> _scratch;
+    private readonly Preparer? _prepare;
+    // with _prepare: a copy of the parameter and buffer arenas and its prepared form, taken at creation or by
+    // RefreshWeights (null: the calls read the network's live arenas and the kernels transform weights per call)
+    private AlignedBuffer<float>? _parameters, _buffers;
+    private PreparedWeights? _prepared;
     private int _inUse;     // 1 while a call runs (the single-thread guard)
     private bool _disposed;
 
@@ -99,8 +124,8 @@ public sealed class InferenceContext : IInferenceContext
     /// <exception cref="ObjectDisposedException">The arenas were already freed.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public InferenceContext(string name, int inputSize, int outputSize, int maxBatch, int threads,
-        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, Body body)
-        : this(name, inputSize, outputSize, maxBatch, threads, workspaceFloats, argmaxInts, scratchFloats, arenas)
+        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, Body body, Preparer? prepare = null)
+        : this(name, inputSize, outputSize, maxBatch, threads, workspaceFloats, argmaxInts, scratchFloats, arenas, prepare)
         => _body = body ?? throw new ArgumentNullException(nameof(body));
 
     /// <summary>Called by generated networks with several inputs or outputs.</summary>
@@ -108,8 +133,8 @@ public sealed class InferenceContext : IInferenceContext
     /// <exception cref="ObjectDisposedException">The arenas were already freed.</exception>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public InferenceContext(string name, PortInfo[] inputs, PortInfo[] outputs, int maxBatch, int threads,
-        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, ListBody body)
-        : this(name, inputs[0].Size, outputs[0].Size, maxBatch, threads, workspaceFloats, argmaxInts, scratchFloats, arenas)
+        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, ListBody body, Preparer? prepare = null)
+        : this(name, inputs[0].Size, outputs[0].Size, maxBatch, threads, workspaceFloats, argmaxInts, scratchFloats, arenas, prepare)
     {
         _listBody = body ?? throw new ArgumentNullException(nameof(body));
         _inputs = inputs;
@@ -117,7 +142,7 @@ public sealed class InferenceContext : IInferenceContext
     }
 
     private InferenceContext(string name, int inputSize, int outputSize, int maxBatch, int threads,
-        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas)
+        int workspaceFloats, int argmaxInts, int scratchFloats, SharedArenas arenas, Preparer? prepare)
     {
         ArgumentNullException.ThrowIfNull(arenas);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
@@ -140,6 +165,67 @@ public sealed class InferenceContext : IInferenceContext
             throw;
         }
         _arenas = arenas;
+        _prepare = prepare;
+        if (prepare is null) return;
+        try
+        {
+            TakeWeights();
+        }
+        catch
+        {
+            FreeOwn();
+            arenas.Release();
+            throw;
+        }
+    }
+
+    /// <summary>Copies the network's parameter and buffer arenas and prepares the copy (replacing an earlier copy only when all of it succeeded).</summary>
+    private void TakeWeights()
+    {
+        AlignedBuffer<float>? parameters = null, buffers = null;
+        try
+        {
+            parameters = new AlignedBuffer<float>(_arenas.Parameters.Length);
+            buffers = new AlignedBuffer<float>(_arenas.Buffers.Length);
+            _arenas.Parameters.Span.CopyTo(parameters.Span);
+            _arenas.Buffers.Span.CopyTo(buffers.Span);
+            PreparedWeights prepared = _prepare!(parameters.Span);
+            FreeWeights();
+            (_parameters, _buffers, _prepared) = (parameters, buffers, prepared);
+        }
+        catch
+        {
+            parameters?.Dispose();
+            buffers?.Dispose();
+            throw;
+        }
+    }
+
+    private void FreeWeights()
+    {
+        _parameters?.Dispose();
+        _buffers?.Dispose();
+        _prepared?.Dispose();
+    }
+
+    /// <inheritdoc/>
+    public bool WeightsPrepared => _prepare is not null;
+
+    /// <summary>The prepared weights of the copy, or null (for tests).</summary>
+    internal PreparedWeights? Prepared => _prepared;
+
+    /// <inheritdoc/>
+    public void RefreshWeights()
+    {
+        Enter();
+        try
+        {
+            if (_prepare is not null) TakeWeights();
+        }
+        finally
+        {
+            Volatile.Write(ref _inUse, 0);
+        }
     }
 
     /// <inheritdoc/>
@@ -181,8 +267,8 @@ public sealed class InferenceContext : IInferenceContext
             for (int k = 0; k < outputs.Length; k++)
                 if (outputs[k].Length != batch * _outputs[k].Size)
                     throw new ArgumentException($"output {_outputs[k].Name} must hold {batch * _outputs[k].Size} floats (batch × {_outputs[k].Size}) but has {outputs[k].Length}.", nameof(outputs));
-            _listBody(inputs, outputs, batch, _workspace.Span, _intWorkspace.Span, _arenas.Parameters.Span, _arenas.Buffers.Span,
-                _scratch.Span, MaxBatch, Threads, false);
+            _listBody(inputs, outputs, batch, _workspace.Span, _intWorkspace.Span, (_parameters ?? _arenas.Parameters).Span, (_buffers ?? _arenas.Buffers).Span,
+                _scratch.Span, MaxBatch, Threads, false, _prepared);
         }
         finally
         {
@@ -204,8 +290,8 @@ public sealed class InferenceContext : IInferenceContext
                 throw new ArgumentException($"input must hold {batch * InputSize} floats (batch × {InputSize}) but has {input.Length}.", nameof(input));
             if (output.Length != batch * OutputSize)
                 throw new ArgumentException($"output must hold {batch * OutputSize} floats (batch × {OutputSize}) but has {output.Length}.", nameof(output));
-            _body(input, output, batch, _workspace.Span, _intWorkspace.Span, _arenas.Parameters.Span, _arenas.Buffers.Span,
-                _scratch.Span, MaxBatch, Threads, false);
+            _body(input, output, batch, _workspace.Span, _intWorkspace.Span, (_parameters ?? _arenas.Parameters).Span, (_buffers ?? _arenas.Buffers).Span,
+                _scratch.Span, MaxBatch, Threads, false, _prepared);
         }
         finally
         {
@@ -250,5 +336,6 @@ public sealed class InferenceContext : IInferenceContext
         _workspace.Dispose();
         _intWorkspace.Dispose();
         _scratch.Dispose();
+        FreeWeights();
     }
 }

@@ -160,7 +160,7 @@ internal static class Emitter
         Api("ZeroGradients", "void", "() => " + t + ";");
         Api("GetActivation", ReadOnlySpan, "(int layerIndex) => " + t + ";");
         Api("Summary", "string", " => " + t + ";");
-        Static("CreateInferenceContext", "public global::StaticCnn.IInferenceContext CreateInferenceContext(int maxBatch = 1, int threads = 1) => " + t + ";");
+        Static("CreateInferenceContext", "public global::StaticCnn.IInferenceContext CreateInferenceContext(int maxBatch = 1, int threads = 1, bool prepareWeights = false) => " + t + ";");
         Api("Dispose", "void", "() { }", "global::System.IDisposable");
         Close(w, h);
         return w.ToString();
@@ -567,7 +567,7 @@ internal static class Emitter
         });
         w.Line();
         w.Line("/// <inheritdoc/>");
-        w.Open("public global::StaticCnn.IInferenceContext CreateInferenceContext(int maxBatch = 1, int threads = 1)");
+        w.Open("public global::StaticCnn.IInferenceContext CreateInferenceContext(int maxBatch = 1, int threads = 1, bool prepareWeights = false)");
         {
             w.Line("// not guarded: it reads no workspace, so any thread may call it at any time; SharedArenas.AddOwner is atomic");
             w.Line("ThrowIfDisposed();");
@@ -578,8 +578,8 @@ internal static class Emitter
             w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $\"An inference workspace for {maxBatch} samples needs {floats} floats, more than {int.MaxValue}; use a smaller maxBatch.\");");
             w.Line("int scratch = threads > 1 ? ScratchFor(true, maxBatch, threads, nameof(threads), threads) : ScratchFor(true, maxBatch, 1, nameof(maxBatch), maxBatch);");
             w.Line(OneToOne(model)
-                ? "return new global::StaticCnn.InferenceContext(Name, InputSize, OutputSize, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInference);"
-                : "return new global::StaticCnn.InferenceContext(Name, s_inputs, s_outputs, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInferenceLists);");
+                ? "return new global::StaticCnn.InferenceContext(Name, InputSize, OutputSize, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInference, prepareWeights ? PrepareWeights : null);"
+                : "return new global::StaticCnn.InferenceContext(Name, s_inputs, s_outputs, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInferenceLists, prepareWeights ? PrepareWeights : null);");
         }
         w.Close();
         w.Line();
@@ -819,7 +819,7 @@ internal static class Emitter
             w.Line("CheckBatch(batch);");
             CheckPorts(w, ins, outs, " // a literal: no string built per call");
             w.Line("_trainBatch = 0;");
-            w.Line("ForwardInference(" + PortList(ins.Concat(outs), p => p.Param) + ", batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels);");
+            w.Line("ForwardInference(" + PortList(ins.Concat(outs), p => p.Param) + ", batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels, null);");
             w.Line("_batch = batch;");
         });
         w.Line();
@@ -829,7 +829,7 @@ internal static class Emitter
         w.Line("/// <paramref name=\"scratch\"/> ScratchFloats(batch, threads) floats; offsets are per sample × mb.");
         w.Line("/// </summary>");
         w.Open("private static void ForwardInference(" + ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
-            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference)");
+            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared)");
         CopyIn(w, ins);
         w.Line();
         for (int i = 0; i < layers.Count; i++)
@@ -878,11 +878,13 @@ internal static class Emitter
             w.Line();
             w.Line("/// <summary>ForwardInference over lists of tensors (one per input and per output): the body of this network's inference contexts.</summary>");
             w.Open("private static void ForwardInferenceLists(global::System.ReadOnlySpan<global::System.ReadOnlyMemory<float>> inputs, global::System.ReadOnlySpan<global::System.Memory<float>> outputs, int batch, "
-                + Span + " ws, global::System.Span<int> iws, " + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference)");
+                + Span + " ws, global::System.Span<int> iws, " + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared)");
             w.Line("ForwardInference(" + string.Join(", ", ins.Select((p, k) => "inputs[" + k + "].Span").Concat(outs.Select((p, k) => "outputs[" + k + "].Span")))
-                + ", batch, ws, iws, prm, buf, scratch, mb, threads, reference);");
+                + ", batch, ws, iws, prm, buf, scratch, mb, threads, reference, prepared);");
             w.Close();
         }
+        w.Line();
+        Conv2DLayer.EmitPrepareWeights(w, plan);
     }
 
     private static void EmitBackward(SourceWriter w, NetworkPlan plan)

@@ -1,3 +1,4 @@
+using StaticCnn.Generator.Emit;
 using StaticCnn.Generator.Model;
 using StaticCnn.Shapes;
 
@@ -81,7 +82,57 @@ internal class Conv2DLayer : LayerKind
         => "global::StaticCnn.Kernels.Conv2D.ForwardScratchFloats(" + e.Shape + ", batch, threads)";
 
     public override void EmitForward(EmitContext e, bool train)
-        => e.Call("Conv2D", "Forward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y + ", batch, scratch, threads");
+        => e.Call("Conv2D", "Forward", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y + ", batch, scratch, threads"
+            + (train ? "" : ", " + Prepared(e)));
+
+    /// <summary>
+    /// The inference body's argument for this convolution's prepared weights: its slot of <c>prepared</c> (empty when
+    /// the context reads the live weights). Slot k is the k-th Conv2D layer of the network, in layer order.
+    /// </summary>
+    public static string Prepared(EmitContext e) => "global::StaticCnn.PreparedWeights.Of(prepared, " + Lit.Int(Slot(e.Net, e.L.Index)) + ")";
+
+    /// <summary>The prepared-weights slot of Conv2D layer <paramref name="index"/>: how many Conv2D layers come before it.</summary>
+    public static int Slot(NetworkPlan net, int index)
+    {
+        int k = 0;
+        for (int i = 0; i < index; i++)
+            if (net.Model.Layers[i].Kind == LayerType.Conv2D) k++;
+        return k;
+    }
+
+    /// <summary>
+    /// The network's <c>PrepareWeights(prm)</c>: one slot per Conv2D layer, sized by <c>Conv2D.PreparedFloats</c> (0 where
+    /// the layer's forward algorithm reads its weights as they are) and filled by <c>Conv2D.PrepareWeights</c>.
+    /// </summary>
+    public static void EmitPrepareWeights(SourceWriter w, NetworkPlan net)
+    {
+        var convs = new System.Collections.Generic.List<LayerModel>();
+        foreach (var l in net.Model.Layers)
+            if (l.Kind == LayerType.Conv2D) convs.Add(l);
+        w.Line("/// <summary>");
+        w.Line("/// Every Conv2D layer's weights in the layout its forward algorithm reads, prepared once from <paramref name=\"prm\"/>:");
+        w.Line("/// slot k for the k-th Conv2D layer (empty where the algorithm reads the weights as they are). For the inference");
+        w.Line("/// contexts created with prepareWeights: true.");
+        w.Line("/// </summary>");
+        w.Open("private static global::StaticCnn.PreparedWeights PrepareWeights(global::System.ReadOnlySpan<float> prm)");
+        if (convs.Count == 0)
+            w.Line("return new global::StaticCnn.PreparedWeights(default);");
+        else
+        {
+            var sizes = new System.Collections.Generic.List<string>();
+            foreach (var l in convs) sizes.Add("global::StaticCnn.Kernels.Conv2D.PreparedFloats(default(" + l.Member + "Shape))");
+            w.Line("var prepared = new global::StaticCnn.PreparedWeights(stackalloc long[] {");
+            for (int k = 0; k < sizes.Count; k++) w.Line("    " + sizes[k] + (k + 1 < sizes.Count ? "," : ""));
+            w.Line("});");
+            for (int k = 0; k < convs.Count; k++)
+            {
+                var e = new EmitContext(w, net, convs[k].Index);
+                w.Line("global::StaticCnn.Kernels.Conv2D.PrepareWeights(default(" + convs[k].Member + "Shape), " + e.ParamRegion("weight") + ", prepared.Slot(" + Lit.Int(k) + "));");
+            }
+            w.Line("return prepared;");
+        }
+        w.Close();
+    }
 
     /// <summary>Inference: this convolution and the MaxPool2D <paramref name="pool"/> reading it, as one fused call.</summary>
     public static void EmitForwardPooled(EmitContext e, LayerModel pool)
@@ -110,7 +161,7 @@ internal class Conv2DLayer : LayerKind
             string residual = e.Local("residual", "ws.Slice(" + n + "ActOffset * mb, batch * " + n + "Size)");
             args += ", " + residual + ", " + (next.Inputs[0] == other ? "true" : "false");
         }
-        e.Call("Conv2D", add ? "ForwardBatchNormAdd" : "ForwardBatchNorm", args + ", " + kind + ", " + slope + ", " + y + ", batch, scratch, threads");
+        e.Call("Conv2D", add ? "ForwardBatchNormAdd" : "ForwardBatchNorm", args + ", " + kind + ", " + slope + ", " + y + ", batch, scratch, threads, " + Prepared(e));
     }
 
     public override void EmitBackward(EmitContext e)

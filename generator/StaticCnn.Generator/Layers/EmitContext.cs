@@ -123,6 +123,9 @@ internal sealed class EmitContext
     private static string Camel(string snake) { string p = Naming.Pascal(snake); return char.ToLowerInvariant(p[0]) + p.Substring(1); }
 
     public string Param(string suffix) => Local(Short(suffix), TensorRegion("prm", suffix));
+
+    /// <summary>The parameter region of tensor <paramref name="suffix"/> as an expression (no local): <c>prm.Slice(Conv1WeightOffset, 1728)</c>.</summary>
+    public string ParamRegion(string suffix) => TensorRegion("prm", suffix);
     public string Grad(string suffix) => Local("d" + Short(suffix), TensorRegion("grd", suffix));
     public string Buffer(string suffix) => Local(Short(suffix), TensorRegion("buf", suffix));
 

@@ -104,15 +104,60 @@ public static unsafe class Conv2D
         return ConvAlgorithms.Describe(g);
     }
 
-    /// <summary>y = act(conv(x, w) + b). PyTorch: <c>F.conv2d</c> followed by the activation.</summary>
+    /// <summary>
+    /// Floats of this shape's prepared weights (<see cref="PrepareWeights"/>): the weights in the layout the chosen
+    /// forward algorithm reads, made once instead of on every call. Winograd F(2×2, 3×3) reads U = G w Gᵀ (16/9 of the
+    /// weights); every other algorithm reads w as it is, and this is 0. Depends on the shape and the instruction set,
+    /// as <see cref="AlgorithmFor"/> does. PyTorch: none (ONNX Runtime prepacks a session's constant weights this way).
+    /// </summary>
+    public static int PreparedFloats<TS>(TS s) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        return checked((int)ConvCore.PreparedFloats(g));
+    }
+
+    /// <summary>
+    /// Writes <paramref name="w"/>'s prepared form (<see cref="PreparedFloats"/> floats) to <paramref name="prepared"/>,
+    /// for <see cref="Forward"/>, <see cref="ForwardBatchNorm"/> and <see cref="ForwardBatchNormAdd"/> to read in place of
+    /// transforming w on every call. The result is bit for bit the same; a prepared form is valid for the w it was made
+    /// from only (prepare again after changing w), and its floats do not depend on its address (it may be copied).
+    /// </summary>
+    /// <exception cref="ArgumentException">A span's length is not the shape's.</exception>
+    public static void PrepareWeights<TS>(TS s, ReadOnlySpan<float> w, Span<float> prepared) where TS : struct, IConv2DShape
+    {
+        var g = Geom(s);
+        Validate(g);
+        KernelChecks.Length(w, (long)g.Cout * g.K, "w");
+        KernelChecks.Length(prepared, ConvCore.PreparedFloats(g), "prepared");
+        if (prepared.IsEmpty) return;
+        fixed (float* pw = w, pp = prepared) ConvCore.Prepare(g, pw, pp);
+    }
+
+    /// <summary>The pointer of a prepared-weights span after checking its length (null when empty: the forward transforms w itself).</summary>
+    private static float* Prepared(in ConvGeom g, ReadOnlySpan<float> prepared, float* p)
+    {
+        if (prepared.IsEmpty) return null;
+        long expected = ConvCore.PreparedFloats(g);
+        if (prepared.Length != expected)
+            throw new ArgumentException(
+                $"prepared has {prepared.Length} floats but this shape's forward reads {expected} (PreparedFloats): make it with PrepareWeights for this shape, on this machine, with the same algorithm choice.",
+                nameof(prepared));
+        return p;
+    }
+
+    /// <summary>
+    /// y = act(conv(x, w) + b). PyTorch: <c>F.conv2d</c> followed by the activation. <paramref name="prepared"/>: empty,
+    /// or <see cref="PrepareWeights"/>'s output for <paramref name="w"/> (the same result, without the per-call transform).
+    /// </summary>
     public static void Forward<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
-        Span<float> y, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+        Span<float> y, int batch, Span<float> scratch, int threads, ReadOnlySpan<float> prepared = default) where TS : struct, IConv2DShape
     {
         var g = Geom(s);
         CheckForward(g, s.HasBias, x, w, b, y, batch);
         KernelChecks.Scratch(scratch, ConvCore.ForwardScratch(g, threads));
-        fixed (float* px = x, pw = w, pb = b, py = y, ps = scratch)
-            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, s.Activation, ps, threads);
+        fixed (float* px = x, pw = w, pb = b, py = y, ps = scratch, pp = prepared)
+            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, s.Activation, ps, threads, Prepared(g, prepared, pp));
     }
 
     /// <summary>
@@ -131,9 +176,9 @@ public static unsafe class Conv2D
     /// </summary>
     public static void ForwardBatchNorm<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
-        Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads, ReadOnlySpan<float> prepared = default)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
-        => RunBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, default, false, false, post, postSlope, y, batch, scratch, threads);
+        => RunBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, default, false, false, post, postSlope, y, batch, scratch, threads, prepared);
 
     /// <summary>
     /// Inference: as <see cref="ForwardBatchNorm"/> with the Add that reads the BatchNorm in the same pass (a residual
@@ -144,41 +189,47 @@ public static unsafe class Conv2D
     /// </summary>
     public static void ForwardBatchNormAdd<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
-        ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads,
+        ReadOnlySpan<float> prepared = default)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
-        => RunBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, residual, true, residualFirst, post, postSlope, y, batch, scratch, threads);
+        => RunBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, residual, true, residualFirst, post, postSlope, y, batch, scratch, threads, prepared);
 
-    /// <summary>Scalar twin of <see cref="ForwardBatchNormAdd"/>.</summary>
+    /// <summary>Scalar twin of <see cref="ForwardBatchNormAdd"/> (it reads <paramref name="w"/>; <paramref name="prepared"/> is unused).</summary>
     public static void ForwardBatchNormAddReference<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
-        ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        ReadOnlySpan<float> residual, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads,
+        ReadOnlySpan<float> prepared = default)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
         => ReferenceBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, residual, true, residualFirst, post, postSlope, y, batch, scratch, threads);
 
-    /// <summary>Scalar twin of <see cref="ForwardBatchNorm"/>: <see cref="ForwardReference"/>, the BatchNorm's and the activation's references.</summary>
+    /// <summary>
+    /// Scalar twin of <see cref="ForwardBatchNorm"/>: <see cref="ForwardReference"/>, the BatchNorm's and the activation's
+    /// references (it reads <paramref name="w"/>; <paramref name="prepared"/> is unused).
+    /// </summary>
     public static void ForwardBatchNormReference<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
-        Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads, ReadOnlySpan<float> prepared = default)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
         => ReferenceBatchNorm(s, bn, x, w, b, gamma, beta, runningMean, runningVar, default, false, false, post, postSlope, y, batch, scratch, threads);
 
     /// <summary>The body of <see cref="ForwardBatchNorm"/> and <see cref="ForwardBatchNormAdd"/> (with <paramref name="add"/>).</summary>
     private static void RunBatchNorm<TS, TB>(TS s, TB bn, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
         ReadOnlySpan<float> gamma, ReadOnlySpan<float> beta, ReadOnlySpan<float> runningMean, ReadOnlySpan<float> runningVar,
-        ReadOnlySpan<float> residual, bool add, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads)
+        ReadOnlySpan<float> residual, bool add, bool residualFirst, Activation post, float postSlope, Span<float> y, int batch, Span<float> scratch, int threads,
+        ReadOnlySpan<float> prepared)
         where TS : struct, IConv2DShape where TB : struct, IBatchNormShape
     {
         var g = Geom(s);
         CheckBatchNorm(g, s.HasBias, bn, x, w, b, gamma, beta, runningMean, runningVar, add, residual, post, y, batch);
         long convScratch = ConvCore.ForwardScratch(g, threads);
         KernelChecks.Scratch(scratch, convScratch + FoldFloats(g));
-        fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, pr = residual, py = y, ps = scratch)
+        fixed (float* px = x, pw = w, pb = b, pg = gamma, pbe = beta, pm = runningMean, pv = runningVar, pr = residual, py = y, ps = scratch, pp = prepared)
         {
             float* alpha = Gemm.Align(ps + convScratch), shift = alpha + g.Cout;
             BatchNorm2D.FoldAll(pg, pbe, pm, pv, bn.Epsilon, alpha, shift, g.Cout);
             var ep = add ? new ConvEpilogue(s.Activation, alpha, shift, pr, py, residualFirst, post, postSlope)
                 : new ConvEpilogue(s.Activation, alpha, shift, post, postSlope);
-            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads);
+            ConvCore.Forward(g, px, pw, s.HasBias ? pb : null, py, batch, false, ep, ps, threads, Prepared(g, prepared, pp));
         }
     }
 
@@ -276,9 +327,9 @@ public static unsafe class Conv2D
 
     // ---- reference twins ---------------------------------------------------------------------------------------
 
-    /// <summary>Scalar reference of <see cref="Forward"/> (double accumulation; scratch and threads unused).</summary>
+    /// <summary>Scalar reference of <see cref="Forward"/> (double accumulation; scratch, threads and prepared unused).</summary>
     public static void ForwardReference<TS>(TS s, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
-        Span<float> y, int batch, Span<float> scratch, int threads) where TS : struct, IConv2DShape
+        Span<float> y, int batch, Span<float> scratch, int threads, ReadOnlySpan<float> prepared = default) where TS : struct, IConv2DShape
     {
         var g = Geom(s);
         CheckForward(g, s.HasBias, x, w, b, y, batch);

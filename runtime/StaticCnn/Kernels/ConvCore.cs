@@ -446,8 +446,25 @@ internal static unsafe class ConvCore
         public ConvEpilogue Ep;
     }
 
+    /// <summary>
+    /// Floats of the forward's weights prepared once (<see cref="Prepare"/>) in the layout the chosen algorithm reads:
+    /// Winograd F(2×2, 3×3)'s transformed weights; 0 where the algorithm reads w as it is.
+    /// </summary>
+    public static long PreparedFloats(in ConvGeom g)
+        => ConvAlgorithms.ChooseForward(g, false) == ConvAlgorithm.Winograd ? ConvWinograd.PreparedFloats(g) : 0;
+
+    /// <summary>Writes <see cref="PreparedFloats"/> floats of prepared weights for <paramref name="w"/> to <paramref name="prepared"/>.</summary>
+    public static void Prepare(in ConvGeom g, float* w, float* prepared)
+    {
+        if (ConvAlgorithms.ChooseForward(g, false) == ConvAlgorithm.Winograd) ConvWinograd.Prepare(g, w, prepared);
+    }
+
+    /// <remarks>
+    /// <paramref name="prepared"/>: null, or <see cref="Prepare"/>'s output for <paramref name="w"/> (read in place of
+    /// transforming w; only a non-accumulating forward's algorithm reads it).
+    /// </remarks>
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        in ConvEpilogue ep, float* scratch, int threads)
+        in ConvEpilogue ep, float* scratch, int threads, float* prepared = null)
     {
         ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, accumulate);
         if (alg == ConvAlgorithm.Pointwise)
@@ -467,7 +484,7 @@ internal static unsafe class ConvCore
         }
         if (alg == ConvAlgorithm.Winograd)
         {
-            ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, ep, scratch, threads);
+            ConvWinograd.Forward(g, x, w, b, y, batch, accumulate, ep, scratch, threads, accumulate ? null : prepared);
             return;
         }
         if (alg == ConvAlgorithm.Winograd4)

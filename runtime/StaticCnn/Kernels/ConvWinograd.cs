@@ -103,6 +103,7 @@ internal static unsafe class ConvWinograd
     {
         public ConvGeom G;
         public float* X, W, B, Y, V, Scratch;
+        public float* U;                          // the transformed weights of every output-channel block (Prepare), or null
         public int Batch, PerPart, Ldv, R0, R1;   // band: global tile rows [R0, R1)
         public int Ldv2;                          // row stride of a part's private transformed input
         public int Taken, Front, Back;            // Partition.Dynamic: chunks claimed, taken from the front, from the back
@@ -111,21 +112,38 @@ internal static unsafe class ConvWinograd
     }
 
     /// <summary>y = act(conv(x, w) + b), or (accumulate) y = act(y + conv(x, w)); as <see cref="ConvCore.Forward"/>.</summary>
+    /// <remarks><paramref name="prepared"/>: <see cref="Prepare"/>'s transform of <paramref name="w"/>, or null (transformed here).</remarks>
     public static void Forward(in ConvGeom g, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        in ConvEpilogue ep, float* scratch, int threads)
-        => Run(g, x, w, false, accumulate ? null : b, y, batch, accumulate, ep, scratch, threads);
+        in ConvEpilogue ep, float* scratch, int threads, float* prepared = null)
+        => Run(g, x, w, false, accumulate ? null : b, y, batch, accumulate, ep, scratch, threads, prepared);
 
     /// <summary>dx += conv2d_input_grad(w, dy) for the stride-1 geometry <paramref name="g"/>.</summary>
     public static void BackwardData(in ConvGeom g, float* w, float* dy, float* dx, int batch, float* scratch, int threads)
-        => Run(Flipped(g), dy, w, true, null, dx, batch, true, Activation.None, scratch, threads);
+        => Run(Flipped(g), dy, w, true, null, dx, batch, true, Activation.None, scratch, threads, null);
+
+    /// <summary>Floats of <see cref="Prepare"/>'s output for the forward of <paramref name="g"/>.</summary>
+    public static long PreparedFloats(in ConvGeom g) => (long)(g.Cout + Mb(g) - 1) / Mb(g) * T * EsU(g);
+
+    /// <summary>
+    /// The forward's weight transform done once: U = G w Gᵀ for every output-channel block, in the layout the GEMMs
+    /// read, the same floats every call computes otherwise (<paramref name="u"/> holds <see cref="PreparedFloats"/>;
+    /// nothing in the layout depends on its address, so a copy of it works as well).
+    /// </summary>
+    public static void Prepare(in ConvGeom g, float* w, float* u)
+    {
+        int mb = Mb(g), esU = EsU(g);
+        float* tmp = stackalloc float[9 * 16 + 16 * 16];
+        for (int ob = 0; ob * mb < g.Cout; ob++)
+            TransformWeights(g, w, false, ob * mb, Math.Min(mb, g.Cout - ob * mb), u + (nint)ob * T * esU, mb, tmp);
+    }
 
     private static void Run(in ConvGeom g, float* x, float* w, bool flipped, float* b, float* y, int batch,
-        bool accumulate, in ConvEpilogue ep, float* scratch, int threads)
+        bool accumulate, in ConvEpilogue ep, float* scratch, int threads, float* prepared)
     {
         var c = new Ctx
         {
             G = g, X = x, W = w, B = b, Y = y, Batch = batch, Accumulate = accumulate, FlippedW = flipped, Ep = ep,
-            Ldv = Ldv(g), PerPart = checked((int)PerPart(g)),
+            Ldv = Ldv(g), PerPart = checked((int)PerPart(g)), U = prepared,
         };
         c.V = Gemm.Align(scratch);
         c.Scratch = Gemm.Align(c.V + (nint)T * EsV(g) + 16);
@@ -230,7 +248,8 @@ internal static unsafe class ConvWinograd
         int ldv = c.Ldv2;
         nint es = PlaneStride((long)cin * ldv);
         float* part = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
-        bool haveU = false;
+        bool haveU = c.U != null;
+        if (haveU) uall = c.U;
         while (true)
         {
             // even parts take chunks from the band's start, odd parts from its end, so that from call to call each
@@ -718,6 +737,7 @@ internal static unsafe class ConvWinograd
         int haveTail = -1;
         int gran = Gran;   // narrowest GEMM edge kernel
         int cols = (c.R1 - c.R0) * TW(g), colsMain = cols / gran * gran;
+        if (uall == null) uall = c.U;
         for (int ob = ob0; ob < ob1; ob++)
         {
             int oc0 = ob * mb, rows = Math.Min(mb, g.Cout - oc0);

@@ -307,6 +307,87 @@ public unsafe class ConvWinogradTests
         finally { ConvWinograd.VectorInput = was; ConvWinograd.VectorOutput = wasOut; }
     }
 
+    /// <summary>
+    /// Prepared weights (<see cref="Conv2D.PrepareWeights"/>): the forward, the BatchNorm-fused forward and the one with a
+    /// residual Add read them in place of transforming w and give the same bits, with every partition (1 to 3 threads,
+    /// output-channel counts that leave a partial block); a copy at another address works the same; weights prepared
+    /// from other weights give those weights' result (so the prepared form is what is read); non-Winograd shapes
+    /// prepare nothing, and a wrong length is a clear error.
+    /// </summary>
+    [Fact, Trait("Category", "Numeric")]
+    public void PreparedWeights_GiveTheSameBits_AndAreWhatIsRead()
+    {
+        var rng = new Random(97);
+        var cases = new (RuntimeConv2DShape s, int batch)[]
+        {
+            (Shape(256, 64, 14, 14, 1), 1),                           // 14×14: private partition at 2 threads
+            (Shape(40, 36, 13, 11, 1, true, Activation.ReLU, padHigh: 2), 3), // odd outputs, a partial output-channel block
+            (Shape(64, 64, 56, 56, 1), 1),                            // dynamic chunks
+            (Shape(128, 128, 28, 28, 1, false), 2),                   // column partition
+        };
+        foreach (var (s, batch) in cases)
+        {
+            var g = G(s);
+            Assert.Equal(ConvAlgorithm.Winograd, Conv2D.AlgorithmFor(s));
+            int n = Conv2D.PreparedFloats(s);
+            Assert.True(n >= WLen(s) * 16 / 9, $"{s}: {n} prepared floats");
+            var x = NumericAssert.Random(rng, XLen(s, batch));
+            var w = NumericAssert.Random(rng, WLen(s));
+            var w2 = NumericAssert.Random(rng, WLen(s));
+            var b = s.hasBias ? NumericAssert.Random(rng, s.outC) : Array.Empty<float>();
+            var prepared = new float[n];
+            var other = new float[n + 5];   // w2's, at an address 5 floats further on
+            Conv2D.PrepareWeights(s, w, prepared);
+            Conv2D.PrepareWeights(s, w2, other.AsSpan(5));
+            var copy = new float[n + 3];
+            prepared.CopyTo(copy, 3);
+            var bn = new BatchNormShape(s.outC, s.outH, s.outW);
+            var gamma = NumericAssert.Random(rng, s.outC);
+            var beta = NumericAssert.Random(rng, s.outC);
+            var mean = NumericAssert.Random(rng, s.outC);
+            var variance = NumericAssert.Random(rng, s.outC).Select(v => 0.5f + Math.Abs(v)).ToArray();
+            var residual = NumericAssert.Random(rng, YLen(s, batch));
+            foreach (int threads in new[] { 1, 2, 3 })
+            {
+                var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+                float[] Run(float[] weights, ReadOnlySpan<float> p, int kind)
+                {
+                    var y = new float[YLen(s, batch)];
+                    if (kind == 0) Conv2D.Forward(s, x, weights, b, y, batch, scratch, threads, p);
+                    else if (kind == 1)
+                        Conv2D.ForwardBatchNorm(s, bn, x, weights, b, gamma, beta, mean, variance, Activation.ReLU6, 0f, y, batch, scratch, threads, p);
+                    else
+                        Conv2D.ForwardBatchNormAdd(s, bn, x, weights, b, gamma, beta, mean, variance, residual, true, Activation.ReLU, 0f, y, batch, scratch, threads, p);
+                    return y;
+                }
+                for (int kind = 0; kind < 3; kind++)
+                {
+                    string what = $"{s}, batch {batch}, {threads} threads, {(kind == 0 ? "forward" : kind == 1 ? "BatchNorm" : "BatchNorm + Add")}";
+                    float[] plain = Run(w, default, kind);
+                    NumericAssert.Identical("prepared: " + what, plain, Run(w, prepared, kind));
+                    NumericAssert.Identical("a copy: " + what, plain, Run(w, copy.AsSpan(3), kind));
+                    // w2's prepared form with w passed: the result is w2's, not w's
+                    float[] fromOther = Run(w, other.AsSpan(5), kind);
+                    NumericAssert.Identical("other weights' prepared form: " + what, Run(w2, default, kind), fromOther);
+                    Assert.NotEqual(plain, fromOther);
+                }
+            }
+            var ex = Assert.Throws<ArgumentException>(() => Conv2D.Forward(s, x, w, b, new float[YLen(s, batch)], batch,
+                new float[Conv2D.ScratchFloats(s, batch, 1)], 1, prepared.AsSpan(1)));
+            Assert.Equal("prepared", ex.ParamName);
+            Assert.Contains($"prepared has {n - 1} floats but this shape's forward reads {n} (PreparedFloats)", ex.Message);
+            Assert.Equal("prepared", Assert.Throws<ArgumentException>(() => Conv2D.PrepareWeights(s, w, new float[n + 1])).ParamName);
+        }
+        // a shape whose forward reads w as it is (stride 2: not Winograd) prepares nothing, and refuses a prepared form
+        var strided = Shape(32, 32, 16, 16, 1) with { strideH = 2, strideW = 2, outH = 8, outW = 8 };
+        Assert.NotEqual(ConvAlgorithm.Winograd, Conv2D.AlgorithmFor(strided));
+        Assert.Equal(0, Conv2D.PreparedFloats(strided));
+        var ws = NumericAssert.Random(rng, WLen(strided));
+        Conv2D.PrepareWeights(strided, ws, Span<float>.Empty);
+        Assert.Equal("prepared", Assert.Throws<ArgumentException>(() => Conv2D.Forward(strided, new float[XLen(strided, 1)], ws,
+            new float[32], new float[YLen(strided, 1)], 1, new float[Conv2D.ScratchFloats(strided, 1, 1)], 1, new float[16])).ParamName);
+    }
+
     /// <summary>ConvTranspose2D 3×3 stride 1 runs its forward as Conv2D backward-data and its backward-data as Conv2D forward.</summary>
     [Fact, Trait("Category", "Numeric")]
     public void ConvTranspose2D_Stride1_MatchesReference()
