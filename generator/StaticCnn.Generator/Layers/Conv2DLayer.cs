@@ -139,7 +139,7 @@ internal class Conv2DLayer : LayerKind
     {
         string args = e.Shape + ", default(" + pool.Member + "Shape), " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y;
         string pooled = e.Local("pooled", "ws.Slice(" + pool.Member + "ActOffset * mb, batch * " + pool.Member + "Size)");
-        e.Call("ConvMaxPool2D", "Forward", args + ", " + pooled + ", batch, scratch, threads");
+        e.Call("ConvMaxPool2D", "Forward", args + ", " + pooled + ", batch, scratch, threads, " + Prepared(e));
     }
 
     /// <summary>Inference: this convolution, the BatchNorm2D <paramref name="bn"/> reading it and the layer

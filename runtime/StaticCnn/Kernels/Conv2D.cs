@@ -135,7 +135,7 @@ public static unsafe class Conv2D
     }
 
     /// <summary>The pointer of a prepared-weights span after checking its length (null when empty: the forward transforms w itself).</summary>
-    private static float* Prepared(in ConvGeom g, ReadOnlySpan<float> prepared, float* p)
+    internal static float* Prepared(in ConvGeom g, ReadOnlySpan<float> prepared, float* p)
     {
         if (prepared.IsEmpty) return null;
         long expected = ConvCore.PreparedFloats(g);

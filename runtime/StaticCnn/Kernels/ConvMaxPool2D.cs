@@ -18,31 +18,34 @@ public static unsafe class ConvMaxPool2D
     public static int ForwardScratchFloats<TC>(TC conv, int batch, int threads) where TC : struct, IConv2DShape
         => Conv2D.ForwardScratchFloats(conv, batch, threads);
 
-    /// <summary>convY = act(conv(x, w) + b); y = maxpool(convY).</summary>
+    /// <summary>
+    /// convY = act(conv(x, w) + b); y = maxpool(convY). <paramref name="prepared"/>: empty, or
+    /// <see cref="Conv2D.PrepareWeights"/>'s output for <paramref name="w"/> (as in <see cref="Conv2D.Forward"/>).
+    /// </summary>
     public static void Forward<TC, TP>(TC conv, TP pool, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
-        Span<float> convY, Span<float> y, int batch, Span<float> scratch, int threads)
+        Span<float> convY, Span<float> y, int batch, Span<float> scratch, int threads, ReadOnlySpan<float> prepared = default)
         where TC : struct, IConv2DShape where TP : struct, IPool2DShape
     {
         var g = Conv2D.Geom(conv);
         Check(g, conv.HasBias, pool, x, w, b, convY, y, batch, threads);
         KernelChecks.Scratch(scratch, ConvCore.ForwardScratch(g, threads));
-        fixed (float* px = x, pw = w, pb = b, pc = convY, py = y, ps = scratch)
+        fixed (float* px = x, pw = w, pb = b, pc = convY, py = y, ps = scratch, pp = prepared)
         {
-            float* bias = conv.HasBias ? pb : null;
+            float* bias = conv.HasBias ? pb : null, pu = Conv2D.Prepared(g, prepared, pp);
             ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, false);
             if (Pool2x2.Applies(pool) && alg is ConvAlgorithm.ColumnWinograd or ConvAlgorithm.Direct or ConvAlgorithm.ChannelWisePairs)
             {
                 ConvDirect.Forward(g, alg, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, py, pool.OutH, pool.OutW);
                 return;
             }
-            ConvCore.Forward(g, px, pw, bias, pc, batch, false, conv.Activation, ps, threads);
+            ConvCore.Forward(g, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, pu);
             MaxPool2D.ForwardInference(pool, pc, py, batch, threads);
         }
     }
 
-    /// <summary>Scalar twin: <see cref="Conv2D.ForwardReference"/> then <see cref="MaxPool2D.ForwardInferenceReference"/>.</summary>
+    /// <summary>Scalar twin: <see cref="Conv2D.ForwardReference"/> then <see cref="MaxPool2D.ForwardInferenceReference"/> (<paramref name="prepared"/> unused).</summary>
     public static void ForwardReference<TC, TP>(TC conv, TP pool, ReadOnlySpan<float> x, ReadOnlySpan<float> w, ReadOnlySpan<float> b,
-        Span<float> convY, Span<float> y, int batch, Span<float> scratch, int threads)
+        Span<float> convY, Span<float> y, int batch, Span<float> scratch, int threads, ReadOnlySpan<float> prepared = default)
         where TC : struct, IConv2DShape where TP : struct, IPool2DShape
     {
         Check(Conv2D.Geom(conv), conv.HasBias, pool, x, w, b, convY, y, batch, threads);

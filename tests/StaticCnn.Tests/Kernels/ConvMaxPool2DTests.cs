@@ -30,6 +30,7 @@ public class ConvMaxPool2DTests
         { 2, 3, 12, 12, 4, 3, 1, 3, 2, 1 },     // 3×3/2 pool: fallback (conv, then the pool kernel)
         { 1, 3, 10, 10, 40, 3, 1, 2, 2, 1 },    // 40 channels: GEMM-routed conv, then the pool kernel
         { 2, 16, 20, 20, 8, 3, 1, 2, 2, 0 },    // 8 channels, no activation
+        { 1, 32, 16, 16, 48, 3, 1, 2, 2, 1 },   // Winograd conv (VGG's conv → pool): also on prepared weights
     };
 
     private static RuntimeConv2DShape Conv(int inC, int h, int w, int outC, int k, int pad, int act) => new()
@@ -70,7 +71,23 @@ public class ConvMaxPool2DTests
             BitEqual(cu, cf, $"conv output, {t} threads");
             BitEqual(yu, yf, $"pooled output, {t} threads");
             Close(yr, yf, 1e-5, 1e-5, $"pooled vs reference, {t} threads");
+            if (Conv2D.PreparedFloats(c) == 0) continue;
+            // on weights prepared once: the same bits
+            var prepared = new float[Conv2D.PreparedFloats(c)];
+            Conv2D.PrepareWeights(c, wt, prepared);
+            var cp = Rand(rng, convLen); var yp = Rand(rng, poolLen);
+            ConvMaxPool2D.Forward(c, p, x, wt, b, cp, yp, n, scratch, t, prepared);
+            BitEqual(cu, cp, $"conv output on prepared weights, {t} threads");
+            BitEqual(yu, yp, $"pooled output on prepared weights, {t} threads");
+            // weights prepared from other weights give those weights' result: the prepared form is what is read
+            var wt2 = Rand(rng, wt.Length, -0.3f, 0.3f);
+            var c2 = new float[convLen]; var y2 = new float[poolLen];
+            ConvMaxPool2D.Forward(c, p, x, wt2, b, c2, y2, n, scratch, t);
+            Conv2D.PrepareWeights(c, wt2, prepared);
+            ConvMaxPool2D.Forward(c, p, x, wt, b, cp, yp, n, scratch, t, prepared);
+            BitEqual(y2, yp, $"pooled output on other weights' prepared form, {t} threads");
         }
+        if (h == 16 && outC == 48) Assert.Equal(ConvAlgorithm.Winograd, Conv2D.AlgorithmFor(c));   // so the prepared path ran
     }
 
     /// <summary>
