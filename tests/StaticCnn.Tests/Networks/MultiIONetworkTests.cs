@@ -274,12 +274,17 @@ public sealed class MultiIONetworkTests
         var cls = new float[4 * 3];
         var box = new float[4 * 4];
         net.Forward(f.Floats("input"), cls, box, 4);
-        using IInferenceContext ctx = net.CreateInferenceContext(4);
-        var cls2 = new float[cls.Length];
-        var box2 = new float[box.Length];
-        ctx.Forward([f.Floats("input")], [cls2, box2], 4);
-        NumericAssert.Identical("cls", cls, cls2);
-        NumericAssert.Identical("box", box, box2);
-        Assert.Throws<InvalidOperationException>(() => ctx.Forward(f.Floats("input"), cls2, 4));
+        foreach (bool prepare in new[] { false, true })
+        {
+            // also with prepared weights (the lists body passes them on): the same bits, and a copy of the weights
+            using IInferenceContext ctx = net.CreateInferenceContext(4, prepareWeights: prepare);
+            var cls2 = new float[cls.Length];
+            var box2 = new float[box.Length];
+            ctx.Forward([f.Floats("input")], [cls2, box2], 4);
+            NumericAssert.Identical("cls", cls, cls2);
+            NumericAssert.Identical("box", box, box2);
+            Assert.Throws<InvalidOperationException>(() => ctx.Forward(f.Floats("input"), cls2, 4));
+            Assert.Equal(prepare, ctx.WeightsPrepared);
+        }
     }
 }
