@@ -6,14 +6,15 @@ namespace StaticCnn;
 /// A network's weights prepared once for inference: one slot per convolution, holding that layer's weights in the layout
 /// its forward algorithm reads (<see cref="Kernels.Conv2D.PrepareWeights"/>; empty where the algorithm reads the weights
 /// as they are). Made by the generated <c>PrepareWeights</c> for an inference context created with
-/// <c>prepareWeights: true</c>; the generated inference body passes slot k to convolution k.
+/// <c>prepareWeights: true</c>; the generated inference body passes slot k to convolution k. Thread safety: filled
+/// once by one thread, then only read (any number of threads may read it at once); disposing it while a call reads
+/// it is the owner's error (the owning context disposes it only under its single-call guard).
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public sealed class PreparedWeights : IDisposable
 {
     private readonly AlignedBuffer<float> _data;
-    private readonly long[] _offsets;   // slot k is [_offsets[k], _offsets[k + 1]) minus its rounding
-
+    private readonly long[] _offsets;   // slot k starts at _offsets[k] (a multiple of 16 floats) and holds _lengths[k]
     private readonly long[] _lengths;
 
     /// <summary>Slots of the given lengths in floats, each starting on a cache line.</summary>
@@ -40,7 +41,14 @@ public sealed class PreparedWeights : IDisposable
     public long Floats => _data.Length;
 
     /// <summary>Slot <paramref name="k"/>, to fill.</summary>
-    public Span<float> Slot(int k) => _data.Span.Slice((int)_offsets[k], (int)_lengths[k]);
+    /// <exception cref="ArgumentOutOfRangeException">k is not in 0..<see cref="Slots"/> − 1.</exception>
+    /// <exception cref="ObjectDisposedException">The memory was freed.</exception>
+    public Span<float> Slot(int k)
+    {
+        if ((uint)k >= (uint)_lengths.Length)
+            throw new ArgumentOutOfRangeException(nameof(k), k, $"There are {_lengths.Length} prepared-weight slots.");
+        return _data.Span.Slice((int)_offsets[k], (int)_lengths[k]);
+    }
 
     /// <summary>Slot <paramref name="k"/> of <paramref name="prepared"/>, or empty when there are none (the kernels then prepare per call).</summary>
     public static ReadOnlySpan<float> Of(PreparedWeights? prepared, int k) => prepared is null ? default : prepared.Slot(k);

@@ -122,6 +122,7 @@ public static unsafe class Conv2D
     /// for <see cref="Forward"/>, <see cref="ForwardBatchNorm"/> and <see cref="ForwardBatchNormAdd"/> to read in place of
     /// transforming w on every call. The result is bit for bit the same; a prepared form is valid for the w it was made
     /// from only (prepare again after changing w), and its floats do not depend on its address (it may be copied).
+    /// Stateless: safe from several threads on distinct outputs; a prepared form may be read by several calls at once.
     /// </summary>
     /// <exception cref="ArgumentException">A span's length is not the shape's.</exception>
     public static void PrepareWeights<TS>(TS s, ReadOnlySpan<float> w, Span<float> prepared) where TS : struct, IConv2DShape

@@ -444,6 +444,19 @@ internal static unsafe class ConvWinograd
         }
     }
 
+    /// <summary>
+    /// For global tile row <paramref name="gr"/> (<paramref name="th"/> tile rows per sample) and input channel
+    /// <paramref name="ic"/>: the input plane, offset so that padded column i is <c>plane[i]</c> (input column i − PW),
+    /// and in <paramref name="ih"/> the input row of the tile row's first padded row.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static float* PaddedPlane(float* x, in ConvGeom g, int gr, int th, int ic, out int ih)
+    {
+        int n = gr / th, tr = gr - n * th;
+        ih = 2 * tr - g.PH;
+        return x + ((nint)n * g.Cin + ic) * g.InPlane - g.PW;
+    }
+
     /// <summary>Planes of at most this many tile columns (outputs up to 14 wide) take <c>TransformInputNarrow</c>, wider ones <c>TransformInputGroups</c>.</summary>
     internal const int NarrowTiles = 7;
 
@@ -484,9 +497,7 @@ internal static unsafe class ConvWinograd
             float* vic = vbase + (nint)ic * ldv;
             for (int gr = gr0; gr < gr1; gr++)
             {
-                int n = gr / th, tr = gr - n * th;
-                float* plane = c.X + ((nint)n * g.Cin + ic) * g.InPlane - pw;
-                int ih = 2 * tr - g.PH;
+                float* plane = PaddedPlane(c.X, g, gr, th, ic, out int ih);
                 Vector512<float> p0 = NarrowRow(plane, ih, W, H, inRow), p1 = NarrowRow(plane, ih + 1, W, H, inRow);
                 Vector512<float> p2 = NarrowRow(plane, ih + 2, W, H, inRow), p3 = NarrowRow(plane, ih + 3, W, H, inRow);
                 // horizontal: x = [row 0 | row 1], y = [row 2 | row 3], four outputs each
@@ -533,9 +544,7 @@ internal static unsafe class ConvWinograd
             float* vic = vbase + (nint)ic * ldv;
             for (int gr = gr0; gr < gr1; gr++)
             {
-                int n = gr / th, tr = gr - n * th;
-                float* plane = c.X + ((nint)n * g.Cin + ic) * g.InPlane - pw;
-                int ih = 2 * tr - g.PH;
+                float* plane = PaddedPlane(c.X, g, gr, th, ic, out int ih);
                 int rowCol = (gr - c.R0) * tw;
                 int jLo = Math.Max(0, colLo - rowCol), jHi = Math.Min(tw, colHi - rowCol);
                 for (int j0 = jLo / Group * Group; j0 < jHi; j0 += Group)

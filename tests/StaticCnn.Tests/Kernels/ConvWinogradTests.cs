@@ -223,14 +223,7 @@ public unsafe class ConvWinogradTests
             {
                 int parts = GemmWorkers.Parts(threads, (long)cols * s.inC * s.outC * 16, 1L << 20);
                 if (parts > 1) seen.Add(ConvWinograd.Choose(g, cols, parts));
-                var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
-                var y = new float[yr.Length];
-                var dx = new float[x.Length];
-                var ya = (float[])y0.Clone();
-                Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
-                Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
-                fixed (float* px = x, pw = w, pya = ya, ps = scratch)
-                    ConvWinograd.Forward(g, px, pw, null, pya, batch, true, s.activation, ps, threads);
+                var (y, dx, ya) = ThreePasses(s, x, w, b, dy, y0, batch, threads);
                 Check($"y ({s}, batch {batch}, threads {threads})", y, yr, abs, s.inC * 9L);
                 Check($"dx ({s}, batch {batch}, threads {threads})", dx, dxr, adx, s.outC * 9L);
                 if (y1 == null) { y1 = y; dx1 = dx; ya1 = ya; continue; }
@@ -288,14 +281,7 @@ public unsafe class ConvWinogradTests
                     foreach (bool narrow in new[] { false, true })
                     {
                         ConvWinograd.VectorInput = ConvWinograd.VectorOutput = narrow;
-                        var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
-                        var y = new float[YLen(s, batch)];
-                        var dx = new float[x.Length];
-                        var ya = (float[])y0.Clone();
-                        Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
-                        Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
-                        fixed (float* px = x, pw = w, pya = ya, ps = scratch)
-                            ConvWinograd.Forward(g, px, pw, null, pya, batch, true, s.activation, ps, threads);
+                        var (y, dx, ya) = ThreePasses(s, x, w, b, dy, y0, batch, threads);
                         results.AddRange(new[] { y, dx, ya });
                     }
                     NumericAssert.Identical($"y ({s}, batch {batch}, {threads} threads)", results[3], results[0]);
@@ -305,6 +291,24 @@ public unsafe class ConvWinogradTests
             }
         }
         finally { ConvWinograd.VectorInput = was; ConvWinograd.VectorOutput = wasOut; }
+    }
+
+    /// <summary>
+    /// The three Winograd passes of one shape: the forward y, backward-data dx (from <paramref name="dy"/>, into zeros)
+    /// and the accumulating forward ya = <paramref name="y0"/> + conv(x, w), each on a fresh scratch.
+    /// </summary>
+    private static (float[] y, float[] dx, float[] ya) ThreePasses(RuntimeConv2DShape s, float[] x, float[] w, float[] b,
+        float[] dy, float[] y0, int batch, int threads)
+    {
+        var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
+        var y = new float[YLen(s, batch)];
+        var dx = new float[x.Length];
+        var ya = (float[])y0.Clone();
+        Conv2D.Forward(s, x, w, b, y, batch, scratch, threads);
+        Conv2D.BackwardData(s, w, dy, dx, batch, scratch, threads);
+        fixed (float* px = x, pw = w, pya = ya, ps = scratch)
+            ConvWinograd.Forward(G(s), px, pw, null, pya, batch, true, s.activation, ps, threads);
+        return (y, dx, ya);
     }
 
     /// <summary>

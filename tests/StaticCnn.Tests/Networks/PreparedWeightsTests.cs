@@ -34,6 +34,8 @@ public sealed class PreparedWeightsTests
         // one slot per Conv2D layer (20); the Winograd layers' are filled (layer1–layer3's stride-1 3×3 convolutions at least)
         PreparedWeights slots = ((InferenceContext)prepared).Prepared!;
         Assert.Equal(20, slots.Slots);
+        Assert.Equal("k", Assert.Throws<ArgumentOutOfRangeException>(() => slots.Slot(20)).ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => slots.Slot(-1));
         int filled = Enumerable.Range(0, slots.Slots).Count(k => slots.Slot(k).Length > 0);
         Assert.True(filled >= 10, $"{filled} of 20 convolutions prepared");
         NumericAssert.Identical("prepared context, batch 1", before1, Run1(y => prepared1.Forward(x1, y, 1)));
