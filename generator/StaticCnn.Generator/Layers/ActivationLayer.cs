@@ -32,13 +32,13 @@ internal sealed class ActivationLayer : LayerKind
     private static string Args(EmitContext e) => e.L.Prop("Kind") + ", " + e.L.Prop("Slope");
 
     public override void EmitForward(EmitContext e, bool train)
-        => e.Call("Activations", "Forward", Args(e) + ", " + e.X() + ", " + e.Y);
+        => e.Call("Activations", "Forward", Args(e) + ", " + e.X() + ", " + e.Y + ", threads");
 
     public override void EmitBackward(EmitContext e)
     {
         if (_activation is Activation.Hardswish or Activation.SiLU) // not invertible from y: the derivative needs x
-            e.Call("Activations", "BackwardFromInput", e.L.Prop("Kind") + ", " + e.X() + ", " + e.DY + ", " + e.DX());
+            e.Call("Activations", "BackwardFromInput", e.L.Prop("Kind") + ", " + e.X() + ", " + e.DY + ", " + e.DX() + ", threads");
         else
-            e.Call("Activations", "Backward", Args(e) + ", " + e.Y + ", " + e.DY + ", " + e.DX());
+            e.Call("Activations", "Backward", Args(e) + ", " + e.Y + ", " + e.DY + ", " + e.DX() + ", threads");
     }
 }

@@ -4,7 +4,7 @@ namespace StaticCnn.Generator.Layers;
 
 /// <summary>
 /// [Add(nameof(A), nameof(B), …)]: element-wise sum of equal shapes, optional activation after the sum.
-/// Kernels: <c>Elementwise.Copy/AddInto</c> and <c>Activations.ApplyForward/ApplyDerivative</c>.
+/// Kernels: <c>Elementwise.Copy/AddInto</c> and <c>Activations.ApplyForward/ApplyDerivative</c>, on the call's threads.
 /// </summary>
 internal sealed class AddLayer : LayerKind
 {
@@ -30,17 +30,17 @@ internal sealed class AddLayer : LayerKind
 
     public override void EmitForward(EmitContext e, bool train)
     {
-        e.Call("Elementwise", "Copy", e.X(0) + ", " + e.Y);
-        for (int k = 1; k < e.L.Inputs.Count; k++) e.Call("Elementwise", "AddInto", e.X(k) + ", " + e.Y);
+        e.Call("Elementwise", "Copy", e.X(0) + ", " + e.Y + ", threads");
+        for (int k = 1; k < e.L.Inputs.Count; k++) e.Call("Elementwise", "AddInto", e.X(k) + ", " + e.Y + ", threads");
         if (HasActivation(e))
-            e.Call("Activations", "ApplyForward", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y);
+            e.Call("Activations", "ApplyForward", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y + ", threads");
     }
 
     public override void EmitBackward(EmitContext e)
     {
         if (HasActivation(e))
-            e.Call("Activations", "ApplyDerivative", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y + ", " + e.DY);
+            e.Call("Activations", "ApplyDerivative", e.L.Prop("Activation") + ", global::StaticCnn.Kernels.Activations.DefaultLeakySlope, " + e.Y + ", " + e.DY + ", threads");
         for (int k = 0; k < e.L.Inputs.Count; k++)
-            e.IfInputNeeded(k, () => e.Call("Elementwise", "AddInto", e.DY + ", " + e.DXRegion(k)));
+            e.IfInputNeeded(k, () => e.Call("Elementwise", "AddInto", e.DY + ", " + e.DXRegion(k) + ", threads"));
     }
 }

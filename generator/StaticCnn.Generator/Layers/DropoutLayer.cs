@@ -27,7 +27,7 @@ internal sealed class DropoutLayer : LayerKind
         if (train)
             e.Call("Dropout", "ForwardTrain", e.L.Prop("Rate") + ", LayerSeed(stepSeed, " + Lit.Int(e.L.Index) + "), " + e.X() + ", " + e.Y + ", " + e.Mask);
         else
-            e.Call("Elementwise", "Copy", e.X() + ", " + e.Y);
+            e.Call("Elementwise", "Copy", e.X() + ", " + e.Y + ", threads");
     }
 
     public override void EmitBackward(EmitContext e)

@@ -77,7 +77,114 @@ public static class Activations
         }
     }
 
+    // ---- the same on up to `threads` threads (OpsParallel.ForElements: the same bits for any thread count) ----------
+
+    /// <summary><see cref="ApplyForward(Activation, float, Span{float})"/> on up to <paramref name="threads"/> threads.</summary>
+    public static unsafe void ApplyForward(Activation kind, float slope, Span<float> y, int threads)
+    {
+        fixed (float* py = y)
+            OpsParallel.ForElements(y.Length, threads, new MapWork { Kind = kind, Slope = slope, X = py, Y = py }, 2);
+    }
+
+    /// <summary><see cref="ApplyDerivative(Activation, float, ReadOnlySpan{float}, Span{float})"/> on up to <paramref name="threads"/> threads.</summary>
+    public static unsafe void ApplyDerivative(Activation kind, float slope, ReadOnlySpan<float> y, Span<float> dy, int threads)
+    {
+        CheckSame(y.Length, dy.Length, "y", "dy");
+        if (kind == Activation.None) { OpsCheck.Batch(0, threads); return; }
+        fixed (float* py = y, pdy = dy)
+            OpsParallel.ForElements(y.Length, threads, new DerivativeWork { Kind = kind, Slope = slope, Y = py, Dy = pdy, Dst = pdy }, 3);
+    }
+
+    /// <summary><see cref="Forward(Activation, float, ReadOnlySpan{float}, Span{float})"/> on up to <paramref name="threads"/> threads.</summary>
+    public static unsafe void Forward(Activation kind, float slope, ReadOnlySpan<float> x, Span<float> y, int threads)
+    {
+        CheckSame(x.Length, y.Length, "x", "y");
+        fixed (float* px = x, py = y)
+            OpsParallel.ForElements(x.Length, threads, new MapWork { Kind = kind, Slope = slope, X = px, Y = py }, 2);
+    }
+
+    /// <summary><see cref="Backward(Activation, float, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on up to <paramref name="threads"/> threads.</summary>
+    public static unsafe void Backward(Activation kind, float slope, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int threads)
+    {
+        CheckSame(y.Length, dy.Length, "y", "dy");
+        CheckSame(y.Length, dx.Length, "y", "dx");
+        if (NeedsInput(kind)) throw NotFromOutput(kind);
+        fixed (float* py = y, pdy = dy, pdx = dx)
+            OpsParallel.ForElements(y.Length, threads, new DerivativeWork { Kind = kind, Slope = slope, Y = py, Dy = pdy, Dst = pdx, Accumulate = true }, 3);
+    }
+
+    /// <summary><see cref="BackwardFromInput(Activation, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> on up to <paramref name="threads"/> threads.</summary>
+    public static unsafe void BackwardFromInput(Activation kind, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int threads)
+    {
+        CheckSame(x.Length, dy.Length, "x", "dy");
+        CheckSame(x.Length, dx.Length, "x", "dx");
+        if (!NeedsInput(kind)) throw NotFromInput(kind);
+        fixed (float* px = x, pdy = dy, pdx = dx)
+            OpsParallel.ForElements(x.Length, threads, new FromInputWork { Kind = kind, X = px, Dy = pdy, Dx = pdx }, 3);
+    }
+
+    private unsafe struct MapWork : IElementWork
+    {
+        public Activation Kind;
+        public float Slope;
+        public float* X, Y;
+        public void Run(int start, int count) => Map(Kind, Slope, new ReadOnlySpan<float>(X + start, count), new Span<float>(Y + start, count));
+    }
+
+    private unsafe struct DerivativeWork : IElementWork
+    {
+        public Activation Kind;
+        public float Slope;
+        public float* Y, Dy, Dst;
+        public bool Accumulate;
+        public void Run(int start, int count) => Derivative(Kind, Slope, new ReadOnlySpan<float>(Y + start, count),
+            new ReadOnlySpan<float>(Dy + start, count), new Span<float>(Dst + start, count), Accumulate);
+    }
+
+    private unsafe struct FromInputWork : IElementWork
+    {
+        public Activation Kind;
+        public float* X, Dy, Dx;
+        public void Run(int start, int count) => BackwardFromInput(Kind, new ReadOnlySpan<float>(X + start, count),
+            new ReadOnlySpan<float>(Dy + start, count), new Span<float>(Dx + start, count));
+    }
+
     // ---- references: plain scalar loops ------------------------------------------------------------------------------
+
+    /// <summary>Scalar twin of <see cref="ApplyForward(Activation, float, Span{float}, int)"/> (one thread).</summary>
+    public static void ApplyForwardReference(Activation kind, float slope, Span<float> y, int threads)
+    {
+        OpsCheck.Batch(0, threads);
+        ApplyForwardReference(kind, slope, y);
+    }
+
+    /// <summary>Scalar twin of <see cref="ApplyDerivative(Activation, float, ReadOnlySpan{float}, Span{float}, int)"/> (one thread).</summary>
+    public static void ApplyDerivativeReference(Activation kind, float slope, ReadOnlySpan<float> y, Span<float> dy, int threads)
+    {
+        OpsCheck.Batch(0, threads);
+        ApplyDerivativeReference(kind, slope, y, dy);
+    }
+
+    /// <summary>Scalar twin of <see cref="Forward(Activation, float, ReadOnlySpan{float}, Span{float}, int)"/> (one thread).</summary>
+    public static void ForwardReference(Activation kind, float slope, ReadOnlySpan<float> x, Span<float> y, int threads)
+    {
+        OpsCheck.Batch(0, threads);
+        ForwardReference(kind, slope, x, y);
+    }
+
+    /// <summary>Scalar twin of <see cref="Backward(Activation, float, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> (one thread).</summary>
+    public static void BackwardReference(Activation kind, float slope, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx, int threads)
+    {
+        OpsCheck.Batch(0, threads);
+        BackwardReference(kind, slope, y, dy, dx);
+    }
+
+    /// <summary>Scalar twin of <see cref="BackwardFromInput(Activation, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int)"/> (one thread).</summary>
+    public static void BackwardFromInputReference(Activation kind, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx, int threads)
+    {
+        OpsCheck.Batch(0, threads);
+        BackwardFromInputReference(kind, x, dy, dx);
+    }
 
     /// <summary>Scalar twin of <see cref="ApplyForward"/>.</summary>
     public static void ApplyForwardReference(Activation kind, float slope, Span<float> y)

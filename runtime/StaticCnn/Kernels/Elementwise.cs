@@ -33,6 +33,48 @@ public static class Elementwise
         for (; i < n; i++) System.Runtime.CompilerServices.Unsafe.Add(ref d, i) += System.Runtime.CompilerServices.Unsafe.Add(ref s, i);
     }
 
+    /// <summary>y = x on up to <paramref name="threads"/> threads (<see cref="OpsParallel.ForElements"/>).</summary>
+    public static unsafe void Copy(ReadOnlySpan<float> x, Span<float> y, int threads)
+    {
+        Check(x.Length, y.Length);
+        fixed (float* px = x, py = y)
+            OpsParallel.ForElements(x.Length, threads, new CopyWork { X = px, Y = py }, 2);
+    }
+
+    /// <summary>y += x on up to <paramref name="threads"/> threads: the same bits as <see cref="AddInto(ReadOnlySpan{float}, Span{float})"/>.</summary>
+    public static unsafe void AddInto(ReadOnlySpan<float> x, Span<float> y, int threads)
+    {
+        Check(x.Length, y.Length);
+        fixed (float* px = x, py = y)
+            OpsParallel.ForElements(x.Length, threads, new AddWork { X = px, Y = py }, 3);
+    }
+
+    private unsafe struct CopyWork : IElementWork
+    {
+        public float* X, Y;
+        public void Run(int start, int count) => new ReadOnlySpan<float>(X + start, count).CopyTo(new Span<float>(Y + start, count));
+    }
+
+    private unsafe struct AddWork : IElementWork
+    {
+        public float* X, Y;
+        public void Run(int start, int count) => AddInto(new ReadOnlySpan<float>(X + start, count), new Span<float>(Y + start, count));
+    }
+
+    /// <summary>Scalar twin of <see cref="Copy(ReadOnlySpan{float}, Span{float}, int)"/> (one thread).</summary>
+    public static void CopyReference(ReadOnlySpan<float> x, Span<float> y, int threads)
+    {
+        OpsCheck.Batch(0, threads);
+        CopyReference(x, y);
+    }
+
+    /// <summary>Scalar twin of <see cref="AddInto(ReadOnlySpan{float}, Span{float}, int)"/> (one thread).</summary>
+    public static void AddIntoReference(ReadOnlySpan<float> x, Span<float> y, int threads)
+    {
+        OpsCheck.Batch(0, threads);
+        AddIntoReference(x, y);
+    }
+
     /// <summary>Scalar twin of <see cref="Copy"/>.</summary>
     public static void CopyReference(ReadOnlySpan<float> x, Span<float> y)
     {

@@ -9,6 +9,12 @@ internal interface IRangeWork
     void Run(int start, int end);
 }
 
+/// <summary>An element-wise pass's work on elements [start, start + count) (<see cref="OpsParallel.ForElements"/>).</summary>
+internal interface IElementWork
+{
+    void Run(int start, int count);
+}
+
 /// <summary>
 /// Splits <c>units</c> independent output units into at most <c>threads</c> contiguous ranges (range t of P is
 /// [t·units/P, (t+1)·units/P)) and runs them on <see cref="GemmWorkers"/>, the runtime's persistent pool. Each unit is
@@ -47,6 +53,40 @@ internal static unsafe class OpsParallel
             return;
         }
         Pooled(units, parts, work);
+    }
+
+    /// <summary>Floats per unit of <see cref="ForElements"/>: a multiple of 64.</summary>
+    internal const int ElementBlock = 16 * 1024;
+
+    /// <summary>
+    /// An element-wise pass over <paramref name="length"/> floats on up to <paramref name="threads"/> threads, in
+    /// contiguous blocks of <see cref="ElementBlock"/> floats (<paramref name="streams"/>: the arrays the pass reads and
+    /// writes, for the part count); one thread below two blocks. Every element takes the SIMD path it takes in one call
+    /// over the whole length (every block but the last is a whole number of vectors of every width, and the last ends
+    /// where the whole length does), so an element-wise operation gives the same bits for any thread count.
+    /// </summary>
+    public static void ForElements<TW>(int length, int threads, in TW work, int streams) where TW : struct, IElementWork
+    {
+        if (threads < 1) ThrowThreads(threads);
+        if (threads == 1 || length < 2 * ElementBlock)
+        {
+            if (length > 0) work.Run(0, length);
+            return;
+        }
+        For((length + ElementBlock - 1) / ElementBlock, threads, new ElementBlocks<TW> { Work = work, Length = length },
+            (long)streams * ElementBlock);
+    }
+
+    private struct ElementBlocks<TW> : IRangeWork where TW : struct, IElementWork
+    {
+        public TW Work;
+        public int Length;
+
+        public void Run(int start, int end)
+        {
+            long a = (long)start * ElementBlock, b = Math.Min(Length, (long)end * ElementBlock);
+            Work.Run((int)a, (int)(b - a));
+        }
     }
 
     private static void Pooled<TW>(int units, int parts, in TW work) where TW : struct, IRangeWork
