@@ -107,7 +107,8 @@ public static unsafe class Conv2D
     /// <summary>
     /// Floats of this shape's prepared weights (<see cref="PrepareWeights"/>): the weights in the layout the chosen
     /// forward algorithm reads, made once instead of on every call. Winograd F(2×2, 3×3) reads U = G w Gᵀ (16/9 of the
-    /// weights); every other algorithm reads w as it is, and this is 0. Depends on the shape and the instruction set,
+    /// weights), the column and channel-wise F(2,3) forwards of small-channel layers their kernel columns' transforms
+    /// (4/3 of a 3×3 layer's weights, 7/5 of a 5×5 one's); every other algorithm reads w as it is, and this is 0. Depends on the shape and the instruction set,
     /// as <see cref="AlgorithmFor"/> does. PyTorch: none (ONNX Runtime prepacks a session's constant weights this way).
     /// </summary>
     public static int PreparedFloats<TS>(TS s) where TS : struct, IConv2DShape

@@ -448,15 +448,20 @@ internal static unsafe class ConvCore
 
     /// <summary>
     /// Floats of the forward's weights prepared once (<see cref="Prepare"/>) in the layout the chosen algorithm reads:
-    /// Winograd F(2×2, 3×3)'s transformed weights; 0 where the algorithm reads w as it is.
+    /// Winograd F(2×2, 3×3)'s transformed weights, and the column and channel-wise F(2,3) forwards' (<see cref="ConvDirect.PreparedFloats"/>); 0 where the algorithm reads w as it is.
     /// </summary>
     public static long PreparedFloats(in ConvGeom g)
-        => ConvAlgorithms.ChooseForward(g, false) == ConvAlgorithm.Winograd ? ConvWinograd.PreparedFloats(g) : 0;
+    {
+        ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, false);
+        return alg == ConvAlgorithm.Winograd ? ConvWinograd.PreparedFloats(g) : ConvDirect.PreparedFloats(g, alg);
+    }
 
     /// <summary>Writes <see cref="PreparedFloats"/> floats of prepared weights for <paramref name="w"/> to <paramref name="prepared"/>.</summary>
     public static void Prepare(in ConvGeom g, float* w, float* prepared)
     {
-        if (ConvAlgorithms.ChooseForward(g, false) == ConvAlgorithm.Winograd) ConvWinograd.Prepare(g, w, prepared);
+        ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, false);
+        if (alg == ConvAlgorithm.Winograd) ConvWinograd.Prepare(g, w, prepared);
+        else ConvDirect.Prepare(g, alg, w, prepared);
     }
 
     /// <remarks>
@@ -479,7 +484,7 @@ internal static unsafe class ConvCore
         }
         if (alg <= ConvAlgorithm.Direct)
         {
-            ConvDirect.Forward(g, alg, x, w, b, y, batch, accumulate, ep, scratch, threads);
+            ConvDirect.Forward(g, alg, x, w, b, y, batch, accumulate, ep, scratch, threads, null, 0, 0, accumulate ? null : prepared);
             return;
         }
         if (alg == ConvAlgorithm.Winograd)

@@ -37,14 +37,48 @@ internal static unsafe partial class ConvDirect
     /// convolution. Both are the pool kernel's operations bit for bit.
     /// </summary>
     private static void ForwardChannelWise23(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,
-        in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW)
+        in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW, float* prepared)
     {
         Activation act = ep.Act;
         int R = RC23(g), M = g.Cout, hp = Hp(g), pj = g.OW / 2, S = g.Cin * g.KH;
         float* u = Gemm.Align(scratch);
         int* taps = (int*)(u + (nint)S * R * M);
-        // weights to [k][oc] (in the space of the first part, not yet in use), then transformed 8 channels at a time
-        float* wt = Gemm.Align((float*)(taps + S) + 16);
+        // weights to [k][oc] (in the space of the first part, not yet in use), then transformed 8 channels at a time;
+        // or read as prepared once (the same floats)
+        if (prepared != null) u = prepared;
+        else TransformWeightsC23(g, w, u, Gemm.Align((float*)(taps + S) + 16));
+        for (int ic = 0; ic < g.Cin; ic++)
+            for (int kh = 0; kh < g.KH; kh++) taps[ic * g.KH + kh] = (ic * hp + kh) * pj * R;
+        var ctx = new CCtx
+        {
+            G = g, X = x, Wt = u, Taps = taps, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Ep = ep,
+            Scratch = (float*)(taps + S) + 16, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
+        };
+        int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
+        bool inTiles = pooled != null && parts <= 1 && g.OH % 2 == 0 && poolH == g.OH / 2 && poolW == pj && pj <= MaxPoolPairs
+                       && act is Activation.None or Activation.ReLU && !ep.HasTail;
+        if (inTiles) { ctx.Pooled = pooled; ctx.PoolW = poolW; }
+        if (parts <= 1) ChannelPart23(&ctx, 0, 1);
+        else GemmWorkers.Run(parts, &ChannelPart23, &ctx);
+        if (pooled != null && !inTiles)
+        {
+            int N = g.N, pn = poolH * poolW;
+            for (int n = 0; n < batch; n++)
+                for (int o = 0; o < M; o++)
+                    Pool2x2.MaxForward(y + ((nint)n * M + o) * N, pooled + ((nint)n * M + o) * pn, g.OW, poolH, poolW);
+        }
+    }
+
+    /// <summary>Floats of the channel-wise F(2,3) forward's transformed weights: [Cin·KH][R][Cout].</summary>
+    private static long UC23Floats(in ConvGeom g) => (long)g.Cin * g.KH * RC23(g) * g.Cout;
+
+    /// <summary>
+    /// The channel-wise F(2,3) weight transform into <paramref name="u"/> (<see cref="UC23Floats"/>): w to [k][oc] in
+    /// <paramref name="wt"/> (Cout·K floats), then each kernel column's taps transformed 8 or 16 channels at a time.
+    /// </summary>
+    private static void TransformWeightsC23(in ConvGeom g, float* w, float* u, float* wt)
+    {
+        int R = RC23(g), M = g.Cout, S = g.Cin * g.KH;
         TransposeWeights(g, w, wt);
         var half = Vector256.Create(0.5f);
         if (M == 16 && Avx512F.IsSupported)
@@ -78,26 +112,6 @@ internal static unsafe partial class ConvDirect
                         g3.Store(d + 4 * M); (g3 + g4).Store(d + 5 * M); g4.Store(d + 6 * M);
                     }
                 }
-        for (int ic = 0; ic < g.Cin; ic++)
-            for (int kh = 0; kh < g.KH; kh++) taps[ic * g.KH + kh] = (ic * hp + kh) * pj * R;
-        var ctx = new CCtx
-        {
-            G = g, X = x, Wt = u, Taps = taps, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Ep = ep,
-            Scratch = (float*)(taps + S) + 16, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
-        };
-        int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
-        bool inTiles = pooled != null && parts <= 1 && g.OH % 2 == 0 && poolH == g.OH / 2 && poolW == pj && pj <= MaxPoolPairs
-                       && act is Activation.None or Activation.ReLU && !ep.HasTail;
-        if (inTiles) { ctx.Pooled = pooled; ctx.PoolW = poolW; }
-        if (parts <= 1) ChannelPart23(&ctx, 0, 1);
-        else GemmWorkers.Run(parts, &ChannelPart23, &ctx);
-        if (pooled != null && !inTiles)
-        {
-            int N = g.N, pn = poolH * poolW;
-            for (int n = 0; n < batch; n++)
-                for (int o = 0; o < M; o++)
-                    Pool2x2.MaxForward(y + ((nint)n * M + o) * N, pooled + ((nint)n * M + o) * pn, g.OW, poolH, poolW);
-        }
     }
 
     /// <summary>Widest pooled row the in-tile pool buffers (its even rows' partial maxima on the stack).</summary>

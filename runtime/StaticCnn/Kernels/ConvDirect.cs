@@ -58,18 +58,40 @@ internal static unsafe partial class ConvDirect
         => Forward(g, alg, x, w, b, y, batch, accumulate, ep, scratch, threads, null, 0, 0);
 
     /// <summary>
+    /// Floats of the weights the column and channel-wise F(2,3) forwards transform on every call, prepared once
+    /// instead (<see cref="Prepare"/>); 0 for the other direct algorithms, which read w as it is.
+    /// </summary>
+    public static long PreparedFloats(in ConvGeom g, ConvAlgorithm alg) => alg switch
+    {
+        ConvAlgorithm.ColumnWinograd => U23Floats(g) - 16,
+        ConvAlgorithm.ChannelWisePairs => UC23Floats(g),
+        _ => 0,
+    };
+
+    /// <summary>The transform of <paramref name="alg"/>'s forward on <paramref name="w"/> into <paramref name="u"/> (<see cref="PreparedFloats"/> floats): the floats every call makes otherwise.</summary>
+    public static void Prepare(in ConvGeom g, ConvAlgorithm alg, float* w, float* u)
+    {
+        if (alg == ConvAlgorithm.ColumnWinograd) TransformWeights23(g, w, u);
+        else if (alg == ConvAlgorithm.ChannelWisePairs)
+        {
+            float[] wt = new float[(long)g.Cout * g.K + 16];   // the transposed weights, once per preparation
+            fixed (float* pwt = wt) TransformWeightsC23(g, w, u, pwt);
+        }
+    }
+
+    /// <summary>
     /// Forward; with <paramref name="pooled"/> also the 2×2/stride-2 max-pool (no argmax) of every channel block,
     /// right after the block is computed (still in L1): <paramref name="pooled"/> is [batch, Cout, poolH, poolW] with
     /// poolH = OH/2, poolW = OW/2 (the column-pair kernel takes it in its tiles or after the convolution). The
     /// one-column channel-wise kernel leaves the pool to the caller.
     /// </summary>
     public static void Forward(in ConvGeom g, ConvAlgorithm alg, float* x, float* w, float* b, float* y, int batch, bool accumulate,
-        in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW)
+        in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW, float* prepared = null)
     {
         Activation act = ep.Act;
         if (alg == ConvAlgorithm.ChannelWisePairs)
         {
-            ForwardChannelWise23(g, x, w, b, y, batch, ep, scratch, threads, pooled, poolH, poolW);
+            ForwardChannelWise23(g, x, w, b, y, batch, ep, scratch, threads, pooled, poolH, poolW, prepared);
             return;
         }
         if (alg == ConvAlgorithm.ChannelWise)
@@ -86,8 +108,8 @@ internal static unsafe partial class ConvDirect
         if (alg == ConvAlgorithm.ColumnWinograd)
         {
             float* u = Gemm.Align(scratch);
-            TransformWeights23(g, w, u);
-            ctx.U = u;
+            if (prepared == null) TransformWeights23(g, w, u);
+            ctx.U = prepared != null ? prepared : u;
             ctx.Scratch = u + U23Floats(g);
             ctx.PerPart = checked((int)(PerPart(g) + T23Floats(g)));
             // 4 accumulators per channel: 20 of 32 registers, or ≤ 12 of 16; the Vector512 tile takes 6 (24 of 32: it

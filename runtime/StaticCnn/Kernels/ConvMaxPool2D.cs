@@ -35,7 +35,7 @@ public static unsafe class ConvMaxPool2D
             ConvAlgorithm alg = ConvAlgorithms.ChooseForward(g, false);
             if (Pool2x2.Applies(pool) && alg is ConvAlgorithm.ColumnWinograd or ConvAlgorithm.Direct or ConvAlgorithm.ChannelWisePairs)
             {
-                ConvDirect.Forward(g, alg, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, py, pool.OutH, pool.OutW);
+                ConvDirect.Forward(g, alg, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, py, pool.OutH, pool.OutW, pu);
                 return;
             }
             ConvCore.Forward(g, px, pw, bias, pc, batch, false, conv.Activation, ps, threads, pu);
