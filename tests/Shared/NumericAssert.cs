@@ -54,6 +54,26 @@ public static class NumericAssert
         Check(name, reference, fast, 0, 0, bounds, $"|fast − reference| ≤ (reduction + 4)·u·Σ|terms| + 4·u·|reference| (reduction {reduction})");
     }
 
+    /// <summary>A forward on <c>weights</c>, reading <c>prepared</c> in their place when it is not empty.</summary>
+    public delegate float[] PreparedRun(float[] weights, ReadOnlySpan<float> prepared);
+
+    /// <summary>
+    /// The checks of a prepared-weights form (<c>Conv2D.PrepareWeights</c>): <paramref name="prepared"/> (made from
+    /// <paramref name="w"/>) and a copy of it at another address give the bits of the per-call transform, and
+    /// <paramref name="other"/> (made from <paramref name="w2"/>) with <paramref name="w"/> passed gives w2's result, so the
+    /// prepared form is what the forward reads.
+    /// </summary>
+    public static void PreparedIsWhatIsRead(string what, PreparedRun run, float[] w, float[] w2, float[] prepared,
+        ReadOnlySpan<float> copy, ReadOnlySpan<float> other)
+    {
+        float[] plain = run(w, default);
+        Identical("prepared: " + what, plain, run(w, prepared));
+        Identical("a copy: " + what, plain, run(w, copy));
+        float[] fromOther = run(w, other);
+        Identical("other weights' prepared form: " + what, run(w2, default), fromOther);
+        Assert.NotEqual(plain, fromOther);
+    }
+
     /// <summary>Asserts bit-identical floats (NaN payloads included); the message names the first difference.</summary>
     public static void Identical(string name, ReadOnlySpan<float> expected, ReadOnlySpan<float> actual)
     {

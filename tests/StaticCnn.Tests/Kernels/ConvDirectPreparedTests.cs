@@ -71,15 +71,9 @@ public class ConvDirectPreparedTests
                 return y;
             }
             for (int kind = 0; kind < 3; kind++)
-            {
-                string what = $"{s} ({alg}), batch {batch}, {threads} threads, {(kind == 0 ? "forward" : kind == 1 ? "BatchNorm" : "conv → pool")}";
-                float[] plain = Run(wt, default, kind);
-                NumericAssert.Identical("prepared: " + what, plain, Run(wt, prepared, kind));
-                NumericAssert.Identical("a copy: " + what, plain, Run(wt, copy.AsSpan(3), kind));
-                float[] fromOther = Run(wt, other.AsSpan(5), kind);
-                NumericAssert.Identical("other weights' prepared form: " + what, Run(w2, default, kind), fromOther);
-                Assert.NotEqual(plain, fromOther);
-            }
+                NumericAssert.PreparedIsWhatIsRead(
+                    $"{s} ({alg}), batch {batch}, {threads} threads, {(kind == 0 ? "forward" : kind == 1 ? "BatchNorm" : "conv → pool")}",
+                    (weights, p) => Run(weights, p, kind), wt, w2, prepared, copy.AsSpan(3), other.AsSpan(5));
         }
         var ex = Assert.Throws<ArgumentException>(() => Conv2D.Forward(s, x, wt, b, new float[yl], batch,
             new float[Conv2D.ScratchFloats(s, batch, 1)], 1, prepared.AsSpan(1)));

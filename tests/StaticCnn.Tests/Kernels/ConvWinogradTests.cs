@@ -365,16 +365,9 @@ public unsafe class ConvWinogradTests
                     return y;
                 }
                 for (int kind = 0; kind < 3; kind++)
-                {
-                    string what = $"{s}, batch {batch}, {threads} threads, {(kind == 0 ? "forward" : kind == 1 ? "BatchNorm" : "BatchNorm + Add")}";
-                    float[] plain = Run(w, default, kind);
-                    NumericAssert.Identical("prepared: " + what, plain, Run(w, prepared, kind));
-                    NumericAssert.Identical("a copy: " + what, plain, Run(w, copy.AsSpan(3), kind));
-                    // w2's prepared form with w passed: the result is w2's, not w's
-                    float[] fromOther = Run(w, other.AsSpan(5), kind);
-                    NumericAssert.Identical("other weights' prepared form: " + what, Run(w2, default, kind), fromOther);
-                    Assert.NotEqual(plain, fromOther);
-                }
+                    NumericAssert.PreparedIsWhatIsRead(
+                        $"{s}, batch {batch}, {threads} threads, {(kind == 0 ? "forward" : kind == 1 ? "BatchNorm" : "BatchNorm + Add")}",
+                        (weights, p) => Run(weights, p, kind), w, w2, prepared, copy.AsSpan(3), other.AsSpan(5));
             }
             var ex = Assert.Throws<ArgumentException>(() => Conv2D.Forward(s, x, w, b, new float[YLen(s, batch)], batch,
                 new float[Conv2D.ScratchFloats(s, batch, 1)], 1, prepared.AsSpan(1)));
