@@ -9,7 +9,7 @@ namespace StaticCnn.Kernels;
 /// Conv2D/Dense outputs (all but Hardswish and SiLU).
 /// Backward uses the saved output y: ReLU y &lt;= 0 ? 0 : 1; LeakyReLU y &gt; 0 ? 1 : slope; Sigmoid y(1 − y); Tanh 1 − y²;
 /// ReLU6 0 &lt; y &lt; 6 ? 1 : 0 (so 0 where y is NaN). Hardswish and SiLU are not invertible from y, so their derivative
-/// comes from the input x (<see cref="BackwardFromInput"/>, the layer form; <see cref="NeedsInput"/>): Hardswish
+/// comes from the input x (<see cref="BackwardFromInput(Activation, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>, the layer form; <see cref="NeedsInput"/>): Hardswish
 /// x &lt; −3 ? 0 : x &gt;= 3 ? 1 : x/3 + ½ (so NaN where x is NaN), SiLU s·(1 + x(1 − s)) with s = sigmoid(x). Their
 /// forward is PyTorch's arithmetic: x·clamp(x + 3, 0, 6)/6 and x/(1 + e^−x) (so hardswish(−∞) and silu(−∞) are NaN).
 /// PyTorch 1.13's CPU <c>hardtanh_backward</c> and <c>hardswish_backward</c> disagree between their vectorized body and
@@ -31,7 +31,7 @@ public static class Activations
 
     /// <summary>
     /// True for the kinds whose derivative needs the input x (Hardswish, SiLU): they have no derivative from the output
-    /// (<see cref="ApplyDerivative"/> and <see cref="Backward"/> throw) and run as layers with <see cref="BackwardFromInput"/>.
+    /// (<see cref="ApplyDerivative(Activation, float, ReadOnlySpan{float}, Span{float})"/> and <see cref="Backward(Activation, float, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/> throw) and run as layers with <see cref="BackwardFromInput(Activation, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.
     /// </summary>
     public static bool NeedsInput(Activation kind) => kind is Activation.Hardswish or Activation.SiLU;
 
@@ -78,6 +78,8 @@ public static class Activations
     }
 
     // ---- the same on up to `threads` threads (OpsParallel.ForElements: the same bits for any thread count) ----------
+    // Stateless like the one-thread forms: safe from several threads on distinct outputs. Before writing anything they
+    // throw ArgumentOutOfRangeException for threads < 1 and ArgumentException for spans of different lengths.
 
     /// <summary><see cref="ApplyForward(Activation, float, Span{float})"/> on up to <paramref name="threads"/> threads.</summary>
     public static unsafe void ApplyForward(Activation kind, float slope, Span<float> y, int threads)
@@ -186,27 +188,27 @@ public static class Activations
         BackwardFromInputReference(kind, x, dy, dx);
     }
 
-    /// <summary>Scalar twin of <see cref="ApplyForward"/>.</summary>
+    /// <summary>Scalar twin of <see cref="ApplyForward(Activation, float, Span{float})"/>.</summary>
     public static void ApplyForwardReference(Activation kind, float slope, Span<float> y)
     {
         for (int i = 0; i < y.Length; i++) y[i] = Scalar(kind, slope, y[i]);
     }
 
-    /// <summary>Scalar twin of <see cref="ApplyDerivative"/>.</summary>
+    /// <summary>Scalar twin of <see cref="ApplyDerivative(Activation, float, ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static void ApplyDerivativeReference(Activation kind, float slope, ReadOnlySpan<float> y, Span<float> dy)
     {
         CheckSame(y.Length, dy.Length, "y", "dy");
         for (int i = 0; i < y.Length; i++) dy[i] = ScalarDerivative(kind, slope, y[i], dy[i]);
     }
 
-    /// <summary>Scalar twin of <see cref="Forward"/>.</summary>
+    /// <summary>Scalar twin of <see cref="Forward(Activation, float, ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static void ForwardReference(Activation kind, float slope, ReadOnlySpan<float> x, Span<float> y)
     {
         CheckSame(x.Length, y.Length, "x", "y");
         for (int i = 0; i < x.Length; i++) y[i] = Scalar(kind, slope, x[i]);
     }
 
-    /// <summary>Scalar twin of <see cref="Backward"/>.</summary>
+    /// <summary>Scalar twin of <see cref="Backward(Activation, float, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static void BackwardReference(Activation kind, float slope, ReadOnlySpan<float> y, ReadOnlySpan<float> dy, Span<float> dx)
     {
         CheckSame(y.Length, dy.Length, "y", "dy");
@@ -214,7 +216,7 @@ public static class Activations
         for (int i = 0; i < y.Length; i++) dx[i] += ScalarDerivative(kind, slope, y[i], dy[i]);
     }
 
-    /// <summary>Scalar twin of <see cref="BackwardFromInput"/>.</summary>
+    /// <summary>Scalar twin of <see cref="BackwardFromInput(Activation, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static void BackwardFromInputReference(Activation kind, ReadOnlySpan<float> x, ReadOnlySpan<float> dy, Span<float> dx)
     {
         CheckSame(x.Length, dy.Length, "x", "dy");

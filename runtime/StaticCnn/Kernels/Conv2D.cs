@@ -169,7 +169,7 @@ public static unsafe class Conv2D
     /// (<see cref="ConvEpilogue"/>), instead of two more passes over the tensor (ResNet's conv → BatchNorm → ReLU,
     /// MobileNet's conv → BatchNorm → ReLU6). The result is bit for bit <see cref="Forward"/>, then
     /// <see cref="BatchNorm2D.ForwardInference{TS}(TS, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, ReadOnlySpan{float}, Span{float}, int, int)"/>,
-    /// then <see cref="Activations.Forward"/>: the same operations on the same values. Only <paramref name="y"/> is
+    /// then <see cref="Activations.Forward(Activation, float, ReadOnlySpan{float}, Span{float})"/>: the same operations on the same values. Only <paramref name="y"/> is
     /// written (the convolution's and the BatchNorm's own outputs are not kept). <paramref name="post"/> is None or an
     /// exact kind (<see cref="BatchNorm2D.Fusable"/>); another kind throws <see cref="ArgumentOutOfRangeException"/>,
     /// a BatchNorm shape other than the convolution's output or a span of the wrong length <see cref="ArgumentException"/>,

@@ -25,7 +25,7 @@ namespace StaticCnn.Kernels;
 /// row's end writes its extra lanes into the next row (computed later), except where that would leave the plane,
 /// where it goes through a small buffer. Accumulating (y += conv, the stride-1 backward-data), a plane is computed
 /// into rows of whole vectors in scratch, then added into y. The activation is applied to
-/// each finished plane with <see cref="Activations.ApplyForward"/>.</para>
+/// each finished plane with <see cref="Activations.ApplyForward(Activation, float, Span{float})"/>.</para>
 /// <para><b>Threads.</b> The (sample, output channel) planes are split into contiguous ranges, one per part.</para>
 /// <para>ConvDepthwise.Same3x3.cs holds the forward of 3×3, stride-1, padding-1 layers on AVX-512 straight from the
 /// input plane (no copy; the same bits). ConvDepthwise.Backward.cs holds the backward-data and backward-weights

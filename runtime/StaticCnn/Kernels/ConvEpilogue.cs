@@ -9,7 +9,7 @@ namespace StaticCnn.Kernels;
 /// (y = y·α + shift per channel, the running statistics folded once per call as <see cref="BatchNorm2D"/> folds them)
 /// then the residual sum of an Add reading that BatchNorm (ResNet's and MobileNetV2's skip connections), and the
 /// activation after that (<see cref="Post"/>: the activation layer after the BatchNorm, or the Add's own). Every step is the very operation the separate
-/// layer runs on the whole tensor (<see cref="BatchNorm2D.Affine"/>, <see cref="Activations.ApplyForward"/>), so the
+/// layer runs on the whole tensor (<see cref="BatchNorm2D.Affine"/>, <see cref="Activations.ApplyForward(Activation, float, Span{float})"/>), so the
 /// fused result is bit for bit what the layers give one after the other. An <see cref="Activation"/> converts to the
 /// epilogue of that activation alone, which is what every training call passes.
 /// </summary>

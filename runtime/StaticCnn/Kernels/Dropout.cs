@@ -7,7 +7,7 @@ namespace StaticCnn.Kernels;
 /// <summary>
 /// Inverted dropout. Element i is kept iff the top 24 bits of a counter-based hash of (seed, i) are ≥ ⌈rate·2²⁴⌉, so the
 /// mask depends only on (seed, i): deterministic, and independent of threads, vector width and call partitioning.
-/// mask[i] ∈ {0, 1/(1 − rate)}; y = x·mask. At inference the layer is the identity (<see cref="Elementwise.Copy"/>).
+/// mask[i] ∈ {0, 1/(1 − rate)}; y = x·mask. At inference the layer is the identity (<see cref="Elementwise.Copy(ReadOnlySpan{float}, Span{float})"/>).
 /// PyTorch: <c>nn.Dropout(p)</c> (same distribution, not the same random stream).
 /// </summary>
 public static class Dropout

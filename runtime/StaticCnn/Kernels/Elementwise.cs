@@ -17,7 +17,7 @@ public static class Elementwise
         x.CopyTo(y);
     }
 
-    /// <summary>y += x (SIMD; bit-identical to <see cref="AddIntoReference"/>).</summary>
+    /// <summary>y += x (SIMD; bit-identical to <see cref="AddIntoReference(ReadOnlySpan{float}, Span{float})"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddInto(ReadOnlySpan<float> x, Span<float> y)
     {
@@ -33,7 +33,12 @@ public static class Elementwise
         for (; i < n; i++) System.Runtime.CompilerServices.Unsafe.Add(ref d, i) += System.Runtime.CompilerServices.Unsafe.Add(ref s, i);
     }
 
-    /// <summary>y = x on up to <paramref name="threads"/> threads (<see cref="OpsParallel.ForElements"/>).</summary>
+    /// <summary>
+    /// y = x on up to <paramref name="threads"/> threads (<see cref="OpsParallel.ForElements"/>). This and the
+    /// <see cref="AddInto(ReadOnlySpan{float}, Span{float}, int)"/> overload are stateless (safe from several threads on
+    /// distinct outputs) and throw before writing: <see cref="ArgumentOutOfRangeException"/> for threads &lt; 1,
+    /// <see cref="ArgumentException"/> for spans of different lengths.
+    /// </summary>
     public static unsafe void Copy(ReadOnlySpan<float> x, Span<float> y, int threads)
     {
         Check(x.Length, y.Length);
@@ -75,14 +80,14 @@ public static class Elementwise
         AddIntoReference(x, y);
     }
 
-    /// <summary>Scalar twin of <see cref="Copy"/>.</summary>
+    /// <summary>Scalar twin of <see cref="Copy(ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static void CopyReference(ReadOnlySpan<float> x, Span<float> y)
     {
         Check(x.Length, y.Length);
         for (int i = 0; i < x.Length; i++) y[i] = x[i];
     }
 
-    /// <summary>Scalar twin of <see cref="AddInto"/>.</summary>
+    /// <summary>Scalar twin of <see cref="AddInto(ReadOnlySpan{float}, Span{float})"/>.</summary>
     public static void AddIntoReference(ReadOnlySpan<float> x, Span<float> y)
     {
         Check(x.Length, y.Length);
