@@ -23,7 +23,10 @@ internal static unsafe partial class ConvDirect
     private static int RC23(in ConvGeom g) => g.KW == 3 ? 4 : 7;
 
     /// <summary>Transformed weights [ic][kh][r][oc] and the row offsets of the transformed input.</summary>
-    private static long CW23Floats(in ConvGeom g) => (long)g.Cin * g.KH * RC23(g) * g.Cout + (long)g.Cin * g.KH + 32 + 16;
+    private static long CW23Floats(in ConvGeom g) => UC23Floats(g) + (long)g.Cin * g.KH + 32 + 16;
+
+    /// <summary>Floats of the transformed weights alone, [Cin·KH][R][Cout] (what <see cref="PreparedFloats"/> holds).</summary>
+    private static long UC23Floats(in ConvGeom g) => (long)g.Cin * g.KH * RC23(g) * g.Cout;
 
     /// <summary>Per part: the transformed rows [ic][row of the padded sample][pair][r].</summary>
     private static long CT23Floats(in ConvGeom g) => Math.Max((long)g.Cin * Hp(g) * (g.OW / 2) * RC23(g) + 16, (long)g.K * g.Cout + 16 - PerPart(g));
@@ -68,9 +71,6 @@ internal static unsafe partial class ConvDirect
                     Pool2x2.MaxForward(y + ((nint)n * M + o) * N, pooled + ((nint)n * M + o) * pn, g.OW, poolH, poolW);
         }
     }
-
-    /// <summary>Floats of the channel-wise F(2,3) forward's transformed weights: [Cin·KH][R][Cout].</summary>
-    private static long UC23Floats(in ConvGeom g) => (long)g.Cin * g.KH * RC23(g) * g.Cout;
 
     /// <summary>
     /// The channel-wise F(2,3) weight transform into <paramref name="u"/> (<see cref="UC23Floats"/>): w to [k][oc] in

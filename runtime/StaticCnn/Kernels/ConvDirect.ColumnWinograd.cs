@@ -33,7 +33,11 @@ internal static unsafe partial class ConvDirect
         => Avx2.IsSupported && Applies(g) && g.KH == g.KW && (g.KH == 3 || g.KH == 5) && g.OW >= 2 * V && g.OH % 2 == 0
            && Wp(g) == g.OW + g.KW - 1;
 
-    private static long U23Floats(in ConvGeom g) => (long)g.Cout * g.Cin * g.KW * R23(g) + 16;
+    private static long U23Floats(in ConvGeom g) => UR23Floats(g) + 16;
+
+    /// <summary>Floats of the transformed weights alone, [oc][ic][kw][R23] (what <see cref="PreparedFloats"/> holds).</summary>
+    private static long UR23Floats(in ConvGeom g) => (long)g.Cout * g.Cin * g.KW * R23(g);
+
     /// <summary>Per part: Cin × OH/2 row pairs of R23 transformed rows, Wp wide.</summary>
     private static long T23Floats(in ConvGeom g) => (long)g.Cin * (g.OH / 2) * R23(g) * Wp(g) + 32;
 

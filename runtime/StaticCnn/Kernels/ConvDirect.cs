@@ -63,7 +63,7 @@ internal static unsafe partial class ConvDirect
     /// </summary>
     public static long PreparedFloats(in ConvGeom g, ConvAlgorithm alg) => alg switch
     {
-        ConvAlgorithm.ColumnWinograd => U23Floats(g) - 16,
+        ConvAlgorithm.ColumnWinograd => UR23Floats(g),
         ConvAlgorithm.ChannelWisePairs => UC23Floats(g),
         _ => 0,
     };
