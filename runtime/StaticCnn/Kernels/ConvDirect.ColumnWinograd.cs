@@ -198,16 +198,50 @@ internal static unsafe partial class ConvDirect
         int vw = Vector512.IsHardwareAccelerated && OW >= 2 * V ? 2 * V : V;
         int poolW = OW / 2, pn = np * poolW;
         for (int i = 0; i < np; i++)
+        {
+            // Vector512: two row pairs at once where there are two left (the last of an odd count alone)
+            bool two = vw == 2 * V && i + 1 < np;
             for (int ow = 0; ; ow += vw)
             {
                 bool last = ow + vw >= OW;
                 if (last) ow = OW - vw;       // the last tile ends at the row's end (recomputes an overlap, same values)
                 float* ti = t + (nint)i * R * wp + ow;
                 float* yi = y + (nint)2 * i * OW + ow;
-                if (vw == 2 * V) Tile23W<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu, pooled == null ? null : pooled + (nint)i * poolW + ow / 2, pn);
+                float* pi = pooled == null ? null : pooled + (nint)i * poolW + ow / 2;
+                if (two) Pair23W<TO, TK>(g.Cin, icStride, wp, ti, (nint)R * wp, u, b, yi, OW, g.N, relu, pi, pn, poolW);
+                else if (vw == 2 * V) Tile23W<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu, pi, pn);
                 else Tile23<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu);
                 if (last) break;
             }
+            if (two) i++;
+        }
+    }
+
+    /// <summary>
+    /// Row pairs i and i + 1 at the same 16 columns for the block's channels, at most 3 at a time (6 → 3 + 3, 5 → 3 + 2,
+    /// 4 → 2 + 2) by <see cref="Tile23W2{TO, TK}"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pair23W<TO, TK>(int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow, int ldy,
+        bool relu, float* pooled, int pn, int poolW) where TO : struct, ICount where TK : struct, ICount
+    {
+        int no = default(TO).Value, first = no > 3 ? (no + 1) / 2 : no, ou = cin * default(TK).Value * (default(TK).Value == 5 ? 7 : 4);
+        Tile23W2Of<TK>(first, cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW);
+        if (no > first)
+            Tile23W2Of<TK>(no - first, cin, icStride, wp, t, pairStride, u + (nint)first * ou, b == null ? null : b + first,
+                y + (nint)first * ldy, ow, ldy, relu, pooled == null ? null : pooled + (nint)first * pn, pn, poolW);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Tile23W2Of<TK>(int no, int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow,
+        int ldy, bool relu, float* pooled, int pn, int poolW) where TK : struct, ICount
+    {
+        switch (no)
+        {
+            case 3: Tile23W2<O3, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
+            case 2: Tile23W2<O2, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
+            default: Tile23W2<O1, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
+        }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -328,6 +362,74 @@ internal static unsafe partial class ConvDirect
         if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu, pooled == null ? null : pooled + 3 * (nint)pn);
         if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu, pooled == null ? null : pooled + 4 * (nint)pn);
         if (no > 5) Store23W(y + 5 * (nint)ldy, ow, a50, a51, a52, a53, relu, pooled == null ? null : pooled + 5 * (nint)pn);
+    }
+
+    /// <summary>
+    /// Two tiles (row pairs i and i + 1, <paramref name="pairStride"/> apart in the transformed rows, the same 16
+    /// columns) × up to 3 channels: per transformed row the two tiles' vectors and the channels' weights are loaded
+    /// once and give 6 products (5 loads; <see cref="Tile23W{TO, TK}"/> takes 7 for 6, and a core loads two vectors
+    /// per cycle, so that tile waits on its loads). Every accumulator takes the products of <see cref="Tile23W{TO,
+    /// TK}"/> in the same order: the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile23W2<TO, TK>(int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow, int ldy,
+        bool relu, float* pooled, int pn, int poolW) where TO : struct, ICount where TK : struct, ICount
+    {
+        int no = default(TO).Value, K = default(TK).Value;
+        bool five = K == 5;
+        int R = five ? 7 : 4, ou = cin * K * R;
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> b00 = default, b01 = default, b02 = default, b03 = default;
+        Vector512<float> b10 = default, b11 = default, b12 = default, b13 = default;
+        Vector512<float> b20 = default, b21 = default, b22 = default, b23 = default;
+        if (no > 0) b01 = a01 = Bias512(b, 0);
+        if (no > 1) b11 = a11 = Bias512(b, 1);
+        if (no > 2) b21 = a21 = Bias512(b, 2);
+        for (int ic = 0; ic < cin; ic++, t += icStride)
+        {
+            for (int kw = 0; kw < K; kw++, u += R)
+            {
+                float* ta = t + kw, tb = ta + pairStride;
+                Col2<TO>(Vector512.Load(ta), Vector512.Load(tb), u, ou, 0, ref a00, ref a10, ref a20, ref b00, ref b10, ref b20);
+                Col2<TO>(Vector512.Load(ta + wp), Vector512.Load(tb + wp), u, ou, 1, ref a01, ref a11, ref a21, ref b01, ref b11, ref b21);
+                Col2<TO>(Vector512.Load(ta + 2 * wp), Vector512.Load(tb + 2 * wp), u, ou, 2, ref a02, ref a12, ref a22, ref b02, ref b12, ref b22);
+                Col2<TO>(Vector512.Load(ta + 3 * wp), Vector512.Load(tb + 3 * wp), u, ou, 3, ref a03, ref a13, ref a23, ref b03, ref b13, ref b23);
+                if (five)
+                {
+                    Col2<TO>(Vector512.Load(ta + 4 * wp), Vector512.Load(tb + 4 * wp), u, ou, 4, ref a00, ref a10, ref a20, ref b00, ref b10, ref b20);
+                    Col2<TO>(Vector512.Load(ta + 5 * wp), Vector512.Load(tb + 5 * wp), u, ou, 5, ref a01, ref a11, ref a21, ref b01, ref b11, ref b21);
+                    Col2<TO>(Vector512.Load(ta + 6 * wp), Vector512.Load(tb + 6 * wp), u, ou, 6, ref a03, ref a13, ref a23, ref b03, ref b13, ref b23);
+                }
+            }
+        }
+        float* yb = y + 2 * (nint)ow;                                 // row pair i + 1
+        float* pb = pooled == null ? null : pooled + poolW;
+        Store23W(y, ow, a00, a01, a02, a03, relu, pooled);
+        Store23W(yb, ow, b00, b01, b02, b03, relu, pb);
+        if (no > 1)
+        {
+            Store23W(y + ldy, ow, a10, a11, a12, a13, relu, pooled == null ? null : pooled + pn);
+            Store23W(yb + ldy, ow, b10, b11, b12, b13, relu, pb == null ? null : pb + pn);
+        }
+        if (no > 2)
+        {
+            Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu, pooled == null ? null : pooled + 2 * (nint)pn);
+            Store23W(yb + 2 * (nint)ldy, ow, b20, b21, b22, b23, relu, pb == null ? null : pb + 2 * (nint)pn);
+        }
+    }
+
+    /// <summary>a_c += ta·u[c·ou + r] and b_c += tb·u[c·ou + r] for the tile pair's channels c (each weight loaded once).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Col2<TO>(Vector512<float> ta, Vector512<float> tb, float* u, int ou, int r, ref Vector512<float> a0, ref Vector512<float> a1,
+        ref Vector512<float> a2, ref Vector512<float> b0, ref Vector512<float> b1, ref Vector512<float> b2) where TO : struct, ICount
+    {
+        int no = default(TO).Value;
+        var w0 = Vector512.Create(u[r]);
+        a0 = Gemm.Fma(ta, w0, a0); b0 = Gemm.Fma(tb, w0, b0);
+        if (no > 1) { var w1 = Vector512.Create(u[ou + r]); a1 = Gemm.Fma(ta, w1, a1); b1 = Gemm.Fma(tb, w1, b1); }
+        if (no > 2) { var w2 = Vector512.Create(u[2 * ou + r]); a2 = Gemm.Fma(ta, w2, a2); b2 = Gemm.Fma(tb, w2, b2); }
     }
 
     /// <summary>a_c += tv·u[c·ou + r] for the block's channels c.</summary>
