@@ -13,8 +13,8 @@ internal static unsafe partial class ConvDirect
     /// The channel-wise kernel on pairs of adjacent output columns with the row transform of the column F(2,3)
     /// scheme (5×5: F(2,3) on taps 0–2 plus F(2,2) on taps 3–4): 7 products per kernel row and pair instead of 10
     /// (4 instead of 6 for 3×3). Needs an even row width, 16 channels and AVX-512: a pair takes 4 accumulators per
-    /// channel vector, so only one Vector512 of 16 channels leaves room for tiles of 6 pairs, enough to share the
-    /// weight loads (with 16 Vector256 registers, one pair of two vectors per tile was 30 % slower than the
+    /// channel vector, so only one Vector512 of 16 channels leaves room for tiles of 6 pairs (2 rows × 3), enough to
+    /// share the loads (with 16 Vector256 registers, one pair of two vectors per tile was 30 % slower than the
     /// one-column kernel). LeNet-5's Conv2 (14×14 → 10×10, 5×5) runs here.
     /// </summary>
     public static bool ChannelWise23(in ConvGeom g)
@@ -22,8 +22,8 @@ internal static unsafe partial class ConvDirect
 
     private static int RC23(in ConvGeom g) => g.KW == 3 ? 4 : 7;
 
-    /// <summary>Transformed weights [ic][kh][r][oc] and the row offsets of the transformed input.</summary>
-    private static long CW23Floats(in ConvGeom g) => UC23Floats(g) + (long)g.Cin * g.KH + 32 + 16;
+    /// <summary>Transformed weights [ic][kh][r][oc] and alignment slack.</summary>
+    private static long CW23Floats(in ConvGeom g) => UC23Floats(g) + 32 + 16;
 
     /// <summary>Floats of the transformed weights alone, [Cin·KH][R][Cout] (what <see cref="PreparedFloats"/> holds).</summary>
     private static long UC23Floats(in ConvGeom g) => (long)g.Cin * g.KH * RC23(g) * g.Cout;
@@ -31,13 +31,14 @@ internal static unsafe partial class ConvDirect
     /// <summary>Per part: the transformed rows [ic][row of the padded sample][pair][r].</summary>
     private static long CT23Floats(in ConvGeom g) => Math.Max((long)g.Cin * Hp(g) * (g.OW / 2) * RC23(g) + 16, (long)g.K * g.Cout + 16 - PerPart(g));
 
-    private const int PairTile = 6;
+    /// <summary>Column pairs per tile: 2 rows × 3 pairs × 4 accumulators of 16 channels, 24 of the 32 registers.</summary>
+    private const int TilePairs = 3;
 
     /// <summary>
     /// With <paramref name="pooled"/> also the 2×2/stride-2 max-pool ([batch, Cout, poolH, poolW], poolH = OH/2,
-    /// poolW = OW/2): inside the tiles where one part runs, the rows are even and the activation is applied in the
-    /// store (none or ReLU), else by <see cref="Pool2x2.MaxForward(float*, float*, int, int, int)"/> after the
-    /// convolution. Both are the pool kernel's operations bit for bit.
+    /// poolW = OW/2): inside the tiles (each holds both rows of its windows) where the output height is even and the
+    /// activation is applied in the store (none or ReLU), else by <see cref="Pool2x2.MaxForward(float*, float*, int,
+    /// int, int)"/> after the convolution. Both are the pool kernel's operations bit for bit.
     /// </summary>
     private static void ForwardChannelWise23(in ConvGeom g, float* x, float* w, float* b, float* y, int batch,
         in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW, float* prepared)
@@ -45,20 +46,18 @@ internal static unsafe partial class ConvDirect
         Activation act = ep.Act;
         int R = RC23(g), M = g.Cout, hp = Hp(g), pj = g.OW / 2, S = g.Cin * g.KH;
         float* u = Gemm.Align(scratch);
-        int* taps = (int*)(u + (nint)S * R * M);
+        float* parts0 = u + (nint)S * R * M + 16;
         // weights to [k][oc] (in the space of the first part, not yet in use), then transformed 8 channels at a time;
         // or read as prepared once (the same floats)
         if (prepared != null) u = prepared;
-        else TransformWeightsC23(g, w, u, Gemm.Align((float*)(taps + S) + 16));
-        for (int ic = 0; ic < g.Cin; ic++)
-            for (int kh = 0; kh < g.KH; kh++) taps[ic * g.KH + kh] = (ic * hp + kh) * pj * R;
+        else TransformWeightsC23(g, w, u, Gemm.Align(parts0));
         var ctx = new CCtx
         {
-            G = g, X = x, Wt = u, Taps = taps, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Ep = ep,
-            Scratch = (float*)(taps + S) + 16, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
+            G = g, X = x, Wt = u, B = b, Y = y, Batch = batch, Relu = act == Activation.ReLU, Ep = ep,
+            Scratch = parts0, PerPart = checked((int)(PerPart(g) + CT23Floats(g))),
         };
         int parts = GemmWorkers.Parts(threads, g.Macs * batch, 1L << 20);
-        bool inTiles = pooled != null && parts <= 1 && g.OH % 2 == 0 && poolH == g.OH / 2 && poolW == pj && pj <= MaxPoolPairs
+        bool inTiles = pooled != null && g.OH % 2 == 0 && poolH == g.OH / 2 && poolW == pj
                        && act is Activation.None or Activation.ReLU && !ep.HasTail;
         if (inTiles) { ctx.Pooled = pooled; ctx.PoolW = poolW; }
         if (parts <= 1) ChannelPart23(&ctx, 0, 1);
@@ -114,30 +113,21 @@ internal static unsafe partial class ConvDirect
                 }
     }
 
-    /// <summary>Widest pooled row the in-tile pool buffers (its even rows' partial maxima on the stack).</summary>
-    private const int MaxPoolPairs = 64;
-
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void ChannelPart23(void* p, int t, int parts)
     {
         ref CCtx c = ref *(CCtx*)p;
         ConvGeom g = c.G;
         int hp = Hp(g), wp = Wp(g), plane = hp * wp, N = g.N, R = RC23(g), pj = g.OW / 2;
-        int tileMax = PairTile;     // 6 pairs × 4 accumulators of 16 channels: 24 of the 32 registers
-        int pairs = g.OH * pj, tiles = (pairs + tileMax - 1) / tileMax;
+        // tiles of 2 output rows × up to 3 column pairs, row by row
+        int rowTiles = (g.OH + 1) / 2, colTiles = (pj + TilePairs - 1) / TilePairs, tiles = rowTiles * colTiles;
         long items = (long)c.Batch * tiles;
         long lo = items * t / parts, hi = items * (t + 1) / parts;
         if (lo >= hi) return;
         float* xp = Gemm.Align(c.Scratch + (nint)t * c.PerPart);
         float* tr = Gemm.Align(xp + PerPart(g));
-        float* tmp = stackalloc float[4 * V];
-        int* po = stackalloc int[PairTile];
-        int* yo = stackalloc int[PairTile];
-        int* ps = stackalloc int[PairTile];                 // in-tile pool: even row → −1 − column, odd row → pooled offset
-        int* pcol = stackalloc int[PairTile];
-        float* topBuf = stackalloc float[c.Pooled == null ? 1 : pj * 16 + 16];
-        float* top = c.Pooled == null ? null : Gemm.Align(topBuf);
-        int padded = -1;
+        float* tmp = stackalloc float[2 * V];
+        int padded = -1, pn = (g.OH / 2) * pj;
         for (long it = lo; it < hi; it++)
         {
             int n = (int)(it / tiles), tile = (int)(it - (long)n * tiles);
@@ -153,34 +143,46 @@ internal static unsafe partial class ConvDirect
                 }
                 padded = n;
             }
-            int q0 = tile * tileMax, nq = Math.Min(tileMax, pairs - q0);
-            int oh = q0 / pj, pc = q0 - oh * pj;        // one division per tile, then stepped
-            for (int j = 0; j < nq; j++)
+            int rt = tile / colTiles, oh = 2 * rt, pc = (tile - rt * colTiles) * TilePairs;
+            int rows = Math.Min(2, g.OH - oh), cols = Math.Min(TilePairs, pj - pc);
+            var at = new PairTile
             {
-                po[j] = (q0 + j) * R;
-                yo[j] = oh * g.OW + 2 * pc;
-                ps[j] = oh % 2 == 0 ? -1 - pc : (oh / 2) * pj + pc;
-                pcol[j] = pc;
-                if (++pc == pj) { pc = 0; oh++; }
-            }
-            float* yn = c.Y + (nint)n * g.Cout * N;
-            var pool = new PairPool { Top = top, Slot = ps, Col = pcol, Y = c.Pooled == null ? null : c.Pooled + (nint)n * g.Cout * (g.OH / 2) * pj, Pn = (g.OH / 2) * pj };
-            switch (nq)
-            {
-                case 6: CTile23W<O6>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
-                case 5: CTile23W<O5>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
-                case 4: CTile23W<O4>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
-                case 3: CTile23W<O3>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
-                case 2: CTile23W<O2>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
-                case 1: CTile23W<O1>(g, tr, c.Wt, c.Taps, po, yo, c.B, yn, N, c.Relu, tmp, pool); break;
-            }
-            if (c.Ep.Act != Activation.None && c.Ep.Act != Activation.ReLU)
-                for (int j = 0; j < nq; j++)
-                    for (int o = 0; o < g.Cout; o++)
-                        Activations.ApplyForward(c.Ep.Act, Activations.DefaultLeakySlope, new Span<float>(yn + (nint)o * N + yo[j], 2));
-            if (c.Ep.HasTail)
-                for (int j = 0; j < nq; j++)
-                    for (int o = 0; o < g.Cout; o++) c.Ep.Tail(o, yn + (nint)o * N + yo[j], 2);
+                X = tr + ((nint)oh * pj + pc) * R, U = c.Wt, B = c.B, Y = c.Y + (nint)n * g.Cout * N + (nint)oh * g.OW + 2 * pc,
+                Cin = g.Cin, KH = g.KH, RowFloats = (nint)pj * R, IcFloats = (nint)hp * pj * R, OW = g.OW, N = N, Relu = c.Relu,
+                Pooled = c.Pooled == null ? null : c.Pooled + (nint)n * g.Cout * pn + (nint)rt * pj + pc, Pn = pn, Tmp = tmp,
+            };
+            if (g.KW == 5) Tile<O5>(ref at, rows, cols);
+            else Tile<O3>(ref at, rows, cols);
+            if (c.Ep.Act != Activation.None && c.Ep.Act != Activation.ReLU || c.Ep.HasTail)
+                for (int r = 0; r < rows; r++)
+                    for (int j = 0; j < cols; j++)
+                    {
+                        float* yj = at.Y + (nint)r * g.OW + 2 * j;
+                        for (int o = 0; o < g.Cout; o++)
+                        {
+                            if (c.Ep.Act != Activation.None && c.Ep.Act != Activation.ReLU)
+                                Activations.ApplyForward(c.Ep.Act, Activations.DefaultLeakySlope, new Span<float>(yj + (nint)o * N, 2));
+                            if (c.Ep.HasTail) c.Ep.Tail(o, yj + (nint)o * N, 2);
+                        }
+                    }
+        }
+
+        static void Tile<TK>(ref PairTile at, int rows, int cols) where TK : struct, ICount
+        {
+            if (rows == 2)
+                switch (cols)
+                {
+                    case 3: CTile23W<O2, O3, TK>(ref at); break;
+                    case 2: CTile23W<O2, O2, TK>(ref at); break;
+                    default: CTile23W<O2, O1, TK>(ref at); break;
+                }
+            else
+                switch (cols)
+                {
+                    case 3: CTile23W<O1, O3, TK>(ref at); break;
+                    case 2: CTile23W<O1, O2, TK>(ref at); break;
+                    default: CTile23W<O1, O1, TK>(ref at); break;
+                }
         }
     }
 
@@ -292,90 +294,147 @@ internal static unsafe partial class ConvDirect
         }
     }
 
-    /// <summary>Up to 6 column pairs × 16 channels (one Vector512), 4 accumulators m0…m3 per pair: y0 = m0 + m1 + m2, y1 = m1 − m2 − m3.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void CTile23W<TP>(in ConvGeom g, float* tr, float* u, int* taps, int* po, int* yo, float* b, float* y, int N, bool relu, float* tmp,
-        PairPool pool) where TP : struct, ICount
+    /// <summary>One tile of the column-pair kernel: where it reads and writes.</summary>
+    private struct PairTile
     {
-        int np = default(TP).Value, S = g.Cin * g.KH, R = RC23(g);
-        bool five = R == 7;
-        Vector512<float> bv = b == null ? default : Vector512.Load(b);
-        Vector512<float> A0 = default, A1 = bv, A2 = default, A3 = default;
-        Vector512<float> B0 = default, B1 = bv, B2 = default, B3 = default;
-        Vector512<float> C0 = default, C1 = bv, C2 = default, C3 = default;
-        Vector512<float> D0 = default, D1 = bv, D2 = default, D3 = default;
-        Vector512<float> E0 = default, E1 = bv, E2 = default, E3 = default;
-        Vector512<float> F0 = default, F1 = bv, F2 = default, F3 = default;
-        float* ta = tr + (np > 0 ? po[0] : 0), tb = tr + (np > 1 ? po[1] : 0), tc = tr + (np > 2 ? po[2] : 0), td = tr + (np > 3 ? po[3] : 0), te = tr + (np > 4 ? po[4] : 0), tf = tr + (np > 5 ? po[5] : 0);
-        Vector512<float> w;
-        for (int s = 0; s < S; s++)
-        {
-            int off = taps[s];
-            float* us = u + (nint)s * R * 16, pa = ta + off, pb = tb + off, pc = tc + off, pd = td + off, pe = te + off, pf = tf + off;
-            w = Vector512.Load(us + 0 * 16);
-            A0 = Gemm.Fma(w, Vector512.Create(pa[0]), A0); if (np > 1) B0 = Gemm.Fma(w, Vector512.Create(pb[0]), B0); if (np > 2) C0 = Gemm.Fma(w, Vector512.Create(pc[0]), C0);
-            if (np > 3) D0 = Gemm.Fma(w, Vector512.Create(pd[0]), D0); if (np > 4) E0 = Gemm.Fma(w, Vector512.Create(pe[0]), E0); if (np > 5) F0 = Gemm.Fma(w, Vector512.Create(pf[0]), F0);
-            w = Vector512.Load(us + 1 * 16);
-            A1 = Gemm.Fma(w, Vector512.Create(pa[1]), A1); if (np > 1) B1 = Gemm.Fma(w, Vector512.Create(pb[1]), B1); if (np > 2) C1 = Gemm.Fma(w, Vector512.Create(pc[1]), C1);
-            if (np > 3) D1 = Gemm.Fma(w, Vector512.Create(pd[1]), D1); if (np > 4) E1 = Gemm.Fma(w, Vector512.Create(pe[1]), E1); if (np > 5) F1 = Gemm.Fma(w, Vector512.Create(pf[1]), F1);
-            w = Vector512.Load(us + 2 * 16);
-            A2 = Gemm.Fma(w, Vector512.Create(pa[2]), A2); if (np > 1) B2 = Gemm.Fma(w, Vector512.Create(pb[2]), B2); if (np > 2) C2 = Gemm.Fma(w, Vector512.Create(pc[2]), C2);
-            if (np > 3) D2 = Gemm.Fma(w, Vector512.Create(pd[2]), D2); if (np > 4) E2 = Gemm.Fma(w, Vector512.Create(pe[2]), E2); if (np > 5) F2 = Gemm.Fma(w, Vector512.Create(pf[2]), F2);
-            w = Vector512.Load(us + 3 * 16);
-            A3 = Gemm.Fma(w, Vector512.Create(pa[3]), A3); if (np > 1) B3 = Gemm.Fma(w, Vector512.Create(pb[3]), B3); if (np > 2) C3 = Gemm.Fma(w, Vector512.Create(pc[3]), C3);
-            if (np > 3) D3 = Gemm.Fma(w, Vector512.Create(pd[3]), D3); if (np > 4) E3 = Gemm.Fma(w, Vector512.Create(pe[3]), E3); if (np > 5) F3 = Gemm.Fma(w, Vector512.Create(pf[3]), F3);
-            if (five)
-            {
-                w = Vector512.Load(us + 4 * 16);
-                A0 = Gemm.Fma(w, Vector512.Create(pa[4]), A0); if (np > 1) B0 = Gemm.Fma(w, Vector512.Create(pb[4]), B0); if (np > 2) C0 = Gemm.Fma(w, Vector512.Create(pc[4]), C0);
-                if (np > 3) D0 = Gemm.Fma(w, Vector512.Create(pd[4]), D0); if (np > 4) E0 = Gemm.Fma(w, Vector512.Create(pe[4]), E0); if (np > 5) F0 = Gemm.Fma(w, Vector512.Create(pf[4]), F0);
-                w = Vector512.Load(us + 5 * 16);
-                A1 = Gemm.Fma(w, Vector512.Create(pa[5]), A1); if (np > 1) B1 = Gemm.Fma(w, Vector512.Create(pb[5]), B1); if (np > 2) C1 = Gemm.Fma(w, Vector512.Create(pc[5]), C1);
-                if (np > 3) D1 = Gemm.Fma(w, Vector512.Create(pd[5]), D1); if (np > 4) E1 = Gemm.Fma(w, Vector512.Create(pe[5]), E1); if (np > 5) F1 = Gemm.Fma(w, Vector512.Create(pf[5]), F1);
-                w = Vector512.Load(us + 6 * 16);
-                A3 = Gemm.Fma(w, Vector512.Create(pa[6]), A3); if (np > 1) B3 = Gemm.Fma(w, Vector512.Create(pb[6]), B3); if (np > 2) C3 = Gemm.Fma(w, Vector512.Create(pc[6]), C3);
-                if (np > 3) D3 = Gemm.Fma(w, Vector512.Create(pd[6]), D3); if (np > 4) E3 = Gemm.Fma(w, Vector512.Create(pe[6]), E3); if (np > 5) F3 = Gemm.Fma(w, Vector512.Create(pf[6]), F3);
-            }
-        }
-        StorePairW(A0 + A1 + A2, A1 - A2 - A3, relu, tmp, y + yo[0], N, pool, 0);
-        if (np > 1) StorePairW(B0 + B1 + B2, B1 - B2 - B3, relu, tmp, y + yo[1], N, pool, 1);
-        if (np > 2) StorePairW(C0 + C1 + C2, C1 - C2 - C3, relu, tmp, y + yo[2], N, pool, 2);
-        if (np > 3) StorePairW(D0 + D1 + D2, D1 - D2 - D3, relu, tmp, y + yo[3], N, pool, 3);
-        if (np > 4) StorePairW(E0 + E1 + E2, E1 - E2 - E3, relu, tmp, y + yo[4], N, pool, 4);
-        if (np > 5) StorePairW(F0 + F1 + F2, F1 - F2 - F3, relu, tmp, y + yo[5], N, pool, 5);
-    }
-
-    /// <summary>The in-tile 2×2 max-pool of the column-pair kernel: per pair of a tile, where its window row goes.</summary>
-    private struct PairPool
-    {
-        public float* Top;      // [column][16]: Take(y0, y1) of the window's even row, until its odd row comes
-        public int* Slot;       // per pair: −1 − column (even row) or the pooled offset (odd row)
-        public int* Col;        // per pair: its column (pair index in the row)
-        public float* Y;        // the sample's pooled [Cout][poolH·poolW], or null (no pool in the tiles)
+        public float* X;            // transformed input of the tile's first row and pair, ic 0, kernel row 0
+        public float* U;            // transformed weights [ic][kh][r][16]
+        public float* B, Y;         // bias or null; output of the tile's first row and pair, channel 0
+        public int Cin, KH, OW, N;
+        public nint RowFloats, IcFloats;
+        public bool Relu;
+        public float* Pooled;       // the pool's value of the tile's first pair, channel 0, or null
         public int Pn;
+        public float* Tmp;          // 16 floats
     }
 
     /// <summary>
-    /// y[o·N] = y0[o], y[o·N + 1] = y1[o] for the 16 channels: the two interleaved, one 8-byte store per channel.
-    /// With the in-tile pool, also the window's Take(Take(e0, o0), Take(e1, o1)) of the pool kernel.
+    /// Up to 2 output rows × 3 column pairs × 16 channels (one Vector512), 4 accumulators m0…m3 per pair: y0 = m0 + m1 +
+    /// m2, y1 = m1 − m2 − m3. Transformed input row ρ of the tile feeds its first row through kernel row ρ and its
+    /// second through ρ − 1, so each value of a pair is broadcast once for both rows and each weight vector loaded once
+    /// for the 3 pairs: 5 loads for 6 FMAs (a tile of 6 pairs in one row took 7: a core here loads two vectors per
+    /// cycle, so it waited on its loads). Every accumulator still takes its products in (ic, kh, r) order: the bits of
+    /// the one-row tile. With <see cref="PairTile.Pooled"/> (2 rows) also the 2×2 max-pool of each pair's window,
+    /// Take(Take(e0, e1), Take(o0, o1)) as the pool kernel.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void CTile23W<TR, TC, TK>(ref PairTile at) where TR : struct, ICount where TC : struct, ICount where TK : struct, ICount
+    {
+        bool two = default(TR).Value == 2;
+        int KH = at.KH, R = default(TK).Value == 5 ? 7 : 4;
+        nint rowF = at.RowFloats, wRow = (nint)R * 16;
+        Vector512<float> bv = at.B == null ? default : Vector512.Load(at.B);
+        Vector512<float> A0 = default, A1 = bv, A2 = default, A3 = default, B0 = default, B1 = bv, B2 = default, B3 = default;
+        Vector512<float> C0 = default, C1 = bv, C2 = default, C3 = default, D0 = default, D1 = bv, D2 = default, D3 = default;
+        Vector512<float> E0 = default, E1 = bv, E2 = default, E3 = default, F0 = default, F1 = bv, F2 = default, F3 = default;
+        // first row: pairs A, B, C; second row: D, E, F
+        float* x = at.X, u = at.U;
+        for (int ic = 0; ic < at.Cin; ic++, x += at.IcFloats, u += KH * wRow)
+        {
+            // ρ = 0: the first row's kernel row 0 alone
+            Rho<TC, TK, O1>(x, u, null, ref A0, ref A1, ref A2, ref A3, ref B0, ref B1, ref B2, ref B3, ref C0, ref C1, ref C2, ref C3,
+                ref D0, ref D1, ref D2, ref D3, ref E0, ref E1, ref E2, ref E3, ref F0, ref F1, ref F2, ref F3);
+            for (int rho = 1; rho < KH; rho++)
+                if (two) Rho<TC, TK, O3>(x + rho * rowF, u + rho * wRow, u + (rho - 1) * wRow, ref A0, ref A1, ref A2, ref A3, ref B0, ref B1, ref B2, ref B3,
+                    ref C0, ref C1, ref C2, ref C3, ref D0, ref D1, ref D2, ref D3, ref E0, ref E1, ref E2, ref E3, ref F0, ref F1, ref F2, ref F3);
+                else Rho<TC, TK, O1>(x + rho * rowF, u + rho * wRow, null, ref A0, ref A1, ref A2, ref A3, ref B0, ref B1, ref B2, ref B3,
+                    ref C0, ref C1, ref C2, ref C3, ref D0, ref D1, ref D2, ref D3, ref E0, ref E1, ref E2, ref E3, ref F0, ref F1, ref F2, ref F3);
+            // ρ = KH: the second row's last kernel row alone
+            if (two)
+                Rho<TC, TK, O2>(x + KH * rowF, null, u + (KH - 1) * wRow, ref A0, ref A1, ref A2, ref A3, ref B0, ref B1, ref B2, ref B3,
+                    ref C0, ref C1, ref C2, ref C3, ref D0, ref D1, ref D2, ref D3, ref E0, ref E1, ref E2, ref E3, ref F0, ref F1, ref F2, ref F3);
+        }
+        int nc = default(TC).Value;
+        float* y = at.Y, y2 = at.Y + at.OW;
+        bool relu = at.Relu, pool = two && at.Pooled != null;
+        Vector512<float> a0 = Act(A0 + A1 + A2, relu), a1 = Act(A1 - A2 - A3, relu);
+        StorePairW(a0, a1, y, at.N);
+        if (two) Pair2(a0, a1, D0, D1, D2, D3, relu, y2, at.N, pool, at.Pooled, at.Pn, at.Tmp);
+        if (nc > 1)
+        {
+            Vector512<float> b0 = Act(B0 + B1 + B2, relu), b1 = Act(B1 - B2 - B3, relu);
+            StorePairW(b0, b1, y + 2, at.N);
+            if (two) Pair2(b0, b1, E0, E1, E2, E3, relu, y2 + 2, at.N, pool, at.Pooled + 1, at.Pn, at.Tmp);
+        }
+        if (nc > 2)
+        {
+            Vector512<float> c0 = Act(C0 + C1 + C2, relu), c1 = Act(C1 - C2 - C3, relu);
+            StorePairW(c0, c1, y + 4, at.N);
+            if (two) Pair2(c0, c1, F0, F1, F2, F3, relu, y2 + 4, at.N, pool, at.Pooled + 2, at.Pn, at.Tmp);
+        }
+    }
+
+    /// <summary>
+    /// One transformed input row ρ of a tile, all its R values: the first row's pairs take weights <paramref name="u0"/>
+    /// (kernel row ρ) where <typeparamref name="TU"/> has bit 1 (not past the kernel), the second row's
+    /// <paramref name="u1"/> (kernel row ρ − 1) where it has bit 2 (not before it, not a one-row tile). m0 takes r = 0,
+    /// 4; m1 r = 1, 5; m2 r = 2; m3 r = 3, 6.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void StorePairW(Vector512<float> y0, Vector512<float> y1, bool relu, float* tmp, float* y, int N, PairPool pool, int j)
+    private static void Rho<TC, TK, TU>(float* x, float* u0, float* u1,
+        ref Vector512<float> A0, ref Vector512<float> A1, ref Vector512<float> A2, ref Vector512<float> A3,
+        ref Vector512<float> B0, ref Vector512<float> B1, ref Vector512<float> B2, ref Vector512<float> B3,
+        ref Vector512<float> C0, ref Vector512<float> C1, ref Vector512<float> C2, ref Vector512<float> C3,
+        ref Vector512<float> D0, ref Vector512<float> D1, ref Vector512<float> D2, ref Vector512<float> D3,
+        ref Vector512<float> E0, ref Vector512<float> E1, ref Vector512<float> E2, ref Vector512<float> E3,
+        ref Vector512<float> F0, ref Vector512<float> F1, ref Vector512<float> F2, ref Vector512<float> F3)
+        where TC : struct, ICount where TK : struct, ICount where TU : struct, ICount
     {
-        y0 = Act(y0, relu);
-        y1 = Act(y1, relu);
-        if (pool.Y != null)
+        bool five = default(TK).Value == 5;
+        int R = five ? 7 : 4;
+        R3<TC, TU>(x, R, 0, u0, u1, ref A0, ref B0, ref C0, ref D0, ref E0, ref F0);
+        R3<TC, TU>(x, R, 1, u0, u1, ref A1, ref B1, ref C1, ref D1, ref E1, ref F1);
+        R3<TC, TU>(x, R, 2, u0, u1, ref A2, ref B2, ref C2, ref D2, ref E2, ref F2);
+        R3<TC, TU>(x, R, 3, u0, u1, ref A3, ref B3, ref C3, ref D3, ref E3, ref F3);
+        if (five)
         {
-            Vector512<float> h = Pool2x2.Take(y0, y1);
-            int slot = pool.Slot[j];
-            if (slot < 0) h.Store(pool.Top + (nint)(-1 - slot) * 16);
-            else
-            {
-                Pool2x2.Take(Vector512.Load(pool.Top + (nint)pool.Col[j] * 16), h).Store(tmp);
-                float* d = pool.Y + slot;
-                for (int o = 0; o < 16; o++) d[(nint)o * pool.Pn] = tmp[o];
-            }
+            R3<TC, TU>(x, R, 4, u0, u1, ref A0, ref B0, ref C0, ref D0, ref E0, ref F0);
+            R3<TC, TU>(x, R, 5, u0, u1, ref A1, ref B1, ref C1, ref D1, ref E1, ref F1);
+            R3<TC, TU>(x, R, 6, u0, u1, ref A3, ref B3, ref C3, ref D3, ref E3, ref F3);
         }
+    }
+
+    /// <summary>Value r of the tile's pairs (R floats apart), broadcast once, times weight r of each row's kernel row.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void R3<TC, TU>(float* x, int R, int r, float* u0, float* u1, ref Vector512<float> a, ref Vector512<float> b, ref Vector512<float> c,
+        ref Vector512<float> d, ref Vector512<float> e, ref Vector512<float> f) where TC : struct, ICount where TU : struct, ICount
+    {
+        int nc = default(TC).Value, use = default(TU).Value;
+        Vector512<float> xa = Vector512.Create(x[r]), xb = nc > 1 ? Vector512.Create(x[R + r]) : default, xc = nc > 2 ? Vector512.Create(x[2 * R + r]) : default;
+        if ((use & 1) != 0)
+        {
+            Vector512<float> w = Vector512.Load(u0 + r * 16);
+            a = Gemm.Fma(w, xa, a);
+            if (nc > 1) b = Gemm.Fma(w, xb, b);
+            if (nc > 2) c = Gemm.Fma(w, xc, c);
+        }
+        if ((use & 2) != 0)
+        {
+            Vector512<float> w = Vector512.Load(u1 + r * 16);
+            d = Gemm.Fma(w, xa, d);
+            if (nc > 1) e = Gemm.Fma(w, xb, e);
+            if (nc > 2) f = Gemm.Fma(w, xc, f);
+        }
+    }
+
+    /// <summary>The second row's pair: its store, and with <paramref name="pool"/> the window's pooled value for the 16 channels.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Pair2(Vector512<float> e0, Vector512<float> e1, Vector512<float> m0, Vector512<float> m1, Vector512<float> m2, Vector512<float> m3,
+        bool relu, float* y, int N, bool pool, float* pooled, int pn, float* tmp)
+    {
+        Vector512<float> o0 = Act(m0 + m1 + m2, relu), o1 = Act(m1 - m2 - m3, relu);
+        StorePairW(o0, o1, y, N);
+        if (pool)
+        {
+            Pool2x2.Take(Pool2x2.Take(e0, e1), Pool2x2.Take(o0, o1)).Store(tmp);
+            for (int o = 0; o < 16; o++) pooled[(nint)o * pn] = tmp[o];
+        }
+    }
+
+    /// <summary>y[o·N] = y0[o], y[o·N + 1] = y1[o] for the 16 channels: the two interleaved, one 8-byte store per channel.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StorePairW(Vector512<float> y0, Vector512<float> y1, float* y, int N)
+    {
         var lo = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23), y1).AsDouble();
         var hi = Avx512F.PermuteVar16x32x2(y0, Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31), y1).AsDouble();
         StorePairs8(lo, y, N);

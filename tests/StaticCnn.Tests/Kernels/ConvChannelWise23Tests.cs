@@ -18,10 +18,10 @@ public class ConvChannelWise23Tests
         { 12, 6, 14, 14, 16, 5, 5, 0, 0, 1 },   // batch 12: two parts with 2 threads
         { 2, 3, 10, 10, 16, 3, 3, 1, 1, 1 },    // 3×3, padded, 10-wide rows
         { 1, 2, 4, 4, 16, 3, 3, 0, 0, 1 },      // 2×2 output: one pair per row
-        { 2, 4, 7, 14, 16, 5, 5, 1, 2, 3 },      // 5×5, rows 14 wide, padding, sigmoid
-        { 1, 5, 8, 16, 16, 3, 5, 1, 1, 4 },     // 3×5 window, tanh, 56 pairs (tiles of 6 leave 2)
+        { 2, 4, 7, 14, 16, 5, 5, 1, 2, 3 },     // 5×5, 5 rows of 7 pairs (the last row alone in its tiles), padding, sigmoid
+        { 1, 5, 8, 16, 16, 3, 5, 1, 1, 4 },     // 3×5 window, tanh, 8 rows of 7 pairs (tiles of 3 leave 1)
         { 2, 1, 8, 6, 16, 5, 3, 2, 0, 2 },      // one input channel, 5×3 window, 4-wide rows, leaky ReLU
-        { 1, 7, 12, 16, 16, 3, 3, 0, 0, 1 },    // 14-wide rows, 70 pairs (tiles of 6 leave 4)
+        { 1, 7, 12, 16, 16, 3, 3, 0, 0, 1 },    // 14-wide rows, 10 rows of 7 pairs
     };
 
     [Theory, MemberData(nameof(Shapes))]
