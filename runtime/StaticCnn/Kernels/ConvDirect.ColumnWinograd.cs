@@ -39,7 +39,7 @@ internal static unsafe partial class ConvDirect
     private static long UR23Floats(in ConvGeom g) => (long)g.Cout * g.Cin * g.KW * R23(g);
 
     /// <summary>Per part: Cin × OH/2 row pairs of R23 transformed rows, Wp wide.</summary>
-    private static long T23Floats(in ConvGeom g) => (long)g.Cin * (g.OH / 2) * R23(g) * Wp(g) + 32;
+    internal static long T23Floats(in ConvGeom g) => (long)g.Cin * (g.OH / 2) * R23(g) * Wp(g) + 32;
 
     /// <summary>
     /// u[oc][ic][kw] = (g0, (g0 + g1 + g2)/2, (g0 − g1 + g2)/2, g2[, g3, g3 + g4, −g4]) of each kernel column
@@ -74,7 +74,7 @@ internal static unsafe partial class ConvDirect
     /// input rows 2i …, R23 rows of Wp floats, read from the unpadded sample <paramref name="xs"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformInput23(in ConvGeom g, float* xs, float* t)
+    internal static void TransformInput23(in ConvGeom g, float* xs, float* t)
     {
         int np = g.OH / 2, wp = Wp(g), W = g.W, H = g.H, PH = g.PH, PW = g.PW, R = R23(g);
         bool five = g.KH == 5;
@@ -123,38 +123,46 @@ internal static unsafe partial class ConvDirect
         }
     }
 
-    /// <summary>Whether <see cref="TransformPadded23(in ConvGeom, float*, float*)"/> applies: AVX-512 and padded rows at least one Vector512 wide.</summary>
-    private static bool TransformPadded23(in ConvGeom g) => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && Wp(g) >= 2 * V;
+    /// <summary>Whether <see cref="TransformMasked23(in ConvGeom, float*, float*)"/> applies: AVX-512 and padded rows at least one Vector512 wide.</summary>
+    internal static bool TransformMasked23(in ConvGeom g) => Avx512F.IsSupported && Vector512.IsHardwareAccelerated && Wp(g) >= 2 * V;
 
     /// <summary>
-    /// <see cref="TransformInput23"/> from the zero-padded copy (<see cref="Pad"/>): every transformed row in whole
-    /// Vector512s, padding columns included (0 − 0 and 0 + 0 are the +0 the unpadded form writes there), the last
-    /// vector of a row shifted left to end at the row's end. Same values bit for bit.
+    /// <see cref="TransformInput23"/> in whole Vector512s of the zero-padded rows, padding columns included, the last
+    /// vector of a row shifted left to end at the row's end. Each vector of a padded row is a masked load of the
+    /// unpadded input row (no load in the padding columns, no padded copy): the padding reads as +0, and 0 − 0 and
+    /// 0 + 0 are the +0 the unpadded form writes there. The same values bit for bit.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void TransformPadded23(in ConvGeom g, float* xp, float* t)
+    internal static void TransformMasked23(in ConvGeom g, float* xs, float* t)
     {
-        int np = g.OH / 2, wp = Wp(g), hp = Hp(g), R = R23(g);
+        int np = g.OH / 2, wp = Wp(g), R = R23(g), W = g.W, H = g.H, PH = g.PH, PW = g.PW;
         bool five = g.KH == 5;
+        Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         for (int ic = 0; ic < g.Cin; ic++)
         {
-            float* src = xp + (nint)ic * hp * wp;
+            float* src = xs + (nint)ic * g.InPlane;
             for (int i = 0; i < np; i++, t += R * wp)
             {
-                float* p0 = src + (nint)2 * i * wp;
+                int s0 = 2 * i - PH;
+                float* p0 = Row(src, s0, H, W), p1 = Row(src, s0 + 1, H, W), p2 = Row(src, s0 + 2, H, W), p3 = Row(src, s0 + 3, H, W);
+                float* p4 = five ? Row(src, s0 + 4, H, W) : null, p5 = five ? Row(src, s0 + 5, H, W) : null;
                 for (int j = 0; ; j += 16)
                 {
                     bool last = j + 16 >= wp;
                     if (last) j = wp - 16;
-                    float* pj = p0 + j, tj = t + j;
-                    Vector512<float> d0 = Vector512.Load(pj), d1 = Vector512.Load(pj + wp), d2 = Vector512.Load(pj + 2 * wp), d3 = Vector512.Load(pj + 3 * wp);
+                    // padded columns j … j + 15 are input columns j − PW …: the lanes inside the row
+                    Vector512<int> col = lane + Vector512.Create(j - PW);
+                    Vector512<float> m = (Vector512.GreaterThanOrEqual(col, Vector512<int>.Zero) & Vector512.LessThan(col, Vector512.Create(W))).AsSingle();
+                    int at = j - PW;
+                    float* tj = t + j;
+                    Vector512<float> d0 = Masked(p0, at, m), d1 = Masked(p1, at, m), d2 = Masked(p2, at, m), d3 = Masked(p3, at, m);
                     (d0 - d2).Store(tj);
                     (d1 + d2).Store(tj + wp);
                     (d2 - d1).Store(tj + 2 * wp);
                     (d1 - d3).Store(tj + 3 * wp);
                     if (five)
                     {
-                        Vector512<float> d4 = Vector512.Load(pj + 4 * wp), d5 = Vector512.Load(pj + 5 * wp);
+                        Vector512<float> d4 = Masked(p4, at, m), d5 = Masked(p5, at, m);
                         (d3 - d4).Store(tj + 4 * wp);
                         d4.Store(tj + 5 * wp);
                         (d5 - d4).Store(tj + 6 * wp);
@@ -164,6 +172,11 @@ internal static unsafe partial class ConvDirect
             }
         }
     }
+
+    /// <summary>The lanes of <paramref name="m"/> from row <paramref name="p"/> at column <paramref name="at"/> (+0 elsewhere, nothing read there); +0 for a row in the padding (null).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Masked(float* p, int at, Vector512<float> m)
+        => p == null ? Vector512<float>.Zero : Avx512F.MaskLoad(p + at, m, Vector512<float>.Zero);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Row(float* src, int r, int h, int w) => (uint)r < (uint)h ? src + (nint)r * w : null;

@@ -145,11 +145,7 @@ internal static unsafe partial class ConvDirect
             {
                 if (tr != null)
                 {
-                    if (TransformPadded23(g))
-                    {
-                        Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);
-                        TransformPadded23(g, xp, tr);
-                    }
+                    if (TransformMasked23(g)) TransformMasked23(g, c.X + (nint)n * g.Cin * g.InPlane, tr);
                     else TransformInput23(g, c.X + (nint)n * g.Cin * g.InPlane, tr);
                 }
                 else Pad(g, c.X + (nint)n * g.Cin * g.InPlane, xp, hp, wp, plane);

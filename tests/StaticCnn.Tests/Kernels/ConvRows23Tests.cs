@@ -87,6 +87,43 @@ public class ConvRows23Tests
             NumericAssert.Identical($"channel {o}, rows 2–{oh - 1}", all.AsSpan((o * oh + 2) * ow, rows * ow), lower.AsSpan(o * rows * ow, rows * ow));
     }
 
+    /// <summary>
+    /// With AVX-512 the input transform reads each 16 columns of a zero-padded row as a masked load of the unpadded
+    /// row (no padded copy). It must write what the unpadded scalar-and-Vector256 form writes, bit for bit (NaN, ±∞
+    /// and −0 in the input, padding 0–2 on either side, rows narrower and wider than a vector), and nothing past the
+    /// transformed rows.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 1, 16, 16, 1), InlineData(3, 2, 6, 22, 2), InlineData(3, 4, 10, 18, 0), InlineData(3, 1, 2, 32, 1), InlineData(3, 3, 12, 37, 1)]
+    [InlineData(5, 1, 28, 28, 2), InlineData(5, 3, 14, 20, 0), InlineData(5, 2, 6, 32, 2), InlineData(5, 4, 10, 21, 2)]
+    public unsafe void MaskedInputTransform_WritesTheUnpaddedFormsBits(int k, int inC, int h, int w, int pad)
+    {
+        var s = new RuntimeConv2DShape
+        {
+            inC = inC, inH = h, inW = w, outC = 4, kH = k, kW = k, strideH = 1, strideW = 1, padH = pad, padW = pad,
+            dilationH = 1, dilationW = 1, groups = 1, hasBias = false, activation = Activation.None,
+            outH = h + 2 * pad - k + 1, outW = w + 2 * pad - k + 1,
+        };
+        var g = Conv2D.Geom(s);
+        if (!ConvDirect.TransformMasked23(g)) return;      // without AVX-512 only the unpadded form runs (checked by the tests above)
+        var rng = new Random(k * 1000 + h * 10 + w);
+        var x = NumericAssert.Random(rng, (long)inC * h * w);
+        float[] special = { float.NaN, float.PositiveInfinity, float.NegativeInfinity, -0f };
+        for (int i = 0; i < x.Length; i += 7) x[i] = special[(i / 7) % special.Length];
+        int used = checked((int)(ConvDirect.T23Floats(g) - 32)), total = used + 64;
+        var masked = new float[total];
+        var plain = new float[total];
+        Array.Fill(masked, 12345f);
+        Array.Fill(plain, 12345f);
+        fixed (float* xs = x, tm = masked, tp = plain)
+        {
+            ConvDirect.TransformMasked23(g, xs, tm);
+            ConvDirect.TransformInput23(g, xs, tp);
+        }
+        NumericAssert.Identical("transformed rows", plain.AsSpan(0, used), masked.AsSpan(0, used));
+        for (int i = used; i < total; i++) Assert.True(masked[i] == 12345f, $"wrote {i - used} floats past the transformed rows");
+    }
+
     private static void Check(int n, int inC, int h, int w, int outC, int k, int pad, int act)
     {
         var s = new RuntimeConv2DShape
