@@ -232,6 +232,24 @@ internal static unsafe partial class ConvDirect
         bool accumulate, bool relu, float* tmp) where TO : struct, ICount
     {
         int N = g.N, OW = g.OW;
+        if (OW == V && g.OH % 2 == 0 && Vector512.IsHardwareAccelerated)
+        {
+            // rows one Vector256 wide, AVX-512: two rows per Vector512, up to 4 row pairs per tile (≤ 24 accumulators)
+            int pairs = g.OH / 2;
+            for (int q = 0; q < pairs; q += 4)
+            {
+                float* xr = xp + (nint)2 * q * wp;
+                float* yr = y + (nint)2 * q * OW;
+                switch (Math.Min(4, pairs - q))
+                {
+                    case 4: Tile8W<TO, O4>(g, xr, wp, plane, w, b, yr, accumulate, relu); break;
+                    case 3: Tile8W<TO, O3>(g, xr, wp, plane, w, b, yr, accumulate, relu); break;
+                    case 2: Tile8W<TO, O2>(g, xr, wp, plane, w, b, yr, accumulate, relu); break;
+                    default: Tile8W<TO, O1>(g, xr, wp, plane, w, b, yr, accumulate, relu); break;
+                }
+            }
+            return;
+        }
         if (OW == V)
         {
             // rows exactly one vector wide: the tile's vectors are consecutive rows (more FMA chains per tile)
@@ -273,6 +291,93 @@ internal static unsafe partial class ConvDirect
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Bias512(float* b, int j) => b == null ? Vector512<float>.Zero : Vector512.Create(b[j]);
+
+    /// <summary>
+    /// <see cref="Tile{TO, TN}"/> for rows exactly 8 wide with AVX-512: each Vector512 holds two consecutive output rows
+    /// (the padded input rows r and r + 1 at the tap's column, joined), <typeparamref name="TP"/> row pairs × up to 6
+    /// channels, half the FMAs of the Vector256 tile. Every lane takes the products of the Vector256 tile in the same
+    /// (ic, kh, kw) order from the same bias: the same bits. The output rows of a channel are contiguous (OW = 8).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Tile8W<TO, TP>(in ConvGeom g, float* xr, int wp, int plane, float* w, float* b, float* y, bool accumulate, bool relu)
+        where TO : struct, ICount where TP : struct, ICount
+    {
+        int no = default(TO).Value, np = default(TP).Value;
+        int K = g.K, KH = g.KH, KW = g.KW, N = g.N;
+        float* w0 = w, w1 = no > 1 ? w + 1 * K : w, w2 = no > 2 ? w + 2 * K : w, w3 = no > 3 ? w + 3 * K : w, w4 = no > 4 ? w + 4 * K : w, w5 = no > 5 ? w + 5 * K : w;
+        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
+        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
+        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
+        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
+        Vector512<float> a40 = default, a41 = default, a42 = default, a43 = default;
+        Vector512<float> a50 = default, a51 = default, a52 = default, a53 = default;
+        if (no > 0) { a00 = Bias512(b, 0); a01 = a00; a02 = a00; a03 = a00; }
+        if (no > 1) { a10 = Bias512(b, 1); a11 = a10; a12 = a10; a13 = a10; }
+        if (no > 2) { a20 = Bias512(b, 2); a21 = a20; a22 = a20; a23 = a20; }
+        if (no > 3) { a30 = Bias512(b, 3); a31 = a30; a32 = a30; a33 = a30; }
+        if (no > 4) { a40 = Bias512(b, 4); a41 = a40; a42 = a40; a43 = a40; }
+        if (no > 5) { a50 = Bias512(b, 5); a51 = a50; a52 = a50; a53 = a50; }
+        int k = 0;
+        nint two = 2 * (nint)wp;
+        for (int ic = 0; ic < g.Cin; ic++)
+            for (int kh = 0; kh < KH; kh++)
+            {
+                float* xrow = xr + (nint)ic * plane + (nint)kh * wp;
+                for (int kw = 0; kw < KW; kw++, k++)
+                {
+                    float* xk = xrow + kw;
+                    Vector512<float> x0 = Rows2(xk, wp), x1 = np > 1 ? Rows2(xk + two, wp) : default;
+                    Vector512<float> x2 = np > 2 ? Rows2(xk + 2 * two, wp) : default, x3 = np > 3 ? Rows2(xk + 3 * two, wp) : default;
+                    if (no > 0) Taps8W<TP>(Vector512.Create(w0[k]), x0, x1, x2, x3, ref a00, ref a01, ref a02, ref a03);
+                    if (no > 1) Taps8W<TP>(Vector512.Create(w1[k]), x0, x1, x2, x3, ref a10, ref a11, ref a12, ref a13);
+                    if (no > 2) Taps8W<TP>(Vector512.Create(w2[k]), x0, x1, x2, x3, ref a20, ref a21, ref a22, ref a23);
+                    if (no > 3) Taps8W<TP>(Vector512.Create(w3[k]), x0, x1, x2, x3, ref a30, ref a31, ref a32, ref a33);
+                    if (no > 4) Taps8W<TP>(Vector512.Create(w4[k]), x0, x1, x2, x3, ref a40, ref a41, ref a42, ref a43);
+                    if (no > 5) Taps8W<TP>(Vector512.Create(w5[k]), x0, x1, x2, x3, ref a50, ref a51, ref a52, ref a53);
+                }
+            }
+        if (no > 0) Store8W<TP>(y, a00, a01, a02, a03, accumulate, relu);
+        if (no > 1) Store8W<TP>(y + (nint)N, a10, a11, a12, a13, accumulate, relu);
+        if (no > 2) Store8W<TP>(y + 2 * (nint)N, a20, a21, a22, a23, accumulate, relu);
+        if (no > 3) Store8W<TP>(y + 3 * (nint)N, a30, a31, a32, a33, accumulate, relu);
+        if (no > 4) Store8W<TP>(y + 4 * (nint)N, a40, a41, a42, a43, accumulate, relu);
+        if (no > 5) Store8W<TP>(y + 5 * (nint)N, a50, a51, a52, a53, accumulate, relu);
+    }
+
+    /// <summary>The 8 floats at <paramref name="p"/> and the 8 one padded row below, as one vector.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector512<float> Rows2(float* p, int wp) => Vector512.Create(Vector256.Load(p), Vector256.Load(p + wp));
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Taps8W<TP>(Vector512<float> wv, Vector512<float> x0, Vector512<float> x1, Vector512<float> x2, Vector512<float> x3,
+        ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3) where TP : struct, ICount
+    {
+        int np = default(TP).Value;
+        a0 = Gemm.Fma(x0, wv, a0);
+        if (np > 1) a1 = Gemm.Fma(x1, wv, a1);
+        if (np > 2) a2 = Gemm.Fma(x2, wv, a2);
+        if (np > 3) a3 = Gemm.Fma(x3, wv, a3);
+    }
+
+    /// <summary><see cref="Store{TN}"/> for a channel's row pairs (16 contiguous outputs each).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store8W<TP>(float* y, Vector512<float> v0, Vector512<float> v1, Vector512<float> v2, Vector512<float> v3, bool accumulate, bool relu)
+        where TP : struct, ICount
+    {
+        int np = default(TP).Value;
+        if (accumulate)
+        {
+            (v0 + Vector512.Load(y)).Store(y);
+            if (np > 1) (v1 + Vector512.Load(y + 16)).Store(y + 16);
+            if (np > 2) (v2 + Vector512.Load(y + 32)).Store(y + 32);
+            if (np > 3) (v3 + Vector512.Load(y + 48)).Store(y + 48);
+            return;
+        }
+        Act(v0, relu).Store(y);
+        if (np > 1) Act(v1, relu).Store(y + 16);
+        if (np > 2) Act(v2, relu).Store(y + 32);
+        if (np > 3) Act(v3, relu).Store(y + 48);
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Tile<TO, TN>(in ConvGeom g, float* xr, int xs, int wp, int plane, float* w, float* b, float* y,
