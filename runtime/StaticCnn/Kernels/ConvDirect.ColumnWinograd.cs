@@ -173,10 +173,20 @@ internal static unsafe partial class ConvDirect
         }
     }
 
-    /// <summary>The lanes of <paramref name="m"/> from row <paramref name="p"/> at column <paramref name="at"/> (+0 elsewhere, nothing read there); +0 for a row in the padding (null).</summary>
+    /// <summary>
+    /// The lanes of <paramref name="m"/> from row <paramref name="p"/> at column <paramref name="at"/> (+0 elsewhere,
+    /// nothing read there); +0 for a row in the padding (null). .NET 8 has no AVX-512 masked load: two AVX ones.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static Vector512<float> Masked(float* p, int at, Vector512<float> m)
-        => p == null ? Vector512<float>.Zero : Avx512F.MaskLoad(p + at, m, Vector512<float>.Zero);
+    {
+        if (p == null) return Vector512<float>.Zero;
+#if NET9_0_OR_GREATER
+        return Avx512F.MaskLoad(p + at, m, Vector512<float>.Zero);
+#else
+        return Vector512.Create(Avx.MaskLoad(p + at, m.GetLower()), Avx.MaskLoad(p + at + 8, m.GetUpper()));
+#endif
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static float* Row(float* src, int r, int h, int w) => (uint)r < (uint)h ? src + (nint)r * w : null;
