@@ -268,34 +268,8 @@ public class Conv2DTests
     [InlineData(3, 1), InlineData(3, 2), InlineData(3, 3), InlineData(3, 4), InlineData(3, 5), InlineData(3, 6), InlineData(3, 11)]
     [InlineData(5, 1), InlineData(5, 4), InlineData(5, 6), InlineData(5, 20)]
     public void EightWideRows_TwoPerVector_GiveTheBitsOfOneRowPerVector(int k, int outC)
-    {
-        const int inC = 5, oh = 8, ow = 8;
-        int w = ow + k - 1, inH = oh + k - 1;
-        var rng = new Random(k * 100 + outC);
-        var x = NumericAssert.Random(rng, (long)inC * inH * w);
-        var wt = NumericAssert.Random(rng, (long)outC * inC * k * k);
-        var b = NumericAssert.Random(rng, outC);
-        float[] Run(int firstRow)
-        {
-            int outH = oh - firstRow;
-            var s = new RuntimeConv2DShape
-            {
-                inC = inC, inH = inH - firstRow, inW = w, outC = outC, kH = k, kW = k, strideH = 1, strideW = 1, padH = 0, padW = 0,
-                dilationH = 1, dilationW = 1, groups = 1, hasBias = true, activation = Activation.ReLU, outH = outH, outW = ow,
-            };
-            var g = Conv2D.Geom(s);
-            if (Vector256.IsHardwareAccelerated) Assert.True(ConvDirect.Applies(g) && !ConvDirect.Rows23(g) && !ConvDirect.ChannelWise(g), "the shape runs the direct kernel");
-            var xs = new float[inC * s.inH * w];     // every channel's input rows from firstRow on
-            for (int c = 0; c < inC; c++) Array.Copy(x, ((long)c * inH + firstRow) * w, xs, (long)c * s.inH * w, s.inH * w);
-            var y = new float[outC * outH * ow];
-            Conv2D.Forward(s, xs, wt, b, y, 1, new float[Conv2D.ScratchFloats(s, 1, 1)], 1);
-            return y;
-        }
-        float[] all = Run(0), lower = Run(1);
-        int rows = oh - 1;
-        for (int o = 0; o < outC; o++)
-            NumericAssert.Identical($"channel {o}, rows 1–{oh - 1}", all.AsSpan((o * oh + 1) * ow, rows * ow), lower.AsSpan(o * rows * ow, rows * ow));
-    }
+        => RowShift.SharedRowsIdentical(inC: 5, outH: 8, inW: 8 + k - 1, k, outC, shift: 1, Vector256.IsHardwareAccelerated,
+            g => ConvDirect.Applies(g) && !ConvDirect.Rows23(g) && !ConvDirect.ChannelWise(g), "direct kernel");
 
     [Fact, Trait("Category", "Numeric")]
     public void SmallChannelShapes_MatchReference()

@@ -59,33 +59,8 @@ public class ConvRows23Tests
     [InlineData(3, 1), InlineData(3, 2), InlineData(3, 3), InlineData(3, 4), InlineData(3, 5), InlineData(3, 6), InlineData(3, 11)]
     [InlineData(5, 1), InlineData(5, 3), InlineData(5, 5), InlineData(5, 6), InlineData(5, 11)]
     public void RowPairsTiledTogether_GiveTheBitsOfRowPairsAlone(int k, int outC)
-    {
-        const int inC = 3, oh = 8;
-        int w = 16 + k + 3, ow = w - k + 1, inH = oh + k - 1;   // output rows 19 wide: a full tile and an overlapping last one
-        var rng = new Random(k * 100 + outC);
-        var x = NumericAssert.Random(rng, (long)inC * inH * w);
-        var wt = NumericAssert.Random(rng, (long)outC * inC * k * k);
-        var b = NumericAssert.Random(rng, outC);
-        float[] Run(int firstRow)
-        {
-            int outH = oh - firstRow;
-            var s = new RuntimeConv2DShape
-            {
-                inC = inC, inH = inH - firstRow, inW = w, outC = outC, kH = k, kW = k, strideH = 1, strideW = 1, padH = 0, padW = 0,
-                dilationH = 1, dilationW = 1, groups = 1, hasBias = true, activation = Activation.ReLU, outH = outH, outW = ow,
-            };
-            if (System.Runtime.Intrinsics.X86.Avx2.IsSupported) Assert.True(ConvDirect.Rows23(Conv2D.Geom(s)), "the shape runs the column F(2,3) path");
-            var xs = new float[inC * s.inH * w];     // every channel's input rows from firstRow on
-            for (int c = 0; c < inC; c++) Array.Copy(x, ((long)c * inH + firstRow) * w, xs, (long)c * s.inH * w, s.inH * w);
-            var y = new float[outC * outH * ow];
-            Conv2D.Forward(s, xs, wt, b, y, 1, new float[Conv2D.ScratchFloats(s, 1, 1)], 1);
-            return y;
-        }
-        float[] all = Run(0), lower = Run(2);
-        int rows = oh - 2;
-        for (int o = 0; o < outC; o++)
-            NumericAssert.Identical($"channel {o}, rows 2–{oh - 1}", all.AsSpan((o * oh + 2) * ow, rows * ow), lower.AsSpan(o * rows * ow, rows * ow));
-    }
+        => RowShift.SharedRowsIdentical(inC: 3, outH: 8, inW: 16 + k + 3, k, outC, shift: 2,    // rows 19 wide: a full tile and an overlapping last one
+            System.Runtime.Intrinsics.X86.Avx2.IsSupported, g => ConvDirect.Rows23(g), "column F(2,3) path");
 
     /// <summary>
     /// With AVX-512 the input transform reads each 16 columns of a zero-padded row as a masked load of the unpadded
