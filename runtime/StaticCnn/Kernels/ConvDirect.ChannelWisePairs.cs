@@ -44,7 +44,7 @@ internal static unsafe partial class ConvDirect
         in ConvEpilogue ep, float* scratch, int threads, float* pooled, int poolH, int poolW, float* prepared)
     {
         Activation act = ep.Act;
-        int R = RC23(g), M = g.Cout, hp = Hp(g), pj = g.OW / 2, S = g.Cin * g.KH;
+        int R = RC23(g), M = g.Cout, pj = g.OW / 2, S = g.Cin * g.KH;
         float* u = Gemm.Align(scratch);
         float* parts0 = u + (nint)S * R * M + 16;
         // weights to [k][oc] (in the space of the first part, not yet in use), then transformed 8 channels at a time;
