@@ -24,6 +24,18 @@ public class ConvChannelWise23Tests
         { 1, 7, 12, 16, 16, 3, 3, 0, 0, 1 },    // 14-wide rows, 10 rows of 7 pairs
     };
 
+    /// <summary>
+    /// Tiles hold 2 output rows × up to 3 column pairs, and an odd height leaves the last row alone. 10 output rows and
+    /// the 9 that start one row lower must agree bit for bit on rows 1–9, where every row has moved from first to
+    /// second in its tile, or the other way, or to a tile of its own: each place takes the same products in the same
+    /// order. The rows are 10 wide (5 pairs: tiles of 3 and 2).
+    /// </summary>
+    [Theory]
+    [InlineData(3, 6), InlineData(5, 6), InlineData(5, 1), InlineData(3, 2)]
+    public void RowsTiledInPairs_GiveTheBitsOfRowsAlone(int k, int inC)
+        => Support.RowShift.SharedRowsIdentical(inC, outH: 10, inW: 10 + k - 1, k, outC: 16, shift: 1, Avx512F.IsSupported,
+            g => ConvDirect.ChannelWise23(g), "column-pair channel-wise kernel");
+
     [Theory, MemberData(nameof(Shapes))]
     public void Matches_reference_threads_bit_identical(int n, int inC, int h, int w, int outC, int kh, int kw, int ph, int pw, int act)
     {
