@@ -222,7 +222,7 @@ internal static unsafe partial class ConvDirect
         int poolW = OW / 2, pn = np * poolW;
         for (int i = 0; i < np; i++)
         {
-            // Vector512: two row pairs at once where there are two left (the last of an odd count alone)
+            // Vector512: two row pairs in a tile where there are two left (the last of an odd count alone)
             bool two = vw == 2 * V && i + 1 < np;
             for (int ow = 0; ; ow += vw)
             {
@@ -231,8 +231,8 @@ internal static unsafe partial class ConvDirect
                 float* ti = t + (nint)i * R * wp + ow;
                 float* yi = y + (nint)2 * i * OW + ow;
                 float* pi = pooled == null ? null : pooled + (nint)i * poolW + ow / 2;
-                if (two) Pair23W<TO, TK>(g.Cin, icStride, wp, ti, (nint)R * wp, u, b, yi, OW, g.N, relu, pi, pn, poolW);
-                else if (vw == 2 * V) Tile23W<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu, pi, pn);
+                if (two) Block23W<TO, O2, TK>(g.Cin, icStride, wp, ti, (nint)R * wp, u, b, yi, OW, g.N, relu, pi, pn, poolW);
+                else if (vw == 2 * V) Block23W<TO, O1, TK>(g.Cin, icStride, wp, ti, 0, u, b, yi, OW, g.N, relu, pi, pn, poolW);
                 else Tile23<TO, TK>(g.Cin, icStride, wp, ti, u, b, yi, OW, g.N, relu);
                 if (last) break;
             }
@@ -241,29 +241,29 @@ internal static unsafe partial class ConvDirect
     }
 
     /// <summary>
-    /// Row pairs i and i + 1 at the same 16 columns for the block's channels, at most 3 at a time (6 → 3 + 3, 5 → 3 + 2,
-    /// 4 → 2 + 2) by <see cref="Tile23W2{TO, TK}"/>.
+    /// <typeparamref name="TP"/> row pairs (i, or i and i + 1) at the same 16 columns for the block's channels, at most
+    /// 3 at a time (6 → 3 + 3, 5 → 3 + 2, 4 → 2 + 2) by <see cref="Tile23W{TO, TP, TK}"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Pair23W<TO, TK>(int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow, int ldy,
-        bool relu, float* pooled, int pn, int poolW) where TO : struct, ICount where TK : struct, ICount
+    private static void Block23W<TO, TP, TK>(int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow,
+        int ldy, bool relu, float* pooled, int pn, int poolW) where TO : struct, ICount where TP : struct, ICount where TK : struct, ICount
     {
         int no = default(TO).Value, first = no > 3 ? (no + 1) / 2 : no, ou = cin * default(TK).Value * (default(TK).Value == 5 ? 7 : 4);
-        Tile23W2Of<TK>(first, cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW);
+        Channels<TP, TK>(first, cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW);
         if (no > first)
-            Tile23W2Of<TK>(no - first, cin, icStride, wp, t, pairStride, u + (nint)first * ou, b == null ? null : b + first,
+            Channels<TP, TK>(no - first, cin, icStride, wp, t, pairStride, u + (nint)first * ou, b == null ? null : b + first,
                 y + (nint)first * ldy, ow, ldy, relu, pooled == null ? null : pooled + (nint)first * pn, pn, poolW);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Tile23W2Of<TK>(int no, int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow,
-        int ldy, bool relu, float* pooled, int pn, int poolW) where TK : struct, ICount
+    private static void Channels<TP, TK>(int no, int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow,
+        int ldy, bool relu, float* pooled, int pn, int poolW) where TP : struct, ICount where TK : struct, ICount
     {
         switch (no)
         {
-            case 3: Tile23W2<O3, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
-            case 2: Tile23W2<O2, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
-            default: Tile23W2<O1, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
+            case 3: Tile23W<O3, TP, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
+            case 2: Tile23W<O2, TP, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
+            default: Tile23W<O1, TP, TK>(cin, icStride, wp, t, pairStride, u, b, y, ow, ldy, relu, pooled, pn, poolW); break;
         }
     }
 
@@ -332,74 +332,20 @@ internal static unsafe partial class ConvDirect
     // Vector512 forms (rows at least 16 wide, AVX-512)
 
     /// <summary>
-    /// Up to 6 channels × 16 columns × 2 rows. Each transformed row is loaded once and applied to every channel before
-    /// the next (only one of them live, so 6 channels × 4 accumulators fit the 32 registers); every accumulator still
-    /// takes its products in the order of <see cref="AccW"/> (t0 then t4 into m0, t1 then t5 into m1, t3 then t6 into m3).
+    /// <typeparamref name="TP"/> tiles (row pair i, or i and i + 1, <paramref name="pairStride"/> apart in the transformed
+    /// rows; the same 16 columns) × up to 3 channels, 4 accumulators each: m0 takes the products of transformed rows 0
+    /// and 4 of a kernel column, m1 of rows 1 and 5, m2 of row 2, m3 of rows 3 and 6, over (ic, kw) in order. Per
+    /// transformed row the tiles' vectors and the channels' weights are loaded once: two tiles of 3 channels take 5
+    /// loads for 6 FMAs (a core here loads two vectors per cycle; one tile of 6 channels took 7 and waited on them).
+    /// The order of each accumulator's products does not depend on the tile's shape, so a row pair gives the same bits
+    /// alone or beside another.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile23W<TO, TK>(int cin, nint icStride, int wp, float* t, float* u, float* b, float* y, int ow, int ldy, bool relu,
-        float* pooled, int pn) where TO : struct, ICount where TK : struct, ICount
+    private static void Tile23W<TO, TP, TK>(int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow, int ldy,
+        bool relu, float* pooled, int pn, int poolW) where TO : struct, ICount where TP : struct, ICount where TK : struct, ICount
     {
         int no = default(TO).Value, K = default(TK).Value;
-        bool five = K == 5;
-        int R = five ? 7 : 4, ou = cin * K * R;
-        Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
-        Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
-        Vector512<float> a20 = default, a21 = default, a22 = default, a23 = default;
-        Vector512<float> a30 = default, a31 = default, a32 = default, a33 = default;
-        Vector512<float> a40 = default, a41 = default, a42 = default, a43 = default;
-        Vector512<float> a50 = default, a51 = default, a52 = default, a53 = default;
-        if (no > 0) a01 = Bias512(b, 0);
-        if (no > 1) a11 = Bias512(b, 1);
-        if (no > 2) a21 = Bias512(b, 2);
-        if (no > 3) a31 = Bias512(b, 3);
-        if (no > 4) a41 = Bias512(b, 4);
-        if (no > 5) a51 = Bias512(b, 5);
-        for (int ic = 0; ic < cin; ic++, t += icStride)
-        {
-            for (int kw = 0; kw < K; kw++, u += R)
-            {
-                float* tk = t + kw;
-                Vector512<float> tv = Vector512.Load(tk);
-                Col<TO>(tv, u, ou, 0, ref a00, ref a10, ref a20, ref a30, ref a40, ref a50);
-                tv = Vector512.Load(tk + wp);
-                Col<TO>(tv, u, ou, 1, ref a01, ref a11, ref a21, ref a31, ref a41, ref a51);
-                tv = Vector512.Load(tk + 2 * wp);
-                Col<TO>(tv, u, ou, 2, ref a02, ref a12, ref a22, ref a32, ref a42, ref a52);
-                tv = Vector512.Load(tk + 3 * wp);
-                Col<TO>(tv, u, ou, 3, ref a03, ref a13, ref a23, ref a33, ref a43, ref a53);
-                if (five)
-                {
-                    tv = Vector512.Load(tk + 4 * wp);
-                    Col<TO>(tv, u, ou, 4, ref a00, ref a10, ref a20, ref a30, ref a40, ref a50);
-                    tv = Vector512.Load(tk + 5 * wp);
-                    Col<TO>(tv, u, ou, 5, ref a01, ref a11, ref a21, ref a31, ref a41, ref a51);
-                    tv = Vector512.Load(tk + 6 * wp);
-                    Col<TO>(tv, u, ou, 6, ref a03, ref a13, ref a23, ref a33, ref a43, ref a53);
-                }
-            }
-        }
-        if (no > 0) Store23W(y, ow, a00, a01, a02, a03, relu, pooled);
-        if (no > 1) Store23W(y + ldy, ow, a10, a11, a12, a13, relu, pooled == null ? null : pooled + pn);
-        if (no > 2) Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu, pooled == null ? null : pooled + 2 * (nint)pn);
-        if (no > 3) Store23W(y + 3 * (nint)ldy, ow, a30, a31, a32, a33, relu, pooled == null ? null : pooled + 3 * (nint)pn);
-        if (no > 4) Store23W(y + 4 * (nint)ldy, ow, a40, a41, a42, a43, relu, pooled == null ? null : pooled + 4 * (nint)pn);
-        if (no > 5) Store23W(y + 5 * (nint)ldy, ow, a50, a51, a52, a53, relu, pooled == null ? null : pooled + 5 * (nint)pn);
-    }
-
-    /// <summary>
-    /// Two tiles (row pairs i and i + 1, <paramref name="pairStride"/> apart in the transformed rows, the same 16
-    /// columns) × up to 3 channels: per transformed row the two tiles' vectors and the channels' weights are loaded
-    /// once and give 6 products (5 loads; <see cref="Tile23W{TO, TK}"/> takes 7 for 6, and a core loads two vectors
-    /// per cycle, so that tile waits on its loads). Every accumulator takes the products of <see cref="Tile23W{TO,
-    /// TK}"/> in the same order: the same bits.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Tile23W2<TO, TK>(int cin, nint icStride, int wp, float* t, nint pairStride, float* u, float* b, float* y, int ow, int ldy,
-        bool relu, float* pooled, int pn, int poolW) where TO : struct, ICount where TK : struct, ICount
-    {
-        int no = default(TO).Value, K = default(TK).Value;
-        bool five = K == 5;
+        bool five = K == 5, two = default(TP).Value == 2;
         int R = five ? 7 : 4, ou = cin * K * R;
         Vector512<float> a00 = default, a01 = default, a02 = default, a03 = default;
         Vector512<float> a10 = default, a11 = default, a12 = default, a13 = default;
@@ -415,72 +361,46 @@ internal static unsafe partial class ConvDirect
             for (int kw = 0; kw < K; kw++, u += R)
             {
                 float* ta = t + kw, tb = ta + pairStride;
-                Col2<TO>(Vector512.Load(ta), Vector512.Load(tb), u, ou, 0, ref a00, ref a10, ref a20, ref b00, ref b10, ref b20);
-                Col2<TO>(Vector512.Load(ta + wp), Vector512.Load(tb + wp), u, ou, 1, ref a01, ref a11, ref a21, ref b01, ref b11, ref b21);
-                Col2<TO>(Vector512.Load(ta + 2 * wp), Vector512.Load(tb + 2 * wp), u, ou, 2, ref a02, ref a12, ref a22, ref b02, ref b12, ref b22);
-                Col2<TO>(Vector512.Load(ta + 3 * wp), Vector512.Load(tb + 3 * wp), u, ou, 3, ref a03, ref a13, ref a23, ref b03, ref b13, ref b23);
+                Col2<TO, TP>(ta, tb, u, ou, 0, ref a00, ref a10, ref a20, ref b00, ref b10, ref b20);
+                Col2<TO, TP>(ta + wp, tb + wp, u, ou, 1, ref a01, ref a11, ref a21, ref b01, ref b11, ref b21);
+                Col2<TO, TP>(ta + 2 * wp, tb + 2 * wp, u, ou, 2, ref a02, ref a12, ref a22, ref b02, ref b12, ref b22);
+                Col2<TO, TP>(ta + 3 * wp, tb + 3 * wp, u, ou, 3, ref a03, ref a13, ref a23, ref b03, ref b13, ref b23);
                 if (five)
                 {
-                    Col2<TO>(Vector512.Load(ta + 4 * wp), Vector512.Load(tb + 4 * wp), u, ou, 4, ref a00, ref a10, ref a20, ref b00, ref b10, ref b20);
-                    Col2<TO>(Vector512.Load(ta + 5 * wp), Vector512.Load(tb + 5 * wp), u, ou, 5, ref a01, ref a11, ref a21, ref b01, ref b11, ref b21);
-                    Col2<TO>(Vector512.Load(ta + 6 * wp), Vector512.Load(tb + 6 * wp), u, ou, 6, ref a03, ref a13, ref a23, ref b03, ref b13, ref b23);
+                    Col2<TO, TP>(ta + 4 * wp, tb + 4 * wp, u, ou, 4, ref a00, ref a10, ref a20, ref b00, ref b10, ref b20);
+                    Col2<TO, TP>(ta + 5 * wp, tb + 5 * wp, u, ou, 5, ref a01, ref a11, ref a21, ref b01, ref b11, ref b21);
+                    Col2<TO, TP>(ta + 6 * wp, tb + 6 * wp, u, ou, 6, ref a03, ref a13, ref a23, ref b03, ref b13, ref b23);
                 }
             }
         }
         float* yb = y + 2 * (nint)ow;                                 // row pair i + 1
         float* pb = pooled == null ? null : pooled + poolW;
         Store23W(y, ow, a00, a01, a02, a03, relu, pooled);
-        Store23W(yb, ow, b00, b01, b02, b03, relu, pb);
+        if (two) Store23W(yb, ow, b00, b01, b02, b03, relu, pb);
         if (no > 1)
         {
             Store23W(y + ldy, ow, a10, a11, a12, a13, relu, pooled == null ? null : pooled + pn);
-            Store23W(yb + ldy, ow, b10, b11, b12, b13, relu, pb == null ? null : pb + pn);
+            if (two) Store23W(yb + ldy, ow, b10, b11, b12, b13, relu, pb == null ? null : pb + pn);
         }
         if (no > 2)
         {
             Store23W(y + 2 * (nint)ldy, ow, a20, a21, a22, a23, relu, pooled == null ? null : pooled + 2 * (nint)pn);
-            Store23W(yb + 2 * (nint)ldy, ow, b20, b21, b22, b23, relu, pb == null ? null : pb + 2 * (nint)pn);
+            if (two) Store23W(yb + 2 * (nint)ldy, ow, b20, b21, b22, b23, relu, pb == null ? null : pb + 2 * (nint)pn);
         }
     }
 
-    /// <summary>a_c += ta·u[c·ou + r] and b_c += tb·u[c·ou + r] for the tile pair's channels c (each weight loaded once).</summary>
+    /// <summary>a_c += ta·u[c·ou + r] (and with two tiles b_c += tb·u[c·ou + r]) for the tiles' channels c, each weight loaded once.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Col2<TO>(Vector512<float> ta, Vector512<float> tb, float* u, int ou, int r, ref Vector512<float> a0, ref Vector512<float> a1,
-        ref Vector512<float> a2, ref Vector512<float> b0, ref Vector512<float> b1, ref Vector512<float> b2) where TO : struct, ICount
+    private static void Col2<TO, TP>(float* ta, float* tb, float* u, int ou, int r, ref Vector512<float> a0, ref Vector512<float> a1,
+        ref Vector512<float> a2, ref Vector512<float> b0, ref Vector512<float> b1, ref Vector512<float> b2) where TO : struct, ICount where TP : struct, ICount
     {
         int no = default(TO).Value;
+        bool two = default(TP).Value == 2;
+        Vector512<float> va = Vector512.Load(ta), vb = two ? Vector512.Load(tb) : default;
         var w0 = Vector512.Create(u[r]);
-        a0 = Gemm.Fma(ta, w0, a0); b0 = Gemm.Fma(tb, w0, b0);
-        if (no > 1) { var w1 = Vector512.Create(u[ou + r]); a1 = Gemm.Fma(ta, w1, a1); b1 = Gemm.Fma(tb, w1, b1); }
-        if (no > 2) { var w2 = Vector512.Create(u[2 * ou + r]); a2 = Gemm.Fma(ta, w2, a2); b2 = Gemm.Fma(tb, w2, b2); }
-    }
-
-    /// <summary>a_c += tv·u[c·ou + r] for the block's channels c.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Col<TO>(Vector512<float> tv, float* u, int ou, int r, ref Vector512<float> a0, ref Vector512<float> a1,
-        ref Vector512<float> a2, ref Vector512<float> a3, ref Vector512<float> a4, ref Vector512<float> a5) where TO : struct, ICount
-    {
-        int no = default(TO).Value;
-        a0 = Gemm.Fma(tv, Vector512.Create(u[r]), a0);
-        if (no > 1) a1 = Gemm.Fma(tv, Vector512.Create(u[ou + r]), a1);
-        if (no > 2) a2 = Gemm.Fma(tv, Vector512.Create(u[2 * ou + r]), a2);
-        if (no > 3) a3 = Gemm.Fma(tv, Vector512.Create(u[3 * ou + r]), a3);
-        if (no > 4) a4 = Gemm.Fma(tv, Vector512.Create(u[4 * ou + r]), a4);
-        if (no > 5) a5 = Gemm.Fma(tv, Vector512.Create(u[5 * ou + r]), a5);
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void AccW(float* u, Vector512<float> t0, Vector512<float> t1, Vector512<float> t2, Vector512<float> t3,
-        Vector512<float> t4, Vector512<float> t5, Vector512<float> t6, bool five,
-        ref Vector512<float> a0, ref Vector512<float> a1, ref Vector512<float> a2, ref Vector512<float> a3)
-    {
-        a0 = Gemm.Fma(t0, Vector512.Create(u[0]), a0); a1 = Gemm.Fma(t1, Vector512.Create(u[1]), a1);
-        a2 = Gemm.Fma(t2, Vector512.Create(u[2]), a2); a3 = Gemm.Fma(t3, Vector512.Create(u[3]), a3);
-        if (five)
-        {
-            a0 = Gemm.Fma(t4, Vector512.Create(u[4]), a0); a1 = Gemm.Fma(t5, Vector512.Create(u[5]), a1);
-            a3 = Gemm.Fma(t6, Vector512.Create(u[6]), a3);
-        }
+        a0 = Gemm.Fma(va, w0, a0); if (two) b0 = Gemm.Fma(vb, w0, b0);
+        if (no > 1) { var w1 = Vector512.Create(u[ou + r]); a1 = Gemm.Fma(va, w1, a1); if (two) b1 = Gemm.Fma(vb, w1, b1); }
+        if (no > 2) { var w2 = Vector512.Create(u[2 * ou + r]); a2 = Gemm.Fma(va, w2, a2); if (two) b2 = Gemm.Fma(vb, w2, b2); }
     }
 
     /// <summary>Vector512 form of <see cref="Store23"/>; with <paramref name="pooled"/> also the 8 values of the 2×2 max-pool.</summary>
