@@ -112,8 +112,9 @@ internal static unsafe partial class ConvDirect
             ctx.U = prepared != null ? prepared : u;
             ctx.Scratch = u + U23Floats(g);
             ctx.PerPart = checked((int)(PerPart(g) + T23Floats(g)));
-            // 4 accumulators per channel: 20 of 32 registers, or ≤ 12 of 16; the Vector512 tile takes 6 (24 of 32: it
-            // keeps one transformed row live) where that makes fewer blocks (LeNet-5's Conv1: one block of 6, not 3 + 3)
+            // channel blocks: the Vector256 tile holds 4 accumulators per channel (≤ 12 of 16 registers); the Vector512
+            // tile runs a block 3 channels at a time (2 row pairs × 3 × 4 = 24 of 32), so blocks of 6 where that makes
+            // fewer of them (LeNet-5's Conv1: one block, 3 + 3)
             ctx.BlockMax = Avx512F.IsSupported ? 5 : g.KH == 3 ? 3 : 2;
             if (Avx512F.IsSupported && Vector512.IsHardwareAccelerated && g.OW >= 2 * V && (g.Cout + 5) / 6 < (g.Cout + 4) / 5) ctx.BlockMax = 6;
         }
