@@ -606,8 +606,9 @@ internal static unsafe class Pool2x2
 /// <summary>
 /// Inference max pooling (no argmax) for any K×K window at stride 1 or 2 with any padding (ResNet's 3×3 / 2 / 1 stem
 /// pool, SPP-style 5×5 / 1 / 2), vectorised along the output row. Per input row of a window: the row is copied once
-/// into a −∞-padded buffer, folded over the K columns at every position (unaligned loads), and for stride 2 the even
-/// positions are picked; the window rows are then combined in order. The scan step "take the later value when it is
+/// into a −∞-padded buffer (on AVX-512 read in place under load masks instead, −∞ outside the row), folded over the K
+/// columns at every position (unaligned loads), and for stride 2 the even positions are picked; the window rows are
+/// then combined in order. The scan step "take the later value when it is
 /// greater or NaN" gives, over any sequence, the last NaN or else the first maximum, so folding contiguous pieces of
 /// the row-major window order (each window row) and combining them in order is the reference's single scan bit for
 /// bit, ties between −0 and +0 and NaN payloads included; −∞ padding never wins.
@@ -639,8 +640,8 @@ internal static unsafe class PoolRows
     public static void MaxForward<TS>(TS s, float* x, float* y, float* pad, float* fold, float* ring, int* held, int slots)
         where TS : struct, IPool2DShape
     {
-        int sw = s.StrideW, k = s.KW, outW = s.OutW;
-        int span = sw * (outW - 1) + 1;            // start positions the stride picks from
+        int outW = s.OutW;
+        int span = s.StrideW * (outW - 1) + 1;     // start positions the stride picks from
         int padLen = RowLength(s);
         for (int i = 0; i < slots; i++) held[i] = -1;
         for (int oh = 0; oh < s.OutH; oh++)
@@ -659,15 +660,7 @@ internal static unsafe class PoolRows
                 float* src = ring + (nint)slot * padLen;
                 if (held[slot] != h)
                 {
-                    // pad[PadW + w] = x[h, w]; positions beyond the input keep −∞.
-                    int n = Math.Min(s.InW, padLen - s.PadW);
-                    Buffer.MemoryCopy(x + (long)h * s.InW, pad + s.PadW, (long)n * sizeof(float), (long)n * sizeof(float));
-                    if (sw == 2)
-                    {
-                        FoldColumns(pad, fold, span, k);
-                        PickEven(fold, src, outW);
-                    }
-                    else FoldColumns(pad, src, span, k);
+                    FoldRow(s, x + (long)h * s.InW, pad, fold, src, span, padLen);
                     held[slot] = h;
                 }
                 if (h == hs) Buffer.MemoryCopy(src, yr, (long)outW * sizeof(float), (long)outW * sizeof(float));
@@ -676,13 +669,36 @@ internal static unsafe class PoolRows
         }
     }
 
-    // fold[c] = scan over pad[c .. c + k) in order.
+    // dst[j] = the scan over input row x's window columns of output column j (one window row of each window), for
+    // j < span at stride 1 or < OutW at stride 2 (through fold: every start position, then the even ones).
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FoldRow<TS>(TS s, float* x, float* pad, float* fold, float* dst, int span, int padLen)
+        where TS : struct, IPool2DShape
+    {
+        float* folded = s.StrideW == 2 ? fold : dst;
+#if NET9_0_OR_GREATER
+        if (Avx512F.IsSupported)
+            FoldMasked(x, s.InW, s.PadW, folded, span, s.KW);
+        else
+#endif
+        {
+            // pad[PadW + w] = x[w]; positions beyond the input keep −∞.
+            int n = Math.Min(s.InW, padLen - s.PadW);
+            Buffer.MemoryCopy(x, pad + s.PadW, (long)n * sizeof(float), (long)n * sizeof(float));
+            FoldColumns(pad, folded, span, s.KW);
+        }
+        if (s.StrideW == 2) PickEven(fold, dst, s.OutW);
+    }
+
+    // fold[c] = scan over pad[c .. c + k) in order. On AVX-512 the last vector runs past span (up to span + 14,
+    // reading pad up to span + k + 13): both buffers hold RowLength = span + k + 31 floats, and nothing reads fold
+    // past span − 1.
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FoldColumns(float* pad, float* fold, int span, int k)
     {
         int c = 0;
         if (Vector512.IsHardwareAccelerated)
-            for (; c + 16 <= span; c += 16)
+            for (; c < span; c += 16)
             {
                 Vector512<float> v = Vector512.Load(pad + c);
                 for (int kw = 1; kw < k; kw++) v = Take(v, Vector512.Load(pad + c + kw));
@@ -701,6 +717,27 @@ internal static unsafe class PoolRows
             fold[c] = v;
         }
     }
+
+#if NET9_0_OR_GREATER
+    // fold[c] = scan over the padded row's [c .. c + k) in order, for c < span rounded up to 16 (fold holds RowLength
+    // floats): x read in place, the lanes outside [0, inW) −∞ from the load mask, as the padded copy holds them. A
+    // padded copy right before cost more than the fold: the fold's loads straddled the copy's pending stores.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void FoldMasked(float* x, int inW, int padW, float* fold, int span, int k)
+    {
+        Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        Vector512<uint> width = Vector512.Create((uint)inW);
+        Vector512<float> minusInf = Vector512.Create(float.NegativeInfinity);
+        for (int c = 0; c < span; c += 16)
+        {
+            int w0 = c - padW;
+            Vector512<float> v = Avx512F.MaskLoad(x + w0, Vector512.LessThan((Vector512.Create(w0) + lane).AsUInt32(), width).AsSingle(), minusInf);
+            for (int kw = 1; kw < k; kw++)
+                v = Take(v, Avx512F.MaskLoad(x + w0 + kw, Vector512.LessThan((Vector512.Create(w0 + kw) + lane).AsUInt32(), width).AsSingle(), minusInf));
+            v.Store(fold + c);
+        }
+    }
+#endif
 
     // row[j] = fold[2j].
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

@@ -172,6 +172,10 @@ public class MaxPool2DInferenceTests
         var x = Rand(rng, n * c * h * w);
         x[0] = float.NaN;
         if (x.Length > 7) { x[5] = x[4]; x[6] = -0f; x[7] = 0f; }       // ties and signed zeros
+        // the same at rows' ends (the last vector of a row runs past it: masked loads on AVX-512)
+        x[w - 1] = float.NaN;
+        x[2 * w - 1] = -0f; x[2 * w - 2] = 0f;
+        x[3 * w - 1] = x[3 * w - 2];
         int outLen = n * c * s.OutH * s.OutW;
         var yt = new float[outLen]; var a = new int[outLen];
         MaxPool2D.Forward(s, x, yt, a, n, 1);
