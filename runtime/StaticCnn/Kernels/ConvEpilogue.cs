@@ -81,6 +81,66 @@ internal readonly unsafe struct ConvEpilogue
         }
     }
 
+    /// <summary>
+    /// Whether a kernel may run this epilogue on its vectors (<see cref="Vectors"/>) before storing them: the convolution's
+    /// own activation None or ReLU, and a BatchNorm's activation None, ReLU, ReLU6 or LeakyReLU (the kinds <see cref="Tail"/>
+    /// runs as one vector op). Anything else runs as the pass over the stored row (<see cref="Apply"/>).
+    /// </summary>
+    public bool InRegisters
+        => (Act == Activation.None || Act == Activation.ReLU)
+           && (Alpha == null || Post is Activation.None or Activation.ReLU or Activation.ReLU6 or Activation.LeakyReLU);
+
+    /// <summary>
+    /// The epilogue of one output channel on 16-lane vectors, for an epilogue that is <see cref="InRegisters"/>: the steps
+    /// of <see cref="Apply"/>, each the very vector operation of that pass (<see cref="Activations.ReluOp"/>, v·α + shift
+    /// as a product then a sum, the Add in its operand order, the activation's op), so a value gets the bits in registers
+    /// that it gets in the pass over the stored row.
+    /// </summary>
+    internal readonly struct Vectors
+    {
+        private readonly Vector512<float> _alpha, _shift;
+        private readonly nint _residual;
+        private readonly bool _relu, _affine, _hasResidual, _first;
+        private readonly Activation _post;
+        private readonly float _slope;
+
+        public Vectors(in ConvEpilogue ep, int oc)
+        {
+            _relu = ep.Act == Activation.ReLU;
+            _affine = ep.Alpha != null;
+            if (_affine) { _alpha = Vector512.Create(ep.Alpha[oc]); _shift = Vector512.Create(ep.Shift[oc]); }
+            _hasResidual = ep.HasResidual;
+            _residual = ep.ResidualDelta;
+            _first = ep.ResidualFirst;
+            _post = ep.Post;
+            _slope = ep.PostSlope;
+        }
+
+#if NET9_0_OR_GREATER
+        /// <summary>The epilogue of the 16 outputs that go to <paramref name="y"/>, for the lanes under <paramref name="keep"/>
+        /// (the residual read from y's place in it, under the mask).</summary>
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        public Vector512<float> Apply(Vector512<float> v, float* y, Vector512<float> keep)
+        {
+            if (_relu) v = new Activations.ReluOp().Invoke(v);
+            if (!_affine) return v;
+            v = v * _alpha + _shift;
+            if (_hasResidual)
+            {
+                Vector512<float> r = System.Runtime.Intrinsics.X86.Avx512F.MaskLoad(y + _residual, keep, Vector512<float>.Zero);
+                v = _first ? r + v : v + r;
+            }
+            return _post switch
+            {
+                Activation.ReLU => new Activations.ReluOp().Invoke(v),
+                Activation.ReLU6 => new Activations.Relu6Op().Invoke(v),
+                Activation.LeakyReLU => new Activations.LeakyOp(_slope).Invoke(v),
+                _ => v,
+            };
+        }
+#endif
+    }
+
     /// <summary>No activation: the value itself (what <see cref="Tail"/> applies for Post = None).</summary>
     internal readonly struct Identity : IVecOp1
     {

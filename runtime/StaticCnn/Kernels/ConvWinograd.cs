@@ -967,7 +967,7 @@ internal static unsafe class ConvWinograd
 #if NET9_0_OR_GREATER
                 if (Vector512.IsHardwareAccelerated && VectorOutput)
                 {
-                    fused = !c.Accumulate && InRegisters(c.Ep);
+                    fused = !c.Accumulate && c.Ep.InRegisters;
                     OutputRow512(m, es, col, end, 2 * tw0, g.OW, y0, row1 ? y1 : null, c.Accumulate, bias, fused, c.Ep, oc);
                 }
                 else
@@ -1043,14 +1043,14 @@ internal static unsafe class ConvWinograd
     /// mask. The same sums in the same order (m0 + m1 + m2 per column, then s0 + s1 + s2), then + bias, or y + the
     /// value when accumulating: the same bits. <paramref name="m"/>[j] is tile column j's first transform element;
     /// <paramref name="y1"/> is null when the tile row's second output row is past the plane. With
-    /// <paramref name="epilogue"/> (<see cref="InRegisters"/>), channel <paramref name="oc"/>'s epilogue
+    /// <paramref name="epilogue"/> (<see cref="ConvEpilogue.InRegisters"/>), channel <paramref name="oc"/>'s epilogue
     /// <paramref name="ep"/> runs on the vectors before the store, in place of the pass over the stored row.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OutputRow512(float* m, nint es, int col, int end, int ow0, int OW, float* y0, float* y1,
         bool accumulate, float bias, bool epilogue, in ConvEpilogue ep, int oc)
     {
-        var tail = epilogue ? new EpilogueVectors(ep, oc) : default;
+        var tail = epilogue ? new ConvEpilogue.Vectors(ep, oc) : default;
         Vector512<int> lane = Vector512.Create(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
         Vector512<int> lo = Vector512.Create(0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23);
         Vector512<int> hi = Vector512.Create(8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31);
@@ -1077,10 +1077,10 @@ internal static unsafe class ConvWinograd
     }
 
     /// <summary>dst[0..32) under the masks: a + bias, or dst + a when accumulating; with <paramref name="epilogue"/>
-    /// then the epilogue in registers (<see cref="EpilogueVectors.Apply"/>).</summary>
+    /// then the epilogue in registers (<see cref="ConvEpilogue.Vectors"/>).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void OutputStore(float* dst, Vector512<float> a, Vector512<float> b, Vector512<float> keepLo,
-        Vector512<float> keepHi, bool accumulate, Vector512<float> bias, bool epilogue, in EpilogueVectors tail)
+        Vector512<float> keepHi, bool accumulate, Vector512<float> bias, bool epilogue, in ConvEpilogue.Vectors tail)
     {
         if (accumulate)
         {
@@ -1101,60 +1101,5 @@ internal static unsafe class ConvWinograd
         Avx512F.MaskStore(dst + 16, keepHi, b);
     }
 
-    /// <summary>
-    /// Whether <see cref="OutputRow512"/> applies <paramref name="ep"/> in registers: the convolution's own activation
-    /// None or ReLU, and a BatchNorm's activation None, ReLU, ReLU6 or LeakyReLU (the kinds <see cref="ConvEpilogue.Tail"/>
-    /// runs as one vector op). Anything else runs as the separate pass over the finished row.
-    /// </summary>
-    private static bool InRegisters(in ConvEpilogue ep)
-        => (ep.Act == Activation.None || ep.Act == Activation.ReLU)
-           && (ep.Alpha == null || ep.Post is Activation.None or Activation.ReLU or Activation.ReLU6 or Activation.LeakyReLU);
-
-    /// <summary>
-    /// <see cref="ConvEpilogue"/> for one output channel as vectors: the steps of <see cref="ConvEpilogue.Apply"/>, each
-    /// the very vector operation of that pass (<see cref="Activations.ReluOp"/>, v·α + shift as a product then a sum,
-    /// the Add in its operand order, the activation's op), so a value gets the same bits in registers as in the pass.
-    /// </summary>
-    private readonly struct EpilogueVectors
-    {
-        private readonly Vector512<float> _alpha, _shift;
-        private readonly nint _residual;
-        private readonly bool _relu, _affine, _hasResidual, _first;
-        private readonly Activation _post;
-        private readonly float _slope;
-
-        public EpilogueVectors(in ConvEpilogue ep, int oc)
-        {
-            _relu = ep.Act == Activation.ReLU;
-            _affine = ep.Alpha != null;
-            if (_affine) { _alpha = Vector512.Create(ep.Alpha[oc]); _shift = Vector512.Create(ep.Shift[oc]); }
-            _hasResidual = ep.HasResidual;
-            _residual = ep.ResidualDelta;
-            _first = ep.ResidualFirst;
-            _post = ep.Post;
-            _slope = ep.PostSlope;
-        }
-
-        /// <summary>The epilogue of the 16 outputs at <paramref name="y"/> (the residual read under <paramref name="keep"/>).</summary>
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        public Vector512<float> Apply(Vector512<float> v, float* y, Vector512<float> keep)
-        {
-            if (_relu) v = new Activations.ReluOp().Invoke(v);
-            if (!_affine) return v;
-            v = v * _alpha + _shift;
-            if (_hasResidual)
-            {
-                Vector512<float> r = Avx512F.MaskLoad(y + _residual, keep, Vector512<float>.Zero);
-                v = _first ? r + v : v + r;
-            }
-            return _post switch
-            {
-                Activation.ReLU => new Activations.ReluOp().Invoke(v),
-                Activation.ReLU6 => new Activations.Relu6Op().Invoke(v),
-                Activation.LeakyReLU => new Activations.LeakyOp(_slope).Invoke(v),
-                _ => v,
-            };
-        }
-    }
 #endif
 }

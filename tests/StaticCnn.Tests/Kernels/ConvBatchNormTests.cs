@@ -26,6 +26,8 @@ public class ConvBatchNormTests
         { 8, 13, 13, 40, 3, 2, 1, 1, 2 },
         { 5, 4, 4, 7, 1, 1, 0, 1, 3 },
         { 48, 9, 11, 16, 1, 1, 0, 1, 2 },
+        { 400, 7, 7, 24, 1, 1, 0, 1, 1 },      // 1×1 with two K blocks: the epilogue with the last one only; 48 columns and a dot
+        { 64, 10, 10, 40, 1, 1, 0, 1, 2 },     // 1×1: two whole 8×48 tiles per row block and 4 dot columns
         { 3, 23, 23, 8, 7, 2, 3, 1, 1 },
         { 3, 70, 70, 16, 7, 2, 3, 1, 1 },
         { 24, 15, 15, 24, 3, 1, 1, 24, 2 },
