@@ -46,6 +46,7 @@ if (models == "" || !File.Exists(Path.Combine(models, "lenet5.onnx")))
     return 2;
 }
 (double sliceSeconds, int minCalls, int warm) = quick ? (0.05, 3, 3) : (0.5, 5, 10);
+const int SettleMs = 100;
 int maxThreads = threadCounts.Max();
 TorchSharp.torch.set_num_interop_threads(1);
 if (Environment.GetEnvironmentVariable("ANCHORS_KEEP_NNPACK") != "1") TorchTimed.DisableNnpack();
@@ -163,6 +164,12 @@ foreach (var row in rows)
                 foreach (var e in timed)
                 {
                     e.SetThreads(t);
+                    // the engine before may still spin its idle workers (LibTorch's OpenMP ones do after each parallel
+                    // region, ONNX Runtime's after each run): on 2 cores they took the CPU from this engine's second
+                    // thread (StaticCnn's ResNet-50 at 2 threads measured 30.6 ms at batch 1 and 505 ms at batch 16
+                    // right after LibTorch, 25.3 and 456 ms with LibTorch's workers passive), so each slice starts
+                    // after a pause that outlasts their spin; within its slice every engine runs back to back
+                    Thread.Sleep(SettleMs);
                     var list = samples[e.Engine];
                     long start = Stopwatch.GetTimestamp();
                     int n = 0;
@@ -213,7 +220,7 @@ foreach (var row in rows)
 }
 md.AppendLine();
 md.AppendLine($"Load average at end: {string.Join(' ', TableMode.LoadAverage().Select(l => l.ToString("F2", inv)))}. "
-    + $"Medians of all timed calls: {rounds} interleaved rounds of ≥ {sliceSeconds} s per engine, after ≥ {warm} warm-up calls and 0.5 s. "
+    + $"Medians of all timed calls: {rounds} interleaved rounds of ≥ {sliceSeconds} s per engine, each slice after a {SettleMs} ms pause (the idle workers of the engine before stop spinning), after ≥ {warm} warm-up calls and 0.5 s. "
     + "% of peak: StaticCnn's GFLOP/s against threads × the 1-thread AVX-512 peak.");
 Console.WriteLine();
 Console.Write(md);
