@@ -30,6 +30,16 @@ public static class ShapeMode
         int c = A(0, 0), h = A(1, 0), w = A(2, 0), oc = A(3, 0), k = A(4, 3), st = A(5, 1), p = A(6, 0);
         int groups = A(7, 1), threads = A(8, 1), batch = A(9, 1);
         int oh = (h + 2 * p - k) / st + 1, ow = (w + 2 * p - k) / st + 1;
+        string? bad = c < 1 || h < 1 || w < 1 || oc < 1 || k < 1 || st < 1 || p < 0 ? "sizes must be positive (padding ≥ 0)"
+            : groups < 1 || c % groups != 0 || oc % groups != 0 ? $"groups {groups} must be ≥ 1 and divide C {c} and OUTC {oc}"
+            : threads < 1 || batch < 1 ? "threads and batch must be ≥ 1"
+            : h + 2 * p < k || w + 2 * p < k ? $"the {k}×{k} kernel does not fit the padded {h}×{w} image"
+            : null;
+        if (bad != null)
+        {
+            Console.Error.WriteLine($"convshape C H W OUTC K STRIDE PAD [GROUPS] [THREADS] [BATCH]: {bad}");
+            return 2;
+        }
         var s = new FieldConvShape(c, h, w, oc, oh, ow, k, k, st, st, p, p, groups);
         var g = Conv2D.Geom(s);
         double flops = 2.0 * oc * (c / groups) * k * k * oh * ow * batch;
