@@ -43,9 +43,12 @@ internal static unsafe partial class Gemm
         {
             c00 = c01 = c10 = c11 = c20 = c21 = c30 = c31 = c40 = c41 = c50 = c51 = Vector256<float>.Zero;
         }
+        // the next row tile's rows of A prefetched, as in Kernel8x48 (rows 6 and 7 of the pattern land in the tile after)
+        float* next = a + 6 * lda;
         for (nint k = 0; k < kc; k++)
         {
             float* b = bt.Row(k);
+            Sse.Prefetch0(next + (k & 7) * lda + (k >> 3) * 8);
             Vector256<float> b0 = Vector256.Load(b), b1 = Vector256.Load(b + 8);
             Vector256<float> av = Vector256.Create(a0[k]);
             c00 = Fma(av, b0, c00); c01 = Fma(av, b1, c01);
