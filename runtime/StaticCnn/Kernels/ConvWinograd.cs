@@ -1100,6 +1100,5 @@ internal static unsafe class ConvWinograd
         Avx512F.MaskStore(dst, keepLo, a);
         Avx512F.MaskStore(dst + 16, keepHi, b);
     }
-
 #endif
 }

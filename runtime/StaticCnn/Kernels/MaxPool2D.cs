@@ -720,8 +720,8 @@ internal static unsafe class PoolRows
 
 #if NET9_0_OR_GREATER
     // fold[c] = scan over the padded row's [c .. c + k) in order, for c < span rounded up to 16 (fold holds RowLength
-    // floats): x read in place, the lanes outside [0, inW) −∞ from the load mask, as the padded copy holds them. A
-    // padded copy right before cost more than the fold: the fold's loads straddled the copy's pending stores.
+    // floats): x read in place, the lanes outside [0, inW) −∞ from the load mask, as the padded copy holds them.
+    // Without the copy ResNet's stem pool took 265 instead of 320 µs (1 thread, 64 × 112²).
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void FoldMasked(float* x, int inW, int padW, float* fold, int span, int k)
     {

@@ -26,7 +26,7 @@ public class ConvBatchNormTests
         { 8, 13, 13, 40, 3, 2, 1, 1, 2 },
         { 5, 4, 4, 7, 1, 1, 0, 1, 3 },
         { 48, 9, 11, 16, 1, 1, 0, 1, 2 },
-        { 400, 7, 7, 24, 1, 1, 0, 1, 1 },      // 1×1 with two K blocks: the epilogue with the last one only; 48 columns and a dot
+        { 400, 7, 7, 24, 1, 1, 0, 1, 1 },      // 1×1 with two K blocks (K = 400), a whole 48-column tile and a dot column
         { 64, 10, 10, 40, 1, 1, 0, 1, 2 },     // 1×1: two whole 8×48 tiles per row block and 4 dot columns
         { 3, 23, 23, 8, 7, 2, 3, 1, 1 },
         { 3, 70, 70, 16, 7, 2, 3, 1, 1 },
