@@ -104,11 +104,18 @@ public class ConvDirectBackwardTests
         {
             var scratch = new float[Conv2D.ScratchFloats(s, batch, threads)];
             // warm up past the tier-up call counts (a method's 30th call can start the runtime's tiering thread,
-            // which allocates on whichever thread made that call)
+            // which allocates on whichever thread made that call); call counting starts only after 100 ms without
+            // new tier-0 code, so a one-off allocation of the runtime can still land in a window: the least of three
+            // windows must be 0 (an allocation per call shows in every window)
             for (int i = 0; i < 40; i++) Conv2D.Backward(s, x, w, y, dy, dx, dw, db, batch, scratch, threads);
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 5; i++) Conv2D.Backward(s, x, w, y, dy, dx, dw, db, batch, scratch, threads);
-            Assert.Equal(before, GC.GetAllocatedBytesForCurrentThread());
+            long least = long.MaxValue;
+            for (int window = 0; window < 3; window++)
+            {
+                long before = GC.GetAllocatedBytesForCurrentThread();
+                for (int i = 0; i < 5; i++) Conv2D.Backward(s, x, w, y, dy, dx, dw, db, batch, scratch, threads);
+                least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
+            }
+            Assert.Equal(0, least);
         }
     }
 }
