@@ -82,7 +82,7 @@ internal readonly unsafe struct ConvEpilogue
     }
 
     /// <summary>
-    /// Whether a kernel may run this epilogue on its vectors (<see cref="Vectors"/>) before storing them: the convolution's
+    /// Whether a kernel may run this epilogue on its vectors (<c>Vectors</c>, .NET 9 and later) before storing them: the convolution's
     /// own activation None or ReLU, and a BatchNorm's activation None, ReLU, ReLU6 or LeakyReLU (the kinds <see cref="Tail"/>
     /// runs as one vector op). Anything else runs as the pass over the stored row (<see cref="Apply"/>).
     /// </summary>
@@ -90,10 +90,11 @@ internal readonly unsafe struct ConvEpilogue
         => (Act == Activation.None || Act == Activation.ReLU)
            && (Alpha == null || Post is Activation.None or Activation.ReLU or Activation.ReLU6 or Activation.LeakyReLU);
 
+#if NET9_0_OR_GREATER
     /// <summary>
-    /// The epilogue of one output channel on 16-lane vectors, for an epilogue that is <see cref="InRegisters"/>: the steps
-    /// of <see cref="Apply"/>, each the very vector operation of that pass (<see cref="Activations.ReluOp"/>, v·α + shift
-    /// as a product then a sum, the Add in its operand order, the activation's op), so a value gets the bits in registers
+    /// The epilogue of one output channel on 16-lane vectors under a lane mask (.NET 9 and later: AVX-512 masked
+    /// loads), for an epilogue that is <see cref="InRegisters"/>: the steps of <see cref="Apply"/>, each the very vector
+    /// operation of that pass (<see cref="Activations.ReluOp"/>, v·α + shift as a product then a sum, the Add in its operand order, the activation's op), so a value gets the bits in registers
     /// that it gets in the pass over the stored row.
     /// </summary>
     internal readonly struct Vectors
@@ -116,7 +117,6 @@ internal readonly unsafe struct ConvEpilogue
             _slope = ep.PostSlope;
         }
 
-#if NET9_0_OR_GREATER
         /// <summary>The epilogue of the 16 outputs that go to <paramref name="y"/>, for the lanes under <paramref name="keep"/>
         /// (the residual read from y's place in it, under the mask).</summary>
         [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -138,8 +138,8 @@ internal readonly unsafe struct ConvEpilogue
                 _ => v,
             };
         }
-#endif
     }
+#endif
 
     /// <summary>No activation: the value itself (what <see cref="Tail"/> applies for Post = None).</summary>
     internal readonly struct Identity : IVecOp1
