@@ -24,7 +24,7 @@ internal struct ConvGeom
 /// B = the implicit im2col matrix of one sample and group: B[k, p] with k = (ic, kh, kw) and p = (oh, ow),
 /// packed straight from the NCHW image (zeros for padding); no column buffer is ever built.
 /// </summary>
-internal readonly unsafe struct Im2ColB : IGemmB
+internal readonly unsafe partial struct Im2ColB : IGemmB
 {
     private readonly float* _x;
     private readonly ConvGeom _g;
@@ -69,10 +69,14 @@ internal readonly unsafe struct Im2ColB : IGemmB
         int* segLen = segW + Gemm.MaxNR + 1;
         int* segOff = segLen + Gemm.MaxNR + 1;
         nint* segX = stackalloc nint[Gemm.MaxNR + 1];   // the segment's sample: its offset in x
+        bool windows = WindowShape(g);   // narrow planes: whole vectors through windows (Im2ColB.Windows.cs)
         for (int q = 0; q * nr < nc; q++)
         {
             int cols = Math.Min(nr, nc - q * nr);
             int p0 = n0 + q * nr;
+#if NET9_0_OR_GREATER
+            if (windows && PackWindows(dst + (nint)q * kc * nr, k0, kc, p0, cols)) continue;
+#endif
             int smp = p0 / g.N;
             p0 -= smp * g.N;
             int oh = p0 / g.OW, ow = p0 - oh * g.OW, done = 0, ns = 0;
