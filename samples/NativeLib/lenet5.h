@@ -17,7 +17,7 @@ extern "C" {
 #define LENET5_OUTPUT_WIDTH 1
 #define LENET5_OUTPUT_SIZE 10 /* floats per output sample */
 #define LENET5_PARAMETER_COUNT 61706
-#define LENET5_MAX_BATCH 51150
+#define LENET5_MAX_BATCH 65027
 
 /* Return codes. */
 #define LENET5_OK 0

@@ -293,7 +293,7 @@ internal static class Emitter
         w.Line("public const int BufferCount = " + Lit.Int(plan.BufferCount) + ";");
         w.Line("/// <summary>Number of layers.</summary>");
         w.Line("public const int LayerCount = " + Lit.Int(layers.Count) + ";");
-        w.Line("/// <summary>Workspace floats per sample for Forward: the input copy and every activation.</summary>");
+        w.Line("/// <summary>Workspace floats per sample of inference contexts and the embedded Infer: the input copy and the activations, memory reused once nothing reads it.</summary>");
         w.Line("public const int InferenceWorkspaceFloatsPerSample = " + Lit.Int(plan.InferencePerSample) + ";");
         w.Line("/// <summary>Workspace floats per sample for ForwardTrain/Backward: activations, their gradients and dropout masks.</summary>");
         w.Line("public const int TrainingWorkspaceFloatsPerSample = " + Lit.Int(plan.TrainingPerSample) + ";");
@@ -343,6 +343,7 @@ internal static class Emitter
         }
         w.Line("private const int GradStart = " + Lit.Int(plan.GradStart) + ";");
         w.Line("private const int GradFloatsPerSample = " + Lit.Int(plan.GradFloatsPerSample) + ";");
+        EmitInferenceLayouts(w, plan, ins);
         w.Line();
         w.Line("// ---- parameter arena (gradients at the same offsets) and buffer arena ----");
         for (int i = 0; i < layers.Count; i++)
@@ -433,7 +434,7 @@ internal static class Emitter
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _parameters; // " + Lit.Grouped(plan.ParameterCount) + " floats");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _gradients;  // same offsets");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<float> _buffers;    // " + Lit.Grouped(plan.BufferCount) + " floats");
-        w.Line("private global::StaticCnn.AlignedBuffer<float> _workspace;           // InferenceWorkspaceFloats(maxBatch); the first ForwardTrain grows it to TrainingWorkspaceFloats(maxBatch)");
+        w.Line("private global::StaticCnn.AlignedBuffer<float> _workspace;           // KeptActivationFloatsPerSample × maxBatch; the first ForwardTrain grows it to TrainingWorkspaceFloats(maxBatch)");
         w.Line("private readonly global::StaticCnn.AlignedBuffer<int> _intWorkspace; // ArgmaxIntsPerSample × maxBatch");
         w.Line("private global::StaticCnn.AlignedBuffer<float> _scratch;              // largest kernel scratch for (maxBatch, Threads)");
         w.Line("private int _threads = 1;");
@@ -460,7 +461,7 @@ internal static class Emitter
         w.Line("_parameters = _arenas.Parameters;");
         w.Line("_gradients = new global::StaticCnn.AlignedBuffer<float>((int)ParameterCount);");
         w.Line("_buffers = _arenas.Buffers;");
-        w.Line("_workspace = new global::StaticCnn.AlignedBuffer<float>((int)InferenceWorkspaceFloats(maxBatch)); // inference only needs the activations");
+        w.Line("_workspace = new global::StaticCnn.AlignedBuffer<float>((int)((long)KeptActivationFloatsPerSample * maxBatch)); // Forward keeps every activation (GetActivation)");
         w.Line("_intWorkspace = new global::StaticCnn.AlignedBuffer<int>((int)ints);");
         w.Line("_scratch = new global::StaticCnn.AlignedBuffer<float>(scratch);");
         w.Line("_seed = seed;");
@@ -578,7 +579,7 @@ internal static class Emitter
             w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(maxBatch), maxBatch, $\"An inference workspace for {maxBatch} samples needs {floats} floats, more than {int.MaxValue}; use a smaller maxBatch.\");");
             w.Line("int scratch = threads > 1 ? ScratchFor(true, maxBatch, threads, nameof(threads), threads) : ScratchFor(true, maxBatch, 1, nameof(maxBatch), maxBatch);");
             w.Line(OneToOne(model)
-                ? "return new global::StaticCnn.InferenceContext(Name, InputSize, OutputSize, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInference, prepareWeights ? PrepareWeights : null);"
+                ? "return new global::StaticCnn.InferenceContext(Name, InputSize, OutputSize, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInferenceReused, prepareWeights ? PrepareWeights : null);"
                 : "return new global::StaticCnn.InferenceContext(Name, s_inputs, s_outputs, maxBatch, threads, (int)floats, (int)ints, scratch, _arenas, ForwardInferenceLists, prepareWeights ? PrepareWeights : null);");
         }
         w.Close();
@@ -688,10 +689,11 @@ internal static class Emitter
     /// One layer's code: its shape comment, then a block declaring the regions it uses as named locals (x, y, w, b,
     /// dy, dx …) followed by the kernel calls, inside <c>if (<paramref name="guard"/>)</c> when a guard flag is given.
     /// </summary>
-    private static void LayerBlock(SourceWriter w, NetworkPlan plan, int index, string comment, string? guard, Action<EmitContext> body)
+    private static void LayerBlock(SourceWriter w, NetworkPlan plan, int index, string comment, string? guard, Action<EmitContext> body,
+        bool inference = false)
     {
         var inner = new SourceWriter();
-        var e = new EmitContext(inner, plan, index) { Guarded = guard != null };
+        var e = new EmitContext(inner, plan, index) { Guarded = guard != null, Inference = inference };
         body(e);
         w.Line(comment);
         string code = inner.ToString().TrimEnd('\n');
@@ -731,15 +733,18 @@ internal static class Emitter
             w.Line("CheckLength(nameof(" + p.Param + "), batch * " + p.SizeConst + ", " + p.Param + ".Length, " + Lit.String("batch × " + p.Shape.Size) + ");");
     }
 
-    private static void CopyIn(SourceWriter w, List<Port> ins)
+    private static void CopyIn(SourceWriter w, List<Port> ins, bool inference = false)
     {
-        foreach (Port p in ins) w.Line(p.Param + ".CopyTo(ws.Slice(" + p.Prefix + "ActOffset * mb, batch * " + p.SizeConst + "));");
+        foreach (Port p in ins) w.Line(p.Param + ".CopyTo(ws.Slice(" + Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + "));");
     }
 
-    private static void CopyOut(SourceWriter w, List<Port> outs)
+    private static void CopyOut(SourceWriter w, List<Port> outs, bool inference = false)
     {
-        foreach (Port p in outs) w.Line("ws.Slice(" + p.Prefix + "ActOffset * mb, batch * " + p.SizeConst + ").CopyTo(" + p.Param + ");");
+        foreach (Port p in outs) w.Line("ws.Slice(" + Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + ").CopyTo(" + p.Param + ");");
     }
+
+    /// <summary>An activation's per-sample offset: the training layout's constant, or the inference body's layout parameter (as <see cref="EmitContext.Act"/>).</summary>
+    private static string Act(string name, bool inference) => inference ? "at." + Naming.Id(name) : name + "ActOffset";
 
     private static string Ports(NetworkModel m)
         => m.Inputs.Count + " input(s) (" + string.Join(", ", m.Inputs.Select(p => p.Name)) + ") and " + m.Outputs.Count + " output(s) ("
@@ -805,6 +810,41 @@ internal static class Emitter
     }
 
     /// <summary>
+    /// The two layouts the inference body reads its activations through (its type parameter; each a struct of constant
+    /// properties, so every offset is a constant in the compiled body): <c>KeptLayout</c>, the training layout's
+    /// region per layer, which the instance's <c>Forward</c> uses so that <c>GetActivation</c> reads every activation
+    /// afterwards; and <c>ReusedLayout</c> (Pipeline/InferenceLayout.cs), where an activation's memory is reused once
+    /// nothing reads it, which inference contexts and the embedded <c>Infer</c> use: far less memory, and a layer
+    /// writes into memory a layer or two just used instead of memory untouched since the previous call.
+    /// </summary>
+    private static void EmitInferenceLayouts(SourceWriter w, NetworkPlan plan, List<Port> ins)
+    {
+        var layers = plan.Model.Layers;
+        w.Line("/// <summary>Floats per sample of every activation in a region of its own (the instance's Forward, which keeps them all).</summary>");
+        w.Line("private const int KeptActivationFloatsPerSample = " + Lit.Int(plan.ActivationFloatsPerSample) + ";");
+        w.Line();
+        w.Line("/// <summary>Where the inference body finds each activation (a per-sample offset, × mb).</summary>");
+        w.Open("private interface IInferenceLayout");
+        foreach (Port p in ins) w.Line("int " + Naming.Id(p.Prefix) + " { get; }");
+        foreach (LayerModel l in layers) w.Line("int " + Naming.Id(l.Member) + " { get; }");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>Every activation in a region of its own, as ForwardTrain lays them out: GetActivation reads any layer after Forward.</summary>");
+        w.Open("private readonly struct KeptLayout : IInferenceLayout");
+        foreach (Port p in ins) w.Line("public int " + Naming.Id(p.Prefix) + " => " + p.Prefix + "ActOffset;");
+        foreach (LayerModel l in layers) w.Line("public int " + Naming.Id(l.Member) + " => " + l.Member + "ActOffset;");
+        w.Close();
+        w.Line();
+        w.Line("/// <summary>An activation's memory reused once no later step reads it (inference contexts, the embedded Infer): InferenceWorkspaceFloatsPerSample.</summary>");
+        w.Open("private readonly struct ReusedLayout : IInferenceLayout");
+        for (int k = 0; k < ins.Count; k++) w.Line("public int " + Naming.Id(ins[k].Prefix) + " => " + Lit.Int(plan.InferInputActs[k]) + ";");
+        for (int i = 0; i < layers.Count; i++)
+            w.Line("public int " + Naming.Id(layers[i].Member) + " => " + (plan.InferActs[i] >= 0 ? Lit.Int(plan.InferActs[i]) + ";" : "-1; // not written by the inference body (fused)")
+                + ((layers[i].Flags & LayerFlags.AliasInput) != 0 ? " // view of " + EmitContext.Name(plan, layers[i].Inputs[0]) : ""));
+        w.Close();
+    }
+
+    /// <summary>
     /// Inference: the instance <c>Forward</c> checks its arguments and calls the static <c>ForwardInference</c>, which
     /// works only on the spans it is given, so that a caller-provided workspace and parameter span (embedded weights,
     /// static memory, docs/EMBEDDED.md) run exactly the same code.
@@ -819,18 +859,20 @@ internal static class Emitter
             w.Line("CheckBatch(batch);");
             CheckPorts(w, ins, outs, " // a literal: no string built per call");
             w.Line("_trainBatch = 0;");
-            w.Line("ForwardInference(" + PortList(ins.Concat(outs), p => p.Param) + ", batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels, null);");
+            w.Line("ForwardInference(" + PortList(ins.Concat(outs), p => p.Param) + ", batch, _workspace.Span, _intWorkspace.Span, _parameters.Span, _buffers.Span, _scratch.Span, _maxBatch, _threads, UseReferenceKernels, null, default(KeptLayout));");
             w.Line("_batch = batch;");
         });
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The inference body on explicit memory (arguments already checked): <paramref name=\"ws\"/> holds at least");
-        w.Line("/// InferenceWorkspaceFloatsPerSample × <paramref name=\"mb\"/> floats, <paramref name=\"iws\"/> ArgmaxIntsPerSample × mb ints,");
-        w.Line("/// <paramref name=\"scratch\"/> ScratchFloats(batch, threads) floats; offsets are per sample × mb.");
+        w.Line("/// InferenceWorkspaceFloatsPerSample (ReusedLayout) or KeptActivationFloatsPerSample (KeptLayout) × <paramref name=\"mb\"/> floats, <paramref name=\"iws\"/> ArgmaxIntsPerSample × mb ints,");
+        w.Line("/// <paramref name=\"scratch\"/> ScratchFloats(batch, threads) floats; offsets are per sample × mb, read from");
+        w.Line("/// <paramref name=\"at\"/>: <see cref=\"KeptLayout\"/> (every activation kept, the instance's Forward) or");
+        w.Line("/// <see cref=\"ReusedLayout\"/> (memory reused once nothing reads it: inference contexts and the embedded Infer).");
         w.Line("/// </summary>");
-        w.Open("private static void ForwardInference(" + ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
-            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared)");
-        CopyIn(w, ins);
+        w.Open("private static void ForwardInference<TLayout>(" + ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
+            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared, TLayout at) where TLayout : struct, IInferenceLayout");
+        CopyIn(w, ins, inference: true);
         w.Line();
         for (int i = 0; i < layers.Count; i++)
         {
@@ -841,7 +883,7 @@ internal static class Emitter
                 LayerModel pool = layers[i + 1];
                 w.Line(LayerComment(plan, l));
                 LayerBlock(w, plan, i, LayerComment(plan, pool) + ", fused with " + l.Member + " (inference: no argmax)", null,
-                    e => Conv2DLayer.EmitForwardPooled(e, pool));
+                    e => Conv2DLayer.EmitForwardPooled(e, pool), inference: true);
                 i++;
                 continue;
             }
@@ -854,7 +896,7 @@ internal static class Emitter
                 if (fused == 3) w.Line(LayerComment(plan, bn));
                 LayerBlock(w, plan, i, LayerComment(plan, last) + ", fused with " + l.Member + (fused == 3 ? " and " + bn.Member : "")
                     + " (inference: only " + last.Member + "'s activation is written)", null,
-                    e => Conv2DLayer.EmitForwardBatchNorm(e, bn, fused == 3 ? last : null));
+                    e => Conv2DLayer.EmitForwardBatchNorm(e, bn, fused == 3 ? last : null), inference: true);
                 i += fused - 1;
                 continue;
             }
@@ -864,15 +906,20 @@ internal static class Emitter
                 LayerModel act = layers[i + 1];
                 w.Line(LayerComment(plan, l));
                 LayerBlock(w, plan, i, LayerComment(plan, act) + ", fused with " + l.Member, null,
-                    e => BatchNorm2DLayer.EmitForwardActivated(e, act));
+                    e => BatchNorm2DLayer.EmitForwardActivated(e, act), inference: true);
                 i++;
                 continue;
             }
-            LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, false));
+            LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, false), inference: true);
         }
         w.Line();
-        CopyOut(w, outs);
+        CopyOut(w, outs, inference: true);
         w.Close();
+        w.Line();
+        w.Line("/// <summary>ForwardInference on the reused layout: the body of this network's inference contexts.</summary>");
+        w.Line("private static void ForwardInferenceReused(" + ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
+            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared)");
+        w.Line("    => ForwardInference(" + PortList(ins.Concat(outs), p => p.Param) + ", batch, ws, iws, prm, buf, scratch, mb, threads, reference, prepared, default(ReusedLayout));");
         if (!OneToOne(plan.Model))
         {
             w.Line();
@@ -880,7 +927,7 @@ internal static class Emitter
             w.Open("private static void ForwardInferenceLists(global::System.ReadOnlySpan<global::System.ReadOnlyMemory<float>> inputs, global::System.ReadOnlySpan<global::System.Memory<float>> outputs, int batch, "
                 + Span + " ws, global::System.Span<int> iws, " + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared)");
             w.Line("ForwardInference(" + string.Join(", ", ins.Select((p, k) => "inputs[" + k + "].Span").Concat(outs.Select((p, k) => "outputs[" + k + "].Span")))
-                + ", batch, ws, iws, prm, buf, scratch, mb, threads, reference, prepared);");
+                + ", batch, ws, iws, prm, buf, scratch, mb, threads, reference, prepared, default(ReusedLayout));");
             w.Close();
         }
         w.Line();

@@ -21,6 +21,12 @@ internal sealed class EmitContext
 
     public SourceWriter W { get; }
 
+    /// <summary>Emitting the inference body, which finds the activations through its layout parameter <c>at</c>.</summary>
+    public bool Inference { get; init; }
+
+    /// <summary>The per-sample offset of the activation of <paramref name="name"/> (a layer member or an input prefix) in the body being emitted.</summary>
+    public string Act(string name) => Inference ? "at." + Naming.Id(name) : name + "ActOffset";
+
     private readonly System.Collections.Generic.List<(string Name, string Expr)> _locals = new();
 
     /// <summary>The locals the layer's code used (name, initialiser), declared at the top of its block.</summary>
@@ -58,10 +64,10 @@ internal sealed class EmitContext
     public string X(int k = 0)
     {
         string n = Name(Net, L.Inputs[k]);
-        return Local(L.Inputs.Count == 1 ? "x" : "x" + k, "ws.Slice(" + n + "ActOffset * mb, batch * " + n + "Size)");
+        return Local(L.Inputs.Count == 1 ? "x" : "x" + k, "ws.Slice(" + Act(n) + " * mb, batch * " + n + "Size)");
     }
 
-    public string Y => Local("y", "ws.Slice(" + M + "ActOffset * mb, batch * " + M + "Size)");
+    public string Y => Local("y", "ws.Slice(" + Act(M) + " * mb, batch * " + M + "Size)");
     public string DY => Local("dy", "ws.Slice(" + M + "GradOffset * mb, batch * " + M + "Size)");
 
     /// <summary>

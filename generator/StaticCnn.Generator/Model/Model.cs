@@ -178,10 +178,15 @@ internal sealed record LayerPlan(int Act, int Grad, EquatableArray<int> SavedOff
 /// <summary>Output of Plan: the model plus every offset and total.</summary>
 /// <param name="InputActs">Per-sample activation offset of each input copy (InputAct is the first).</param>
 /// <param name="InputGrads">Per-sample gradient offset of each input (InputGrad is the first).</param>
+/// <param name="InferActs">Per-sample offset of each layer's activation in the reused inference layout of inference
+/// contexts and the embedded Infer (regions reused once nothing reads them, Pipeline/InferenceLayout.cs); −1 for a
+/// layer the inference body does not write.</param>
+/// <param name="InferInputActs">Per-sample offset of each input copy in that layout.</param>
 internal sealed record NetworkPlan(NetworkModel Model, EquatableArray<LayerPlan> Layers, int InputAct, int InputGrad,
     int ParameterCount, int BufferCount, int ActivationFloatsPerSample, int InferencePerSample, int TrainingPerSample,
     int TrainingFixed, int IntPerSample, int GradStart, int GradFloatsPerSample, string Summary,
-    EquatableArray<int> InputActs = default, EquatableArray<int> InputGrads = default);
+    EquatableArray<int> InputActs = default, EquatableArray<int> InputGrads = default,
+    EquatableArray<int> InferActs = default, EquatableArray<int> InferInputActs = default);
 
 /// <summary>A layer attribute outside a [Network] class: its SCNN0012 diagnostic and, when possible, a throwing implementation of the partial property.</summary>
 internal sealed record OrphanLayer(EquatableArray<DiagnosticInfo> Diagnostics, TypeHeader? Header, MemberImpl? Member);

@@ -13,7 +13,8 @@ namespace StaticCnn.Generator.Pipeline;
 /// The float workspace holds, per sample (offsets × batch capacity): the input copy and every layer's activation
 /// (inference part), then the activation gradients and dropout masks (training part); after the per-sample part, a
 /// fixed region of BatchNorm saved statistics. Regions start on 16-float (64-byte) boundaries. Flatten aliases its
-/// input's regions. The int workspace holds the MaxPool2D argmax regions.
+/// input's regions. The int workspace holds the MaxPool2D argmax regions. The inference Forward lays its activations
+/// out on its own, reusing regions nothing reads any more (InferenceLayout.cs).
 /// </summary>
 internal static class Planner
 {
@@ -110,7 +111,7 @@ internal static class Planner
 
         var plan = new NetworkPlan(model, plans, inputActs[0], inputGrads[0], (int)paramCursor, (int)bufferCursor, activation, activation, training,
             (int)fixedCursor, (int)intCursor, gradStart, gradFloats, "", inputActs, inputGrads);
-        return plan with { Summary = Summary(plan) };
+        return InferenceLayout.Apply(plan);   // the inference workspace's own layout, and the summary
     }
 
     /// <summary>The table shown as SummaryText, INetwork.Summary and the class's XML doc (like Keras' model.summary()).</summary>

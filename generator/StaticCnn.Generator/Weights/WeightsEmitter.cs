@@ -155,7 +155,7 @@ internal static class WeightsEmitter
         w.Line("int acts = InferenceWorkspaceFloatsPerSample * batch, ints = ArgmaxIntsPerSample * batch;");
         w.Line("ForwardInference(input, output, batch, workspace.Slice(0, acts),");
         w.Line("    global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(workspace.Slice(acts, ints)),");
-        w.Line("    parameters, buffers, workspace.Slice(acts + ints, (int)need - acts - ints), batch, 1, false, null);");
+        w.Line("    parameters, buffers, workspace.Slice(acts + ints, (int)need - acts - ints), batch, 1, false, null, default(ReusedLayout));");
         w.Close();
     }
 
@@ -210,7 +210,7 @@ internal static class WeightsEmitter
         w.Line("int acts = InferenceWorkspaceFloatsPerSample * batch, ints = ArgmaxIntsPerSample * batch;");
         w.Line("ForwardInference(" + args + ", batch, workspace.Slice(0, acts),");
         w.Line("    global::System.Runtime.InteropServices.MemoryMarshal.Cast<float, int>(workspace.Slice(acts, ints)),");
-        w.Line("    parameters, buffers, workspace.Slice(acts + ints, (int)need - acts - ints), batch, 1, false, null);");
+        w.Line("    parameters, buffers, workspace.Slice(acts + ints, (int)need - acts - ints), batch, 1, false, null, default(ReusedLayout));");
         w.Close();
     }
 
