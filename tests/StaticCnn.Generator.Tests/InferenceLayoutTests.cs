@@ -102,13 +102,9 @@ public class InferenceLayoutTests
         for (int k = 0; k < m.Inputs.Count; k++) Write(NetworkModel.InputRef(k));
         for (int i = 0; i < layers.Count;)
         {
-            // the inference body's step (Emitter.EmitInference's order of the fusion tests) and what it writes
-            int len, fused;
-            var writes = new List<int>();
-            if (Fusion.ConvPool(plan, i)) { len = 2; writes.Add(i); writes.Add(i + 1); }
-            else if ((fused = Fusion.ConvBatchNorm(plan, i)) > 0) { len = fused; writes.Add(i + fused - 1); }
-            else if (Fusion.BatchNormActivation(plan, i)) { len = 2; writes.Add(i); writes.Add(i + 1); }
-            else { len = 1; if ((layers[i].Flags & LayerFlags.AliasInput) == 0) writes.Add(i); }
+            // the inference body's step and what it writes (the emitter walks the same steps)
+            var (kind, len) = Fusion.InferenceStep(plan, i);
+            int[] writes = Fusion.Writes(plan, i, kind, len);
             var reads = new List<int>();
             for (int j = i; j < i + len; j++)
                 foreach (int r in layers[j].Inputs)

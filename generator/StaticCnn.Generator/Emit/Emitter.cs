@@ -874,43 +874,46 @@ internal static class Emitter
             + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared, TLayout at) where TLayout : struct, IInferenceLayout");
         CopyIn(w, ins, inference: true);
         w.Line();
-        for (int i = 0; i < layers.Count; i++)
+        for (int i = 0; i < layers.Count;)
         {
             LayerModel l = layers[i];
-            if (Fusion.ConvPool(plan, i))
+            var (kind, length) = Fusion.InferenceStep(plan, i);
+            switch (kind)
             {
-                // Conv2D → MaxPool2D: one call, the pool taken per channel block while it is in L1, no argmax
-                LayerModel pool = layers[i + 1];
-                w.Line(LayerComment(plan, l));
-                LayerBlock(w, plan, i, LayerComment(plan, pool) + ", fused with " + l.Member + " (inference: no argmax)", null,
-                    e => Conv2DLayer.EmitForwardPooled(e, pool), inference: true);
-                i++;
-                continue;
+                case Fusion.StepKind.ConvPool:
+                {
+                    // Conv2D → MaxPool2D: one call, the pool taken per channel block while it is in L1, no argmax
+                    LayerModel pool = layers[i + 1];
+                    w.Line(LayerComment(plan, l));
+                    LayerBlock(w, plan, i, LayerComment(plan, pool) + ", fused with " + l.Member + " (inference: no argmax)", null,
+                        e => Conv2DLayer.EmitForwardPooled(e, pool), inference: true);
+                    break;
+                }
+                case Fusion.StepKind.ConvBatchNorm:
+                {
+                    // Conv2D → BatchNorm2D (→ ReLU/ReLU6/LeakyReLU): one call, each output-channel row finished in cache
+                    LayerModel bn = layers[i + 1], last = layers[i + length - 1];
+                    w.Line(LayerComment(plan, l));
+                    if (length == 3) w.Line(LayerComment(plan, bn));
+                    LayerBlock(w, plan, i, LayerComment(plan, last) + ", fused with " + l.Member + (length == 3 ? " and " + bn.Member : "")
+                        + " (inference: only " + last.Member + "'s activation is written)", null,
+                        e => Conv2DLayer.EmitForwardBatchNorm(e, bn, length == 3 ? last : null), inference: true);
+                    break;
+                }
+                case Fusion.StepKind.BatchNormActivation:
+                {
+                    // BatchNorm2D → ReLU/ReLU6/LeakyReLU: one pass, the activation taken per channel plane while it is in cache
+                    LayerModel act = layers[i + 1];
+                    w.Line(LayerComment(plan, l));
+                    LayerBlock(w, plan, i, LayerComment(plan, act) + ", fused with " + l.Member, null,
+                        e => BatchNorm2DLayer.EmitForwardActivated(e, act), inference: true);
+                    break;
+                }
+                default:
+                    LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, false), inference: true);
+                    break;
             }
-            int fused = Fusion.ConvBatchNorm(plan, i);
-            if (fused > 0)
-            {
-                // Conv2D → BatchNorm2D (→ ReLU/ReLU6/LeakyReLU): one call, each output-channel row finished in cache
-                LayerModel bn = layers[i + 1], last = layers[i + fused - 1];
-                w.Line(LayerComment(plan, l));
-                if (fused == 3) w.Line(LayerComment(plan, bn));
-                LayerBlock(w, plan, i, LayerComment(plan, last) + ", fused with " + l.Member + (fused == 3 ? " and " + bn.Member : "")
-                    + " (inference: only " + last.Member + "'s activation is written)", null,
-                    e => Conv2DLayer.EmitForwardBatchNorm(e, bn, fused == 3 ? last : null), inference: true);
-                i += fused - 1;
-                continue;
-            }
-            if (Fusion.BatchNormActivation(plan, i))
-            {
-                // BatchNorm2D → ReLU/ReLU6/LeakyReLU: one pass, the activation taken per channel plane while it is in cache
-                LayerModel act = layers[i + 1];
-                w.Line(LayerComment(plan, l));
-                LayerBlock(w, plan, i, LayerComment(plan, act) + ", fused with " + l.Member, null,
-                    e => BatchNorm2DLayer.EmitForwardActivated(e, act), inference: true);
-                i++;
-                continue;
-            }
-            LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, false), inference: true);
+            i += length;
         }
         w.Line();
         CopyOut(w, outs, inference: true);

@@ -86,6 +86,31 @@ internal static class Fusion
             or "global::StaticCnn.Activation.LeakyReLU";
     }
 
+    /// <summary>What one step of the inference body runs (<see cref="InferenceStep"/>).</summary>
+    public enum StepKind { Single, ConvPool, ConvBatchNorm, BatchNormActivation }
+
+    /// <summary>
+    /// The inference body's step that starts at layer <paramref name="i"/>: its kind and how many layers it covers (the
+    /// order of the tests is the body's). Emitter.EmitInference emits the steps, and the inference layout
+    /// (Pipeline/InferenceLayout.cs) places the activations they write (<see cref="Writes"/>): both walk this.
+    /// </summary>
+    public static (StepKind Kind, int Length) InferenceStep(NetworkPlan plan, int i)
+    {
+        if (ConvPool(plan, i)) return (StepKind.ConvPool, 2);
+        int fused = ConvBatchNorm(plan, i);
+        if (fused > 0) return (StepKind.ConvBatchNorm, fused);
+        if (BatchNormActivation(plan, i)) return (StepKind.BatchNormActivation, 2);
+        return (StepKind.Single, 1);
+    }
+
+    /// <summary>The layers whose activations a step starting at <paramref name="i"/> writes (a Flatten view writes none; a fused Conv2D → BatchNorm2D chain only its last).</summary>
+    public static int[] Writes(NetworkPlan plan, int i, StepKind kind, int length) => kind switch
+    {
+        StepKind.ConvPool or StepKind.BatchNormActivation => new[] { i, i + 1 },
+        StepKind.ConvBatchNorm => new[] { i + length - 1 },
+        _ => (plan.Model.Layers[i].Flags & LayerFlags.AliasInput) != 0 ? System.Array.Empty<int>() : new[] { i },
+    };
+
     /// <summary>The layers whose activation an inference <c>Forward</c> does not write, with the layer that holds the result.</summary>
     public static System.Collections.Generic.List<(int Layer, int Into)> FusedAway(NetworkPlan plan)
     {

@@ -17,8 +17,8 @@ namespace StaticCnn.Generator.Pipeline;
 /// ResNet-50 129 MB), so each store missed every cache. A 16→96 1×1 convolution at 112² took 314 µs writing into the
 /// same 4.8 MB output each call and 697 µs writing into one of 24 in turn (`convshape` with rotating outputs), which
 /// is what it took inside MobileNetV2.</para>
-/// <para>How: the steps are the inference body's (<see cref="Fusion"/>'s groups in EmitInference's order: a fused
-/// group runs as one step and writes the activations it writes). A value is live from the step that writes it to the
+/// <para>How: the steps are the inference body's (<see cref="Fusion.InferenceStep"/>: a fused group runs as one step and
+/// writes the activations <see cref="Fusion.Writes"/> names). A value is live from the step that writes it to the
 /// last step that reads it (network outputs to the end); a Flatten view is its input's value. Values are placed in
 /// step order, each at the lowest offset where it overlaps no live value (first fit, 16-float aligned); a value read
 /// at the step that writes another never shares memory with it, so no kernel runs in place. Results do not change:
@@ -49,14 +49,9 @@ internal static class InferenceLayout
 
         for (int i = 0; i < n;)
         {
-            // one step of the inference body (EmitInference's order of the fusion tests)
-            int len;
-            var writes = new List<int>(2);
-            int fused;
-            if (Fusion.ConvPool(plan, i)) { len = 2; writes.Add(i); writes.Add(i + 1); }
-            else if ((fused = Fusion.ConvBatchNorm(plan, i)) > 0) { len = fused; writes.Add(i + fused - 1); }
-            else if (Fusion.BatchNormActivation(plan, i)) { len = 2; writes.Add(i); writes.Add(i + 1); }
-            else { len = 1; if (!View(i)) writes.Add(i); }
+            // one step of the inference body, and the activations it writes
+            var (kind, len) = Fusion.InferenceStep(plan, i);
+            int[] writes = Fusion.Writes(plan, i, kind, len);
             for (int j = i; j < i + len; j++)
             {
                 if (View(j)) continue;   // a view reads nothing itself: its readers read its input
