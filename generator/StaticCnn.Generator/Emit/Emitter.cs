@@ -735,16 +735,13 @@ internal static class Emitter
 
     private static void CopyIn(SourceWriter w, List<Port> ins, bool inference = false)
     {
-        foreach (Port p in ins) w.Line(p.Param + ".CopyTo(ws.Slice(" + Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + "));");
+        foreach (Port p in ins) w.Line(p.Param + ".CopyTo(ws.Slice(" + EmitContext.Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + "));");
     }
 
     private static void CopyOut(SourceWriter w, List<Port> outs, bool inference = false)
     {
-        foreach (Port p in outs) w.Line("ws.Slice(" + Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + ").CopyTo(" + p.Param + ");");
+        foreach (Port p in outs) w.Line("ws.Slice(" + EmitContext.Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + ").CopyTo(" + p.Param + ");");
     }
-
-    /// <summary>An activation's per-sample offset: the training layout's constant, or the inference body's layout parameter (as <see cref="EmitContext.Act"/>).</summary>
-    private static string Act(string name, bool inference) => inference ? "at." + Naming.Id(name) : name + "ActOffset";
 
     private static string Ports(NetworkModel m)
         => m.Inputs.Count + " input(s) (" + string.Join(", ", m.Inputs.Select(p => p.Name)) + ") and " + m.Outputs.Count + " output(s) ("
@@ -870,8 +867,9 @@ internal static class Emitter
         w.Line("/// <paramref name=\"at\"/>: <see cref=\"KeptLayout\"/> (every activation kept, the instance's Forward) or");
         w.Line("/// <see cref=\"ReusedLayout\"/> (memory reused once nothing reads it: inference contexts and the embedded Infer).");
         w.Line("/// </summary>");
-        w.Open("private static void ForwardInference<TLayout>(" + ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
-            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared, TLayout at) where TLayout : struct, IInferenceLayout");
+        string bodyParams = ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
+            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared";
+        w.Open("private static void ForwardInference<TLayout>(" + bodyParams + ", TLayout at) where TLayout : struct, IInferenceLayout");
         CopyIn(w, ins, inference: true);
         w.Line();
         for (int i = 0; i < layers.Count;)
@@ -920,8 +918,7 @@ internal static class Emitter
         w.Close();
         w.Line();
         w.Line("/// <summary>ForwardInference on the reused layout: the body of this network's inference contexts.</summary>");
-        w.Line("private static void ForwardInferenceReused(" + ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
-            + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared)");
+        w.Line("private static void ForwardInferenceReused(" + bodyParams + ")");
         w.Line("    => ForwardInference(" + PortList(ins.Concat(outs), p => p.Param) + ", batch, ws, iws, prm, buf, scratch, mb, threads, reference, prepared, default(ReusedLayout));");
         if (!OneToOne(plan.Model))
         {

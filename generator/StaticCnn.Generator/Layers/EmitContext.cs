@@ -25,7 +25,10 @@ internal sealed class EmitContext
     public bool Inference { get; init; }
 
     /// <summary>The per-sample offset of the activation of <paramref name="name"/> (a layer member or an input prefix) in the body being emitted.</summary>
-    public string Act(string name) => Inference ? "at." + Naming.Id(name) : name + "ActOffset";
+    public string Act(string name) => Act(name, Inference);
+
+    /// <summary>The per-sample offset of an activation: the training layout's constant, or the inference body's layout parameter <c>at</c>.</summary>
+    internal static string Act(string name, bool inference) => inference ? "at." + Naming.Id(name) : name + "ActOffset";
 
     private readonly System.Collections.Generic.List<(string Name, string Expr)> _locals = new();
 
