@@ -664,6 +664,11 @@ internal static class Emitter
             string? expr = expression(LayerRegistry.Get(l.Kind), new EmitContext(w, plan, l.Index));
             if (expr != null) w.Line("s = global::System.Math.Max(s, " + expr + "); // " + l.Member);
         }
+        if (plan.SamplesOneAtATime)
+        {
+            w.Line("// batched inference, one sample at a time: a batch-1, one-thread scratch per stream");
+            w.Line("if (batch > 1 && threads > 1) s = global::System.Math.Max(s, checked((int)global::StaticCnn.SampleStreams.ScratchFloats(global::StaticCnn.SampleStreams.Streams(batch, threads), ForwardScratchFloats(1, 1))));");
+        }
         w.Line("return s;");
         w.Close();
         w.Line();
@@ -733,14 +738,14 @@ internal static class Emitter
             w.Line("CheckLength(nameof(" + p.Param + "), batch * " + p.SizeConst + ", " + p.Param + ".Length, " + Lit.String("batch × " + p.Shape.Size) + ");");
     }
 
-    private static void CopyIn(SourceWriter w, List<Port> ins, bool inference = false)
+    private static void CopyIn(SourceWriter w, NetworkPlan plan, List<Port> ins, bool inference = false)
     {
-        foreach (Port p in ins) w.Line(p.Param + ".CopyTo(ws.Slice(" + EmitContext.Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + "));");
+        foreach (Port p in ins) w.Line(p.Param + ".CopyTo(" + EmitContext.ActSlice(plan, p.Prefix, inference, p.SizeConst) + ");");
     }
 
-    private static void CopyOut(SourceWriter w, List<Port> outs, bool inference = false)
+    private static void CopyOut(SourceWriter w, NetworkPlan plan, List<Port> outs, bool inference = false)
     {
-        foreach (Port p in outs) w.Line("ws.Slice(" + EmitContext.Act(p.Prefix, inference) + " * mb, batch * " + p.SizeConst + ").CopyTo(" + p.Param + ");");
+        foreach (Port p in outs) w.Line(EmitContext.ActSlice(plan, p.Prefix, inference, p.SizeConst) + ".CopyTo(" + p.Param + ");");
     }
 
     private static string Ports(NetworkModel m)
@@ -795,12 +800,12 @@ internal static class Emitter
             if (hasDropout) w.Line("ulong stepSeed = Mix(unchecked(_seed + 0x9E3779B97F4A7C15UL * _step++));");
             else w.Line("_step++;");
             w.Line("_trainBatch = 0;");
-            CopyIn(w, ins);
+            CopyIn(w, plan, ins);
             w.Line();
             foreach (LayerModel l in layers)
                 LayerBlock(w, plan, l.Index, LayerComment(plan, l), null, e => LayerRegistry.Get(l.Kind).EmitForward(e, train));
             w.Line();
-            CopyOut(w, outs);
+            CopyOut(w, plan, outs);
             w.Line("_batch = batch;");
             w.Line("_trainBatch = batch;");
         });
@@ -869,8 +874,10 @@ internal static class Emitter
         w.Line("/// </summary>");
         string bodyParams = ForwardParams(ins, outs) + ", int batch, " + Span + " ws, global::System.Span<int> iws, "
             + ReadOnlySpan + " prm, " + ReadOnlySpan + " buf, " + Span + " scratch, int mb, int threads, bool reference, global::StaticCnn.PreparedWeights? prepared";
-        w.Open("private static void ForwardInference<TLayout>(" + bodyParams + ", TLayout at) where TLayout : struct, IInferenceLayout");
-        CopyIn(w, ins, inference: true);
+        if (plan.SamplesOneAtATime) EmitSampleStreams(w, ins, outs, bodyParams);
+        w.Open("private static void " + (plan.SamplesOneAtATime ? "ForwardSamples" : "ForwardInference") + "<TLayout>("
+            + (plan.SamplesOneAtATime ? bodyParams.Replace("int mb, int threads", "int mb, int s0, int threads") : bodyParams) + ", TLayout at) where TLayout : struct, IInferenceLayout");
+        CopyIn(w, plan, ins, inference: true);
         w.Line();
         for (int i = 0; i < layers.Count;)
         {
@@ -914,7 +921,7 @@ internal static class Emitter
             i += length;
         }
         w.Line();
-        CopyOut(w, outs, inference: true);
+        CopyOut(w, plan, outs, inference: true);
         w.Close();
         w.Line();
         w.Line("/// <summary>ForwardInference on the reused layout: the body of this network's inference contexts.</summary>");
@@ -932,6 +939,29 @@ internal static class Emitter
         }
         w.Line();
         Conv2DLayer.EmitPrepareWeights(w, plan);
+    }
+
+    /// <summary>
+    /// A network that runs batched inference one sample at a time (NetworkPlan.SamplesOneAtATime): <c>ForwardInference</c>
+    /// hands a batch to SampleStreams, which runs the body (<c>ForwardSamples</c>, batch 1 from sample <c>s0</c> of the
+    /// layout) on up to <c>threads</c> streams: in the instance's kept layout sample i stays at its place; in the reused
+    /// layout each stream has a batch-1 workspace of its own.
+    /// </summary>
+    private static void EmitSampleStreams(SourceWriter w, List<Port> ins, List<Port> outs, string bodyParams)
+    {
+        string input = ins[0].Param, output = outs[0].Param;
+        string args = input + ", " + output + ", batch, ws, iws, prm, buf, scratch, mb, s0, threads, reference, prepared";
+        w.Line("private static readonly global::StaticCnn.SampleStreams.Body s_samplesKept = (" + args + ") => ForwardSamples(" + args + ", default(KeptLayout));");
+        w.Line("private static readonly global::StaticCnn.SampleStreams.Body s_samplesReused = (" + args + ") => ForwardSamples(" + args + ", default(ReusedLayout));");
+        w.Line();
+        w.Open("private static void ForwardInference<TLayout>(" + bodyParams + ", TLayout at) where TLayout : struct, IInferenceLayout");
+        w.Line("// one sample at a time, a stream per thread: a sample's arithmetic is its batch-1 arithmetic for any batch and thread count");
+        w.Line("if (batch == 1) { ForwardSamples(" + input + ", " + output + ", 1, ws, iws, prm, buf, scratch, mb, 0, threads, reference, prepared, at); return; }");
+        w.Line("bool kept = typeof(TLayout) == typeof(KeptLayout);   // every sample in its place (GetActivation), or a batch-1 workspace per stream");
+        w.Line("global::StaticCnn.SampleStreams.Run(kept ? s_samplesKept : s_samplesReused, " + input + ", " + ins[0].SizeConst + ", " + output + ", " + outs[0].SizeConst
+            + ", batch, ws, kept ? 0 : InferenceWorkspaceFloatsPerSample, iws, kept ? 0 : ArgmaxIntsPerSample, prm, buf, scratch, ForwardScratchFloats(1, 1), mb, threads, reference, prepared);");
+        w.Close();
+        w.Line();
     }
 
     private static void EmitBackward(SourceWriter w, NetworkPlan plan)

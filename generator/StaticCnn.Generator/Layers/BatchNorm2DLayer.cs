@@ -48,7 +48,7 @@ internal class BatchNorm2DLayer : LayerKind
     /// <summary>Inference: this BatchNorm and the activation layer <paramref name="act"/> after it in one call (<see cref="Emit.Fusion.BatchNormActivation"/>).</summary>
     public static void EmitForwardActivated(EmitContext e, LayerModel act)
     {
-        string activated = e.Local("activated", "ws.Slice(" + e.Act(act.Member) + " * mb, batch * " + act.Member + "Size)");
+        string activated = e.Local("activated", e.ActSlice(act.Member));
         e.Call("BatchNorm2D", "ForwardInference", e.Shape + ", " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", "
             + e.Buffer("running_mean") + ", " + e.Buffer("running_var") + ", " + e.Y + ", " + act.Prop("Kind") + ", " + act.Prop("Slope")
             + ", " + activated + ", batch, threads");

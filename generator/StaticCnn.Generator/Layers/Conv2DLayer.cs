@@ -138,7 +138,7 @@ internal class Conv2DLayer : LayerKind
     public static void EmitForwardPooled(EmitContext e, LayerModel pool)
     {
         string args = e.Shape + ", default(" + pool.Member + "Shape), " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias") + ", " + e.Y;
-        string pooled = e.Local("pooled", "ws.Slice(" + e.Act(pool.Member) + " * mb, batch * " + pool.Member + "Size)");
+        string pooled = e.Local("pooled", e.ActSlice(pool.Member));
         e.Call("ConvMaxPool2D", "Forward", args + ", " + pooled + ", batch, scratch, threads, " + Prepared(e));
     }
 
@@ -149,7 +149,7 @@ internal class Conv2DLayer : LayerKind
     {
         LayerModel last = next ?? bn;
         bool add = next != null && next.Kind == LayerType.Add;
-        string y = e.Local("fused", "ws.Slice(" + e.Act(last.Member) + " * mb, batch * " + last.Member + "Size)");
+        string y = e.Local("fused", e.ActSlice(last.Member));
         string kind = next == null ? "global::StaticCnn.Activation.None" : add ? next.Prop("Activation")! : next.Prop("Kind")!;
         string slope = next == null ? "0f" : add ? "global::StaticCnn.Kernels.Activations.DefaultLeakySlope" : next.Prop("Slope")!;
         string args = e.Shape + ", default(" + bn.Member + "Shape), " + e.X() + ", " + e.Param("weight") + ", " + e.Param("bias")
@@ -158,7 +158,7 @@ internal class Conv2DLayer : LayerKind
         {
             int other = next!.Inputs[0] == bn.Index ? next.Inputs[1] : next.Inputs[0];
             string n = EmitContext.Name(e.Net, other);
-            string residual = e.Local("residual", "ws.Slice(" + e.Act(n) + " * mb, batch * " + n + "Size)");
+            string residual = e.Local("residual", e.ActSlice(n));
             args += ", " + residual + ", " + (next.Inputs[0] == other ? "true" : "false");
         }
         e.Call("Conv2D", add ? "ForwardBatchNormAdd" : "ForwardBatchNorm", args + ", " + kind + ", " + slope + ", " + y + ", batch, scratch, threads, " + Prepared(e));

@@ -30,6 +30,19 @@ internal sealed class EmitContext
     /// <summary>The per-sample offset of an activation: the training layout's constant, or the inference body's layout parameter <c>at</c>.</summary>
     internal static string Act(string name, bool inference) => inference ? "at." + Naming.Id(name) : name + "ActOffset";
 
+    /// <summary>The batch's slice of the activation of <paramref name="name"/> (a layer member or an input prefix).</summary>
+    public string ActSlice(string name) => ActSlice(Net, name, Inference);
+
+    /// <summary>
+    /// <c>ws.Slice(offset * mb, batch * size)</c>; in the inference body of a network that runs one sample at a time
+    /// (NetworkPlan.SamplesOneAtATime) from sample <c>s0</c> of the layout: <c>offset * mb + s0 * size</c>.
+    /// </summary>
+    internal static string ActSlice(NetworkPlan net, string name, bool inference, string? size = null)
+    {
+        size ??= name + "Size";
+        return "ws.Slice(" + Act(name, inference) + " * mb" + (inference && net.SamplesOneAtATime ? " + s0 * " + size : "") + ", batch * " + size + ")";
+    }
+
     private readonly System.Collections.Generic.List<(string Name, string Expr)> _locals = new();
 
     /// <summary>The locals the layer's code used (name, initialiser), declared at the top of its block.</summary>
@@ -67,10 +80,10 @@ internal sealed class EmitContext
     public string X(int k = 0)
     {
         string n = Name(Net, L.Inputs[k]);
-        return Local(L.Inputs.Count == 1 ? "x" : "x" + k, "ws.Slice(" + Act(n) + " * mb, batch * " + n + "Size)");
+        return Local(L.Inputs.Count == 1 ? "x" : "x" + k, ActSlice(n));
     }
 
-    public string Y => Local("y", "ws.Slice(" + Act(M) + " * mb, batch * " + M + "Size)");
+    public string Y => Local("y", ActSlice(M));
     public string DY => Local("dy", "ws.Slice(" + M + "GradOffset * mb, batch * " + M + "Size)");
 
     /// <summary>
@@ -139,7 +152,7 @@ internal sealed class EmitContext
     public string Buffer(string suffix) => Local(Short(suffix), TensorRegion("buf", suffix));
 
     /// <summary>Argmax ints of MaxPool2D layer <paramref name="layer"/>.</summary>
-    public string Argmax(int layer) { string n = Net.Model.Layers[layer].Member; return Local("argmax", "iws.Slice(" + n + "ArgmaxOffset * mb, batch * " + n + "Size)"); }
+    public string Argmax(int layer) { string n = Net.Model.Layers[layer].Member; return Local("argmax", "iws.Slice(" + n + "ArgmaxOffset * mb" + (Inference && Net.SamplesOneAtATime ? " + s0 * " + n + "Size" : "") + ", batch * " + n + "Size)"); }
 
     public string Mask => Local("mask", "ws.Slice(" + M + "MaskOffset * mb, batch * " + M + "Size)");
 

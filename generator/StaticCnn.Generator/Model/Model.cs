@@ -182,11 +182,14 @@ internal sealed record LayerPlan(int Act, int Grad, EquatableArray<int> SavedOff
 /// contexts and the embedded Infer (regions reused once nothing reads them, Pipeline/InferenceLayout.cs); −1 for a
 /// layer the inference body does not write.</param>
 /// <param name="InferInputActs">Per-sample offset of each input copy in that layout.</param>
+/// <param name="SamplesOneAtATime">Batched inference runs one sample at a time, on up to <c>threads</c> streams side by
+/// side (runtime SampleStreams): a network with one input and one output and at least Planner.SampleStreamMacs MACs
+/// per sample.</param>
 internal sealed record NetworkPlan(NetworkModel Model, EquatableArray<LayerPlan> Layers, int InputAct, int InputGrad,
     int ParameterCount, int BufferCount, int ActivationFloatsPerSample, int InferencePerSample, int TrainingPerSample,
     int TrainingFixed, int IntPerSample, int GradStart, int GradFloatsPerSample, string Summary,
     EquatableArray<int> InputActs = default, EquatableArray<int> InputGrads = default,
-    EquatableArray<int> InferActs = default, EquatableArray<int> InferInputActs = default);
+    EquatableArray<int> InferActs = default, EquatableArray<int> InferInputActs = default, bool SamplesOneAtATime = false);
 
 /// <summary>A layer attribute outside a [Network] class: its SCNN0012 diagnostic and, when possible, a throwing implementation of the partial property.</summary>
 internal sealed record OrphanLayer(EquatableArray<DiagnosticInfo> Diagnostics, TypeHeader? Header, MemberImpl? Member);

@@ -20,6 +20,13 @@ internal static class Planner
 {
     private static int Align(long v) => (int)((v + 15) / 16 * 16);
 
+    /// <summary>
+    /// MACs per sample from which batched inference runs one sample at a time on streams side by side
+    /// (NetworkPlan.SamplesOneAtATime). Measured on Zen 5 at batch 16 (docs/PERFORMANCE.md): MobileNetV2 (300 M MACs)
+    /// gains on one thread and on two; a small network's batch-1 calls are too short to pay for it.
+    /// </summary>
+    internal const long SampleStreamMacs = 100_000_000;
+
     public static NetworkPlan Plan(NetworkModel model, CancellationToken ct)
     {
         if (model.HasErrors) return Empty(model, "");
@@ -111,6 +118,7 @@ internal static class Planner
 
         var plan = new NetworkPlan(model, plans, inputActs[0], inputGrads[0], (int)paramCursor, (int)bufferCursor, activation, activation, training,
             (int)fixedCursor, (int)intCursor, gradStart, gradFloats, "", inputActs, inputGrads);
+        plan = plan with { SamplesOneAtATime = Emitter.OneToOne(model) && model.Layers.Sum(l => l.Macs) >= SampleStreamMacs };
         return InferenceLayout.Apply(plan);   // the inference workspace's own layout, and the summary
     }
 
@@ -149,6 +157,7 @@ internal static class Planner
         sb.Append("Total MACs per sample: ").Append(Lit.Grouped(macs)).Append('\n');
         sb.Append("Activation memory: ").Append(Lit.Grouped(activations)).Append(" floats per sample\n");
         sb.Append("Inference workspace: ").Append(Lit.Grouped(plan.InferencePerSample)).Append(" floats per sample\n");
+        if (plan.SamplesOneAtATime) sb.Append("Batched inference: one sample at a time, a stream per thread\n");
         sb.Append("Training workspace: ").Append(Lit.Grouped(plan.TrainingPerSample)).Append(" floats per sample");
         if (plan.TrainingFixed > 0) sb.Append(" + ").Append(Lit.Grouped(plan.TrainingFixed));
         return sb.ToString();
