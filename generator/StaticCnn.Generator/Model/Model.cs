@@ -183,8 +183,9 @@ internal sealed record LayerPlan(int Act, int Grad, EquatableArray<int> SavedOff
 /// layer the inference body does not write.</param>
 /// <param name="InferInputActs">Per-sample offset of each input copy in that layout.</param>
 /// <param name="SamplesOneAtATime">Batched inference runs one sample at a time, on up to <c>threads</c> streams side by
-/// side (runtime SampleStreams): a network with one input and one output and at least Planner.SampleStreamMacs MACs
-/// per sample.</param>
+/// side (runtime SampleStreams): a network with one input and one output, at least Planner.SampleStreamMacs MACs
+/// per sample, at least Planner.SampleStreamMacsPerWeight MACs per sample per weight and an inference workspace of at
+/// most Planner.SampleStreamFloats per sample.</param>
 internal sealed record NetworkPlan(NetworkModel Model, EquatableArray<LayerPlan> Layers, int InputAct, int InputGrad,
     int ParameterCount, int BufferCount, int ActivationFloatsPerSample, int InferencePerSample, int TrainingPerSample,
     int TrainingFixed, int IntPerSample, int GradStart, int GradFloatsPerSample, string Summary,

@@ -103,10 +103,9 @@ internal static class InferenceLayout
         }
         var inputActs = new int[inputs];
         for (int k = 0; k < inputs; k++) inputActs[k] = (int)offset[k];
-        plan = plan with
+        return plan with
         {
             InferActs = acts, InferInputActs = inputActs, InferencePerSample = (int)total,
         };
-        return plan with { Summary = Planner.Summary(plan) };
     }
 }

@@ -22,10 +22,24 @@ internal static class Planner
 
     /// <summary>
     /// MACs per sample from which batched inference runs one sample at a time on streams side by side
-    /// (NetworkPlan.SamplesOneAtATime). Measured on Zen 5 at batch 16 (docs/PERFORMANCE.md): MobileNetV2 (300 M MACs)
-    /// gains on one thread and on two; a small network's batch-1 calls are too short to pay for it.
+    /// (NetworkPlan.SamplesOneAtATime): a small network's batch-1 calls are too short to pay for it.
     /// </summary>
     internal const long SampleStreamMacs = 100_000_000;
+
+    /// <summary>
+    /// MACs per sample per weight below which a network keeps its batched inference: one sample at a time reads every
+    /// weight once per sample, so it needs enough arithmetic per weight. Measured on Zen 5 (docs/PERFORMANCE.md):
+    /// MobileNetV2 (86 MACs per weight), ResNet-18 (155), ResNet-50 (160) and VGG-16 (112) gain from it; AlexNet (12:
+    /// its classifier's 58 M weights read per sample) lost 38 % and the CIFAR ResNet-18 (50, and 4×4 planes) 40 %.
+    /// </summary>
+    internal const long SampleStreamMacsPerWeight = 64;
+
+    /// <summary>
+    /// The largest inference workspace per sample (floats; 32 MB, the L3 of one Zen 5 core complex) that runs one sample
+    /// at a time: what one sample gains is its activations staying in cache from layer to layer. U-Net (47 M floats per
+    /// sample) lost 10 % on one thread at batch 2; VGG-16 (6.4 M) gained 10 %.
+    /// </summary>
+    internal const int SampleStreamFloats = 8 * 1024 * 1024;
 
     public static NetworkPlan Plan(NetworkModel model, CancellationToken ct)
     {
@@ -118,8 +132,14 @@ internal static class Planner
 
         var plan = new NetworkPlan(model, plans, inputActs[0], inputGrads[0], (int)paramCursor, (int)bufferCursor, activation, activation, training,
             (int)fixedCursor, (int)intCursor, gradStart, gradFloats, "", inputActs, inputGrads);
-        plan = plan with { SamplesOneAtATime = Emitter.OneToOne(model) && model.Layers.Sum(l => l.Macs) >= SampleStreamMacs };
-        return InferenceLayout.Apply(plan);   // the inference workspace's own layout, and the summary
+        plan = InferenceLayout.Apply(plan);   // the inference workspace's own layout
+        long macs = model.Layers.Sum(l => l.Macs);
+        plan = plan with
+        {
+            SamplesOneAtATime = Emitter.OneToOne(model) && macs >= SampleStreamMacs && macs >= SampleStreamMacsPerWeight * (long)plan.ParameterCount
+                && plan.InferencePerSample <= SampleStreamFloats,
+        };
+        return plan with { Summary = Summary(plan) };
     }
 
     /// <summary>The table shown as SummaryText, INetwork.Summary and the class's XML doc (like Keras' model.summary()).</summary>

@@ -5,7 +5,7 @@ namespace StaticCnn.Tests.Networks;
 
 /// <summary>
 /// Batched inference one sample at a time (runtime/StaticCnn/SampleStreams.cs; the generator's
-/// NetworkPlan.SamplesOneAtATime for networks of at least 100 M MACs per sample): a batch gives every sample the bits of
+/// NetworkPlan.SamplesOneAtATime for networks of at least 100 M MACs per sample, 64 MACs per weight, and at most 8 M floats of activations per sample): a batch gives every sample the bits of
 /// that sample alone at batch 1, on 1, 2 or more threads (a stream per thread), through the instance's Forward (every
 /// sample's activations kept in its place for GetActivation) and through inference contexts (a batch-1 workspace per
 /// stream), with live or prepared weights. ResNet-18 is the hard case: its Winograd and GEMM tails group a batch's sums
@@ -19,10 +19,13 @@ public sealed class SampleStreamsTests
     [Fact]
     public void Summary_SaysWhichNetworksRunOneSampleAtATime()
     {
-        using var big = new ResNet18(maxBatch: 1);
-        using var small = new LeNet5();
-        Assert.Contains("Batched inference: one sample at a time, a stream per thread", big.Summary);
-        Assert.DoesNotContain("one sample at a time", small.Summary);
+        const string line = "Batched inference: one sample at a time, a stream per thread";
+        foreach (string summary in new[] { ResNet18.SummaryText, ResNet50.SummaryText, MobileNetV2.SummaryText, Vgg16.SummaryText, DenseNet121.SummaryText })
+            Assert.Contains(line, summary);
+        Assert.DoesNotContain(line, LeNet5.SummaryText);         // 0.4 M MACs per sample
+        Assert.DoesNotContain(line, AlexNet.SummaryText);        // 12 MACs per weight: its classifier's weights read per sample
+        Assert.DoesNotContain(line, CifarResNet18.SummaryText);  // 50 MACs per weight
+        Assert.DoesNotContain(line, UNet.SummaryText);           // 47 M floats of activations per sample: past any cache
     }
 
     [Theory]
