@@ -10,7 +10,8 @@ namespace StaticCnn.Benchmarks;
 /// dispatch of a call, in order: the medians over the calls of its wall time (issue to last part's end), and per part
 /// the start delay after the issue (a parked worker's wake-up shows here) and the part's own duration (an uneven split
 /// or a part slowed by the other one shows here), with the part's thread CPU time (below the duration when the
-/// thread was preempted). Also the call's time outside every dispatch (serial work).
+/// thread was preempted), and the serial time before it (since the previous dispatch ended, or the call began). Also
+/// the call's time outside every dispatch (serial work).
 /// </summary>
 public static class TraceMode
 {
@@ -36,6 +37,7 @@ public static class TraceMode
         var delay = new List<List<List<double>>>();
         var dur = new List<List<List<double>>>();
         var cpu = new List<List<List<double>>>();
+        var gap = new List<List<double>>();   // [dispatch] -> serial time since the previous dispatch ended (or the call began)
         var fns = new List<nint>();
         for (int i = 0; i < calls; i++)
         {
@@ -46,11 +48,14 @@ public static class TraceMode
             perCall.Add((t1 - t0) * us);
             var byDispatch = entries.GroupBy(e => e.Dispatch).OrderBy(gr => gr.Key).ToList();
             double inside = 0;
+            long previousEnd = t0;
             for (int d = 0; d < byDispatch.Count; d++)
             {
                 var parts = byDispatch[d].OrderBy(e => e.Part).ToList();
-                if (wall.Count <= d) { wall.Add([]); delay.Add([]); dur.Add([]); cpu.Add([]); fns.Add(parts[0].Fn); }
+                if (wall.Count <= d) { wall.Add([]); delay.Add([]); dur.Add([]); cpu.Add([]); gap.Add([]); fns.Add(parts[0].Fn); }
                 long issued = parts[0].Issued, end = parts.Max(e => e.End);
+                gap[d].Add((issued - previousEnd) * us);
+                previousEnd = end;
                 wall[d].Add((end - issued) * us);
                 inside += (end - issued) * us;
                 foreach (var e in parts)
@@ -69,7 +74,7 @@ public static class TraceMode
         {
             var parts = string.Join("  ", Enumerable.Range(0, dur[d].Count).Select(p =>
                 $"part {p}: +{Median(delay[d][p]),5:F1} {Median(dur[d][p]),7:F1} (cpu {Median(cpu[d][p]),6:F1})"));
-            Console.WriteLine($"  dispatch {d,2} (fn {fns[d]:x}): wall {Median(wall[d]),7:F1} us   {parts}");
+            Console.WriteLine($"  dispatch {d,2} (fn {fns[d]:x}): after {Median(gap[d]),6:F1} us serial, wall {Median(wall[d]),7:F1} us   {parts}");
         }
         return 0;
     }
