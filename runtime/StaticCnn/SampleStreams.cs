@@ -14,9 +14,14 @@ namespace StaticCnn;
 /// sample alone.
 /// </summary>
 /// <remarks>
-/// Why: a large network's batch on two threads splits every layer's work in two and waits at the end of each layer;
-/// on MobileNetV2 (dozens of small layers) that lost a fifth of the second core. Two streams of whole samples share
-/// nothing but the weights and meet once per call.
+/// <para>Why: a large network's batch on two threads splits every layer's work in two and waits at the end of each
+/// layer; on MobileNetV2 (dozens of small layers) that lost a fifth of the second core. Two streams of whole samples
+/// share nothing but the weights and meet once per call.</para>
+/// <para>Thread safety: calls on different memory may run at once; a call that finds the kernels' worker pool busy
+/// (another call's streams or kernels) runs its streams one after another on the calling thread, with the same bits.
+/// The arguments are the generated code's, already checked against the network's sizes; a scratch or workspace too
+/// small for the streams throws <see cref="ArgumentException"/>, and spans too short for the batch throw
+/// <see cref="ArgumentOutOfRangeException"/> from their slicing, before anything is written out of bounds.</para>
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class SampleStreams

@@ -953,13 +953,14 @@ internal static class Emitter
         string args = input + ", " + output + ", batch, ws, iws, prm, buf, scratch, mb, s0, threads, reference, prepared";
         w.Line("private static readonly global::StaticCnn.SampleStreams.Body s_samplesKept = (" + args + ") => ForwardSamples(" + args + ", default(KeptLayout));");
         w.Line("private static readonly global::StaticCnn.SampleStreams.Body s_samplesReused = (" + args + ") => ForwardSamples(" + args + ", default(ReusedLayout));");
+        w.Line("private static readonly int s_sampleScratch = ForwardScratchFloats(1, 1);   // one stream's: batch 1, one thread");
         w.Line();
         w.Open("private static void ForwardInference<TLayout>(" + bodyParams + ", TLayout at) where TLayout : struct, IInferenceLayout");
         w.Line("// one sample at a time, a stream per thread: a sample's arithmetic is its batch-1 arithmetic for any batch and thread count");
         w.Line("if (batch == 1) { ForwardSamples(" + input + ", " + output + ", 1, ws, iws, prm, buf, scratch, mb, 0, threads, reference, prepared, at); return; }");
         w.Line("bool kept = typeof(TLayout) == typeof(KeptLayout);   // every sample in its place (GetActivation), or a batch-1 workspace per stream");
         w.Line("global::StaticCnn.SampleStreams.Run(kept ? s_samplesKept : s_samplesReused, " + input + ", " + ins[0].SizeConst + ", " + output + ", " + outs[0].SizeConst
-            + ", batch, ws, kept ? 0 : InferenceWorkspaceFloatsPerSample, iws, kept ? 0 : ArgmaxIntsPerSample, prm, buf, scratch, ForwardScratchFloats(1, 1), mb, threads, reference, prepared);");
+            + ", batch, ws, kept ? 0 : InferenceWorkspaceFloatsPerSample, iws, kept ? 0 : ArgmaxIntsPerSample, prm, buf, scratch, s_sampleScratch, mb, threads, reference, prepared);");
         w.Close();
         w.Line();
     }

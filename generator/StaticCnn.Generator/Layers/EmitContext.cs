@@ -38,10 +38,11 @@ internal sealed class EmitContext
     /// (NetworkPlan.SamplesOneAtATime) from sample <c>s0</c> of the layout: <c>offset * mb + s0 * size</c>.
     /// </summary>
     internal static string ActSlice(NetworkPlan net, string name, bool inference, string? size = null)
-    {
-        size ??= name + "Size";
-        return "ws.Slice(" + Act(name, inference) + " * mb" + (inference && net.SamplesOneAtATime ? " + s0 * " + size : "") + ", batch * " + size + ")";
-    }
+        => BatchSlice(net, "ws", Act(name, inference), size ?? name + "Size", inference);
+
+    /// <summary><c>span.Slice(offset * mb, batch * size)</c>, from sample <c>s0</c> in a one-sample-at-a-time network's inference body.</summary>
+    private static string BatchSlice(NetworkPlan net, string span, string offset, string size, bool inference)
+        => span + ".Slice(" + offset + " * mb" + (inference && net.SamplesOneAtATime ? " + s0 * " + size : "") + ", batch * " + size + ")";
 
     private readonly System.Collections.Generic.List<(string Name, string Expr)> _locals = new();
 
@@ -152,7 +153,7 @@ internal sealed class EmitContext
     public string Buffer(string suffix) => Local(Short(suffix), TensorRegion("buf", suffix));
 
     /// <summary>Argmax ints of MaxPool2D layer <paramref name="layer"/>.</summary>
-    public string Argmax(int layer) { string n = Net.Model.Layers[layer].Member; return Local("argmax", "iws.Slice(" + n + "ArgmaxOffset * mb" + (Inference && Net.SamplesOneAtATime ? " + s0 * " + n + "Size" : "") + ", batch * " + n + "Size)"); }
+    public string Argmax(int layer) { string n = Net.Model.Layers[layer].Member; return Local("argmax", BatchSlice(Net, "iws", n + "ArgmaxOffset", n + "Size", Inference)); }
 
     public string Mask => Local("mask", "ws.Slice(" + M + "MaskOffset * mb, batch * " + M + "Size)");
 
