@@ -56,17 +56,10 @@ public static unsafe class SampleStreams
         Span<float> scratch, long scratchPerStream, int mb, int threads, bool reference, PreparedWeights? prepared)
     {
         int streams = Streams(batch, threads);
-        long stride = StreamStride(scratchPerStream);
-        if (streams > 1 && ((long)streams * stride > scratch.Length
-            || (long)streams * wsPerStream > ws.Length || (long)streams * iwsPerStream > iws.Length))
+        // one stream runs its kernels on every thread and takes all of the scratch; several take one thread and a share each
+        long stride = streams > 1 ? StreamStride(scratchPerStream) : scratch.Length;
+        if ((long)streams * stride > scratch.Length || (long)streams * wsPerStream > ws.Length || (long)streams * iwsPerStream > iws.Length)
             throw new ArgumentException($"The scratch or workspace is too small for {streams} streams.", nameof(scratch));
-        if (streams == 1)
-        {
-            for (int i = 0; i < batch; i++)
-                Sample(body, input, inputSize, output, outputSize, i, ws, wsPerStream, iws, iwsPerStream, prm, buf, scratch,
-                    mb, threads, reference, prepared);
-            return;
-        }
         fixed (float* pin = input, pout = output, pws = ws, pprm = prm, pbuf = buf, pscr = scratch)
         fixed (int* piws = iws)
         {
@@ -77,20 +70,10 @@ public static unsafe class SampleStreams
                 Ws = pws, WsLength = ws.Length, WsPerStream = wsPerStream, Iws = piws, IwsLength = iws.Length,
                 IwsPerStream = iwsPerStream, Prm = pprm, PrmLength = prm.Length, Buf = pbuf, BufLength = buf.Length,
                 Scratch = pscr, ScratchStride = stride, Mb = mb, Reference = reference,
+                Threads = streams > 1 ? 1 : threads,
             };
-            GemmWorkers.Run(streams, &Stream, Unsafe.AsPointer(ref c));
+            GemmWorkers.Run(streams, &Stream, Unsafe.AsPointer(ref c));   // one part runs inline on this thread
         }
-    }
-
-    private static void Sample(Body body, ReadOnlySpan<float> input, int inputSize, Span<float> output, int outputSize, int i,
-        Span<float> ws, int wsPerStream, Span<int> iws, int iwsPerStream, ReadOnlySpan<float> prm, ReadOnlySpan<float> buf,
-        Span<float> scratch, int mb, int threads, bool reference, PreparedWeights? prepared)
-    {
-        // a workspace of the stream's own is a batch-1 layout (mb 1, s0 0); the shared one keeps sample i at s0 = i
-        bool own = wsPerStream > 0;
-        body(input.Slice(i * inputSize, inputSize), output.Slice(i * outputSize, outputSize), 1,
-            own ? ws.Slice(0, wsPerStream) : ws, own ? iws.Slice(0, iwsPerStream) : iws, prm, buf, scratch,
-            own ? 1 : mb, own ? 0 : i, threads, reference, prepared);
     }
 
     private struct Ctx
@@ -100,7 +83,7 @@ public static unsafe class SampleStreams
         public float* Input, Output, Ws, Prm, Buf, Scratch;
         public int* Iws;
         public int InputSize, InputLength, OutputSize, OutputLength, Batch, WsLength, WsPerStream, IwsLength, IwsPerStream;
-        public int PrmLength, BufLength, Mb;
+        public int PrmLength, BufLength, Mb, Threads;
         public long ScratchStride;
         public bool Reference;
         public int Next;   // the next sample to take
@@ -109,7 +92,7 @@ public static unsafe class SampleStreams
     private static void Stream(void* ctx, int k, int parts)
     {
         ref Ctx c = ref Unsafe.AsRef<Ctx>(ctx);
-        bool own = c.WsPerStream > 0;
+        bool own = c.WsPerStream > 0;   // a workspace of the stream's own is a batch-1 layout (mb 1, s0 0); the shared one keeps sample i at s0 = i
         var ws = own ? new Span<float>(c.Ws + (nint)k * c.WsPerStream, c.WsPerStream) : new Span<float>(c.Ws, c.WsLength);
         var iws = own ? new Span<int>(c.Iws + (nint)k * c.IwsPerStream, c.IwsPerStream) : new Span<int>(c.Iws, c.IwsLength);
         var scratch = new Span<float>(c.Scratch + k * c.ScratchStride, (int)c.ScratchStride);
@@ -120,6 +103,6 @@ public static unsafe class SampleStreams
         // samples are taken in turn as the streams finish them: which stream runs a sample changes no bit of it
         for (int i = Interlocked.Increment(ref c.Next) - 1; i < c.Batch; i = Interlocked.Increment(ref c.Next) - 1)
             c.Body(input.Slice(i * c.InputSize, c.InputSize), output.Slice(i * c.OutputSize, c.OutputSize), 1,
-                ws, iws, prm, buf, scratch, own ? 1 : c.Mb, own ? 0 : i, 1, c.Reference, c.Prepared);
+                ws, iws, prm, buf, scratch, own ? 1 : c.Mb, own ? 0 : i, c.Threads, c.Reference, c.Prepared);
     }
 }
